@@ -1,0 +1,108 @@
+"""The library entry points: `discover`, `flatten`, `flatten_all`.
+
+Options are keyword arguments named like the CLI flags (`assets="keep"`, `verify="exec"`,
+`merge_bases=True`, ...); `[tool.manimflat]` in the repo's or the caller's pyproject.toml
+supplies defaults.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .diagnostics import Diagnostic, Severity
+from .ir import AssetRecord, Flat, SceneRef
+from .pass_manager import PassManager, default_pipeline, parse_pipeline
+from .program import Program, find_root
+from .settings import Settings, load_settings
+
+
+@dataclass(frozen=True)
+class FlatResult:
+    scene: SceneRef
+    code: str | None
+    diagnostics: tuple[Diagnostic, ...]
+    assets: tuple[AssetRecord, ...]
+    inlined: tuple[str, ...]
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    verification: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.code is not None and not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def status(self) -> str:
+        if self.scene.dialect != "manim-ce" or self.scene.is_base:
+            return "skipped"
+        if not self.ok:
+            return "failed"
+        if any(d.severity is Severity.FIXED for d in self.diagnostics):
+            return "fixed"
+        return "ok"
+
+    @property
+    def lines(self) -> int:
+        return 0 if self.code is None else self.code.count("\n")
+
+    def to_json(self, output: str | None = None) -> dict[str, Any]:
+        return {"scene": self.scene.name, "module": self.scene.path, "line": self.scene.line,
+                "output": output, "status": self.status, "dialect": self.scene.dialect,
+                "diagnostics": [d.to_json() for d in self.diagnostics],
+                "assets": [a.to_json() for a in self.assets], "inlined": list(self.inlined),
+                "lines": self.lines, "seconds": round(self.seconds, 4),
+                "timings": {k: round(v, 4) for k, v in self.timings.items()},
+                "verification": self.verification}
+
+
+class Session:
+    """A program plus settings: flatten many scenes of one repo sharing every parse."""
+
+    def __init__(self, repo: str | Path, *, program: Program | None = None,
+                 **options: Any) -> None:
+        root = find_root(Path(repo), options.get("root"))
+        self.settings: Settings = load_settings(root, **options)
+        self.program = program or Program(root, exclude=self.settings.exclude)
+
+    def pipeline(self, passes: str | Iterable[str] | None = None,
+                 print_after: Iterable[str] = (), on_print: Any = None) -> PassManager:
+        spec = passes if passes is not None else default_pipeline(self.settings.verify)
+        return PassManager(parse_pipeline(spec), frozenset(print_after), on_print)
+
+    def flatten(self, scene: SceneRef, manager: PassManager | None = None) -> FlatResult:
+        start = time.perf_counter()
+        flat = Flat(self.program, scene, self.settings)
+        if scene.dialect != "manim-ce":
+            flat.report("MF105", f"{scene.name} is a {scene.dialect} scene",
+                        severity=Severity.WARNING, path=scene.path, line=scene.line)
+        else:
+            (manager or self.pipeline()).run(flat)
+        return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
+                          tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
+                          dict(flat.verification), dict(flat.files))
+
+
+def discover(repo: str | Path, **options: Any) -> list[SceneRef]:
+    """Every scene class of the repository (manim CE and other dialects), in path order."""
+    return Session(repo, **options).program.scenes()
+
+
+def flatten(repo: str | Path, scene: str, **options: Any) -> FlatResult:
+    """The self-contained file for `scene` (a class name or `path/to/file.py:Name`)."""
+    passes = options.pop("passes", None)
+    session = Session(repo, **options)
+    ref = session.program.find_scene(scene)
+    return session.flatten(ref, session.pipeline(passes))
+
+
+def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
+    """Flatten every renderable Manim CE scene (bases and other dialects are yielded skipped)."""
+    passes = options.pop("passes", None)
+    session = Session(repo, **options)
+    manager = session.pipeline(passes)
+    for ref in session.program.scenes(selected=True):
+        yield session.flatten(ref, manager)

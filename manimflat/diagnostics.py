@@ -1,0 +1,159 @@
+"""Diagnostics are values: a stable code, a severity, a position and the pass that made them.
+
+Passes never print; they append `Diagnostic`s to the `Flat` they work on. Every code lives in
+`CODES` with a one-line meaning and the fix a user should apply, so the catalog in
+`docs/diagnostics.md` is generated from here and cannot drift.
+
+Code ranges: MF1xx resolution, MF2xx inlining, MF3xx assets, MF4xx verification, MF5xx dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    FIXED = "fixed"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    fix: str
+
+
+def _catalog(*codes: Code) -> dict[str, Code]:
+    return {c.code: c for c in codes}
+
+
+CODES: dict[str, Code] = _catalog(
+    # MF1xx: reading the repository and resolving names
+    Code("MF101", "import cannot be resolved in the repository or the environment",
+         "add the missing module to the repository, or to `allowed_imports` if it is a package"),
+    Code("MF102", "file has a syntax error and was skipped",
+         "fix the syntax error; files that no scene needs are ignored"),
+    Code("MF103", "name is used but defined nowhere the scene can see",
+         "define the name, or import it from the module that defines it"),
+    Code("MF104", "file skipped: binary, too large, not UTF-8, or a symlink leaving the repository",
+         "keep scene code in ordinary text files inside the repository"),
+    Code("MF105", "scene is written for another Manim dialect and was skipped",
+         "port the scene to Manim Community Edition (`from manim import *`)"),
+    Code("MF106", "third-party import outside the allow-list",
+         "add the package to `allowed_imports` in [tool.manimflat] or drop the import"),
+    Code("MF107", "sys.path edit removed after resolving it statically",
+         "nothing to do: the folder it added was used as an import root"),
+    Code("MF108", "import cycle between repository modules",
+         "nothing to do when the output runs; otherwise break the cycle"),
+    Code("MF109", "scene name is ambiguous",
+         "pass `path/to/file.py:Name` to --scene"),
+    Code("MF110", "scene not found",
+         "run `manimflat REPO --list` to see the scenes"),
+    Code("MF111", "dynamic import cannot be resolved statically",
+         "import the module with a literal name"),
+    # MF2xx: building the closure and inlining it
+    Code("MF201", "definition renamed to avoid a name collision",
+         "nothing to do; rename one of the definitions in the repository to avoid it"),
+    Code("MF202", "module object used as a value cannot be inlined",
+         "use `from module import name` instead of passing the module around"),
+    Code("MF203", "`if __name__ == '__main__':` block dropped", "nothing to do"),
+    Code("MF204", "local base classes merged into the scene", "nothing to do"),
+    Code("MF205", "base classes not merged",
+         "the reason is in the message; the bases are emitted as separate classes"),
+    Code("MF206", "definitions cannot be ordered so that each exists before it is used",
+         "break the definition-time cycle between the named statements"),
+    Code("MF207", "`__file__` or `__name__` used in inlined code",
+         "avoid paths relative to the source file; they do not exist in a flattened file"),
+    Code("MF208", "`if TYPE_CHECKING:` block dropped", "nothing to do"),
+    # MF3xx: custom assets
+    Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
+    Code("MF302", "asset file is missing from the repository; replaced from its name",
+         "add the file, or accept the replacement"),
+    Code("MF303", "asset path cannot be resolved statically",
+         "use a literal path or a path built from constants"),
+    Code("MF304", "asset rejected by the `reject` policy", "use --assets replace or keep"),
+    Code("MF305", "data file inlined as a literal", "nothing to do"),
+    Code("MF306", "sound dropped", "nothing to do: sounds have no visual effect"),
+    Code("MF307", "image-only method rewritten for the replacement", "nothing to do"),
+    Code("MF308", "asset path leaves the repository and was not read",
+         "keep assets inside the repository"),
+    Code("MF309", "asset files copied beside the output (`keep` policy)", "nothing to do"),
+    # MF4xx: verification
+    Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
+    Code("MF402", "SyntaxWarning: invalid escape sequence (made a raw string)", "nothing to do"),
+    Code("MF403", "undefined name in the output", "see the message for the name"),
+    Code("MF404", "output imports a module that is not allowed", "see MF106"),
+    Code("MF405", "output references a file or sys.path/__file__", "see MF3xx"),
+    Code("MF406", "output does not define exactly the target scene with a construct",
+         "report a bug with the input scene"),
+    Code("MF407", "scene raised an exception while running", "see the message"),
+    Code("MF408", "scene exceeded the time limit and was killed", "raise --timeout or simplify"),
+    Code("MF409", "scene exceeded the memory limit and was killed", "raise --memory or simplify"),
+    Code("MF410", "render failed", "see the message"),
+    Code("MF411", "rendered frame differs from the original", "see the message for the difference"),
+    Code("MF412", "environment problem: a tool manim needs is missing",
+         "install what the message names (LaTeX, dvisvgm, ffmpeg)"),
+    Code("MF413", "deprecated or removed Manim name repaired", "nothing to do"),
+    Code("MF414", "scene had no animation; `self.wait()` added", "nothing to do"),
+    # MF5xx: dataset
+    Code("MF501", "row has no code", "fix the source row"),
+    Code("MF502", "row's code does not parse", "fix the source row"),
+    Code("MF503", "row is a duplicate", "nothing to do"),
+    Code("MF504", "row is a near duplicate", "nothing to do"),
+    Code("MF505", "row matches a held-out reference set", "nothing to do"),
+    Code("MF506", "row has no scene", "fix the source row"),
+    Code("MF507", "row failed verification", "see the verification diagnostic"),
+    Code("MF508", "row crashed the cleaner", "report a bug with the row"),
+    Code("MF509", "description rejected by the judge", "write a better description"),
+    Code("MF510", "scene has no description", "add a docstring to the scene class"),
+    # MF9xx: internal
+    Code("MF901", "internal error in a pass", "report a bug with the input"),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    line: int | None = None
+    col: int | None = None
+    pass_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        parts = [self.path or "<repo>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def format(self) -> str:
+        """`file:line:col: severity MFxxx message (pass)` like pyflakes and black."""
+        where = f" [{self.pass_name}]" if self.pass_name else ""
+        return f"{self.location()}: {self.severity.value} {self.code} {self.message}{where}"
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["pass"] = data.pop("pass_name")
+        return data
+
+
+def diag(code: str, message: str, *, severity: Severity | str = Severity.ERROR,
+         path: str | None = None, line: int | None = None, col: int | None = None,
+         pass_name: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity(severity), message, path, line, col, pass_name)

@@ -1,0 +1,101 @@
+"""The in-memory IR that passes edit: one `Flat` per scene being flattened.
+
+Before `collect-closure`, `Flat.pieces` is empty. After it, `pieces` holds the top-level
+statements (libcst nodes) of the output in an order that runs, each remembering where it came
+from. Passes up to `emit` rewrite pieces; `emit` renders them into `Flat.code`; the verify
+passes read (and may repair) `Flat.code`. Only the CLI writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from .diagnostics import Diagnostic, Severity, diag
+
+if TYPE_CHECKING:
+    from .pass_manager import AnalysisCache
+    from .program import Program
+    from .settings import Settings
+
+
+@dataclass(frozen=True)
+class SceneRef:
+    """A scene class found in the repository."""
+
+    name: str
+    path: str  # posix path relative to the repo root
+    line: int
+    dialect: str  # manim-ce | manimgl | manimlib-old | unknown
+    is_base: bool = False  # an abstract helper base: no construct of its own or inherited
+
+    @property
+    def spec(self) -> str:
+        return f"{self.path}:{self.name}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scene": self.name, "module": self.path, "line": self.line,
+                "dialect": self.dialect, "is_base": self.is_base}
+
+
+@dataclass
+class Piece:
+    """One top-level statement of the output file."""
+
+    node: cst.BaseStatement
+    module: str | None  # repo-relative path of the file it came from; None when synthesized
+    line: int  # line in that file (0 when synthesized)
+    binds: frozenset[str] = frozenset()  # module-level names it defines, as in its source
+    origin: str = ""  # qualified name for the report, e.g. "utils/colors.py:BLUE_E"
+    renames: dict[str, str] = field(default_factory=dict)  # source name -> output name
+
+
+@dataclass
+class AssetRecord:
+    path: str
+    kind: str
+    action: str  # replaced | kept | rejected | dropped | inlined | missing
+    replacement: str | None = None
+    line: int | None = None
+    module: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "kind": self.kind, "action": self.action,
+                "replacement": self.replacement}
+
+
+@dataclass
+class Flat:
+    """Everything known about one scene while it is being flattened."""
+
+    program: Program
+    scene: SceneRef
+    settings: Settings
+    pieces: list[Piece] = field(default_factory=list)
+    # Import lines for the top of the output, in order, e.g. "from manim import *".
+    header: list[str] = field(default_factory=list)
+    code: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    assets: list[AssetRecord] = field(default_factory=list)
+    inlined: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    verification: dict[str, Any] = field(default_factory=dict)
+    # Files the `keep` asset policy copies beside the output: output-relative name -> source.
+    files: dict[str, str] = field(default_factory=dict)
+    analyses: AnalysisCache | None = None
+    current_pass: str | None = None
+
+    def report(self, code: str, message: str, *, severity: Severity | str = Severity.ERROR,
+               path: str | None = None, line: int | None = None,
+               col: int | None = None) -> Diagnostic:
+        """Record a diagnostic attributed to the running pass; returns it."""
+        d = diag(code, message, severity=severity, path=path, line=line, col=col,
+                 pass_name=self.current_pass)
+        self.diagnostics.append(d)
+        return d
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
