@@ -44,6 +44,9 @@ class Settings:
     jobs: int = 1
     timeout: float = 60.0
     memory_mb: int = 2048
+    render_video: bool = False
+    compare: bool = False
+    cache: bool = True
     exclude: tuple[str, ...] = ()
     scenes: tuple[str, ...] = ()  # glob patterns on scene names; empty means all
     output_name: str = "{scene}.py"
