@@ -110,6 +110,13 @@ CODES: dict[str, Code] = _catalog(
     Code("MF508", "row crashed the cleaner", "report a bug with the row"),
     Code("MF509", "description rejected by the judge", "write a better description"),
     Code("MF510", "scene has no description", "add a docstring to the scene class"),
+    Code("MF511", "markdown fences or prose removed from the code", "nothing to do"),
+    Code("MF512", "source cannot be read", "see the message: a missing file, column or bad format"),
+    Code("MF513", "scene could not be flattened", "see the flattener's diagnostic in the message"),
+    Code("MF514", "scene skipped by the flattener (a base class or another dialect)",
+         "nothing to do"),
+    Code("MF515", "duplicate whose own split differs from its cluster's split",
+         "nothing to do: a cluster must stay on one side of the split"),
     # MF9xx: internal
     Code("MF901", "internal error in a pass", "report a bug with the input"),
 )
