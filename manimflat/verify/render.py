@@ -1,0 +1,141 @@
+"""Rendering a scene in the sandbox and comparing frames.
+
+`render_last_frame` runs `python -m manim render -q<quality> -s FILE SCENE` (or the full video)
+from `cwd`, so a scene run inside its repository sees the same import roots, `manim.cfg` and
+asset folders as a user would; media go to `out_dir`, never into `cwd`.
+`compare_frames` reports how two PNGs differ.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+from . import sandbox
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    ok: bool
+    png: Path | None
+    error: str | None
+    seconds: float
+    # Set by the full-video mode; boxes of file-backed mobjects when asked for (compare mode).
+    video: Path | None = None
+    asset_boxes: tuple[Box, ...] = field(default=())
+    timed_out: bool = False
+    memory_exceeded: bool = False
+    write_refused: bool = False
+
+
+@dataclass(frozen=True)
+class FrameDiff:
+    identical: bool
+    changed_pixels: int
+    max_delta: int
+    bbox: Box | None
+    size_mismatch: bool
+
+
+def render_last_frame(file: Path, scene: str, *, cwd: Path, out_dir: Path,
+                      timeout: float = 120.0, memory_mb: int = 4096,
+                      quality: str = "l") -> FrameResult:
+    """The last frame of `scene` in `file` as a PNG under `out_dir`."""
+    return render_scene(file, scene, cwd=cwd, out_dir=out_dir, timeout=timeout,
+                        memory_mb=memory_mb, quality=quality)
+
+
+def render_scene(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: float = 120.0,
+                 memory_mb: int = 4096, quality: str = "l", video: bool = False,
+                 boxes: bool = False) -> FrameResult:
+    """Like `render_last_frame`; `video=True` renders the movie and also saves its last frame."""
+    start = time.perf_counter()
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    argv = [f"-q{quality}", "--media_dir", str(out_dir), "--progress_bar", "none",
+            "-v", "WARNING", "--disable_caching"]
+    argv += ["--format", "mp4"] if video else ["-s"]
+    argv += [str(Path(file).resolve()), scene]
+    res = sandbox.run({"job": "render", "argv": argv, "boxes": boxes}, cwd=cwd,
+                      timeout=timeout, memory_mb=memory_mb, writable=(out_dir,))
+    pngs = _newest(out_dir, scene, ".png")
+    movie = _newest(out_dir, scene, ".mp4") if video else None
+    png = pngs
+    if video and movie is not None and png is None:
+        png = _last_video_frame(movie, out_dir / f"{scene}_last.png")
+    ok = res.returncode == 0 and not res.timed_out and (movie if video else png) is not None
+    error = None
+    if not ok:
+        error = ("timed out after %.0f s" % timeout if res.timed_out
+                 else res.tail() or f"manim exited with {res.returncode} and wrote no frame")
+    found_boxes = tuple(tuple(b) for b in (res.result or {}).get("boxes", []))
+    return FrameResult(ok, png if ok else None, error, time.perf_counter() - start,
+                       video=movie if ok else None,
+                       asset_boxes=found_boxes,  # type: ignore[arg-type]
+                       timed_out=res.timed_out, memory_exceeded=res.memory_exceeded,
+                       write_refused=res.write_refused)
+
+
+def _newest(folder: Path, scene: str, suffix: str) -> Path | None:
+    # manim names outputs <Scene>[_ManimCE_v<version>]<suffix> under images/ or videos/.
+    hits = [p for p in folder.rglob(f"{scene}*{suffix}") if "partial_movie_files" not in p.parts]
+    return max(hits, key=lambda p: p.stat().st_mtime) if hits else None
+
+
+def _last_video_frame(movie: Path, png: Path) -> Path | None:
+    import av  # manim's own video dependency
+
+    last = None
+    with av.open(str(movie)) as container:
+        for frame in container.decode(video=0):
+            last = frame
+    if last is None:
+        return None
+    last.to_image().save(png)
+    return png
+
+
+def compare_frames(a: Path, b: Path) -> FrameDiff:
+    """Pixel difference of two frames (RGBA); `bbox` is (x0, y0, x1, y1) of changed pixels."""
+    with Image.open(a) as ia, Image.open(b) as ib:
+        ra, rb = ia.convert("RGBA"), ib.convert("RGBA")
+    if ra.size != rb.size:
+        return FrameDiff(False, -1, 255, None, True)
+    diff = ImageChops.difference(ra, rb)
+    bbox = diff.getbbox()
+    if bbox is None:
+        return FrameDiff(True, 0, 0, None, False)
+    # Per-pixel maximum over the channels: a pixel counts once however many channels changed.
+    gray = _channel_max(diff)
+    changed = sum(gray.histogram()[1:])
+    max_delta = max(hi for _, hi in diff.getextrema())
+    return FrameDiff(False, changed, max_delta, bbox, False)
+
+
+def _channel_max(diff: Image.Image) -> Image.Image:
+    bands = diff.split()
+    out = bands[0]
+    for band in bands[1:]:
+        out = ImageChops.lighter(out, band)
+    return out
+
+
+def changed_outside(a: Path, b: Path, boxes: tuple[Box, ...], margin: int = 2) -> int:
+    """Changed pixels outside `boxes` (each grown by `margin`): what an asset replacement
+    must not touch."""
+    with Image.open(a) as ia, Image.open(b) as ib:
+        ra, rb = ia.convert("RGBA"), ib.convert("RGBA")
+    if ra.size != rb.size:
+        return -1
+    gray = _channel_max(ImageChops.difference(ra, rb))
+    mask = Image.new("L", gray.size, 255)
+    for x0, y0, x1, y1 in boxes:
+        mask.paste(0, (max(0, x0 - margin), max(0, y0 - margin),
+                       min(gray.size[0], x1 + margin), min(gray.size[1], y1 + margin)))
+    outside = ImageChops.multiply(gray.point(lambda v: 255 if v else 0), mask)
+    return sum(outside.histogram()[1:])

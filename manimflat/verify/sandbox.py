@@ -1,0 +1,142 @@
+"""Run untrusted scene code in a subprocess with limits; never in this process.
+
+Scraped repositories are untrusted, so every execution goes through `run`: a child Python
+process in a new session (its whole process group is killed on timeout), with an address-space
+limit (RLIMIT_AS), a CPU-time limit, a file-size limit, a scrubbed environment whose HOME and
+TMPDIR point into a fresh temporary folder, and `_runner.py` installing an audit hook that
+refuses writes outside the folders it was given.
+
+Known limits: the audit hook guards Python-level writes of the scene's own process; a scene
+that spawns a shell could still write where the user running manimflat may. Run manimflat as
+an unprivileged user (or in a container) for hostile inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RUNNER = Path(__file__).with_name("_runner.py")
+# The runner prints its JSON result after this marker, so scene output cannot be mistaken for it.
+RESULT_MARKER = "\x1emanimflat-result\x1e"
+# Written by the runner's audit hook when a write outside the allowed folders is refused.
+WRITE_REFUSED = "manimflat-sandbox: write refused outside the working folder"
+
+_KEPT_ENV = ("PATH", "LANG", "LC_ALL", "TERM", "SYSTEMROOT")
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool
+    result: dict[str, Any] | None  # the runner's JSON payload, when it got that far
+
+    @property
+    def memory_exceeded(self) -> bool:
+        # RLIMIT_AS shows up as MemoryError in Python, or as a failed allocation in C code
+        # (numpy, cairo) that aborts the process.
+        return ("MemoryError" in self.stderr or "Cannot allocate memory" in self.stderr
+                or "std::bad_alloc" in self.stderr
+                or (self.returncode in (-signal.SIGSEGV, -signal.SIGABRT) and not self.timed_out))
+
+    @property
+    def write_refused(self) -> bool:
+        return WRITE_REFUSED in self.stderr
+
+    def tail(self, lines: int = 12) -> str:
+        """The end of stderr: where Python puts the exception that matters."""
+        return "\n".join(self.stderr.strip().splitlines()[-lines:])
+
+
+def scrubbed_env(home: Path) -> dict[str, str]:
+    """Only what manim and its tools need; no credentials, no PYTHONPATH, no user site."""
+    env = {k: os.environ[k] for k in _KEPT_ENV if k in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env.setdefault("LANG", "C.UTF-8")
+    env.update({
+        "HOME": str(home), "TMPDIR": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+        "PYTHONDONTWRITEBYTECODE": "1",  # importing repo modules must not write __pycache__
+        "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "PYTHONNOUSERSITE": "1",
+        # One BLAS thread: keeps the address space (RLIMIT_AS) and the 2-core machine sane.
+        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "MPLBACKEND": "Agg", "NO_COLOR": "1", "COLUMNS": "200",
+    })
+    return env
+
+
+def _limits(memory_mb: int, cpu_seconds: int, fsize_mb: int) -> Any:
+    def apply() -> None:  # runs in the child between fork and exec
+        mem = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+        fsize = fsize_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
+
+
+def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
+        memory_mb: int = 2048, writable: tuple[Path, ...] = (), fsize_mb: int = 512,
+        keep_workdir: Path | None = None) -> SandboxResult:
+    """Run `_runner.py` on `task` (a JSON-able dict) in a fresh temporary folder.
+
+    `cwd` defaults to that folder; `writable` adds folders the scene may write to (the media
+    output). `keep_workdir`, when given, is used instead of a fresh folder and not deleted.
+    """
+    work = keep_workdir or Path(tempfile.mkdtemp(prefix="manimflat-sbx-"))
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        roots = [work.resolve(), *(p.resolve() for p in writable)]
+        task = {**task, "writable": [str(p) for p in roots]}
+        task_file = work / "task.json"
+        task_file.write_text(json.dumps(task), encoding="utf-8")
+        argv = [sys.executable, "-X", "utf8", str(RUNNER), str(task_file)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, cwd=str(cwd or work), env=scrubbed_env(work), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+            preexec_fn=_limits(memory_mb, int(timeout) + 10, fsize_mb))
+        timed_out = False
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc.pid)
+            out, err = proc.communicate()
+        finally:
+            _kill_group(proc.pid)  # stray grandchildren (latex, ffmpeg) of a finished run
+        seconds = time.perf_counter() - start
+        stdout = out.decode("utf-8", "replace")
+        stderr = err.decode("utf-8", "replace")
+        result = None
+        if RESULT_MARKER in stdout:
+            before, _, payload = stdout.rpartition(RESULT_MARKER)
+            try:
+                result = json.loads(payload.strip())
+            except json.JSONDecodeError:
+                result = None
+            stdout = before
+        return SandboxResult(proc.returncode, stdout, stderr, seconds, timed_out, result)
+    finally:
+        if keep_workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
