@@ -50,6 +50,14 @@ class Piece:
     binds: frozenset[str] = frozenset()  # module-level names it defines, as in its source
     origin: str = ""  # qualified name for the report, e.g. "utils/colors.py:BLUE_E"
     renames: dict[str, str] = field(default_factory=dict)  # source name -> output name
+    # What each global name used in it refers to: "path.py:name" (repo), "mod:numpy",
+    # "from:numpy:array", "star:manim:Circle", "builtin:len".
+    links: dict[str, str] = field(default_factory=dict)
+    # Attribute chains on inlined repo modules (`h.f` after `import helpers as h`) -> key.
+    chains: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Repo imports inside it (in try blocks or function bodies) to delete: (module, level).
+    drop_imports: frozenset[tuple[str, int]] = frozenset()
+    position: int = 0  # execution order in the original program
 
 
 @dataclass
@@ -76,6 +84,8 @@ class Flat:
     pieces: list[Piece] = field(default_factory=list)
     # Import lines for the top of the output, in order, e.g. "from manim import *".
     header: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)  # repo modules the scene executes, in order
+    submodule_imports: set[str] = field(default_factory=set)  # `import a.b.c` lines needed
     code: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetRecord] = field(default_factory=list)

@@ -1,0 +1,291 @@
+"""Bindings: what every module-level name of every module refers to, across files.
+
+Resolution follows Python's import semantics statically. The import roots are those of a
+scene run with `manim path/to/scene.py` from the repo root: the scene's folder (manim puts it
+first on sys.path), the repo root, `src/`, and folders that `sys.path` edits add (evaluated
+statically). Names resolve through plain, aliased, relative, star and `__init__` re-exports,
+`__all__`, `try/except ImportError` fallbacks and `importlib.import_module("literal")`.
+Cycles are cut by a resolving-stack guard (an import cycle is resolved as a unit: a name
+inside it resolves if any path to its definition exists).
+
+Known limit: attribute assignment on modules (`helpers.X = 1`) is not tracked.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Union
+
+from . import externals
+from .paths import as_path, evaluate
+from .units import ImportRec
+
+if TYPE_CHECKING:
+    from .imports import ImportGraph
+    from ..program import ModuleInfo, Program
+
+
+@dataclass(frozen=True)
+class Local:
+    """A module-level definition in the repository."""
+
+    module: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.name}"
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A repository module (a namespace package is its folder path ending in '/')."""
+
+    module: str
+
+
+@dataclass(frozen=True)
+class External:
+    """A module outside the repository, or a name in one (`attr` may be dotted)."""
+
+    module: str
+    attr: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.module}.{self.attr}" if self.attr else self.module
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    reason: str
+
+
+Target = Union[Local, ModuleRef, External, Builtin, Unresolved]
+
+
+class Resolver:
+    """Name resolution for scenes whose file lives in `scene_dir` (cached per name)."""
+
+    def __init__(self, program: Program, scene_dir: str = "") -> None:
+        self.program = program
+        self.scene_dir = scene_dir
+        self._names: dict[tuple[str, str], Target] = {}
+        self._stack: set[tuple[str, str]] = set()
+        self.allowed = program.allowed_imports
+
+    @cached_property
+    def graph(self) -> ImportGraph:
+        from .imports import ImportGraph
+        return ImportGraph(self)
+
+    # -- modules ---------------------------------------------------------------------------
+    @cached_property
+    def roots(self) -> list[str]:
+        roots = [self.scene_dir, ""]
+        if "src" in self.program.dirs:
+            roots.append("src")
+        roots.extend(self.program.syspath_roots)
+        return list(dict.fromkeys(roots))
+
+    def resolve_module(self, importer: str, module: str, level: int) -> Target:
+        parts = [p for p in module.split(".") if p]
+        if level:
+            base = PurePosixPath(importer).parent
+            for _ in range(level - 1):
+                base = base.parent
+            found = self._find(str(base) if str(base) != "." else "", parts)
+            return found or Unresolved(f"relative import {'.' * level}{module} not found")
+        if not parts:
+            return Unresolved("empty module name")
+        top = parts[0]
+        if top in externals.MANIM_FAMILY or top in externals.STDLIB:
+            return External(module)
+        for root in self.roots:
+            prefix = f"{root}/{top}" if root else top
+            if f"{prefix}.py" in self.program.files or prefix in self.program.dirs:
+                found = self._find(root, parts)
+                if found:
+                    return found
+        if externals.is_installed(top):
+            return External(module)
+        return Unresolved(f"module {module!r} is neither in the repository nor installed")
+
+    def _find(self, base: str, parts: list[str]) -> ModuleRef | None:
+        path = "/".join([base, *parts]) if base else "/".join(parts)
+        files = self.program.files
+        if not parts:
+            init = f"{path}/__init__.py" if path else "__init__.py"
+            return ModuleRef(init if init in files else path + "/")
+        if f"{path}.py" in files:
+            return ModuleRef(f"{path}.py")
+        if f"{path}/__init__.py" in files:
+            return ModuleRef(f"{path}/__init__.py")
+        if path in self.program.dirs:
+            return ModuleRef(path + "/")
+        return None
+
+    def submodule(self, module: str, name: str) -> ModuleRef | None:
+        if not (module.endswith("/__init__.py") or module.endswith("/")
+                or module == "__init__.py"):
+            return None
+        package = str(PurePosixPath(module).parent) if module.endswith(".py") else module[:-1]
+        return self._find("" if package == "." else package, [name])
+
+    # -- names -----------------------------------------------------------------------------
+    def resolve(self, module: str, name: str) -> Target:
+        key = (module, name)
+        if key in self._names:
+            return self._names[key]
+        if key in self._stack:
+            return Unresolved(f"import cycle while resolving {name!r}")
+        self._stack.add(key)
+        try:
+            result = self._resolve(module, name)
+        finally:
+            self._stack.discard(key)
+        self._names[key] = result
+        return result
+
+    def _resolve(self, module: str, name: str) -> Target:
+        if module.endswith("/"):
+            return self.submodule(module, name) or Unresolved(f"{name!r} not in {module}")
+        info = self.program.module(module)
+        if info is None:
+            return Unresolved(f"{module} cannot be read")
+        local = info.bindings.get(name)
+        if local and not all(_only_in_try(info, i) for i in local):
+            return Local(module, name)
+        imported = self._resolve_imported(info, name)
+        if imported is not None:
+            return imported
+        if local:
+            return Local(module, name)
+        for rec in reversed(info.star_imports):
+            found = self._star_lookup(module, rec, name)
+            if found is not None:
+                return found
+        if name in externals.BUILTINS:
+            return Builtin(name)
+        return Unresolved(f"{name!r} is not defined in {module}")
+
+    def _resolve_imported(self, info: ModuleInfo, name: str) -> Target | None:
+        recs = info.import_bindings.get(name)
+        if not recs:
+            return None
+        # The last import group that binds the name wins; inside a try/except group the
+        # first alternative that resolves wins (that is the branch that runs).
+        last_group = recs[-1].group
+        candidates = [r for r in recs if r.group == last_group]
+        first: Target | None = None
+        for rec in candidates:
+            target = self.resolve_import(info.path, rec)
+            first = first or target
+            if not isinstance(target, Unresolved):
+                return target
+        return first
+
+    def resolve_import(self, importer: str, rec: ImportRec) -> Target:
+        if rec.name is None:  # import a.b.c [as x]
+            module = rec.module if (rec.alias or rec.dynamic) else rec.module.split(".")[0]
+            return self.resolve_module(importer, module, rec.level)
+        base = self.resolve_module(importer, rec.module, rec.level)
+        if isinstance(base, External):
+            return External(base.module, rec.name)
+        if isinstance(base, Unresolved):
+            return base
+        assert isinstance(base, ModuleRef)
+        return self.attribute(base, rec.name)
+
+    def attribute(self, base: ModuleRef, attr: str) -> Target:
+        """`base.attr` for a repository module: a name it binds, else a submodule."""
+        target = self.resolve(base.module, attr)
+        if isinstance(target, Unresolved) or isinstance(target, Builtin):
+            return self.submodule(base.module, attr) or target
+        return target
+
+    def _star_lookup(self, importer: str, rec: ImportRec, name: str) -> Target | None:
+        base = self.resolve_module(importer, rec.module, rec.level)
+        if isinstance(base, External):
+            exports = externals.star_exports(base.module, self.allowed)
+            return External(base.module, name) if exports and name in exports else None
+        if not isinstance(base, ModuleRef) or name.startswith("_") and not (
+                self._all(base.module) and name in self._all(base.module)):
+            return None
+        public = self._all(base.module)
+        if public is not None and name not in public:
+            return None
+        target = self.resolve(base.module, name)
+        if isinstance(target, (Unresolved, Builtin)):
+            return None
+        return target
+
+    def _all(self, module: str) -> tuple[str, ...] | None:
+        info = None if module.endswith("/") else self.program.module(module)
+        return info.all_names if info else None
+
+    def unknown_star_source(self, module: str) -> External | None:
+        """An external star import whose names we cannot list (last-resort attribution)."""
+        info = self.program.module(module)
+        for rec in reversed(info.star_imports if info else []):
+            base = self.resolve_module(module, rec.module, rec.level)
+            if isinstance(base, External) and externals.star_exports(
+                    base.module, self.allowed) is None:
+                return base
+        return None
+
+    def resolve_chain(self, module: str, chain: tuple[str, ...]) -> tuple[Target, int]:
+        """Resolve `a.b.c` in `module`: the target and how many parts it consumed."""
+        target = self.resolve(module, chain[0])
+        used = 1
+        while used < len(chain) and isinstance(target, (ModuleRef, External)):
+            if isinstance(target, External):
+                attr = ".".join(chain[used:])
+                if target.attr is None:
+                    return External(target.module, attr), len(chain)
+                return External(target.module, f"{target.attr}.{attr}"), len(chain)
+            nxt = self.attribute(target, chain[used])
+            if isinstance(nxt, Unresolved):
+                return nxt, used + 1
+            target = nxt
+            used += 1
+        return target, used
+
+
+def _only_in_try(info: ModuleInfo, index: int) -> bool:
+    stmts = info.units[index].stmts
+    return len(stmts) == 1 and isinstance(stmts[0], ast.Try)
+
+
+def syspath_roots(program: Program) -> list[str]:
+    """Repo folders that any `sys.path.append/insert/extend` in the repo adds, statically."""
+    roots: list[str] = []
+    root = str(program.root)
+    for rel in sorted(program.files):
+        try:
+            text = (program.root / rel).read_text(encoding="utf-8", errors="ignore")
+        except OSError:
+            continue
+        if "sys.path" not in text:
+            continue
+        info = program.module(rel)
+        for unit in info.units if info else []:
+            for expr in unit.syspath:
+                value = evaluate(expr, file=f"{root}/{rel}", cwd=root)
+                path = as_path(value, root)
+                if path is None:
+                    continue
+                try:
+                    rel_root = PurePosixPath(path).relative_to(root)
+                except ValueError:
+                    continue  # outside the repository: never an import root
+                roots.append("" if str(rel_root) == "." else str(rel_root))
+    return roots

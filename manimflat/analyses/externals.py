@@ -1,0 +1,83 @@
+"""Facts about modules outside the repository: is a name a package, and what does a star
+import of it provide. Answers come from the installed packages (manim is the truth about
+manim), computed in a subprocess once per package version and cached on disk.
+
+Only trusted modules are imported: the standard library and the allow-listed packages,
+never repository code.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__",
+                                       "__package__", "__loader__", "__builtins__",
+                                       "__path__", "__annotations__", "__dict__"}
+STDLIB = frozenset(sys.stdlib_module_names)
+# Packages whose names a repository folder must never shadow (a folder called `manim/`).
+MANIM_FAMILY = frozenset({"manim", "manimlib", "manim_slides", "manim_voiceover",
+                          "manimpango", "manim_physics", "manim_chemistry", "manim_ml"})
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("MANIMFLAT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "manimflat")
+    return Path(base)
+
+
+@lru_cache(maxsize=None)
+def is_installed(top: str) -> bool:
+    if top in STDLIB or top in MANIM_FAMILY:
+        return True
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _version(top: str) -> str:
+    if top in STDLIB:
+        return sys.version.split()[0]
+    try:
+        return metadata.version(top)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@lru_cache(maxsize=None)
+def star_exports(module: str, allowed: tuple[str, ...]) -> frozenset[str] | None:
+    """Names `from module import *` binds, or None when that cannot be known safely."""
+    top = module.split(".")[0]
+    if top not in STDLIB and top not in allowed:
+        return None
+    path = cache_dir() / "exports" / f"{module}-{_version(top)}.json"
+    try:
+        return frozenset(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        pass
+    script = ("import importlib, json, sys; m = importlib.import_module(sys.argv[1]); "
+              "names = getattr(m, '__all__', None) or [n for n in dir(m) if n[:1] != '_']; "
+              "print(json.dumps(sorted(set(names))))")
+    try:
+        out = subprocess.run([sys.executable, "-c", script, module], capture_output=True,
+                             text=True, timeout=120, check=True).stdout
+        names = json.loads(out.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError, OSError):
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(names))
+    os.replace(tmp, path)
+    return frozenset(names)
+
+
+def manim_exports() -> frozenset[str]:
+    return star_exports("manim", ("manim",)) or frozenset()

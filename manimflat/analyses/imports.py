@@ -1,0 +1,118 @@
+"""The import graph of repository modules and the order Python would execute them in.
+
+Importing `pkg.sub` runs `pkg/__init__.py` and then `pkg/sub.py`; a module runs once, at its
+first import, statement by statement. `execution_order` replays that statically and returns
+every top-level unit of every executed module in the order it runs. Imports inside function
+bodies run when called; they are placed just before the unit that contains them, which is
+early enough for any call. Cycles are strongly connected components (Tarjan), reported once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .bindings import Local, ModuleRef, Resolver
+from .units import ImportRec, Unit
+
+SKIPPED_KINDS = frozenset({"main", "type_checking"})
+
+
+@dataclass
+class ImportGraph:
+    resolver: Resolver
+
+    def modules_of(self, importer: str, rec: ImportRec) -> list[str]:
+        """Repo modules that executing `rec` in `importer` runs, parents first."""
+        target = self.resolver.resolve_import(importer, rec)
+        out: list[str] = []
+        base = self.resolver.resolve_module(importer, rec.module, rec.level)
+        if isinstance(base, ModuleRef):
+            out.extend(_packages(base.module))
+            out.append(base.module)
+        if isinstance(target, ModuleRef):
+            out.extend(_packages(target.module))
+            out.append(target.module)
+        elif isinstance(target, Local):
+            out.append(target.module)
+        files = self.resolver.program.files
+        return [m for m in dict.fromkeys(out) if m in files]
+
+    def edges(self, module: str) -> list[str]:
+        info = self.resolver.program.module(module)
+        out: list[str] = []
+        for unit in info.units if info else []:
+            if unit.kind not in SKIPPED_KINDS:
+                for rec in unit.imports:
+                    out.extend(self.modules_of(module, rec))
+        return list(dict.fromkeys(out))
+
+    def execution_order(self, start: str) -> list[tuple[str, int]]:
+        order: list[tuple[str, int]] = []
+        started: set[str] = set()
+
+        def run(module: str) -> None:
+            if module in started:
+                return  # already running or done: a cycle, or a second import
+            started.add(module)
+            info = self.resolver.program.module(module)
+            for unit in info.units if info else []:
+                if unit.kind in SKIPPED_KINDS:
+                    continue
+                for rec in _imports(unit):
+                    for dep in self.modules_of(module, rec):
+                        run(dep)
+                order.append((module, unit.index))
+
+        for package in _packages(start):
+            if package in self.resolver.program.files:
+                run(package)
+        run(start)
+        return order
+
+    def cycles(self, modules: list[str]) -> list[list[str]]:
+        """Strongly connected components with more than one module (Tarjan)."""
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        out: list[list[str]] = []
+
+        def visit(v: str) -> None:
+            index[v] = low[v] = len(index)
+            stack.append(v)
+            on_stack.add(v)
+            for w in self.edges(v):
+                if w not in index:
+                    visit(w)
+                    low[v] = min(low[v], low[w])
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+            if low[v] == index[v]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.append(w)
+                    if w == v:
+                        break
+                if len(component) > 1:
+                    out.append(sorted(component))
+
+        for m in modules:
+            if m not in index:
+                visit(m)
+        return out
+
+
+def _imports(unit: Unit) -> list[ImportRec]:
+    return [*unit.imports, *unit.nested_imports]
+
+
+def _packages(module: str) -> list[str]:
+    """`a/b/c.py` -> the `__init__.py` files of `a` and `a/b` (outermost first)."""
+    parts = PurePosixPath(module).parent.parts
+    out = []
+    for i in range(1, len(parts) + 1):
+        out.append("/".join(parts[:i]) + "/__init__.py")
+    return [p for p in out if p != module]

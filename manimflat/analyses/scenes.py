@@ -1,0 +1,154 @@
+"""The class hierarchy: which classes are scenes, of which dialect, and which are bases.
+
+A class is a scene when one of its bases resolves, through any number of files, aliases and
+re-exports, to a scene type of a manim package (Scene, MovingCameraScene, ThreeDScene, ...,
+manim_slides' Slide, manim_voiceover's VoiceoverScene). Its dialect is the package that scene
+type comes from. A scene with no `construct` of its own or inherited from a local ancestor is
+an abstract helper base: listed, marked, not flattened.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..ir import SceneRef
+from .bindings import External, Local, Resolver
+
+if TYPE_CHECKING:
+    from ..program import Program
+
+SCENE_SUFFIXES = ("Scene",)
+EXTRA_SCENE_TYPES = frozenset({"Slide", "ThreeDSlide"})
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    module: str
+    name: str
+    node: ast.ClassDef
+
+
+def dialect_of(module: str) -> str:
+    top = module.split(".")[0]
+    if module.startswith("manimlib.imports") or top == "big_ol_pile_of_manim_imports":
+        return "manimlib-old"
+    if top == "manimlib":
+        return "manimgl"
+    return "manim-ce"
+
+
+def is_scene_type(target: External) -> bool:
+    last = (target.attr or "").rsplit(".", 1)[-1]
+    return target.module.split(".")[0].startswith(("manim", "big_ol_pile")) and (
+        last.endswith(SCENE_SUFFIXES) or last in EXTRA_SCENE_TYPES)
+
+
+class Hierarchy:
+    """Scene-ness, dialect and `construct` of classes, memoised."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self._scene: dict[tuple[str, str], str | None] = {}
+
+    def class_def(self, module: str, name: str) -> ClassInfo | None:
+        info = self.program.module(module)
+        if info is None:
+            return None
+        for i in info.bindings.get(name, []):
+            stmt = info.units[i].stmts[0]
+            if isinstance(stmt, ast.ClassDef) and stmt.name == name:
+                return ClassInfo(module, name, stmt)
+        return None
+
+    def local_bases(self, cls: ClassInfo, resolver: Resolver) -> list[ClassInfo]:
+        out = []
+        for base in cls.node.bases:
+            target = _resolve_expr(resolver, cls.module, base)
+            if isinstance(target, Local):
+                found = self.class_def(target.module, target.name)
+                if found:
+                    out.append(found)
+        return out
+
+    def scene_dialect(self, cls: ClassInfo, resolver: Resolver,
+                      seen: frozenset[tuple[str, str]] = frozenset()) -> str | None:
+        """The dialect of the manim scene type `cls` derives from, or None if not a scene."""
+        key = (cls.module, cls.name)
+        if key in self._scene:
+            return self._scene[key]
+        if key in seen:
+            return None
+        result = None
+        for base in cls.node.bases:
+            target = _resolve_expr(resolver, cls.module, base)
+            if isinstance(target, External) and is_scene_type(target):
+                result = dialect_of(target.module)
+            elif isinstance(target, Local):
+                parent = self.class_def(target.module, target.name)
+                if parent is not None:
+                    result = self.scene_dialect(parent, resolver, seen | {key})
+            if result:
+                break
+        self._scene[key] = result
+        return result
+
+    def has_construct(self, cls: ClassInfo, resolver: Resolver,
+                      seen: frozenset[tuple[str, str]] = frozenset()) -> bool:
+        if any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "construct"
+               for s in cls.node.body):
+            return True
+        key = (cls.module, cls.name)
+        return any(self.has_construct(b, resolver, seen | {key})
+                   for b in self.local_bases(cls, resolver)
+                   if (b.module, b.name) not in seen | {key})
+
+
+def _resolve_expr(resolver: Resolver, module: str, node: ast.expr):
+    chain = _chain(node)
+    if chain is None:
+        return None
+    target, _ = resolver.resolve_chain(module, chain)
+    return target
+
+
+def _chain(node: ast.expr) -> tuple[str, ...] | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Subscript):  # Generic[...] style bases are not scenes
+        return None
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return tuple(reversed(parts))
+    return None
+
+
+def find_scenes(program: Program) -> list[SceneRef]:
+    """Scan every file (cheap text filter first) for classes deriving from a scene type."""
+    hierarchy = program.hierarchy
+    found: list[SceneRef] = []
+    for rel in sorted(program.files):
+        try:
+            text = (program.root / rel).read_bytes()
+        except OSError:
+            continue
+        if b"class " not in text:
+            continue
+        info = program.module(rel)
+        if info is None:
+            continue
+        resolver = program.resolver(rel)
+        for unit in info.units:
+            stmt = unit.stmts[0]
+            if not isinstance(stmt, ast.ClassDef) or not stmt.bases:
+                continue
+            cls = ClassInfo(rel, stmt.name, stmt)
+            dialect = hierarchy.scene_dialect(cls, resolver)
+            if dialect is None:
+                continue
+            is_base = not hierarchy.has_construct(cls, resolver)
+            found.append(SceneRef(stmt.name, rel, stmt.lineno, dialect, is_base))
+    return found

@@ -1,0 +1,310 @@
+"""Per-file analysis: the top-level statements ("units") of a module and what each one needs.
+
+A unit is exactly one statement of libcst's `Module.body`: ast statements joined by `;` on
+one line form one unit, so unit `k` is `cst_module.body[k]`. For each unit we record, with
+CPython's own `symtable` (scope-correct, in C, fast):
+
+- `binds`: module-level names it defines;
+- `refs_def`: global names read when the statement executes (decorators, defaults, bases,
+  class bodies, module-level expressions);
+- `refs_call`: global names read only when a function defined in it is called;
+- `imports`: import statements executed with the module (including inside `try`/`if`), and
+  `nested_imports`: imports inside function bodies, executed when called;
+- `mutates`: module-level names whose objects it changes (`CONFIG["a"] = 1`, `L.append(x)`).
+
+Nothing here imports or runs repository code.
+"""
+
+from __future__ import annotations
+
+import ast
+import symtable
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
+
+
+@dataclass(frozen=True)
+class ImportRec:
+    """One imported name: `import a.b as c` -> module="a.b", name=None, alias="c"."""
+
+    module: str  # dotted, "" for `from . import x`
+    level: int  # leading dots of a relative import
+    name: str | None  # None for `import x`; "*" for star imports
+    alias: str | None  # the name it binds (None for star imports)
+    line: int
+    group: int  # imports of one try/except share a group: the first that resolves wins
+    dynamic: bool = False  # importlib.import_module("literal")
+    guarded: bool = False  # inside `try:` with handlers: failing to import is handled
+
+    @property
+    def bound(self) -> str | None:
+        if self.name == "*":
+            return None
+        if self.alias:
+            return self.alias
+        if self.name is None:
+            return self.module.split(".")[0]
+        return self.name
+
+
+@dataclass
+class Unit:
+    index: int
+    start: int  # first line, decorators included
+    end: int
+    kind: str  # import|def|class|assign|effect|main|docstring|type_checking|syspath|future|all
+    stmts: list[ast.stmt]
+    binds: frozenset[str] = frozenset()
+    refs_def: frozenset[str] = frozenset()
+    refs_call: frozenset[str] = frozenset()
+    imports: list[ImportRec] = field(default_factory=list)
+    nested_imports: list[ImportRec] = field(default_factory=list)
+    mutates: frozenset[str] = frozenset()
+    syspath: list[ast.expr] = field(default_factory=list)
+
+    @property
+    def refs(self) -> frozenset[str]:
+        return self.refs_def | self.refs_call
+
+
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
+             ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+if hasattr(ast, "TryStar"):
+    _COMPOUND = (*_COMPOUND, ast.TryStar)
+
+
+def group_statements(body: list[ast.stmt]) -> list[list[ast.stmt]]:
+    """Group ast statements the way libcst groups them into top-level statements."""
+    groups: list[list[ast.stmt]] = []
+    for stmt in body:
+        prev = groups[-1][-1] if groups else None
+        joined = (prev is not None and not isinstance(stmt, _COMPOUND)
+                  and not isinstance(prev, _COMPOUND) and stmt.lineno == prev.end_lineno)
+        if joined:
+            groups[-1].append(stmt)
+        else:
+            groups.append([stmt])
+    return groups
+
+
+def analyze_module(source: str, tree: ast.Module) -> list[Unit]:
+    lines = source.splitlines(keepends=True)
+    units = []
+    group_counter = iter(range(1_000_000))
+    for index, stmts in enumerate(group_statements(tree.body)):
+        first = stmts[0]
+        start = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])])
+        end = stmts[-1].end_lineno or stmts[-1].lineno
+        unit = Unit(index, start, end, _kind(stmts, index), stmts)
+        _fill_imports(unit, group_counter)
+        unit.mutates = frozenset(_mutated_roots(stmts))
+        unit.syspath = [e for s in stmts for e in _syspath_args(s)]
+        if unit.syspath:
+            unit.kind = "syspath"
+        _fill_refs(unit, "".join(lines[start - 1:end]))
+        units.append(unit)
+    return units
+
+
+def _kind(stmts: list[ast.stmt], index: int) -> str:
+    s = stmts[0]
+    if len(stmts) == 1:
+        if index == 0 and isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) \
+                and isinstance(s.value.value, str):
+            return "docstring"
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return "def"
+        if isinstance(s, ast.ClassDef):
+            return "class"
+        if isinstance(s, ast.If) and _is_main_guard(s.test):
+            return "main"
+        if isinstance(s, ast.If) and _is_type_checking(s.test):
+            return "type_checking"
+        if isinstance(s, ast.ImportFrom) and s.module == "__future__":
+            return "future"
+        if isinstance(s, ast.Assign) and [_name(t) for t in s.targets] == ["__all__"]:
+            return "all"
+    if all(_is_import_only(x) for x in stmts):
+        return "import"
+    return "assign"  # refined to "effect" once binds are known
+
+
+def _is_import_only(stmt: ast.stmt) -> bool:
+    """An import, or try/except or if/else made only of imports (a fallback chain)."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return stmt.module != "__future__" if isinstance(stmt, ast.ImportFrom) else True
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Try):
+        blocks = [stmt.body, stmt.orelse, stmt.finalbody] + [h.body for h in stmt.handlers]
+        return all(_is_import_only(x) for b in blocks for x in b)
+    return False
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Compare) and len(test.comparators) == 1
+            and {_name(test.left), _const(test.comparators[0])} >= {"__name__", "__main__"}
+            ) or (isinstance(test, ast.Compare) and _const(test.left) == "__main__")
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return _name(test) == "TYPE_CHECKING" or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _name(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _const(node: ast.AST) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _fill_imports(unit: Unit, groups: Iterator[int]) -> None:
+    """Imports that run with the module, and those deferred inside function bodies."""
+    for stmt in unit.stmts:
+        group = next(groups)
+        for node, deferred, guarded in _walk_imports(stmt, False, False):
+            target = unit.nested_imports if deferred else unit.imports
+            recs = _records(node, group if not deferred else next(groups))
+            target.extend(replace(r, guarded=guarded) for r in recs)
+        # `m = importlib.import_module("pkg.mod")` binds `m` to the module, like an import.
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and len(unit.stmts) == 1
+                and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and _dynamic_import_name(stmt.value) and unit.imports):
+            unit.imports[-1] = replace(unit.imports[-1], alias=stmt.targets[0].id)
+            unit.kind = "import"
+
+
+def _walk_imports(node: ast.AST, deferred: bool,
+                  guarded: bool) -> Iterator[tuple[ast.AST, bool, bool]]:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield node, deferred, guarded
+        return
+    if isinstance(node, ast.Call) and _dynamic_import_name(node):
+        yield node, deferred, guarded
+    inner = deferred or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    if isinstance(node, ast.Try) and node.handlers:
+        for child in node.body:
+            yield from _walk_imports(child, inner, True)
+        for child in [*node.handlers, *node.orelse, *node.finalbody]:
+            yield from _walk_imports(child, inner, guarded)
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _walk_imports(child, inner, guarded)
+
+
+def _dynamic_import_name(call: ast.Call) -> str | None:
+    func = call.func
+    dotted = (f"{func.value.id}.{func.attr}" if isinstance(func, ast.Attribute)
+              and isinstance(func.value, ast.Name) else _name(func))
+    if dotted in ("importlib.import_module", "import_module", "__import__") and call.args:
+        value = _const(call.args[0])
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _records(node: ast.AST, group: int) -> list[ImportRec]:
+    line = getattr(node, "lineno", 0)
+    if isinstance(node, ast.Import):
+        return [ImportRec(a.name, 0, None, a.asname, line, group) for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        if node.module == "__future__":
+            return []
+        return [ImportRec(node.module or "", node.level, a.name, a.asname, line, group)
+                for a in node.names]
+    assert isinstance(node, ast.Call)
+    return [ImportRec(_dynamic_import_name(node) or "", 0, None, None, line, group,
+                      dynamic=True)]
+
+
+def _mutated_roots(stmts: list[ast.stmt]) -> Iterator[str]:
+    """Roots of attribute/subscript stores and of method calls made at module level."""
+    for stmt in stmts:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for node in _walk_module_level(stmt):
+            targets: list[ast.expr] = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = list(getattr(node, "targets", None) or [getattr(node, "target")])
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                    and isinstance(node.value.func, ast.Attribute):
+                targets = [node.value.func.value]
+            for target in targets:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    root = _root_name(target)
+                    if root:
+                        yield root
+
+
+def _walk_module_level(node: ast.AST) -> Iterator[ast.AST]:
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+            yield from _walk_module_level(child)
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return _name(node)
+
+
+def _syspath_args(stmt: ast.stmt) -> list[ast.expr]:
+    """Arguments of `sys.path.append(X)`, `sys.path.insert(i, X)`, `sys.path.extend([...])`."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return []
+    call = stmt.value
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "path" and _name(func.value.value) == "sys"):
+        return []
+    if func.attr == "append" and call.args:
+        return [call.args[0]]
+    if func.attr == "insert" and len(call.args) == 2:
+        return [call.args[1]]
+    if func.attr == "extend" and call.args and isinstance(call.args[0], (ast.List, ast.Tuple)):
+        return list(call.args[0].elts)
+    return []
+
+
+def _fill_refs(unit: Unit, source: str) -> None:
+    try:
+        table = symtable.symtable(source, "<unit>", "exec")
+    except (SyntaxError, ValueError):
+        # Code that parses but does not compile (e.g. `return` at module level): fall back
+        # to every loaded name, which over-approximates and never misses a dependency.
+        names = {n.id for s in unit.stmts for n in ast.walk(s) if isinstance(n, ast.Name)}
+        unit.refs_def = frozenset(names)
+        return
+    binds, refs_def, refs_call = set(), set(), set()
+    for sym in table.get_symbols():
+        if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
+            binds.add(sym.get_name())
+        if sym.is_referenced():
+            refs_def.add(sym.get_name())
+    for child in table.get_children():
+        _child_refs(child, child.get_type() == "function"
+                    and child.get_name() not in COMPREHENSIONS, refs_def, refs_call)
+    if unit.kind in ("import", "future", "syspath", "docstring", "main", "type_checking"):
+        binds = {r.bound for r in unit.imports if r.bound} if unit.kind == "import" else set()
+    unit.binds = frozenset(binds)
+    unit.refs_def = frozenset(refs_def)
+    unit.refs_call = frozenset(refs_call - refs_def)
+    if unit.kind == "assign" and not binds:
+        unit.kind = "effect"
+
+
+def _child_refs(table: symtable.SymbolTable, deferred: bool, refs_def: set[str],
+                refs_call: set[str]) -> None:
+    target = refs_call if deferred else refs_def
+    for sym in table.get_symbols():
+        if sym.is_global() and (sym.is_referenced() or sym.is_assigned()):
+            target.add(sym.get_name())
+    for child in table.get_children():
+        inner = deferred or (child.get_type() == "function"
+                             and child.get_name() not in COMPREHENSIONS)
+        _child_refs(child, inner, refs_def, refs_call)

@@ -1,0 +1,325 @@
+"""collect-closure: tree-shake the program down to what the scene reaches, in an order that runs.
+
+Before: `Flat.modules` (from resolve-imports). After: `Flat.pieces` holds the transitive
+closure of top-level statements the scene needs: its class, every repository function, class,
+constant it reaches (through plain names, imported names and `module.attr` chains, at
+definition time or call time), and the module-level side effects of every executed module
+(`config.* = ...`, seeds, registrations; effects on an object are kept when the object is).
+Each piece records what its names link to (`Piece.links`, `Piece.chains`) so later passes
+can rename and rewrite imports. Pieces are ordered by Python's execution order of the
+original program, then stably re-sorted so that definition-time dependencies come first.
+
+Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks (MF208),
+sys.path edits, `__all__`, module docstrings, and imports (re-created by normalize-imports).
+Known limits: a module object used as a value cannot be inlined (MF202); names created at
+run time (`globals()[...] = ...`) are not seen (MF103).
+"""
+
+from __future__ import annotations
+
+import ast
+import heapq
+from collections import deque
+from dataclasses import dataclass
+
+from ..analyses import externals
+from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
+from ..analyses.units import Unit
+from ..diagnostics import Severity
+from ..ir import Flat, Piece
+from ..pass_manager import NONE, Pass
+
+DROPPED = {"main": "MF203", "type_checking": "MF208"}
+NOT_EMITTED = frozenset({"import", "future", "docstring", "syspath", "all", *DROPPED})
+
+
+@dataclass(frozen=True)
+class CollectClosure(Pass):
+    NAME = "collect-closure"
+    DESCRIPTION = "tree-shake the repository down to the statements the scene needs, ordered"
+    NEEDS = ("imports",)
+    PROVIDES = ("closure",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        _Linker(flat).link()
+        return NONE
+
+
+def external_key(target: External, name: str) -> str:
+    """The output binding an external target needs (see normalize-imports)."""
+    if target.attr is None:
+        return f"mod:{target.module}"
+    top_attr = target.attr.split(".")[0]
+    if target.module == "manim" and "." not in target.attr and name == target.attr \
+            and target.attr in externals.manim_exports():
+        return f"star:manim:{target.attr}"
+    if "." in target.attr:  # `from a import b` then `b.c.d`: keep b as the binding
+        return f"from:{target.module}:{top_attr}"
+    return f"from:{target.module}:{target.attr}"
+
+
+class _Linker:
+    def __init__(self, flat: Flat) -> None:
+        self.flat = flat
+        self.program = flat.program
+        self.resolver: Resolver = flat.program.resolver(flat.scene.path)
+        order = self.resolver.graph.execution_order(flat.scene.path)
+        self.position = {unit: i for i, unit in enumerate(order)}
+        self.pieces: dict[tuple[str, int], Piece] = {}
+        self.queue: deque[tuple[str, int]] = deque()
+        self.needed: set[str] = set()
+        self.effects_on: dict[str, list[tuple[str, int]]] = {}
+        self.reported: set[tuple[str, int, str]] = set()
+
+    def unit(self, module: str, index: int) -> Unit:
+        info = self.program.module(module)
+        assert info is not None
+        return info.units[index]
+
+    def link(self) -> None:
+        self._seed_effects()
+        self.need(Local(self.flat.scene.path, self.flat.scene.name))
+        while self.queue:
+            self._process(*self.queue.popleft())
+        self.flat.pieces = self._ordered()
+        scene_module = self.flat.scene.path
+        self.flat.inlined = sorted(k for k in self.needed if not k.startswith(scene_module + ":"))
+
+    # -- what is included ------------------------------------------------------------------
+    def _seed_effects(self) -> None:
+        """Side effects of executed modules: unconditional ones now, the rest on demand."""
+        for module in self.flat.modules:
+            info = self.program.module(module)
+            for unit in info.units if info else []:
+                if unit.kind in DROPPED:
+                    self._note_dropped(module, unit)
+                if unit.kind != "effect":
+                    continue
+                roots = [self.resolver.resolve(module, r) for r in unit.mutates]
+                local_roots = [t.key for t in roots if isinstance(t, Local)]
+                if local_roots and len(local_roots) == len(roots):
+                    for key in local_roots:
+                        self.effects_on.setdefault(key, []).append((module, unit.index))
+                else:
+                    self.include(module, unit.index)
+
+    def _note_dropped(self, module: str, unit: Unit) -> None:
+        if module == self.flat.scene.path or unit.kind == "main":
+            what = "`if __name__ == '__main__':`" if unit.kind == "main" else "TYPE_CHECKING"
+            self.flat.report(DROPPED[unit.kind], f"{what} block dropped",
+                             severity=Severity.INFO, path=module, line=unit.start)
+
+    def need(self, target: Local) -> None:
+        if target.key in self.needed:
+            return
+        self.needed.add(target.key)
+        info = self.program.module(target.module)
+        for index in info.bindings.get(target.name, []) if info else []:
+            self.include(target.module, index)
+        for module, index in self.effects_on.get(target.key, []):
+            self.include(module, index)
+
+    def include(self, module: str, index: int) -> None:
+        key = (module, index)
+        if key in self.pieces or self.unit(module, index).kind in NOT_EMITTED:
+            return
+        unit = self.unit(module, index)
+        node = self.program.cst(module).body[index]
+        self.pieces[key] = Piece(node, module, unit.start, unit.binds,
+                                 origin=f"{module}:{','.join(sorted(unit.binds)) or unit.kind}",
+                                 position=self.position.get(key, len(self.position) + index))
+        self.queue.append(key)
+
+    # -- linking one statement -------------------------------------------------------------
+    def _process(self, module: str, index: int) -> None:
+        unit = self.unit(module, index)
+        piece = self.pieces[(module, index)]
+        local_imports = self._nested_imports(module, unit, piece)
+        chain_roots = {}
+        for name in sorted(unit.refs | unit.binds):
+            target = self.resolver.resolve(module, name)
+            if isinstance(target, Unresolved) and name in local_imports:
+                target = local_imports[name]
+            if isinstance(target, ModuleRef):
+                chain_roots[name] = target
+                continue
+            self._link_name(piece, module, unit, name, target)
+        for name, target in local_imports.items():
+            if isinstance(target, ModuleRef):
+                chain_roots.setdefault(name, target)
+        if chain_roots:
+            self._link_chains(piece, module, unit, chain_roots, local_imports)
+
+    def _link_name(self, piece: Piece, module: str, unit: Unit, name: str,
+                   target: Target) -> None:
+        if isinstance(target, Local):
+            self.need(target)
+            piece.links[name] = target.key
+        elif isinstance(target, External):
+            piece.links[name] = external_key(target, name)
+            self._note_submodules(module, name, target)
+        elif isinstance(target, Builtin):
+            piece.links[name] = f"builtin:{name}"
+            if name in ("__file__", "__name__"):
+                self._report_once(module, unit, "MF207",
+                                  f"`{name}` is used by inlined code from {module}")
+        elif isinstance(target, Unresolved):
+            guess = self.resolver.unknown_star_source(module)
+            if guess is not None:
+                piece.links[name] = f"from:{guess.module}:{name}"
+            else:
+                self._report_once(module, unit, "MF103",
+                                  f"name {name!r} is not defined ({target.reason})")
+
+    def _note_submodules(self, module: str, name: str, target: External) -> None:
+        """`import a.b.c` binds `a`; the output must still import `a.b.c`."""
+        if target.attr is not None:
+            return
+        info = self.program.module(module)
+        for rec in info.import_bindings.get(name, []) if info else []:
+            if rec.name is None and not rec.alias and "." in rec.module:
+                self.flat.submodule_imports.add(rec.module)
+
+    def _nested_imports(self, module: str, unit: Unit, piece: Piece) -> dict[str, Target]:
+        """Repo imports inside the statement (function bodies, try blocks) are deleted and
+        the names they bound are linked like module-level names."""
+        bound: dict[str, Target] = {}
+        drop: set[tuple[str, int]] = set()
+        for rec in [*unit.nested_imports, *unit.imports]:
+            target = self.resolver.resolve_import(module, rec)
+            base = self.resolver.resolve_module(module, rec.module, rec.level)
+            if rec.dynamic:
+                continue
+            if isinstance(target, (Local, ModuleRef)) or isinstance(base, ModuleRef):
+                drop.add((rec.module, rec.level))
+                if rec.name == "*" and isinstance(base, ModuleRef):
+                    continue
+                if rec.bound:
+                    bound[rec.bound] = target
+        piece.drop_imports = frozenset(drop)
+        return bound
+
+    def _link_chains(self, piece: Piece, module: str, unit: Unit,
+                     roots: dict[str, ModuleRef], local_imports: dict[str, Target]) -> None:
+        """`h.f` where `h` is a repo module: link the whole chain to `f`'s definition."""
+        bare: set[str] = set()
+        for chain, node in _attribute_chains(unit.stmts, set(roots)):
+            if len(chain) == 1:
+                bare.add(chain[0])
+                continue
+            if chain[0] in local_imports and chain[0] not in self._module_level(module):
+                target, used = _resolve_from(self.resolver, roots[chain[0]], chain)
+            else:
+                target, used = self.resolver.resolve_chain(module, chain)
+            if isinstance(target, Local):
+                self.need(target)
+                piece.chains[chain[:used]] = target.key
+            elif isinstance(target, External):
+                piece.chains[chain[:used]] = external_key(target, chain[used - 1])
+            elif isinstance(target, ModuleRef):
+                self._report_once(module, unit, "MF202",
+                                  f"module {'.'.join(chain[:used])} is used as a value")
+            elif isinstance(target, Unresolved):
+                self._report_once(module, unit, "MF103",
+                                  f"{'.'.join(chain[:used])} is not defined ({target.reason})")
+        for name in sorted(bare - set(local_imports)):
+            self._report_once(module, unit, "MF202", f"module {name!r} is used as a value; "
+                              "use `from module import name`")
+
+    def _module_level(self, module: str) -> set[str]:
+        info = self.program.module(module)
+        return set(info.import_bindings) | set(info.bindings) if info else set()
+
+    def _report_once(self, module: str, unit: Unit, code: str, message: str) -> None:
+        key = (module, unit.index, message)
+        if key not in self.reported:
+            self.reported.add(key)
+            severity = Severity.WARNING if code == "MF207" else Severity.ERROR
+            self.flat.report(code, message, severity=severity, path=module, line=unit.start)
+
+    # -- ordering --------------------------------------------------------------------------
+    def _ordered(self) -> list[Piece]:
+        """Execution order, re-sorted so definition-time dependencies come first (Kahn)."""
+        pieces = sorted(self.pieces.values(), key=lambda p: p.position)
+        binders: dict[str, list[Piece]] = {}
+        for p in pieces:
+            for name in p.binds:
+                binders.setdefault(f"{p.module}:{name}", []).append(p)
+        index_of = {id(p): index for (_, index), p in self.pieces.items()}
+        deps: dict[int, set[int]] = {id(p): set() for p in pieces}
+        for p in pieces:
+            unit = self.unit(p.module or "", index_of[id(p)])
+            names = set(unit.refs_def)
+            for name in names:
+                for q in binders.get(p.links.get(name, ""), []):
+                    if q is not p:
+                        deps[id(p)].add(id(q))
+            for chain, key in p.chains.items():
+                for q in binders.get(key, []):
+                    if q is not p and self._chain_at_def_time(unit, chain):
+                        deps[id(p)].add(id(q))
+        by_id = {id(p): p for p in pieces}
+        users: dict[int, list[int]] = {i: [] for i in by_id}
+        waiting = {i: len(d) for i, d in deps.items()}
+        for i, d in deps.items():
+            for j in d:
+                users[j].append(i)
+        ready = [(by_id[i].position, i) for i, n in waiting.items() if n == 0]
+        heapq.heapify(ready)
+        out: list[Piece] = []
+        done: set[int] = set()
+        while len(out) < len(pieces):
+            if not ready:  # a definition-time cycle: keep execution order and say so
+                i = min((i for i in by_id if i not in done), key=lambda i: by_id[i].position)
+                p = by_id[i]
+                self.flat.report("MF206", f"definition-time cycle at {p.origin}",
+                                 severity=Severity.WARNING, path=p.module, line=p.line)
+            else:
+                _, i = heapq.heappop(ready)
+                if i in done:
+                    continue
+            done.add(i)
+            out.append(by_id[i])
+            for u in users[i]:
+                waiting[u] -= 1
+                if waiting[u] == 0 and u not in done:
+                    heapq.heappush(ready, (by_id[u].position, u))
+        return out
+
+    @staticmethod
+    def _chain_at_def_time(unit: Unit, chain: tuple[str, ...]) -> bool:
+        return chain[0] in unit.refs_def
+
+
+def _resolve_from(resolver: Resolver, base: ModuleRef,
+                  chain: tuple[str, ...]) -> tuple[Target, int]:
+    target: Target = base
+    used = 1
+    while used < len(chain) and isinstance(target, ModuleRef):
+        target = resolver.attribute(target, chain[used])
+        used += 1
+    return target, used
+
+
+def _attribute_chains(stmts: list[ast.stmt],
+                      roots: set[str]) -> list[tuple[tuple[str, ...], ast.AST]]:
+    """Every load of `root.a.b...` (longest chain) and every bare load of `root`."""
+    out = []
+    inside: set[int] = set()
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Attribute) and id(node) not in inside:
+                parts = []
+                cur: ast.AST = node
+                while isinstance(cur, ast.Attribute):
+                    inside.add(id(cur))
+                    parts.append(cur.attr)
+                    cur = cur.value
+                if isinstance(cur, ast.Name) and cur.id in roots:
+                    inside.add(id(cur))
+                    out.append(((cur.id, *reversed(parts)), node))
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id in roots and id(node) not in inside \
+                    and isinstance(node.ctx, ast.Load):
+                out.append(((node.id,), node))
+    return out

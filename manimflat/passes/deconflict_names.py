@@ -1,0 +1,46 @@
+"""deconflict-names: give every definition of the output one unique, scope-correct name.
+
+Before: pieces from several modules, each with `links` (name -> what it refers to). Two
+modules may define the same name differently, or a helper may shadow a manim name that the
+scene also uses. After: every key has one output name and each piece is rewritten (global
+references, its own definitions, and `module.attr` chains) to use it. Names that cannot move
+(the scene class, manim's star-imported names and builtins that are used) keep theirs; a
+repository definition that collides is renamed `name_<module>` (MF201, severity fixed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..analyses.naming import Naming
+from ..diagnostics import Severity
+from ..ir import Flat
+from ..pass_manager import Pass
+from ..transforms import rewrite_statement
+
+
+@dataclass(frozen=True)
+class DeconflictNames(Pass):
+    NAME = "deconflict-names"
+    DESCRIPTION = "rename colliding definitions so the single output namespace is consistent"
+    NEEDS = ("closure",)
+    REQUIRES = ("names",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        naming: Naming = flat.analyses.get("names")  # type: ignore[union-attr]
+        names = naming.names
+        for key, wanted, given, other in naming.collisions:
+            module = key.rsplit(":", 1)[0]
+            flat.report("MF201", f"{wanted!r} from {module} renamed to {given!r} (collides "
+                        f"with {other})", severity=Severity.FIXED,
+                        path=module if module.endswith(".py") else None)
+        for piece in flat.pieces:
+            own = {n: f"{piece.module}:{n}" for n in piece.binds if piece.module}
+            links = {**own, **piece.links}
+            piece.renames = {src: names[key] for src, key in links.items()
+                             if key in names and names[key] != src}
+            chains = {chain: names.get(key, chain[-1]) for chain, key in piece.chains.items()}
+            piece.node = rewrite_statement(piece.node, piece.renames, chains,
+                                           piece.drop_imports)
+            piece.drop_imports = frozenset()
+        return frozenset({"names"})

@@ -1,0 +1,69 @@
+"""emit: render the pieces into the output text, with one fixed layout.
+
+Before: `Flat.header` and `Flat.pieces` are final. After: `Flat.code` holds the file: the
+import block, then every piece as its original source (comments and docstrings kept), with
+black's blank-line rules between top-level statements. The layout depends only on the
+pieces, so the output is deterministic and flattening it again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from ..ir import Flat, Piece
+from ..pass_manager import ALL, Pass
+
+_EMPTY = cst.Module(body=[])
+
+
+@dataclass(frozen=True)
+class Emit(Pass):
+    NAME = "emit"
+    DESCRIPTION = "render the header and pieces into one deterministic file"
+    NEEDS = ("closure",)
+    PROVIDES = ("code",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        flat.code = render(flat)
+        return ALL
+
+
+def render(flat: Flat) -> str:
+    """The output text for the current IR (also used by --print-after before emit)."""
+    chunks = ["\n".join(flat.header) + "\n"] if flat.header else []
+    previous: Piece | None = None
+    for piece in flat.pieces:
+        text, blank_before = _source(piece.node)
+        if chunks:
+            chunks.append("\n" * _separation(previous, piece, blank_before))
+        chunks.append(text)
+        previous = piece
+    return "".join(chunks)
+
+
+def _source(node: cst.BaseStatement) -> tuple[str, int]:
+    """The statement's text without leading blank lines, and how many there were."""
+    leading = list(getattr(node, "leading_lines", ()))
+    blanks = 0
+    while leading and leading[0].comment is None:
+        leading.pop(0)
+        blanks += 1
+    if hasattr(node, "leading_lines"):
+        node = node.with_changes(leading_lines=leading)
+    text = _EMPTY.code_for_node(node)
+    return (text if text.endswith("\n") else text + "\n"), blanks
+
+
+def _separation(previous: Piece | None, piece: Piece, blank_before: int) -> int:
+    if previous is None:  # after the import block
+        return 2 if _is_definition(piece) else 1
+    if _is_definition(previous) or _is_definition(piece):
+        return 2
+    adjacent = previous.module == piece.module and piece.position == previous.position + 1
+    return min(blank_before, 1) if adjacent else 1
+
+
+def _is_definition(piece: Piece) -> bool:
+    return isinstance(piece.node, (cst.FunctionDef, cst.ClassDef))

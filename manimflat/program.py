@@ -1,0 +1,275 @@
+"""The repository as a program: a module index, each file parsed at most once, and the
+program-level analyses (import roots, bindings, scenes) computed on demand and cached.
+
+Every file is read as text and parsed with `ast` (for analysis) the first time something
+needs it, and with libcst (the IR that is emitted) only if one of its statements is emitted.
+Files that cannot be used (binary, too large, not UTF-8, symlinks leaving the repository,
+syntax errors) are recorded as diagnostics on first use, never raised.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from .analyses.units import Unit, analyze_module
+from .diagnostics import Diagnostic, Severity, diag
+from .settings import DEFAULT_ALLOWED_IMPORTS
+
+if TYPE_CHECKING:
+    from .analyses.bindings import Resolver
+    from .analyses.scenes import Hierarchy
+    from .ir import SceneRef
+
+MAX_FILE_BYTES = 2_000_000
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv",
+                       "env", ".env", "site-packages", "media", ".tox", ".mypy_cache",
+                       ".pytest_cache", ".ipynb_checkpoints", "build", "dist"})
+ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "manim.cfg")
+
+
+class SceneLookupError(LookupError):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def find_root(path: Path, root: str | None = None) -> Path:
+    """The repo root: `root` if given, else the nearest ancestor holding a root marker."""
+    if root:
+        return Path(root).resolve()
+    start = path.resolve()
+    if start.is_file():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if any((folder / m).exists() for m in ROOT_MARKERS):
+            return folder
+    return start
+
+
+@dataclass
+class ModuleInfo:
+    path: str  # repo-relative posix path
+    source: str
+    tree: ast.Module
+    units: list[Unit]
+    dialect_hint: str | None  # from its own imports; None when it imports no manim
+    all_names: tuple[str, ...] | None  # a literal __all__
+
+    @cached_property
+    def bindings(self) -> dict[str, list[int]]:
+        """name -> indices of the non-import units that bind it, in order."""
+        out: dict[str, list[int]] = {}
+        for u in self.units:
+            if u.kind in ("import", "main", "type_checking", "docstring", "future"):
+                continue
+            for name in u.binds:
+                out.setdefault(name, []).append(u.index)
+        return out
+
+    @cached_property
+    def import_bindings(self) -> dict[str, list]:
+        """name -> the import records that bind it (module-level, in order)."""
+        out: dict[str, list] = {}
+        for u in self.units:
+            if u.kind in ("main", "type_checking"):
+                continue
+            for rec in u.imports:
+                if rec.bound:
+                    out.setdefault(rec.bound, []).append(rec)
+        return out
+
+    @cached_property
+    def star_imports(self) -> list:
+        return [r for u in self.units if u.kind not in ("main", "type_checking")
+                for r in u.imports if r.name == "*"]
+
+
+@dataclass
+class Program:
+    root: Path
+    exclude: tuple[str, ...] = ()
+    allowed_imports: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self._modules: dict[str, ModuleInfo | None] = {}
+        self._cst: dict[str, cst.Module] = {}
+        self._reported: set[str] = set()
+        self._resolvers: dict[str, Resolver] = {}
+        self.parse_counts: dict[str, int] = {}  # libcst parses per file (benchmarks assert 1)
+
+    # -- the module index ------------------------------------------------------------------
+    @cached_property
+    def files(self) -> frozenset[str]:
+        """Every usable `.py` file, repo-relative; skipped files become diagnostics."""
+        found: set[str] = set()
+        for folder, dirs, names in os.walk(self.root):
+            rel_folder = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                             and not self._excluded(str(rel_folder / d)))
+            for name in names:
+                if not name.endswith(".py"):
+                    continue
+                rel = str(rel_folder / name) if str(rel_folder) != "." else name
+                if self._excluded(rel):
+                    continue
+                full = Path(folder) / name
+                if full.is_symlink() and not _inside(full.resolve(), self.root):
+                    self._skip(rel, "symlink pointing outside the repository")
+                    continue
+                found.add(rel)
+        return frozenset(found)
+
+    @cached_property
+    def dirs(self) -> frozenset[str]:
+        out = set()
+        for f in self.files:
+            parent = PurePosixPath(f).parent
+            while str(parent) != ".":
+                out.add(str(parent))
+                parent = parent.parent
+        return frozenset(out)
+
+    def _excluded(self, rel: str) -> bool:
+        return any(fnmatch.fnmatch(rel, pat) or rel.startswith(pat.rstrip("/") + "/")
+                   for pat in self.exclude)
+
+    def _skip(self, rel: str, why: str, code: str = "MF104", line: int | None = None) -> None:
+        if rel not in self._reported:
+            self._reported.add(rel)
+            self.diagnostics.append(diag(code, f"{rel}: {why}", severity=Severity.WARNING,
+                                         path=rel, line=line))
+
+    def module(self, rel: str) -> ModuleInfo | None:
+        """The analysed module at `rel`, or None if it cannot be used (with a diagnostic)."""
+        if rel in self._modules:
+            return self._modules[rel]
+        info = self._load(rel)
+        self._modules[rel] = info
+        return info
+
+    def _load(self, rel: str) -> ModuleInfo | None:
+        path = self.root / rel
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._skip(rel, f"cannot be read ({exc.strerror})")
+            return None
+        if len(data) > MAX_FILE_BYTES or b"\0" in data:
+            self._skip(rel, "binary or larger than 2 MB")
+            return None
+        try:
+            source = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self._skip(rel, "not UTF-8 text")
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source, filename=rel)
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            self._skip(rel, f"syntax error: {getattr(exc, 'msg', exc)}", "MF102", line)
+            return None
+        units = analyze_module(source, tree)
+        return ModuleInfo(rel, source, tree, units, _dialect_hint(units), _literal_all(tree))
+
+    def cst(self, rel: str) -> cst.Module:
+        """The libcst tree of `rel`, parsed once and cached."""
+        if rel not in self._cst:
+            info = self.module(rel)
+            assert info is not None, rel
+            self._cst[rel] = cst.parse_module(info.source)
+            self.parse_counts[rel] = self.parse_counts.get(rel, 0) + 1
+        return self._cst[rel]
+
+    # -- analyses --------------------------------------------------------------------------
+    def resolver(self, scene_path: str = "") -> Resolver:
+        """Name resolution as seen by a scene in `scene_path` (its folder is an import root)."""
+        from .analyses.bindings import Resolver
+        folder = str(PurePosixPath(scene_path).parent) if scene_path else ""
+        folder = "" if folder == "." else folder
+        if folder not in self._resolvers:
+            self._resolvers[folder] = Resolver(self, folder)
+        return self._resolvers[folder]
+
+    @cached_property
+    def syspath_roots(self) -> list[str]:
+        from .analyses.bindings import syspath_roots
+        return syspath_roots(self)
+
+    @cached_property
+    def hierarchy(self) -> Hierarchy:
+        from .analyses.scenes import Hierarchy
+        return Hierarchy(self)
+
+    @cached_property
+    def all_scenes(self) -> list[SceneRef]:
+        from .analyses.scenes import find_scenes
+        return find_scenes(self)
+
+    def scenes(self, selected: bool = False, patterns: tuple[str, ...] = ()) -> list[SceneRef]:
+        found = self.all_scenes
+        if selected:
+            found = [s for s in found if s.dialect == "manim-ce" and not s.is_base]
+            if patterns:
+                found = [s for s in found if any(fnmatch.fnmatch(s.name, p) for p in patterns)]
+        return found
+
+    def find_scene(self, spec: str) -> SceneRef:
+        path, _, name = spec.rpartition(":") if ".py:" in spec else ("", "", spec)
+        matches = [s for s in self.scenes() if s.name == name
+                   and (not path or s.path == path or s.path.endswith("/" + path))]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in {self.root}; "
+                                        "run `manimflat REPO --list`", path=path or None))
+        where = ", ".join(s.spec for s in matches)
+        raise SceneLookupError(diag("MF109", f"{name!r} is ambiguous: {where}; pass "
+                                    "path/to/file.py:Name"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _dialect_hint(units: list[Unit]) -> str | None:
+    for u in units:
+        for rec in u.imports:
+            top = rec.module.split(".")[0] if rec.level == 0 else ""
+            if rec.module in ("manimlib.imports", "big_ol_pile_of_manim_imports") \
+                    or top == "big_ol_pile_of_manim_imports":
+                return "manimlib-old"
+            if top == "manimlib":
+                return "manimgl"
+            if top in ("manim", "manim_slides", "manim_voiceover"):
+                return "manim-ce"
+    return None
+
+
+def _literal_all(tree: ast.Module) -> tuple[str, ...] | None:
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets):
+            try:
+                value = ast.literal_eval(stmt.value)
+            except ValueError:
+                return None
+            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                return tuple(value)
+    return None

@@ -1,0 +1,118 @@
+"""libcst rewrites shared by passes: scope-correct renaming and deleting repository imports.
+
+Renaming uses libcst's ScopeProvider on a module holding just the one statement, so only
+names that refer to the module-level binding are renamed: a parameter or local variable
+that happens to share the name is left alone.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import BuiltinScope, GlobalScope, MetadataWrapper, ScopeProvider
+
+
+def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
+                      chains: dict[tuple[str, ...], str],
+                      drop_imports: frozenset[tuple[str, int]]) -> cst.BaseStatement:
+    """Apply global renames, replace module attribute chains by names, delete repo imports."""
+    if not (renames or chains or drop_imports):
+        return node
+    wrapper = MetadataWrapper(cst.Module(body=[node]), unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    global_names: set[cst.Name] = set()
+    for scope in set(scopes.values()):
+        if scope is None:
+            continue
+        for access in scope.accesses:
+            if isinstance(access.node, cst.Name) and all(
+                    isinstance(a.scope, (GlobalScope, BuiltinScope)) for a in access.referents):
+                global_names.add(access.node)
+        if isinstance(scope, GlobalScope):
+            for assignment in scope.assignments:
+                target = getattr(assignment, "node", None)
+                if isinstance(target, cst.Name):
+                    global_names.add(target)
+                elif isinstance(target, (cst.FunctionDef, cst.ClassDef)):
+                    global_names.add(target.name)
+    module = wrapper.module.visit(_Rewriter(renames, chains, drop_imports, global_names))
+    return module.body[0] if module.body else cst.SimpleStatementLine([cst.Pass()])
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, renames: dict[str, str], chains: dict[tuple[str, ...], str],
+                 drop: frozenset[tuple[str, int]], global_names: set[cst.Name]) -> None:
+        self.renames, self.chains, self.drop = renames, chains, drop
+        self.global_names = global_names
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        new = self.renames.get(original.value)
+        if new and original in self.global_names:
+            return updated.with_changes(value=new)
+        return updated
+
+    def leave_Attribute(self, original: cst.Attribute,
+                        updated: cst.Attribute) -> cst.BaseExpression:
+        chain = _chain(original)
+        # Module aliases are practically never shadowed by locals, so chains are matched
+        # by spelling; this also covers aliases bound by imports inside functions.
+        if chain and chain in self.chains:
+            return cst.Name(self.chains[chain])
+        return updated
+
+    def leave_Global(self, original: cst.Global, updated: cst.Global) -> cst.Global:
+        return updated.with_changes(names=[
+            n.with_changes(name=cst.Name(self.renames.get(n.name.value, n.name.value)))
+            for n in updated.names])
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import
+                     ) -> cst.Import | cst.RemovalSentinel:
+        kept = [a for a in updated.names if (_dotted(a.name), 0) not in self.drop]
+        if not kept:
+            return cst.RemoveFromParent()
+        return updated.with_changes(names=_fix_commas(kept))
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
+                         ) -> cst.ImportFrom | cst.RemovalSentinel:
+        module = _dotted(updated.module) if updated.module else ""
+        if (module, len(updated.relative)) in self.drop:
+            return cst.RemoveFromParent()
+        return updated
+
+    # A block whose only statements were deleted imports must still hold a statement.
+    def leave_IndentedBlock(self, original: cst.IndentedBlock,
+                            updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not updated.body:
+            return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        return updated
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not updated.body:
+            return cst.RemoveFromParent()
+        return updated
+
+
+def _fix_commas(names: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    return [n.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(names) - 1 else n
+            for i, n in enumerate(names)]
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _chain(node: cst.Attribute) -> tuple[str, ...] | None:
+    parts: list[str] = []
+    cur: cst.BaseExpression = node
+    while isinstance(cur, cst.Attribute):
+        parts.append(cur.attr.value)
+        cur = cur.value
+    if isinstance(cur, cst.Name):
+        parts.append(cur.value)
+        return tuple(reversed(parts))
+    return None
