@@ -1,0 +1,136 @@
+"""The build: clean each source into OUT/sources/<name>.parquet (skipped when its manifest still
+matches), then combine them into OUT/dataset.parquet, OUT/rejects.parquet and the summary.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import __version__
+from .clean import COLUMNS, Record
+from .combine import CATEGORIES, category, combine, load_reference
+from .config import DatasetConfig, SourceConfig
+from .executor import run
+from .io import hash_files, write_json, write_rows, write_text
+from .sources import input_files, read_source
+
+_STR = pa.string()
+SOURCE_SCHEMA = pa.schema([(c, pa.list_(_STR) if c == "notes" else _STR) for c in COLUMNS])
+DATASET_SCHEMA = pa.schema([
+    ("id", _STR), ("source", _STR), ("origin", _STR), ("scene", _STR), ("description", _STR),
+    ("code", _STR), ("text", _STR), ("split", _STR), ("n_lines", pa.int32()),
+    ("n_chars", pa.int32()), ("n_tokens", pa.int32()), ("difficulty", _STR),
+    ("order", pa.int32()), ("cluster", _STR), ("status", _STR), ("notes", pa.list_(_STR)),
+    ("alt_descriptions", pa.list_(_STR))])
+REJECTS_SCHEMA = pa.schema([("source", _STR), ("origin", _STR), ("category", _STR),
+                            ("reason", _STR), ("message", _STR), ("code", _STR)])
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    source: str
+    path: Path
+    rows: int
+    reused: bool
+
+
+def _manifest(source: SourceConfig) -> dict[str, Any]:
+    return {"source": source.name, "settings": source.fingerprint(), "version": __version__,
+            "inputs": hash_files(input_files(source))}
+
+
+def clean_source(config: DatasetConfig, name: str, out: Path, executor: str = "local",
+                 jobs: int | None = None, force: bool = False, progress: bool = True) -> Cleaned:
+    """Clean one source into OUT/sources/<name>.parquet unless its manifest says it is current."""
+    source = config.source(name)
+    target = out / "sources" / f"{name}.parquet"
+    manifest_path = out / "sources" / f"{name}.manifest.json"
+    manifest = _manifest(source)
+    if not force and target.is_file() and manifest_path.is_file():
+        try:
+            previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            previous = {}
+        if {k: previous.get(k) for k in manifest} == manifest:
+            return Cleaned(name, target, int(previous.get("rows", -1)), True)
+    rows = read_source(source)
+    records = run(rows, executor, jobs, name, progress, verify=source.verify,
+                  require_description=source.require_description)
+    if len(records) != len(rows):  # the executors keep one record per row; check, never trust
+        raise RuntimeError(f"source {name}: {len(rows)} rows in, {len(records)} records out")
+    write_rows(target, [{c: r.get(c) for c in COLUMNS} for r in records], SOURCE_SCHEMA)
+    # The manifest is written last: a crash before it leaves the source to be redone.
+    write_json(manifest_path, manifest | {"rows": len(records)})
+    return Cleaned(name, target, len(records), False)
+
+
+def build(config: DatasetConfig, out: Path, executor: str = "local", jobs: int | None = None,
+          force: bool = False, progress: bool = True) -> dict[str, Any]:
+    start = time.perf_counter()
+    cleaned = [clean_source(config, s.name, out, executor, jobs, force, progress)
+               for s in config.sources]
+    records: list[Record] = []
+    for item in cleaned:
+        records.extend(pq.read_table(item.path).to_pylist())
+    reference = load_reference(config)
+    dataset = combine(config, records, reference)
+    write_rows(out / "dataset.parquet", dataset, DATASET_SCHEMA)
+    rejects = [{"source": r["source"], "origin": r["origin"], "category": category(r),
+                "reason": r["reason"], "message": r["message"], "code": r["code"]}
+               for r in records if r["status"] not in ("ok", "fixed")]
+    write_rows(out / "rejects.parquet", rejects, REJECTS_SCHEMA)
+    summary = _summary(config, cleaned, records, dataset, len(reference.origins),
+                       time.perf_counter() - start)
+    write_json(out / "summary.json", summary)
+    write_text(out / "summary.md", summary_markdown(summary))
+    return summary
+
+
+def _summary(config: DatasetConfig, cleaned: list[Cleaned], records: list[Record],
+             dataset: list[Record], references: int, seconds: float) -> dict[str, Any]:
+    per: dict[str, dict[str, Any]] = {}
+    for item in cleaned:
+        per[item.source] = {"input": 0, **{c: 0 for c in CATEGORIES}, "reasons": {},
+                            "reused": item.reused}
+    for r in records:
+        entry = per[r["source"]]
+        entry["input"] += 1
+        entry[category(r)] += 1
+        if r["reason"]:
+            entry["reasons"][r["reason"]] = entry["reasons"].get(r["reason"], 0) + 1
+    totals = {key: sum(e[key] for e in per.values()) for key in ("input", *CATEGORIES)}
+    balanced = all(e["input"] == sum(e[c] for c in CATEGORIES) for e in per.values())
+    splits = Counter(r["split"] for r in dataset)
+    return {"tool": {"name": "manimflat", "version": __version__}, "config": str(config.path),
+            "sources": per, "total": totals, "balanced": balanced, "rows": len(dataset),
+            "splits": dict(sorted(splits.items())), "clusters": len({r["cluster"] for r in dataset}),
+            "difficulty": dict(Counter(r["difficulty"] for r in dataset)),
+            "reference_rows": references, "seconds": round(seconds, 3),
+            "dedup": {"ngram": config.dedup.ngram, "num_perm": config.dedup.num_perm,
+                      "threshold": config.dedup.threshold, "near": config.dedup.near}}
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    head = ["source", "input", *CATEGORIES, "reasons"]
+    lines = ["# Dataset summary", "",
+             f"{summary['rows']} rows in dataset.parquet, {summary['clusters']} clusters, "
+             f"splits {summary['splits']}, difficulty {summary['difficulty']}.", "",
+             "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for name, e in summary["sources"].items():
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(e["reasons"].items())) or "-"
+        lines.append("| " + " | ".join([name, *(str(e[k]) for k in ("input", *CATEGORIES)),
+                                        reasons]) + " |")
+    total = summary["total"]
+    lines.append("| **total** | " + " | ".join(str(total[k]) for k in ("input", *CATEGORIES))
+                 + " | |")
+    lines += ["", "input = kept + fixed + duplicate + contaminated + rejected: "
+              + ("holds for every source." if summary["balanced"] else "**DOES NOT HOLD**.")]
+    return "\n".join(lines) + "\n"

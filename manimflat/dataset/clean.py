@@ -1,0 +1,141 @@
+"""Per-row cleaning: one raw row in, one cleaned record out (kept, fixed or rejected with a code).
+
+`clean_row` is a pure function of the row and the source settings, so the local process pool
+and Ray run exactly the same code. It never raises: a crash becomes an MF508 reject.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import traceback
+import warnings
+from typing import Any
+
+from ..markdown import strip_markdown
+from .normalize import digest, normalize_code, normalize_description
+
+Record = dict[str, Any]
+_SCENE_BASE = re.compile(r"Scene\b")
+
+# Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
+COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
+           "message", "notes", "norm_hash", "norm_code", "desc_hash")
+
+
+def clean_row(row: dict[str, Any], verify: str = "syntax",
+              require_description: bool = True) -> Record:
+    try:
+        return _clean(row, verify, require_description)
+    except Exception as exc:  # any bug in a row is that row's reject, never the whole source's
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return reject(row, "MF508", f"{type(exc).__name__}: {exc} "
+                                     f"({last.filename.rsplit('/', 1)[-1]}:{last.lineno})")
+
+
+def clean_batch(rows: list[dict[str, Any]], verify: str, require_description: bool
+                ) -> list[Record]:
+    return [clean_row(row, verify, require_description) for row in rows]
+
+
+def reject(row: dict[str, Any], code: str, message: str) -> Record:
+    return _record(row, row.get("code") if isinstance(row.get("code"), str) else None,
+                   status="rejected", reason=code, message=message)
+
+
+def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
+    description = row.get("description")
+    split = row.get("split")
+    record: Record = {
+        "source": row["source"], "origin": row["origin"], "scene": row.get("scene") or None,
+        "description": description.strip() if isinstance(description, str) else "",
+        "code": code, "split": str(split).strip().lower() if split not in (None, "") else None,
+        "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
+        "norm_code": None, "desc_hash": None}
+    record.update(fields)
+    return record
+
+
+def _clean(row: dict[str, Any], verify: str, require_description: bool) -> Record:
+    if row.get("read_error"):
+        return reject(row, "MF512", row["read_error"])
+    status = row.get("flat_status")
+    if status == "skipped":
+        return reject(row, "MF514", row.get("flat_message") or "base class or another dialect")
+    if status == "failed":
+        return reject(row, "MF513", row.get("flat_message") or "the flattener failed")
+    code = row.get("code")
+    if not isinstance(code, str) or not code.strip():
+        return reject(row, "MF501", "the code cell is empty" if isinstance(code, str)
+                       else f"the code is {type(code).__name__}, not text")
+    notes: list[str] = []
+    fixed = status == "fixed"
+    plain = strip_markdown(code)
+    if plain != code:
+        notes.append("MF511 markdown removed")
+        fixed = True
+    code = plain
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        return reject(row, "MF502", f"line {exc.lineno}: {exc.msg}")
+    scene = _scene(tree, row.get("scene"))
+    if scene is None:
+        return reject(row, "MF506", "no class with a construct method or a Scene base")
+    description = row.get("description")
+    description = description.strip() if isinstance(description, str) else ""
+    if not description:
+        if require_description:
+            return reject(row, "MF510", "the description is empty")
+        notes.append("MF510 no description")
+    if verify != "none":
+        verified, problem = _verify(code, scene, verify)
+        if verified is None:
+            return reject(row, "MF507", problem)
+        if verified != code:
+            notes.append(f"verify-{verify} repaired the code")
+            fixed, code = True, verified
+    norm = normalize_code(code)
+    return _record(row, code, scene=scene, status="fixed" if fixed else "ok", notes=notes,
+                   norm_code=norm, norm_hash=digest(norm),
+                   desc_hash=digest(normalize_description(description)) if description else None)
+
+
+def _scene(tree: ast.Module, wanted: Any) -> str | None:
+    """The scene class: the named one when given, else the last scene class nothing inherits."""
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    scenes = [c for c in classes
+              if any(_SCENE_BASE.search(ast.unparse(b)) for b in c.bases)
+              or any(isinstance(f, ast.FunctionDef) and f.name == "construct" for f in c.body)]
+    if isinstance(wanted, str) and wanted in {c.name for c in scenes}:
+        return wanted
+    bases = {ast.unparse(b) for c in classes for b in c.bases}
+    leaves = [c.name for c in scenes if c.name not in bases]
+    return (leaves or [c.name for c in scenes] or [None])[-1]
+
+
+def _verify(code: str, scene: str, level: str) -> tuple[str | None, str]:
+    """The (possibly repaired) code, or None and why. Syntax is checked here; deeper levels
+    use manimflat.verify, imported only when asked for."""
+    if level == "syntax":
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SyntaxWarning)
+            try:
+                compile(code, f"<{scene}>", "exec", dont_inherit=True)
+                return code, ""
+            except SyntaxError as exc:  # SyntaxWarning promoted: invalid escapes in LaTeX
+                problem = f"{type(exc).__name__} line {exc.lineno}: {exc.msg}"
+            except SyntaxWarning as exc:
+                problem = f"SyntaxWarning: {exc}"
+        try:
+            from ..verify import verify_code
+        except ImportError:
+            return None, problem
+        level = "syntax"
+    else:
+        from ..verify import verify_code
+    outcome = verify_code(code, scene, level)
+    if outcome.ok:
+        return str(outcome.code), ""
+    errors = [d for d in outcome.diagnostics if d.is_error]
+    return None, "; ".join(d.format() for d in errors[:3]) or f"failed verification at {level}"

@@ -1,0 +1,87 @@
+"""`manimflat dataset build|clean|stats`: the click group attached to the main CLI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .build import build, clean_source
+from .config import ConfigError, DatasetError, load_config
+from .executor import EXECUTORS
+from .stats import stats
+
+_EXECUTOR = click.option("--executor", type=click.Choice(EXECUTORS), default="local",
+                         show_default=True, help="local process pool, or Ray Data")
+_JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="worker processes (default: all cores)")
+_OUT = click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+                    required=True, help="output folder")
+_FORCE = click.option("--force", is_flag=True, help="redo sources even when their manifest matches")
+_QUIET = click.option("--quiet", "-q", is_flag=True, help="no progress bar")
+
+
+def _fail(exc: Exception, code: int) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(code)
+
+
+@click.group("dataset")
+def dataset() -> None:
+    """Build a (description, code) dataset: sources -> per-source parquet -> one clean parquet."""
+
+
+@dataset.command("build")
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@_OUT
+@_EXECUTOR
+@_JOBS
+@_FORCE
+@_QUIET
+def build_command(config: Path, out: Path, executor: str, jobs: int | None, force: bool,
+                  quiet: bool) -> None:
+    """Clean every source of CONFIG.toml and combine them into OUT/dataset.parquet."""
+    try:
+        summary = build(load_config(config), out, executor, jobs, force, not quiet)
+    except ConfigError as exc:
+        _fail(exc, 2)
+    except DatasetError as exc:
+        _fail(exc, 1)
+    total = summary["total"]
+    click.echo(f"{summary['rows']} rows -> {out / 'dataset.parquet'} ("
+               + ", ".join(f"{k} {v}" for k, v in total.items()) + ")")
+
+
+@dataset.command("clean")
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", "name", required=True, help="the [[source]] name to clean")
+@_OUT
+@_EXECUTOR
+@_JOBS
+@_FORCE
+@_QUIET
+def clean_command(config: Path, name: str, out: Path, executor: str, jobs: int | None,
+                  force: bool, quiet: bool) -> None:
+    """Clean one source alone into OUT/sources/NAME.parquet."""
+    try:
+        done = clean_source(load_config(config), name, out, executor, jobs, force, not quiet)
+    except ConfigError as exc:
+        _fail(exc, 2)
+    except DatasetError as exc:
+        _fail(exc, 1)
+    state = "up to date" if done.reused else "cleaned"
+    click.echo(f"{name}: {done.rows} rows {state} -> {done.path}")
+
+
+@dataset.command("stats")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def stats_command(out: Path) -> None:
+    """Print OUT's summary and write a length plot per source to OUT/stats/."""
+    try:
+        text, plots = stats(out)
+    except DatasetError as exc:
+        _fail(exc, 1)
+    click.echo(text)
+    for plot in plots:
+        click.echo(f"plot: {plot}")

@@ -1,0 +1,276 @@
+"""The dataset build's TOML config, validated up front: every problem is reported at once, with
+the source it belongs to and a suggestion for misspelt keys, before any row is read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..settings import VERIFY_LEVELS
+
+KINDS = ("table", "repo", "notebooks")
+TABLE_SUFFIXES = (".parquet", ".jsonl", ".csv")
+NEAR_POLICIES = ("drop", "keep")
+
+
+class ConfigError(ValueError):
+    """The config cannot be used; the message lists every problem found."""
+
+
+class DatasetError(RuntimeError):
+    """A build cannot go on (unreadable source, failing judge); the message says why."""
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    path: Path
+    code_column: str = "code"
+    description_column: str = "description"
+    split_column: str | None = None
+    scene_column: str | None = None
+    priority: int = 0
+    verify: str = "syntax"
+    require_description: bool = True
+    options: dict[str, Any] = field(default_factory=dict)  # repo: flatten_all keyword options
+
+    def fingerprint(self) -> str:
+        data = asdict(self) | {"path": str(self.path)}
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ReferenceConfig:
+    paths: tuple[Path, ...] = ()
+    code_column: str = "code"
+    description_column: str | None = None
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    ngram: int = 5
+    num_perm: int = 256
+    threshold: float = 0.7
+    near: str = "drop"  # drop: keep one row per near-duplicate cluster; keep: only cluster them
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class JudgeConfig:
+    callable: str | None = None  # "module:function"
+    command: tuple[str, ...] = ()  # argv; reads JSON lines on stdin, answers JSON lines
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.callable or self.command)
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    path: Path
+    sources: tuple[SourceConfig, ...]
+    reference: ReferenceConfig = ReferenceConfig()
+    dedup: DedupConfig = DedupConfig()
+    judge: JudgeConfig = JudgeConfig()
+    test_fraction: float = 0.05
+    seed: int = 0
+    difficulty: tuple[str, ...] = ("easy", "medium", "hard")
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        names = ", ".join(s.name for s in self.sources)
+        raise ConfigError(f"{self.path}: no source named {name!r} (sources: {names})")
+
+
+_TOP_KEYS = {"source", "reference", "dedup", "judge", "dataset"}
+_DATASET_KEYS = {"test_fraction", "seed", "difficulty"}
+_SOURCE_KEYS = {"name", "kind", "path", "code_column", "description_column", "split_column",
+                "scene_column", "priority", "verify", "require_description", "options"}
+_REFERENCE_KEYS = {"paths", "code_column", "description_column"}
+_DEDUP_KEYS = {"ngram", "num_perm", "threshold", "near", "seed"}
+_JUDGE_KEYS = {"callable", "command"}
+
+
+class _Checker:
+    def __init__(self, path: Path) -> None:
+        self.path, self.errors = path, []  # type: ignore[var-annotated]
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def keys(self, where: str, table: dict[str, Any], known: set[str]) -> None:
+        for key in table:
+            if key not in known:
+                close = difflib.get_close_matches(key, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.error(where, f"unknown key {key!r}{hint}")
+
+    def typed(self, where: str, table: dict[str, Any], key: str, kind: type | tuple[type, ...],
+              default: Any) -> Any:
+        value = table.get(key, default)
+        # bool is an int in Python; a priority of `true` is a typo, not a number.
+        if value is not default and (not isinstance(value, kind) or
+                                     (isinstance(value, bool) and bool not in _tuple(kind))):
+            self.error(where, f"{key} must be {_kind_name(kind)}, not {value!r}")
+            return default
+        return value
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+             list: "a list", dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in _tuple(kind))
+
+
+def load_config(path: str | Path) -> DatasetConfig:
+    """Read and validate CONFIG.toml; relative paths are relative to the config's folder."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: dict[str, Any], path: Path) -> DatasetConfig:
+    check = _Checker(path)
+    base = path.parent
+    check.keys("config", data, _TOP_KEYS)
+    raw_sources = data.get("source", [])
+    if not isinstance(raw_sources, list) or not raw_sources:
+        check.error("config", "at least one [[source]] table is needed")
+        raw_sources = []
+    sources: list[SourceConfig] = []
+    for index, raw in enumerate(raw_sources):
+        where = f"source #{index + 1}"
+        if not isinstance(raw, dict):
+            check.error(where, "must be a table")
+            continue
+        source = _source(check, raw, where, base)
+        if source is not None:
+            if any(s.name == source.name for s in sources):
+                check.error(f"source {source.name!r}", "name is used twice; names must be unique")
+            sources.append(source)
+
+    dataset = data.get("dataset", {})
+    check.keys("[dataset]", dataset, _DATASET_KEYS)
+    test_fraction = check.typed("[dataset]", dataset, "test_fraction", (int, float), 0.05)
+    if not 0 <= test_fraction < 1:
+        check.error("[dataset]", f"test_fraction must be in [0, 1), not {test_fraction}")
+    difficulty = check.typed("[dataset]", dataset, "difficulty", list, ["easy", "medium", "hard"])
+    if not difficulty or not all(isinstance(d, str) for d in difficulty):
+        check.error("[dataset]", "difficulty must be a non-empty list of bucket names")
+        difficulty = ["easy", "medium", "hard"]
+
+    config = DatasetConfig(
+        path=path, sources=tuple(sources), reference=_reference(check, data, base),
+        dedup=_dedup(check, data), judge=_judge(check, data),
+        test_fraction=float(test_fraction), seed=check.typed("[dataset]", dataset, "seed", int, 0),
+        difficulty=tuple(difficulty))
+    if check.errors:
+        raise ConfigError(f"{path}: invalid dataset config:\n  " + "\n  ".join(check.errors))
+    return config
+
+
+def _source(check: _Checker, raw: dict[str, Any], where: str, base: Path) -> SourceConfig | None:
+    name = raw.get("name")
+    if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
+        check.error(where, "needs a `name`: a non-empty string without '/' (it names a file)")
+        return None
+    where = f"source {name!r}"
+    check.keys(where, raw, _SOURCE_KEYS)
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        check.error(where, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        return None
+    if not isinstance(raw.get("path"), str):
+        check.error(where, "needs a `path` (a string)")
+        return None
+    path = (base / raw["path"]).resolve()
+    if not path.exists():
+        check.error(where, f"path {raw['path']!r} does not exist (looked at {path})")
+    elif kind == "table" and (not path.is_file() or path.suffix not in TABLE_SUFFIXES):
+        check.error(where, f"a table must be a {', '.join(TABLE_SUFFIXES)} file, not {path.name}")
+    elif kind == "repo" and not path.is_dir():
+        check.error(where, "a repo source must be a folder")
+    elif kind == "notebooks" and path.is_file() and path.suffix != ".ipynb":
+        check.error(where, "a notebooks source is an .ipynb file or a folder of them")
+    verify = check.typed(where, raw, "verify", str, "syntax")
+    if verify not in VERIFY_LEVELS:
+        check.error(where, f"verify must be one of {', '.join(VERIFY_LEVELS)}, not {verify!r}")
+    columns = {key: check.typed(where, raw, key, str, default) for key, default in
+               (("code_column", "code"), ("description_column", "description"),
+                ("split_column", None), ("scene_column", None))}
+    return SourceConfig(
+        name=name, kind=kind, path=path, priority=check.typed(where, raw, "priority", int, 0),
+        verify=verify, options=check.typed(where, raw, "options", dict, {}),
+        # Table rows exist to pair a description with code; scenes found in repos and notebooks
+        # are worth keeping without one (the reason is recorded in `notes`).
+        require_description=check.typed(where, raw, "require_description", bool,
+                                        kind == "table"),
+        **columns)
+
+
+def _reference(check: _Checker, data: dict[str, Any], base: Path) -> ReferenceConfig:
+    raw = data.get("reference", {})
+    check.keys("[reference]", raw, _REFERENCE_KEYS)
+    paths = check.typed("[reference]", raw, "paths", list, [])
+    resolved = []
+    for item in paths:
+        if not isinstance(item, str):
+            check.error("[reference]", f"paths must be strings, not {item!r}")
+            continue
+        p = (base / item).resolve()
+        if not p.is_file() or p.suffix not in TABLE_SUFFIXES:
+            check.error("[reference]", f"{item!r} is not a {', '.join(TABLE_SUFFIXES)} file")
+        resolved.append(p)
+    return ReferenceConfig(tuple(resolved), check.typed("[reference]", raw, "code_column", str,
+                                                        "code"),
+                           check.typed("[reference]", raw, "description_column", str, None))
+
+
+def _dedup(check: _Checker, data: dict[str, Any]) -> DedupConfig:
+    raw = data.get("dedup", {})
+    check.keys("[dedup]", raw, _DEDUP_KEYS)
+    dedup = DedupConfig(
+        ngram=check.typed("[dedup]", raw, "ngram", int, 5),
+        num_perm=check.typed("[dedup]", raw, "num_perm", int, 256),
+        threshold=float(check.typed("[dedup]", raw, "threshold", (int, float), 0.7)),
+        near=check.typed("[dedup]", raw, "near", str, "drop"),
+        seed=check.typed("[dedup]", raw, "seed", int, 1))
+    if dedup.ngram < 1 or dedup.num_perm < 2:
+        check.error("[dedup]", "ngram must be >= 1 and num_perm >= 2")
+    if not 0 < dedup.threshold <= 1:
+        check.error("[dedup]", f"threshold must be in (0, 1], not {dedup.threshold}")
+    if dedup.near not in NEAR_POLICIES:
+        check.error("[dedup]", f"near must be one of {', '.join(NEAR_POLICIES)}")
+    return dedup
+
+
+def _judge(check: _Checker, data: dict[str, Any]) -> JudgeConfig:
+    raw = data.get("judge", {})
+    check.keys("[judge]", raw, _JUDGE_KEYS)
+    target = check.typed("[judge]", raw, "callable", str, None)
+    command = check.typed("[judge]", raw, "command", (list, str), [])
+    if isinstance(command, str):
+        command = command.split()
+    if target is not None and ":" not in target:
+        check.error("[judge]", f"callable must be 'module:function', not {target!r}")
+    if target and command:
+        check.error("[judge]", "give either callable or command, not both")
+    return JudgeConfig(target, tuple(str(c) for c in command))

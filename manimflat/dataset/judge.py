@@ -1,0 +1,85 @@
+"""The optional description judge: does this description describe this code? Off by default.
+
+Two interfaces (see docs/dataset.md):
+- `callable = "module:function"`: `function(code: str, description: str)` returns a bool, or a
+  `(bool, reason)` pair, or `{"ok": bool, "reason": str}`.
+- `command = ["prog", "arg"]`: run once; it reads one JSON object per line on stdin
+  (`{"id", "code", "description"}`) and writes one per line on stdout (`{"id", "ok", "reason"}`).
+A judge that fails (import error, non-zero exit, missing answers) stops the build with a
+DatasetError: a broken judge says nothing about the descriptions, so no row is rejected for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+from typing import Any
+
+from .config import DatasetError, JudgeConfig
+
+Verdict = tuple[bool, str]
+
+
+def run_judge(config: JudgeConfig, items: list[dict[str, str]]) -> dict[str, Verdict]:
+    """Verdicts for items `{"id", "code", "description"}`, keyed by id."""
+    if not items:
+        return {}
+    if config.callable:
+        return _call(config.callable, items)
+    return _command(list(config.command), items)
+
+
+def _verdict(answer: Any, where: str) -> Verdict:
+    if isinstance(answer, dict):
+        answer = (answer.get("ok"), answer.get("reason", ""))
+    if isinstance(answer, tuple) and len(answer) == 2:
+        ok, reason = answer
+    else:
+        ok, reason = answer, ""
+    if not isinstance(ok, bool):
+        raise DatasetError(f"judge {where} answered {answer!r}; expected true or false")
+    return ok, str(reason or "")
+
+
+def _call(target: str, items: list[dict[str, str]]) -> dict[str, Verdict]:
+    module_name, _, attr = target.partition(":")
+    try:
+        function = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise DatasetError(f"judge {target!r} cannot be loaded: {exc}") from None
+    out = {}
+    for item in items:
+        try:
+            answer = function(item["code"], item["description"])
+        except Exception as exc:
+            raise DatasetError(f"judge {target!r} raised on row {item['id']}: "
+                               f"{type(exc).__name__}: {exc}") from None
+        out[item["id"]] = _verdict(answer, target)
+    return out
+
+
+def _command(argv: list[str], items: list[dict[str, str]]) -> dict[str, Verdict]:
+    payload = "".join(json.dumps(item) + "\n" for item in items)
+    try:
+        done = subprocess.run(argv, input=payload, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise DatasetError(f"judge command {argv[0]!r} cannot run: {exc}") from None
+    if done.returncode != 0:
+        raise DatasetError(f"judge command exited with {done.returncode}: "
+                           f"{done.stderr.strip()[-500:]}")
+    out: dict[str, Verdict] = {}
+    for number, line in enumerate(done.stdout.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            answer = json.loads(line)
+            out[str(answer["id"])] = _verdict(answer, f"command line {number}")
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise DatasetError(f"judge command output line {number} is not "
+                               f'{{"id", "ok", "reason"}} JSON: {line[:200]!r}') from None
+    missing = [item["id"] for item in items if item["id"] not in out]
+    if missing:
+        raise DatasetError(f"judge command gave no answer for {len(missing)} rows "
+                           f"(first: {missing[0]})")
+    return out
