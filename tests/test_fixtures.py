@@ -218,7 +218,7 @@ def render_api():  # type: ignore[no-untyped-def]
 def test_renders_the_same_last_frame(case: str, file: str, scene: str, tmp_path: Path,
                                      render_api) -> None:  # type: ignore[no-untyped-def]
     repo = REPOS / case
-    original = render_api.render_last_frame(Path(file), scene, cwd=repo,
+    original = render_api.render_last_frame(repo / file, scene, cwd=repo,
                                             out_dir=tmp_path / "original")
     assert original.ok, original.error
 

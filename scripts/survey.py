@@ -1,0 +1,322 @@
+"""Survey manimflat over a folder of repositories: how many scenes come out self-contained.
+
+    python scripts/survey.py /work/devrepos [--jobs 2] [--json survey.json] [--show 5]
+
+Each sub-folder of the given folder is one repository. For each, every scene is discovered,
+every renderable Manim CE scene is flattened with the library, and the output is judged here,
+independently of what the tool claims about it. An output is *self-contained* when:
+
+- it parses and compiles;
+- it imports no module of its repository (nor anything relative);
+- it does not touch `sys.path`;
+- it has no undefined name: a scope-correct check (`symtable`) of every global a scope reads
+  against the module's own bindings, the builtins, and the names the output's star imports
+  really bring (`from manim import *` is resolved by importing manim in this process).
+
+Names read at definition time before the statement that binds them (a module-level use-before-
+definition) are reported too, as `order`, and count against self-containment.
+The table gives, per repository and in total: scenes found, by dialect, bases, Manim CE scenes
+flattened, self-contained ones and their share; then the failures grouped by diagnostic code and
+by the failed check, with a few examples each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import builtins
+import importlib
+import json
+import symtable
+import sys
+import time
+import traceback
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+MODULE_DUNDERS = frozenset({"__name__", "__file__", "__doc__", "__builtins__", "__spec__",
+                            "__loader__", "__package__", "__annotations__", "__dict__",
+                            "__path__", "__cached__"})
+
+
+@lru_cache(maxsize=None)
+def star_exports(module: str) -> frozenset[str] | None:
+    """What `from module import *` binds, by importing it here (allowed modules only)."""
+    try:
+        mod = importlib.import_module(module)
+    except Exception:  # noqa: BLE001 - a module that cannot be imported exports nothing known
+        return None
+    names = getattr(mod, "__all__", None)
+    if names is None:
+        names = [n for n in dir(mod) if not n.startswith("_")]
+    return frozenset(names)
+
+
+def repo_module_names(repo: Path) -> frozenset[str]:
+    """Every top-level name a file or folder of the repo could be imported as (not `manim`)."""
+    names: set[str] = set()
+    for path in repo.rglob("*"):
+        if any(part.startswith(".") or part == "__pycache__" for part in path.parts):
+            continue
+        if path.suffix == ".py":
+            names.add(path.stem)
+        elif path.is_dir():
+            names.add(path.name)
+    return frozenset(names - {"manim"})
+
+
+def _scope_globals(table: symtable.SymbolTable) -> set[str]:
+    """Globals read anywhere in `table` and its children (module scope: every unbound read)."""
+    out: set[str] = set()
+    for sym in table.get_symbols():
+        if not sym.is_referenced():
+            continue
+        if table.get_type() == "module":
+            out.add(sym.get_name())
+        elif sym.is_global() and not sym.is_declared_global():
+            out.add(sym.get_name())
+        elif sym.is_declared_global():
+            out.add(sym.get_name())
+    for child in table.get_children():
+        out |= _scope_globals(child)
+    return out
+
+
+def _module_bindings(tree: ast.Module, table: symtable.SymbolTable) -> set[str]:
+    bound = {s.get_name() for s in table.get_symbols()
+             if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    # `global x` inside a function that assigns it also defines a module name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            bound.update(node.names)
+    return bound
+
+
+def undefined_names(code: str, tree: ast.Module) -> tuple[set[str], list[str]]:
+    """(names read but bound nowhere, star imports whose exports are unknown)."""
+    table = symtable.symtable(code, "<flat>", "exec")
+    defined = _module_bindings(tree, table) | set(dir(builtins)) | MODULE_DUNDERS
+    unknown_stars: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            exports = star_exports(node.module or "") if not node.level else None
+            if exports is None:
+                unknown_stars.append(node.module or ".")
+            else:
+                defined |= exports
+    return _scope_globals(table) - defined, unknown_stars
+
+
+def _eager_loads(node: ast.AST) -> set[str]:
+    """Names read when a top-level statement runs (function bodies excluded, class bodies in)."""
+    out: set[str] = set()
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parts: list[ast.AST] = [*node.decorator_list, *node.args.defaults,
+                                *[d for d in node.args.kw_defaults if d is not None]]
+        for part in parts:
+            out |= _eager_loads(part)
+        return out
+    if isinstance(node, ast.Lambda):
+        for d in [*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]]:
+            out |= _eager_loads(d)
+        return out
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        # only the first iterable is evaluated in the enclosing scope
+        return _eager_loads(node.generators[0].iter)
+    if isinstance(node, ast.ClassDef):
+        local: set[str] = set()
+        for part in [*node.decorator_list, *node.bases, *[k.value for k in node.keywords]]:
+            out |= _eager_loads(part)
+        for stmt in node.body:
+            out |= _eager_loads(stmt) - local
+            local |= _binds(stmt)
+        return out
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        return {node.id}
+    for child in ast.iter_child_nodes(node):
+        out |= _eager_loads(child)
+    return out
+
+
+def _binds(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*"}
+    return {n.id for n in ast.walk(stmt)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+
+
+def used_before_definition(tree: ast.Module) -> set[str]:
+    """Module-level names read at definition time before any statement binds them."""
+    body_binds = [_binds(stmt) for stmt in tree.body]
+    all_bound = set().union(*body_binds) if body_binds else set()
+    seen: set[str] = set()
+    early: set[str] = set()
+    for stmt, binds in zip(tree.body, body_binds):
+        if isinstance(stmt, ast.If) or isinstance(stmt, ast.Try):
+            seen |= binds  # conditional definitions: do not guess which branch runs
+            continue
+        early |= (_eager_loads(stmt) & all_bound) - seen - binds
+        seen |= binds
+    return early
+
+
+def judge(code: str, local: frozenset[str]) -> list[str]:
+    """The self-containment checks `code` fails, as short tags ('' list when it passes)."""
+    try:
+        tree = ast.parse(code)
+        compile(code, "<flat>", "exec")
+    except SyntaxError as exc:
+        return [f"parse: {exc.msg} (line {exc.lineno})"]
+    failed: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            mods = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            mods = ["." * node.level + (node.module or "")]
+        else:
+            mods = []
+        for mod in mods:
+            if mod.startswith(".") or mod.split(".")[0] in local:
+                failed.append(f"local-import: {mod}")
+        if (isinstance(node, ast.Attribute) and node.attr == "path"
+                and isinstance(node.value, ast.Name) and node.value.id == "sys"):
+            failed.append("sys-path")
+    undefined, unknown_stars = undefined_names(code, tree)
+    failed += [f"undefined: {name}" for name in sorted(undefined)]
+    failed += [f"unknown-star: {mod}" for mod in unknown_stars]
+    failed += [f"order: {name}" for name in sorted(used_before_definition(tree))]
+    return sorted(set(failed))
+
+
+def survey_repo(repo: str) -> dict[str, Any]:
+    from manimflat.api import Session
+
+    path = Path(repo)
+    start = time.perf_counter()
+    out: dict[str, Any] = {"repo": path.name, "scenes": [], "error": None}
+    try:
+        session = Session(path, root=str(path))
+        refs = session.program.scenes()
+    except Exception:  # noqa: BLE001 - one broken repo must not stop the survey
+        out["error"] = traceback.format_exc(limit=3)
+        return out
+    local = repo_module_names(path)
+    manager = session.pipeline()
+    for ref in refs:
+        row: dict[str, Any] = {"scene": ref.name, "path": ref.path, "line": ref.line,
+                               "dialect": ref.dialect, "is_base": ref.is_base,
+                               "flattened": False, "self_contained": False, "failed": [],
+                               "codes": []}
+        out["scenes"].append(row)
+        if ref.dialect != "manim-ce" or ref.is_base:
+            continue
+        try:
+            result = session.flatten(ref, manager)
+        except Exception:  # noqa: BLE001
+            row["failed"] = ["crash: " + traceback.format_exc(limit=2).splitlines()[-1]]
+            continue
+        row["codes"] = sorted({d.code for d in result.diagnostics if d.is_error})
+        row["diagnostics"] = [f"{d.code} {d.path}:{d.line}: {d.message}"
+                              for d in result.diagnostics if d.is_error][:5]
+        if result.code is None:
+            row["failed"] = ["no-output"]
+            continue
+        row["flattened"] = True
+        row["lines"] = result.lines
+        row["failed"] = judge(result.code, local)
+        row["self_contained"] = not row["failed"]
+    out["seconds"] = round(time.perf_counter() - start, 2)
+    return out
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = []
+    total: Counter[str] = Counter()
+    for res in results:
+        c: Counter[str] = Counter()
+        for s in res["scenes"]:
+            c["found"] += 1
+            c[f"dialect:{s['dialect']}"] += 1
+            c["bases"] += s["is_base"]
+            ce = s["dialect"] == "manim-ce" and not s["is_base"]
+            c["ce"] += ce
+            c["flattened"] += s["flattened"]
+            c["self_contained"] += s["self_contained"]
+        total.update(c)
+        rows.append({"repo": res["repo"], **c, "error": res["error"],
+                     "seconds": res.get("seconds")})
+    codes: dict[str, list[str]] = defaultdict(list)
+    checks: dict[str, list[str]] = defaultdict(list)
+    for res in results:
+        for s in res["scenes"]:
+            where = f"{res['repo']}/{s['path']}:{s['line']} {s['scene']}"
+            for code in s["codes"]:
+                codes[code].append(where)
+            for tag in s["failed"]:
+                checks[tag.split(":")[0]].append(f"{where}  [{tag}]")
+    return {"repos": rows, "total": dict(total), "by_code": dict(codes),
+            "by_check": dict(checks)}
+
+
+def print_table(summary: dict[str, Any], show: int) -> None:
+    head = f"{'repo':40} {'found':>5} {'ce':>4} {'gl':>4} {'old':>4} {'other':>5} " \
+           f"{'bases':>5} {'flat':>5} {'self':>5} {'share':>6}"
+    print(head)
+    print("-" * len(head))
+
+    def line(name: str, c: dict[str, Any]) -> str:
+        other = c.get("found", 0) - sum(c.get(f"dialect:{d}", 0)
+                                        for d in ("manim-ce", "manimgl", "manimlib-old"))
+        share = f"{100 * c.get('self_contained', 0) / c['ce']:.1f}%" if c.get("ce") else "-"
+        return (f"{name[:40]:40} {c.get('found', 0):5} {c.get('dialect:manim-ce', 0):4} "
+                f"{c.get('dialect:manimgl', 0):4} {c.get('dialect:manimlib-old', 0):4} "
+                f"{other:5} {c.get('bases', 0):5} {c.get('flattened', 0):5} "
+                f"{c.get('self_contained', 0):5} {share:>6}")
+
+    for row in summary["repos"]:
+        print(line(row["repo"], row) + (f"  ERROR {row['error'].splitlines()[-1]}"
+                                         if row["error"] else ""))
+    print("-" * len(head))
+    print(line("TOTAL", summary["total"]))
+    print("\n'ce' counts Manim CE scenes that are not bases; 'self' those emitted self-contained;"
+          " 'share' = self / ce.")
+    for title, groups in (("error diagnostics (by code)", summary["by_code"]),
+                          ("failed checks", summary["by_check"])):
+        print(f"\n{title}:")
+        if not groups:
+            print("  none")
+        for key, where in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            print(f"  {key}: {len(where)}")
+            for w in where[:show]:
+                print(f"      {w}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a folder whose sub-folders are repositories")
+    parser.add_argument("--jobs", type=int, default=1, help="repositories surveyed in parallel")
+    parser.add_argument("--json", type=Path, help="write every scene's result here")
+    parser.add_argument("--show", type=int, default=3, help="examples printed per failure group")
+    args = parser.parse_args(argv)
+    repos = sorted(str(p) for p in args.folder.iterdir() if p.is_dir()
+                   and not p.name.startswith("."))
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            results = list(pool.map(survey_repo, repos))
+    else:
+        results = [survey_repo(r) for r in repos]
+    summary = summarize(results)
+    print_table(summary, args.show)
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "repos": results}, indent=1,
+                                        ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
