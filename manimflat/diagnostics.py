@@ -99,6 +99,11 @@ CODES: dict[str, Code] = _catalog(
          "install what the message names (LaTeX, dvisvgm, ffmpeg)"),
     Code("MF413", "deprecated or removed Manim name repaired", "nothing to do"),
     Code("MF414", "scene had no animation; `self.wait()` added", "nothing to do"),
+    Code("MF415", "scene tried to write outside its temporary working folder",
+         "write files only under the working folder (media go to manim's media_dir)"),
+    Code("MF416", "compiling the output emits a SyntaxWarning", "fix the construct it names"),
+    Code("MF417", "original scene does not render in its repository; frames not compared",
+         "make the original render (see the message) to check equivalence"),
     # MF5xx: dataset
     Code("MF501", "row has no code", "fix the source row"),
     Code("MF502", "row's code does not parse", "fix the source row"),

@@ -53,7 +53,16 @@ def render_last_frame(file: Path, scene: str, *, cwd: Path, out_dir: Path,
 def render_scene(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: float = 120.0,
                  memory_mb: int = 4096, quality: str = "l", video: bool = False,
                  boxes: bool = False) -> FrameResult:
-    """Like `render_last_frame`; `video=True` renders the movie and also saves its last frame."""
+    """Like `render_last_frame`; `video=True` renders the movie and also saves its last frame;
+    `boxes=True` records where file-backed mobjects (images, SVGs) are on the last frame."""
+    return render_run(file, scene, cwd=cwd, out_dir=out_dir, timeout=timeout,
+                      memory_mb=memory_mb, quality=quality, video=video, boxes=boxes)[0]
+
+
+def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: float,
+               memory_mb: int, quality: str = "l", video: bool = False, boxes: bool = False
+               ) -> tuple[FrameResult, sandbox.SandboxResult]:
+    """`render_scene` plus the raw sandbox result, for callers that classify failures."""
     start = time.perf_counter()
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -78,7 +87,7 @@ def render_scene(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: f
                        video=movie if ok else None,
                        asset_boxes=found_boxes,  # type: ignore[arg-type]
                        timed_out=res.timed_out, memory_exceeded=res.memory_exceeded,
-                       write_refused=res.write_refused)
+                       write_refused=res.write_refused), res
 
 
 def _newest(folder: Path, scene: str, suffix: str) -> Path | None:

@@ -90,15 +90,18 @@ def _limits(memory_mb: int, cpu_seconds: int, fsize_mb: int) -> Any:
 
 def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
         memory_mb: int = 2048, writable: tuple[Path, ...] = (), fsize_mb: int = 512,
-        keep_workdir: Path | None = None) -> SandboxResult:
+        files: dict[str, str] | None = None, keep_workdir: Path | None = None) -> SandboxResult:
     """Run `_runner.py` on `task` (a JSON-able dict) in a fresh temporary folder.
 
     `cwd` defaults to that folder; `writable` adds folders the scene may write to (the media
-    output). `keep_workdir`, when given, is used instead of a fresh folder and not deleted.
+    output); `files` (name -> text) are written into the temporary folder first, e.g. the scene
+    to run. `keep_workdir`, when given, is used instead of a fresh folder and not deleted.
     """
     work = keep_workdir or Path(tempfile.mkdtemp(prefix="manimflat-sbx-"))
     try:
         work.mkdir(parents=True, exist_ok=True)
+        for name, text in (files or {}).items():
+            (work / name).write_text(text, encoding="utf-8")
         roots = [work.resolve(), *(p.resolve() for p in writable)]
         task = {**task, "writable": [str(p) for p in roots]}
         task_file = work / "task.json"

@@ -1,0 +1,69 @@
+"""Verification results cached by content hash and settings, so unchanged scenes are skipped.
+
+One JSON file per (level, code, scene, settings that change the outcome, tool versions) under
+`$MANIMFLAT_CACHE` or `~/.cache/manimflat`. Environment problems (MF412) are never cached:
+installing the missing tool must change the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from ..settings import Settings
+
+# Settings that can change a verification outcome; the others (jobs, format...) cannot.
+_KEY_SETTINGS = ("allowed_imports", "timeout", "memory_mb", "render_video")
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("MANIMFLAT_CACHE")
+    base = Path(root) if root else Path.home() / ".cache" / "manimflat"
+    return base / "verify"
+
+
+def tool_versions() -> dict[str, str]:
+    def ver(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "-"
+    return {"python": sys.version.split()[0], "manim": ver("manim"), "manimflat": ver("manimflat")}
+
+
+def key(level: str, code: str, scene: str, settings: Settings) -> str:
+    payload = {"level": level, "code": code, "scene": scene, "tools": tool_versions(),
+               "settings": {k: getattr(settings, k) for k in _KEY_SETTINGS}}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def load(k: str) -> dict[str, Any] | None:
+    path = cache_dir() / k[:2] / f"{k}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def store(k: str, value: dict[str, Any]) -> None:
+    folder = cache_dir() / k[:2]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Atomic: parallel workers may store the same key.
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(value, fh)
+        os.replace(tmp, folder / f"{k}.json")
+    except OSError:
+        pass  # a read-only cache only costs time
+
+
+def frame_path(k: str) -> Path:
+    """Where the rendered frame of a cached render result is kept."""
+    return cache_dir() / k[:2] / f"{k}.png"

@@ -1,0 +1,216 @@
+"""The four levels of the ladder, cheapest first. Each takes code and returns a `LevelOutcome`:
+the (possibly repaired) code, diagnostics, and a result dict with its `seconds`.
+
+A level repairs what it safely can (`repairs.py`), records a `fixed` diagnostic per repair and
+checks the repaired code again; it reports an error only for what it cannot make valid.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, Severity, diag
+from ..settings import Settings
+from . import cache, environment, repairs, sandbox, static
+from .render import render_run
+
+LEVELS = ("syntax", "static", "exec", "render")
+
+
+@dataclass
+class LevelOutcome:
+    code: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+    def add(self, code: str, message: str, *, path: str | None, line: int | None = None,
+            col: int | None = None, severity: Severity = Severity.ERROR) -> None:
+        self.diagnostics.append(diag(code, message, severity=severity, path=path, line=line,
+                                     col=col if col is None else col + 1))
+
+    def add_fixes(self, fixes: list[repairs.Fix], path: str | None) -> None:
+        for f in fixes:
+            self.add(f.code, f.message, path=path, line=f.line, col=f.col,
+                     severity=Severity.FIXED)
+
+
+# ---------------------------------------------------------------- syntax
+
+def _compile_warnings(code: str) -> list[warnings.WarningMessage]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compile(code, "<flat>", "exec", dont_inherit=True)
+    return [w for w in caught if issubclass(w.category, (SyntaxWarning, DeprecationWarning))]
+
+
+def check_syntax(code: str, scene: str, settings: Settings, path: str | None = None
+                 ) -> LevelOutcome:
+    out = LevelOutcome(code)
+    try:
+        found = _compile_warnings(code)
+    except SyntaxError as exc:
+        out.add("MF401", f"{exc.msg}: {(exc.text or '').strip()[:80]}", path=path,
+                line=exc.lineno, col=(exc.offset or 1) - 1)
+        return out
+    if any("escape sequence" in str(w.message) for w in found):
+        out.code, fixes = repairs.raw_latex_strings(code)
+        out.add_fixes(fixes, path)
+        found = _compile_warnings(out.code)
+    for w in found:
+        code_ = "MF402" if "escape sequence" in str(w.message) else "MF416"
+        out.add(code_, f"compiling emits {w.category.__name__}: {w.message}", path=path,
+                line=w.lineno)
+    return out
+
+
+# ---------------------------------------------------------------- static
+
+def check_static(code: str, scene: str, settings: Settings, path: str | None = None
+                 ) -> LevelOutcome:
+    out = LevelOutcome(code)
+    tree = ast.parse(code)
+    findings, undefined = static.check(code, tree, scene, settings.allowed_imports)
+    if set(undefined) & repairs.REPAIRABLE or any(
+            re.search(rf"\.{m}\s*\(", code) for m in repairs.METHOD_RENAMES):
+        new, fixes = repairs.removed_names(code, frozenset(undefined))
+        if fixes:
+            out.code = new
+            out.add_fixes(fixes, path)
+            tree = ast.parse(new)
+            findings, undefined = static.check(new, tree, scene, settings.allowed_imports)
+    for f in findings:
+        out.add(f.code, f.message, path=path, line=f.line, col=f.col,
+                severity=Severity.WARNING if f.warning else Severity.ERROR)
+    for name, node in undefined.items():
+        hint = " (removed from Manim CE)" if name in repairs.REPAIRABLE else ""
+        out.add("MF403", f"undefined name `{name}`{hint}: define it or import it",
+                path=path, line=node.lineno, col=node.col_offset)
+    out.result["undefined"] = sorted(undefined)
+    return out
+
+
+# ---------------------------------------------------------------- running
+
+_TB_LINE = re.compile(r'File "[^"]*scene\.py", line (\d+)')
+SCENE_FILE = "scene.py"
+
+
+def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
+              path: str | None, failure: str) -> None:
+    """Turn a failed sandbox run into one diagnostic naming its cause."""
+    lines = [int(n) for n in _TB_LINE.findall(res.stderr)]
+    line = lines[-1] if lines else None
+    missing = environment.missing_from_error(res.stderr)
+    if res.timed_out:
+        out.add("MF408", f"killed after {settings.timeout:.0f} s (time limit); raise --timeout "
+                "if the scene is just slow", path=path, line=line)
+    elif missing is not None:
+        out.add("MF412", missing.message(), path=path)
+        out.result["environment"] = missing.tool
+    elif res.write_refused:
+        refused = next(ln for ln in res.stderr.splitlines() if sandbox.WRITE_REFUSED in ln)
+        out.add("MF415", refused.split(": ", 1)[-1][:200], path=path, line=line)
+    elif res.memory_exceeded:
+        out.add("MF409", f"exceeded the {settings.memory_mb} MB memory limit", path=path,
+                line=line)
+    else:
+        last = res.tail(1) or f"exit status {res.returncode}"
+        if last.startswith("manimflat-exception"):
+            last = res.tail(2).splitlines()[0]
+        out.add(failure, last[:300], path=path, line=line)
+    out.result["stderr"] = res.tail(20)
+
+
+def _environment_ok(out: LevelOutcome, code: str, path: str | None, video: bool = False) -> bool:
+    for m in environment.missing_tools(code, video=video):
+        out.add("MF412", m.message(), path=path)
+        out.result["environment"] = m.tool
+    return out.ok
+
+
+def _exec_once(code: str, scene: str, settings: Settings) -> sandbox.SandboxResult:
+    return sandbox.run({"job": "exec", "file": SCENE_FILE, "scene": scene, "media_dir": "media"},
+                       timeout=settings.timeout, memory_mb=settings.memory_mb,
+                       files={SCENE_FILE: code})
+
+
+def check_exec(code: str, scene: str, settings: Settings, path: str | None = None
+               ) -> LevelOutcome:
+    out = LevelOutcome(code)
+    if not _environment_ok(out, code, path):
+        return out
+    res = _exec_once(code, scene, settings)
+    if res.result is not None and res.result.get("animations") == 0:
+        new, fixes = repairs.add_wait(code, scene)
+        if fixes:
+            res = _exec_once(new, scene, settings)
+            if res.result is not None:
+                out.code = new
+                out.add_fixes(fixes, path)
+    if res.result is None or res.returncode != 0:
+        _classify(out, res, settings, path, "MF407")
+        return out
+    out.result.update(res.result)
+    return out
+
+
+def check_render(code: str, scene: str, settings: Settings, path: str | None = None
+                 ) -> LevelOutcome:
+    """Last frame (or the whole video with `render_video`); the PNG is kept under the cache."""
+    out = LevelOutcome(code)
+    if not _environment_ok(out, code, path, video=settings.render_video):
+        return out
+    work = Path(tempfile.mkdtemp(prefix="manimflat-render-"))
+    try:
+        file = work / SCENE_FILE
+        file.write_text(code, encoding="utf-8")
+        frame, res = render_run(file, scene, cwd=work, out_dir=work / "media",
+                                timeout=settings.timeout, memory_mb=settings.memory_mb,
+                                video=settings.render_video)
+        if not frame.ok or frame.png is None:
+            _classify(out, res, settings, path, "MF410")
+            return out
+        keep = cache.frame_path(cache.key("render", code, scene, settings))
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(frame.png, keep)
+        out.result["png"] = str(keep)
+        if frame.video is not None:
+            out.result["video_seconds"] = round(frame.seconds, 3)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+CHECKS = {"syntax": check_syntax, "static": check_static, "exec": check_exec,
+          "render": check_render}
+
+
+def run_level(level: str, code: str, scene: str, settings: Settings,
+              path: str | None = None) -> LevelOutcome:
+    """One level, through the cache; `result["seconds"]` is the time spent (0 on a hit)."""
+    k = cache.key(level, code, scene, settings)
+    if settings.cache:
+        hit = cache.load(k)
+        if hit is not None and (level != "render" or Path(hit["result"].get("png", "")).exists()):
+            diags = [diag(d["code"], d["message"], severity=d["severity"], path=path,
+                          line=d["line"], col=d["col"]) for d in hit["diagnostics"]]
+            return LevelOutcome(hit["code"], diags, {**hit["result"], "cached": True})
+    start = time.perf_counter()
+    out = CHECKS[level](code, scene, settings, path)
+    out.result["seconds"] = round(time.perf_counter() - start, 4)
+    if settings.cache and "environment" not in out.result:
+        cache.store(k, {"code": out.code, "result": out.result,
+                        "diagnostics": [d.to_json() for d in out.diagnostics]})
+    return out

@@ -1,0 +1,204 @@
+"""The static level: what can be proven about the output without running it.
+
+Names are checked with `symtable`, so scoping is Python's own (class bodies do not leak into
+methods, comprehensions have their own scope, `global` declarations define module names).
+Defined means: bound at module level, a builtin, or brought by `from M import *` of an allowed
+module, whose real exports are read from the installed package once (in a sandboxed child, then
+cached on disk by tool versions).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import hashlib
+import json
+import symtable
+import sys
+from dataclasses import dataclass
+
+from . import cache, sandbox
+
+_MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__builtins__", "__spec__", "__loader__",
+                             "__package__", "__annotations__", "__dict__", "__file__"})
+# Constructors and functions that read a file named by their first argument.
+_FILE_READERS = frozenset({"ImageMobject", "SVGMobject", "OpenGLImageMobject", "add_sound",
+                           "open", "loadtxt", "genfromtxt", "load", "read_csv", "imread"})
+
+
+@dataclass(frozen=True)
+class StarExports:
+    names: frozenset[str]
+    scenes: frozenset[str]  # exports that are Scene classes (manim only)
+
+
+@functools.lru_cache(maxsize=None)
+def star_exports(module: str) -> StarExports:
+    """What `from module import *` defines, read from the installed package."""
+    tools = cache.tool_versions()
+    digest = hashlib.sha256(json.dumps([module, sys.executable, tools]).encode()).hexdigest()
+    path = cache.cache_dir() / f"exports-{module}-{digest[:16]}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        res = sandbox.run({"job": "info", "modules": [module]}, timeout=120, memory_mb=4096)
+        if res.result is None:
+            return StarExports(frozenset(), frozenset())  # not importable: MF404 says why
+        data = res.result[module]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data), encoding="utf-8")
+        except OSError:
+            pass
+    return StarExports(frozenset(data["names"]), frozenset(data["scenes"]))
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    line: int | None = None
+    col: int | None = None
+    warning: bool = False
+
+
+def _walk_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
+    out = [table]
+    for child in table.get_children():
+        out += _walk_tables(child)
+    return out
+
+
+def undefined_names(code: str, tree: ast.Module, extra: frozenset[str]) -> dict[str, ast.Name]:
+    """Global names that are read somewhere and bound nowhere (first use for each)."""
+    tables = _walk_tables(symtable.symtable(code, "<flat>", "exec"))
+    top = tables[0]
+    defined = {s.get_name() for s in top.get_symbols()
+               if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    for t in tables[1:]:
+        defined |= {s.get_name() for s in t.get_symbols()
+                    if s.is_declared_global() and (s.is_assigned() or s.is_imported())}
+    used = {s.get_name() for t in tables for s in t.get_symbols()
+            if s.is_referenced() and s.is_global() and not s.is_free()}
+    missing = used - defined - set(dir(builtins)) - _MODULE_DUNDERS - extra
+    first: dict[str, ast.Name] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in missing and node.id not in first:
+            first[node.id] = node
+    return dict(sorted(first.items(), key=lambda kv: (kv[1].lineno, kv[1].col_offset)))
+
+
+def _top_module(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def _is_allowed(module: str, allowed: tuple[str, ...]) -> bool:
+    top = _top_module(module)
+    return top == "__future__" or top in sys.stdlib_module_names or top in allowed
+
+
+def _call_name(node: ast.Call) -> str | None:
+    f = node.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+
+
+def _file_literal(node: ast.expr) -> bool:
+    """Does this argument name a file (literal, f-string, path join)?"""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _file_literal(node.left) or _file_literal(node.right)
+    if isinstance(node, ast.Call):
+        return _call_name(node) in ("join", "Path", "PurePath", "abspath", "realpath")
+    return False
+
+
+def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
+          ) -> tuple[list[Finding], dict[str, ast.Name]]:
+    """Findings (imports, files, the scene class) and the undefined names by first use."""
+    findings: list[Finding] = []
+    extra: set[str] = set()
+    scene_bases: frozenset[str] = frozenset()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if not _is_allowed(alias.name, allowed):
+                    findings.append(Finding("MF404", f"imports `{alias.name}`, which is neither "
+                                            "manim, the standard library, nor allowed",
+                                            node.lineno, node.col_offset))
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level:
+                findings.append(Finding("MF404", f"relative import `from {'.' * node.level}{mod}"
+                                        " import ...` in a single-file scene",
+                                        node.lineno, node.col_offset))
+            elif not _is_allowed(mod, allowed):
+                findings.append(Finding("MF404", f"imports from `{mod}`, which is neither manim, "
+                                        "the standard library, nor allowed",
+                                        node.lineno, node.col_offset))
+            elif any(a.name == "*" for a in node.names):
+                exports = star_exports(mod)
+                extra |= exports.names
+                if _top_module(mod) == "manim":
+                    scene_bases |= exports.scenes
+        elif isinstance(node, ast.Attribute) and node.attr == "path" and \
+                isinstance(node.value, ast.Name) and node.value.id == "sys":
+            findings.append(Finding("MF405", "uses `sys.path`", node.lineno, node.col_offset))
+        elif isinstance(node, ast.Name) and node.id == "__file__":
+            findings.append(Finding("MF405", "uses `__file__`", node.lineno, node.col_offset))
+        elif isinstance(node, ast.Call) and _call_name(node) in _FILE_READERS:
+            arg = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg in ("file_name", "filename")), None)
+            if arg is not None and _file_literal(arg):
+                findings.append(Finding("MF405", f"`{_call_name(node)}` reads a file "
+                                        f"({ast.unparse(arg)[:60]})", node.lineno,
+                                        node.col_offset))
+        elif isinstance(node, ast.Call) and _call_name(node) == "Code" and any(
+                k.arg in ("file_name", "code_file") for k in node.keywords):
+            findings.append(Finding("MF405", "`Code` reads a source file", node.lineno,
+                                    node.col_offset))
+    findings += _check_scene(tree, scene, scene_bases)
+    return findings, undefined_names(code, tree, frozenset(extra))
+
+
+def _check_scene(tree: ast.Module, scene: str, manim_scenes: frozenset[str]) -> list[Finding]:
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    defs = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == scene]
+    if len(defs) != 1:
+        what = "is not defined" if not defs else f"is defined {len(defs)} times"
+        return [Finding("MF406", f"scene class `{scene}` {what} at module level")]
+
+    def bases(cls: ast.ClassDef) -> list[str]:
+        return [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute)
+                else "" for b in cls.bases]
+
+    def ancestors(name: str, seen: set[str]) -> set[str]:
+        if name in seen or name not in classes:
+            return seen
+        seen.add(name)
+        for b in bases(classes[name]):
+            ancestors(b, seen)
+        return seen
+
+    local = ancestors(scene, set())
+    has_construct = any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and f.name == "construct" for c in local for f in classes[c].body)
+    out = []
+    if not has_construct:
+        out.append(Finding("MF406", f"scene `{scene}` has no `construct` method (neither it nor "
+                           "its local base classes define one)", defs[0].lineno))
+
+    def is_scene(name: str, seen: frozenset[str] = frozenset()) -> bool:
+        if name in manim_scenes:
+            return True
+        return name in classes and name not in seen and any(
+            is_scene(b, seen | {name}) for b in bases(classes[name]))
+
+    for name, cls in classes.items():
+        if name not in local and is_scene(name):
+            out.append(Finding("MF406", f"another scene `{name}` is defined besides `{scene}`",
+                               cls.lineno, warning=True))
+    return out
