@@ -42,7 +42,9 @@ class SourceConfig:
     options: dict[str, Any] = field(default_factory=dict)  # repo: flatten_all keyword options
 
     def fingerprint(self) -> str:
-        data = asdict(self) | {"path": str(self.path)}
+        """The settings that decide the cleaned rows; the path is left out because the
+        manifest hashes the input's content (a moved checkout is not redone)."""
+        data = asdict(self) | {"path": None}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
