@@ -8,17 +8,30 @@ The verify passes in `manimflat/passes/verify_*.py` are thin wrappers over `run_
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..settings import Settings
 from .levels import LEVELS, LevelOutcome, run_level
-from .render import FrameDiff, FrameResult, compare_frames, render_last_frame
+from .render import (
+    FrameDiff,
+    FrameResult,
+    changed_outside,
+    compare_frames,
+    render_last_frame,
+    render_scene,
+)
+
+if TYPE_CHECKING:
+    from ..ir import Flat
 
 __all__ = ["LEVELS", "FrameDiff", "FrameResult", "LevelOutcome", "VerifyOutcome",
-           "compare_frames", "levels_up_to", "render_last_frame", "run_level", "verify_code",
+           "apply_level", "compare_frames", "compare_with_original", "levels_up_to", "render_last_frame", "run_level", "verify_code",
            "verify_many"]
 
 
@@ -75,3 +88,60 @@ def verify_many(items: Iterable[tuple[str, str]], level: str = "exec",
         return [verify_code(c, s, level, settings) for c, s in pairs]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda p: verify_code(p[0], p[1], level, settings), pairs))
+
+
+def apply_level(flat: Flat, level: str) -> None:
+    """Run one level on `flat.code` for a verify pass: diagnostics go to the flat (attributed to
+    the running pass), repaired code replaces `flat.code`, the result (with `seconds`) goes to
+    `flat.verification[level]`. A level is skipped when an earlier one failed."""
+    if flat.code is None:
+        return
+    earlier = LEVELS[: LEVELS.index(level)]
+    failed = [lv for lv in earlier if flat.verification.get(lv, {}).get("failed")]
+    if failed:
+        flat.verification[level] = {"skipped": f"{failed[0]} level failed", "seconds": 0.0}
+        return
+    settings = flat.settings
+    path = settings.output_name.format(scene=flat.scene.name)
+    out = run_level(level, flat.code, flat.scene.name, settings, path)
+    for d in out.diagnostics:
+        flat.report(d.code, d.message, severity=d.severity, path=d.path, line=d.line, col=d.col)
+    flat.code = out.code
+    flat.verification[level] = {**out.result, "failed": not out.ok}
+    if level == "render" and settings.compare and out.ok:
+        flat.verification[level]["compare"] = compare_with_original(flat, Path(out.result["png"]))
+
+
+def compare_with_original(flat: Flat, png: Path) -> dict[str, Any]:
+    """Render the original scene inside its repository and compare last frames. Replaced assets
+    may differ only inside the boxes the original's images and SVGs occupy."""
+    root = flat.program.root
+    settings = flat.settings
+    with tempfile.TemporaryDirectory(prefix="manimflat-orig-") as tmp:
+        orig = render_scene(root / flat.scene.path, flat.scene.name, cwd=root,
+                            out_dir=Path(tmp), timeout=settings.timeout,
+                            memory_mb=settings.memory_mb, boxes=True)
+        if not orig.ok or orig.png is None:
+            flat.report("MF417", f"{flat.scene.spec}: {(orig.error or '').splitlines()[-1:]}",
+                        severity=Severity.WARNING, path=flat.scene.path, line=flat.scene.line)
+            return {"original": "failed", "seconds": round(orig.seconds, 3)}
+        diff = compare_frames(orig.png, png)
+        result: dict[str, Any] = {"original": "ok", "identical": diff.identical,
+                                  "changed_pixels": diff.changed_pixels,
+                                  "max_delta": diff.max_delta, "bbox": diff.bbox,
+                                  "seconds": round(orig.seconds, 3)}
+        if diff.identical:
+            return result
+        replaced = any(a.action in ("replaced", "missing") for a in flat.assets)
+        if replaced and not diff.size_mismatch:
+            outside = changed_outside(orig.png, png, orig.asset_boxes)
+            result["changed_outside_assets"] = outside
+            if outside == 0:
+                return result
+        what = ("frame sizes differ (does the repository's manim.cfg set the resolution?)"
+                if diff.size_mismatch else
+                f"{diff.changed_pixels} pixels differ (max delta {diff.max_delta}, "
+                f"box {diff.bbox})" + (" outside the replaced assets" if replaced else ""))
+        flat.report("MF411", f"last frame of {flat.scene.name} differs from the original: {what}",
+                    path=flat.scene.path, line=flat.scene.line)
+        return result

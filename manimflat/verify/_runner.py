@@ -36,7 +36,7 @@ def install_guard(writable: list[str]) -> None:
         return p in allowed_files or any(p == r or p.startswith(r + os.sep) for r in roots)
 
     def refuse(path: Any) -> None:
-        sys.__stderr__.write(f"{REFUSED}: {os.fsdecode(path)}\n")
+        os.write(2, f"{REFUSED}: {os.fsdecode(path)}\n".encode())  # even if sys.stderr is swapped
         raise PermissionError(f"{REFUSED}: {os.fsdecode(path)}")
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
@@ -74,13 +74,14 @@ def load_scene_class(file: str, scene: str) -> type:
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(file)))
     spec = importlib.util.spec_from_file_location("manimflat_scene", file)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {file}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     cls = getattr(module, scene, None)
     if not isinstance(cls, type):
-        raise LookupError(f"scene class {scene!r} not defined in {file}")
+        raise LookupError(f"scene class {scene!r} not defined in {file}")  # noqa: TRY004
     return cls
 
 
@@ -150,9 +151,23 @@ def run_render(task: dict[str, Any]) -> dict[str, Any]:
     return {"boxes": boxes}
 
 
+def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int) -> None:
+    """Limits for this process and every tool it starts (latex, ffmpeg), set before any scene
+    code runs. Set here rather than in a `preexec_fn`, which is unsafe with threads."""
+    import resource
+
+    mem = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    fsize = fsize_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def main() -> int:
     with open(sys.argv[1], encoding="utf-8") as fh:
         task = json.load(fh)
+    set_limits(**task["limits"])
     install_guard(task["writable"])
     try:
         job = task["job"]

@@ -80,7 +80,7 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
     ok = res.returncode == 0 and not res.timed_out and (movie if video else png) is not None
     error = None
     if not ok:
-        error = ("timed out after %.0f s" % timeout if res.timed_out
+        error = (f"timed out after {timeout:.0f} s" if res.timed_out
                  else res.tail() or f"manim exited with {res.returncode} and wrote no frame")
     found_boxes = tuple(tuple(b) for b in (res.result or {}).get("boxes", []))
     return FrameResult(ok, png if ok else None, error, time.perf_counter() - start,
@@ -122,7 +122,7 @@ def compare_frames(a: Path, b: Path) -> FrameDiff:
     # Per-pixel maximum over the channels: a pixel counts once however many channels changed.
     gray = _channel_max(diff)
     changed = sum(gray.histogram()[1:])
-    max_delta = max(hi for _, hi in diff.getextrema())
+    max_delta = int(gray.getextrema()[1])  # type: ignore[index]
     return FrameDiff(False, changed, max_delta, bbox, False)
 
 

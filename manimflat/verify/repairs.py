@@ -18,8 +18,8 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -60,7 +60,7 @@ def _escapes(body: str, is_bytes: bool) -> tuple[bool, bool]:
 def _double_invalid(body: str, is_bytes: bool) -> str:
     valid = _VALID_BYTES if is_bytes else _VALID_STR
     return re.sub(r"\\(.)", lambda m: m.group(0) if m.group(1) in valid else "\\\\" + m.group(1),
-                  body, flags=re.S)
+                  body, flags=re.DOTALL)
 
 
 def _same_value(old: str, new: str) -> bool:
@@ -169,9 +169,7 @@ def _direction_call(new: str, default: str, negate: bool, kwarg: str = "directio
         direction: cst.BaseExpression | None = None
         rest = []
         for a in args[1:]:
-            if a.keyword is None and direction is None and not a.star:
-                direction = a.value
-            elif a.keyword is not None and a.keyword.value == kwarg:
+            if a.keyword is None and direction is None and not a.star or a.keyword is not None and a.keyword.value == kwarg:
                 direction = a.value
             else:
                 rest.append(a)

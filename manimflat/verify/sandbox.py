@@ -2,7 +2,8 @@
 
 Scraped repositories are untrusted, so every execution goes through `run`: a child Python
 process in a new session (its whole process group is killed on timeout), with an address-space
-limit (RLIMIT_AS), a CPU-time limit, a file-size limit, a scrubbed environment whose HOME and
+limit (RLIMIT_AS), a CPU-time limit and a file-size limit (set by the runner before any scene code
+runs, inherited by latex and ffmpeg), a scrubbed environment whose HOME and
 TMPDIR point into a fresh temporary folder, and `_runner.py` installing an audit hook that
 refuses writes outside the folders it was given.
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -77,17 +77,6 @@ def scrubbed_env(home: Path) -> dict[str, str]:
     return env
 
 
-def _limits(memory_mb: int, cpu_seconds: int, fsize_mb: int) -> Any:
-    def apply() -> None:  # runs in the child between fork and exec
-        mem = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-        fsize = fsize_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return apply
-
-
 def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
         memory_mb: int = 2048, writable: tuple[Path, ...] = (), fsize_mb: int = 512,
         files: dict[str, str] | None = None, keep_workdir: Path | None = None) -> SandboxResult:
@@ -103,15 +92,16 @@ def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
         for name, text in (files or {}).items():
             (work / name).write_text(text, encoding="utf-8")
         roots = [work.resolve(), *(p.resolve() for p in writable)]
-        task = {**task, "writable": [str(p) for p in roots]}
+        task = {**task, "writable": [str(p) for p in roots],
+                "limits": {"memory_mb": memory_mb, "cpu_seconds": int(timeout) + 10,
+                           "fsize_mb": fsize_mb}}
         task_file = work / "task.json"
         task_file.write_text(json.dumps(task), encoding="utf-8")
         argv = [sys.executable, "-X", "utf8", str(RUNNER), str(task_file)]
         start = time.perf_counter()
         proc = subprocess.Popen(
             argv, cwd=str(cwd or work), env=scrubbed_env(work), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-            preexec_fn=_limits(memory_mb, int(timeout) + 10, fsize_mb))
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         timed_out = False
         try:
             out, err = proc.communicate(timeout=timeout)

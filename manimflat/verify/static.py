@@ -33,7 +33,7 @@ class StarExports:
     scenes: frozenset[str]  # exports that are Scene classes (manim only)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def star_exports(module: str) -> StarExports:
     """What `from module import *` defines, read from the installed package."""
     tools = cache.tool_versions()
@@ -153,7 +153,7 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
             arg = node.args[0] if node.args else next(
                 (k.value for k in node.keywords if k.arg in ("file_name", "filename")), None)
             if arg is not None and _file_literal(arg):
-                findings.append(Finding("MF405", f"`{_call_name(node)}` reads a file "
+                findings.append(Finding("MF405", f"`{_call_name(node)}` opens a file "
                                         f"({ast.unparse(arg)[:60]})", node.lineno,
                                         node.col_offset))
         elif isinstance(node, ast.Call) and _call_name(node) == "Code" and any(
