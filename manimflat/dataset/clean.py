@@ -120,12 +120,13 @@ def _verify(code: str, scene: str, level: str) -> tuple[str | None, str]:
     if level == "syntax":
         with warnings.catch_warnings():
             warnings.simplefilter("error", SyntaxWarning)
+            warnings.simplefilter("error", DeprecationWarning)  # invalid escapes on 3.11
             try:
                 compile(code, f"<{scene}>", "exec", dont_inherit=True)
                 return code, ""
             except SyntaxError as exc:  # SyntaxWarning promoted: invalid escapes in LaTeX
                 problem = f"{type(exc).__name__} line {exc.lineno}: {exc.msg}"
-            except SyntaxWarning as exc:
+            except (SyntaxWarning, DeprecationWarning) as exc:
                 problem = f"SyntaxWarning: {exc}"
         try:
             from ..verify import verify_code

@@ -71,8 +71,12 @@ def shingles(texts: Sequence[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
     strings = pa.array(texts, type=pa.large_string())
     spaced = pc.replace_substring_regex(strings, _TOKENS, r" \1 ")
     tokens = pc.utf8_split_whitespace(spaced)
-    counts = pc.list_value_length(tokens).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.list_flatten(tokens)
+    # Splitting leaves "" tokens at the edges of each text; they are not tokens.
+    real = pc.not_equal(flat, "")
+    parents = pc.list_parent_indices(tokens).filter(real).to_numpy(zero_copy_only=False)
+    counts = np.bincount(parents, minlength=len(texts)).astype(np.int64)
+    flat = flat.filter(real)
     ids = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False).astype(np.uint64)
     ids = _splitmix(ids)  # spread small ids over 64 bits before the polynomial
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
