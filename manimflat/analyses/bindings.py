@@ -90,7 +90,13 @@ class Resolver:
     # -- modules ---------------------------------------------------------------------------
     @cached_property
     def roots(self) -> list[str]:
-        roots = [self.scene_dir, ""]
+        # The scene's folder, then each folder above it: scene repositories are often
+        # collections of projects, each run with `manim` from its own folder.
+        roots = [self.scene_dir]
+        folder = PurePosixPath(self.scene_dir)
+        while str(folder) not in (".", ""):
+            folder = folder.parent
+            roots.append("" if str(folder) == "." else str(folder))
         if "src" in self.program.dirs:
             roots.append("src")
         roots.extend(self.program.syspath_roots)
@@ -115,9 +121,9 @@ class Resolver:
                 found = self._find(root, parts)
                 if found:
                     return found
-        if externals.is_installed(top):
-            return External(module)
-        return Unresolved(f"module {module!r} is neither in the repository nor installed")
+        # Not in the repository: a package (installed or not). normalize-imports reports the
+        # ones that are not installed, once per import line instead of once per use.
+        return External(module)
 
     def _find(self, base: str, parts: list[str]) -> ModuleRef | None:
         path = "/".join([base, *parts]) if base else "/".join(parts)
@@ -280,12 +286,20 @@ def syspath_roots(program: Program) -> list[str]:
         for unit in info.units if info else []:
             for expr in unit.syspath:
                 value = evaluate(expr, file=f"{root}/{rel}", cwd=root)
-                path = as_path(value, root)
-                if path is None:
+                if value is None or isinstance(value, (int, float)):
                     continue
-                try:
-                    rel_root = PurePosixPath(path).relative_to(root)
-                except ValueError:
-                    continue  # outside the repository: never an import root
-                roots.append("" if str(rel_root) == "." else str(rel_root))
-    return roots
+                # A relative entry depends on where manim was started: try every folder
+                # from the file's up to the root and keep those that exist.
+                for folder in [*PurePosixPath(rel).parents]:
+                    path = as_path(value, f"{root}/{folder}" if str(folder) != "." else root)
+                    try:
+                        rel_root = str(PurePosixPath(path).relative_to(root)) if path else None
+                    except ValueError:
+                        continue  # outside the repository: never an import root
+                    if rel_root == ".":
+                        roots.append("")
+                    elif rel_root in program.dirs:
+                        roots.append(rel_root)
+                    if PurePosixPath(str(value)).is_absolute():
+                        break
+    return list(dict.fromkeys(roots))

@@ -23,8 +23,19 @@ BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spe
                                        "__path__", "__annotations__", "__dict__"}
 STDLIB = frozenset(sys.stdlib_module_names)
 # Packages whose names a repository folder must never shadow (a folder called `manim/`).
-MANIM_FAMILY = frozenset({"manim", "manimlib", "manim_slides", "manim_voiceover",
-                          "manimpango", "manim_physics", "manim_chemistry", "manim_ml"})
+# Plugins are not listed: a repository may be the plugin itself (ManimML is `manim_ml/`).
+MANIM_FAMILY = frozenset({"manim", "manimlib"})
+# Names older manim versions re-exported through `from manim import *` (API drift): a scene
+# that relied on them gets the import it needs.
+DRIFTED_STAR_NAMES = {"Path": "from:pathlib:Path", "os": "mod:os", "sys": "mod:sys",
+                      "random": "mod:random", "math": "mod:math", "itertools": "mod:itertools",
+                      "it": "mod:itertools", "op": "mod:operator", "reduce": "from:functools:reduce",
+                      "np": "mod:numpy", "copy": "mod:copy", "inspect": "mod:inspect",
+                      "time": "mod:time", "string": "mod:string", "List": "from:typing:List",
+                      "Dict": "from:typing:Dict", "Optional": "from:typing:Optional",
+                      "Tuple": "from:typing:Tuple", "Union": "from:typing:Union",
+                      "Iterable": "from:typing:Iterable", "Callable": "from:typing:Callable",
+                      "Sequence": "from:typing:Sequence", "Any": "from:typing:Any"}
 
 
 def cache_dir() -> Path:

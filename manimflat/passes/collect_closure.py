@@ -167,6 +167,10 @@ class _Linker:
             guess = self.resolver.unknown_star_source(module)
             if guess is not None:
                 piece.links[name] = f"from:{guess.module}:{name}"
+            elif name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
+                piece.links[name] = externals.DRIFTED_STAR_NAMES[name]
+                self._report_once(module, unit, "MF103", f"{name!r} came from `from manim "
+                                  "import *` in older manim; imported explicitly", Severity.FIXED)
             else:
                 self._report_once(module, unit, "MF103",
                                   f"name {name!r} is not defined ({target.reason})")
@@ -230,11 +234,18 @@ class _Linker:
         info = self.program.module(module)
         return set(info.import_bindings) | set(info.bindings) if info else set()
 
-    def _report_once(self, module: str, unit: Unit, code: str, message: str) -> None:
+    def _star_imports_manim(self, module: str) -> bool:
+        info = self.program.module(module)
+        return any(r.module == "manim" and r.level == 0 for r in info.star_imports) \
+            if info else False
+
+    def _report_once(self, module: str, unit: Unit, code: str, message: str,
+                     severity: Severity | None = None) -> None:
         key = (module, unit.index, message)
         if key not in self.reported:
             self.reported.add(key)
-            severity = Severity.WARNING if code == "MF207" else Severity.ERROR
+            if severity is None:
+                severity = Severity.WARNING if code == "MF207" else Severity.ERROR
             self.flat.report(code, message, severity=severity, path=module, line=unit.start)
 
     # -- ordering --------------------------------------------------------------------------

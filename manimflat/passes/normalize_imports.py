@@ -41,7 +41,11 @@ class NormalizeImports(Pass):
                 lines.add(f"import {module}")
         for line in sorted(lines):
             top = _top_module(line)
-            if top and top not in externals.STDLIB and top not in flat.settings.allowed_imports:
+            if top and not externals.is_installed(top):
+                flat.report("MF101", f"`{line}`: {top!r} is neither in the repository nor "
+                            "installed; add the missing module or install the package",
+                            path=flat.scene.path)
+            elif top and top not in externals.STDLIB and top not in flat.settings.allowed_imports:
                 flat.report("MF106", f"`{line}` imports {top!r}, which is not allowed; add it to "
                             "allowed_imports or remove the dependency", path=flat.scene.path)
         future = _future_features(flat)

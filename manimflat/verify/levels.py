@@ -136,7 +136,7 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
 def _environment_ok(out: LevelOutcome, code: str, path: str | None, video: bool = False) -> bool:
     for m in environment.missing_tools(code, video=video):
         out.add("MF412", m.message(), path=path)
-        out.result["environment"] = m.tool
+        out.result.setdefault("environment", m.tool)
     return out.ok
 
 
