@@ -33,7 +33,13 @@ def install_guard(writable: list[str]) -> None:
         if isinstance(path, int) or path is None:
             return True
         p = os.path.realpath(os.fsdecode(path))
-        return p in allowed_files or any(p == r or p.startswith(r + os.sep) for r in roots)
+        return (p in allowed_files or any(p == r or p.startswith(r + os.sep) for r in roots)
+                or manim_scratch(p))
+
+    def manim_scratch(p: str) -> bool:
+        # SVGMobject writes `<name>_.svg` beside `<name>.svg` and deletes it at once; an
+        # original scene run inside its repository cannot avoid that.
+        return p.endswith("_.svg") and os.path.isfile(p[: -len("_.svg")] + ".svg")
 
     def refuse(path: Any) -> None:
         os.write(2, f"{REFUSED}: {os.fsdecode(path)}\n".encode())  # even if sys.stderr is swapped

@@ -103,7 +103,8 @@ def check_static(code: str, scene: str, settings: Settings, path: str | None = N
 
 # ---------------------------------------------------------------- running
 
-_TB_LINE = re.compile(r'File "[^"]*scene\.py", line (\d+)')
+# A frame in the scene file, in a plain or a rich (manim's CLI) traceback.
+_TB_LINE = re.compile(r'scene\.py(?:", line |:)(\d+)')
 SCENE_FILE = "scene.py"
 
 
@@ -126,9 +127,7 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
         out.add("MF409", f"exceeded the {settings.memory_mb} MB memory limit", path=path,
                 line=line)
     else:
-        last = res.tail(1) or f"exit status {res.returncode}"
-        if last.startswith("manimflat-exception"):
-            last = res.tail(2).splitlines()[0]
+        last = res.exception() or res.tail(1) or f"exit status {res.returncode}"
         out.add(failure, last[:300], path=path, line=line)
     out.result["stderr"] = res.tail(20)
 

@@ -81,7 +81,7 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
     error = None
     if not ok:
         error = (f"timed out after {timeout:.0f} s" if res.timed_out
-                 else res.tail() or f"manim exited with {res.returncode} and wrote no frame")
+                 else res.exception() or f"manim exited with {res.returncode} and wrote no frame")
     found_boxes = tuple(tuple(b) for b in (res.result or {}).get("boxes", []))
     return FrameResult(ok, png if ok else None, error, time.perf_counter() - start,
                        video=movie if ok else None,
@@ -115,12 +115,12 @@ def compare_frames(a: Path, b: Path) -> FrameDiff:
         ra, rb = ia.convert("RGBA"), ib.convert("RGBA")
     if ra.size != rb.size:
         return FrameDiff(False, -1, 255, None, True)
-    diff = ImageChops.difference(ra, rb)
-    bbox = diff.getbbox()
+    # Per-pixel maximum over the channels: a pixel counts once however many channels changed.
+    # (An RGBA image's own getbbox looks at alpha only, which hides colour changes.)
+    gray = _channel_max(ImageChops.difference(ra, rb))
+    bbox = gray.getbbox()
     if bbox is None:
         return FrameDiff(True, 0, 0, None, False)
-    # Per-pixel maximum over the channels: a pixel counts once however many channels changed.
-    gray = _channel_max(diff)
     changed = sum(gray.histogram()[1:])
     max_delta = int(gray.getextrema()[1])  # type: ignore[index]
     return FrameDiff(False, changed, max_delta, bbox, False)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import re
 import signal
 import subprocess
 import sys
@@ -32,6 +33,7 @@ RESULT_MARKER = "\x1emanimflat-result\x1e"
 # Written by the runner's audit hook when a write outside the allowed folders is refused.
 WRITE_REFUSED = "manimflat-sandbox: write refused outside the working folder"
 
+_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Iteration)\b(: .*)?$")
 _KEPT_ENV = ("PATH", "LANG", "LC_ALL", "TERM", "SYSTEMROOT")
 
 
@@ -55,6 +57,12 @@ class SandboxResult:
     @property
     def write_refused(self) -> bool:
         return WRITE_REFUSED in self.stderr
+
+    def exception(self) -> str | None:
+        """The last `SomeError: message` line of the (plain or rich) traceback on stderr."""
+        found = [ln.strip() for ln in self.stderr.splitlines() if _EXCEPTION.match(ln.strip())]
+        found = [ln for ln in found if not ln.startswith(("SystemExit", "manimflat-"))]
+        return found[-1] if found else None
 
     def tail(self, lines: int = 12) -> str:
         """The end of stderr: where Python puts the exception that matters."""

@@ -1,0 +1,134 @@
+"""verify render level and frame comparison on real renders (slow: marked `render`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from manimflat.settings import Settings
+from manimflat.verify import compare_frames, render_last_frame, verify_code, verify_many
+from manimflat.verify.render import changed_outside, render_scene
+
+pytestmark = pytest.mark.render
+
+CIRCLE = """from manim import *
+
+
+class Demo(Scene):
+    def construct(self):
+        self.play(Create(Circle(color={color})))
+        self.add(MathTex(r"e^{{i\\pi}} + 1 = 0").to_edge(DOWN))
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_mathtex_scene_renders_its_last_frame_outside_cwd(tmp_path):
+    src = write(tmp_path / "repo", "demo.py", CIRCLE.format(color="RED"))
+    frame = render_last_frame(src, "Demo", cwd=src.parent, out_dir=tmp_path / "out")
+    assert frame.ok and frame.error is None and frame.png is not None
+    assert frame.png.is_relative_to(tmp_path / "out")
+    assert Image.open(frame.png).size == (854, 480)
+    assert sorted(p.name for p in src.parent.iterdir()) == ["demo.py"]  # nothing written to cwd
+
+
+def test_compare_frames_on_real_renders(tmp_path):
+    red = write(tmp_path / "a", "demo.py", CIRCLE.format(color="RED"))
+    blue = write(tmp_path / "b", "demo.py", CIRCLE.format(color="BLUE"))
+    frames = [render_last_frame(f, "Demo", cwd=f.parent, out_dir=f.parent / "media").png
+              for f in (red, red, blue)]
+    assert all(frames)
+    same = compare_frames(frames[0], frames[1])
+    assert same.identical and same.changed_pixels == 0 and same.bbox is None
+    diff = compare_frames(frames[0], frames[2])
+    assert not diff.identical and diff.changed_pixels > 100 and diff.max_delta > 100
+    x0, y0, x1, y1 = diff.bbox
+    # The unit-radius circle spans about 2/8 of the frame height around the centre.
+    assert 280 < x0 < x1 < 580 and 100 < y0 < y1 < 380
+    small = tmp_path / "small.png"
+    Image.open(frames[0]).resize((427, 240)).save(small)
+    assert compare_frames(frames[0], small).size_mismatch
+
+
+def test_render_level_with_video_and_cache(tmp_path):
+    settings = Settings(render_video=True, timeout=60)
+    out = verify_code(CIRCLE.format(color="GREEN"), "Demo", "render", settings)
+    assert out.ok, out.diagnostics
+    result = out.results["render"]
+    assert Path(result["png"]).exists() and result["seconds"] > 0
+    again = verify_code(CIRCLE.format(color="GREEN"), "Demo", "render", settings)
+    assert again.results["render"]["cached"] and again.results["render"]["png"] == result["png"]
+
+
+def test_render_failure_is_reported(fresh):
+    code = CIRCLE.format(color="RED").replace("self.add(", "self.add(Wobble(), ")
+    bad = verify_code(code.replace("Wobble()", "MathTex(r'\\frac{')"), "Demo", "render", fresh)
+    assert [d.code for d in bad.diagnostics] == ["MF407"]  # caught by exec before rendering
+
+
+REPO_SCENE = """from manim import *
+from helpers import SIZE
+
+
+class Photo(Scene):
+    def construct(self):
+        pic = SVGMobject("assets/logo.svg").scale_to_fit_height(SIZE).shift(LEFT * 2)
+        self.add(pic, Square(color=YELLOW).shift(RIGHT * 3))
+        self.wait()
+"""
+FLAT_SCENE = """from manim import *
+
+SIZE = 2
+
+
+class Photo(Scene):
+    def construct(self):
+        pic = Rectangle(width=SIZE * 2, height=SIZE, color=GREY).shift(LEFT * 2)
+        self.add(pic, Square(color={color}).shift(RIGHT * 3))
+        self.wait()
+"""
+
+
+def make_repo(root: Path) -> Path:
+    write(root, "helpers.py", "SIZE = 2\n")
+    # An SVG rather than a PNG: manim 0.22's ImageMobject does not render under Pillow 13.
+    write(root / "assets", "logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="200" '
+          'height="100"><rect width="200" height="100" fill="#c81e1e"/></svg>')
+    return write(root, "scene.py", REPO_SCENE)
+
+
+def test_original_renders_inside_its_repo_and_reports_asset_boxes(tmp_path):
+    scene = make_repo(tmp_path / "repo")
+    orig = render_scene(scene, "Photo", cwd=scene.parent, out_dir=tmp_path / "o", boxes=True)
+    assert orig.ok, orig.error
+    [(x0, y0, x1, y1)] = orig.asset_boxes
+    # 4x2 units centred at (-2, 0) on a 14.2x8 frame of 854x480 pixels.
+    assert abs((x0 + x1) / 2 - (427 - 2 * 60)) < 3 and abs((y0 + y1) / 2 - 240) < 3
+    assert abs((x1 - x0) - 240) < 4 and abs((y1 - y0) - 120) < 4
+    flat = write(tmp_path / "flat", "Photo.py", FLAT_SCENE.format(color="YELLOW"))
+    new = render_last_frame(flat, "Photo", cwd=flat.parent, out_dir=tmp_path / "f")
+    assert orig.png and new.png
+    assert not compare_frames(orig.png, new.png).identical
+    assert changed_outside(orig.png, new.png, orig.asset_boxes) == 0
+    moved = write(tmp_path / "moved", "Photo.py", FLAT_SCENE.format(color="RED"))
+    other = render_last_frame(moved, "Photo", cwd=moved.parent, out_dir=tmp_path / "m")
+    assert other.png and changed_outside(orig.png, other.png, orig.asset_boxes) > 0
+
+
+def test_verify_many_runs_in_parallel_and_reuses_the_cache():
+    items = [(CIRCLE.format(color=c), "Demo") for c in ("PINK", "TEAL", "GOLD")]
+    items.append(("from manim import *\nclass Demo(Scene):\n    def construct(self):\n"
+                  "        self.play(Create(Dot()))\n        1 / 0\n", "Demo"))
+    first = verify_many(items, "exec", Settings(), jobs=2)
+    assert [o.ok for o in first] == [True, True, True, False]
+    assert first[3].diagnostics[0].code == "MF407"
+    second = verify_many(items, "exec", Settings(), jobs=2)
+    assert all(o.results["exec"].get("cached") for o in second)
+    assert [o.diagnostics for o in second] == [o.diagnostics for o in first]
