@@ -13,10 +13,18 @@ from libcst.metadata import BuiltinScope, GlobalScope, MetadataWrapper, ScopePro
 
 def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
                       chains: dict[tuple[str, ...], str],
-                      drop_imports: frozenset[tuple[str, int]]) -> cst.BaseStatement:
-    """Apply global renames, replace module attribute chains by names, delete repo imports."""
+                      drop_imports: frozenset[tuple[str, int]],
+                      shadowed: frozenset[str] = frozenset()) -> cst.BaseStatement:
+    """Apply global renames, replace module attribute chains by names, delete repo imports.
+
+    `shadowed` lists names bound in a nested scope of the statement; only when a renamed
+    name is among them is the (slow) scope analysis needed.
+    """
     if not (renames or chains or drop_imports):
         return node
+    if not shadowed & renames.keys():
+        module = cst.Module(body=[node]).visit(_Rewriter(renames, chains, drop_imports, None))
+        return module.body[0] if module.body else cst.SimpleStatementLine([cst.Pass()])
     wrapper = MetadataWrapper(cst.Module(body=[node]), unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
     global_names: set[cst.Name] = set()
@@ -40,13 +48,13 @@ def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
 
 class _Rewriter(cst.CSTTransformer):
     def __init__(self, renames: dict[str, str], chains: dict[tuple[str, ...], str],
-                 drop: frozenset[tuple[str, int]], global_names: set[cst.Name]) -> None:
+                 drop: frozenset[tuple[str, int]], global_names: set[cst.Name] | None) -> None:
         self.renames, self.chains, self.drop = renames, chains, drop
         self.global_names = global_names
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
         new = self.renames.get(original.value)
-        if new and original in self.global_names:
+        if new and (self.global_names is None or original in self.global_names):
             return updated.with_changes(value=new)
         return updated
 
@@ -57,7 +65,10 @@ class _Rewriter(cst.CSTTransformer):
         # by spelling; this also covers aliases bound by imports inside functions.
         if chain and chain in self.chains:
             return cst.Name(self.chains[chain])
-        return updated
+        return updated.with_changes(attr=original.attr)  # `x.name` is not the global `name`
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)  # f(name=...) keeps its keyword
 
     def leave_Global(self, original: cst.Global, updated: cst.Global) -> cst.Global:
         return updated.with_changes(names=[

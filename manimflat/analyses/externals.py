@@ -63,31 +63,50 @@ def _version(top: str) -> str:
         return "unknown"
 
 
+_EXPORTS_SCRIPT = """
+import importlib, json, sys, types
+m = importlib.import_module(sys.argv[1])
+names = getattr(m, "__all__", None) or [n for n in dir(m) if n[:1] != "_"]
+modules = {n: getattr(m, n).__name__ for n in names
+           if isinstance(getattr(m, n, None), types.ModuleType)}
+print(json.dumps({"names": sorted(set(names)), "modules": modules}))
+"""
+
+
 @lru_cache(maxsize=None)
-def star_exports(module: str, allowed: tuple[str, ...]) -> frozenset[str] | None:
-    """Names `from module import *` binds, or None when that cannot be known safely."""
+def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
     top = module.split(".")[0]
     if top not in STDLIB and top not in allowed:
         return None
-    path = cache_dir() / "exports" / f"{module}-{_version(top)}.json"
+    path = cache_dir() / "exports" / f"{module}-{_version(top)}.v2.json"
     try:
-        return frozenset(json.loads(path.read_text()))
+        data: dict = json.loads(path.read_text())
+        return data
     except (OSError, ValueError):
         pass
-    script = ("import importlib, json, sys; m = importlib.import_module(sys.argv[1]); "
-              "names = getattr(m, '__all__', None) or [n for n in dir(m) if n[:1] != '_']; "
-              "print(json.dumps(sorted(set(names))))")
     try:
-        out = subprocess.run([sys.executable, "-c", script, module], capture_output=True,
-                             text=True, timeout=120, check=True).stdout
-        names = json.loads(out.strip().splitlines()[-1])
+        out = subprocess.run([sys.executable, "-c", _EXPORTS_SCRIPT, module],
+                             capture_output=True, text=True, timeout=120, check=True).stdout
+        data = json.loads(out.strip().splitlines()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(names))
+    tmp.write_text(json.dumps(data))
     os.replace(tmp, path)
-    return frozenset(names)
+    return data
+
+
+def star_exports(module: str, allowed: tuple[str, ...]) -> frozenset[str] | None:
+    """Names `from module import *` binds, or None when that cannot be known safely."""
+    data = _exports(module, allowed)
+    return frozenset(data["names"]) if data else None
+
+
+def star_module_aliases(module: str) -> dict[str, str]:
+    """Star-exported names that are modules: manim's `np` is numpy."""
+    data = _exports(module, (module.split(".")[0],))
+    return dict(data["modules"]) if data else {}
 
 
 def manim_exports() -> frozenset[str]:

@@ -63,6 +63,9 @@ class Unit:
     nested_imports: list[ImportRec] = field(default_factory=list)
     mutates: frozenset[str] = frozenset()
     syspath: list[ast.expr] = field(default_factory=list)
+    # Names bound in some nested scope (parameters, locals, class attributes): renaming a
+    # global of that name needs real scope analysis; any other rename is by spelling.
+    shadowed: frozenset[str] = frozenset()
 
     @property
     def refs(self) -> frozenset[str]:
@@ -280,7 +283,7 @@ def _fill_refs(unit: Unit, source: str) -> None:
         names = {n.id for s in unit.stmts for n in ast.walk(s) if isinstance(n, ast.Name)}
         unit.refs_def = frozenset(names)
         return
-    binds, refs_def, refs_call = set(), set(), set()
+    binds, refs_def, refs_call, shadowed = set(), set(), set(), set()
     for sym in table.get_symbols():
         if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
             binds.add(sym.get_name())
@@ -288,23 +291,26 @@ def _fill_refs(unit: Unit, source: str) -> None:
             refs_def.add(sym.get_name())
     for child in table.get_children():
         _child_refs(child, child.get_type() == "function"
-                    and child.get_name() not in COMPREHENSIONS, refs_def, refs_call)
+                    and child.get_name() not in COMPREHENSIONS, refs_def, refs_call, shadowed)
     if unit.kind in ("import", "future", "syspath", "docstring", "main", "type_checking"):
         binds = {r.bound for r in unit.imports if r.bound} if unit.kind == "import" else set()
     unit.binds = frozenset(binds)
     unit.refs_def = frozenset(refs_def)
     unit.refs_call = frozenset(refs_call - refs_def)
+    unit.shadowed = frozenset(shadowed)
     if unit.kind == "assign" and not binds:
         unit.kind = "effect"
 
 
 def _child_refs(table: symtable.SymbolTable, deferred: bool, refs_def: set[str],
-                refs_call: set[str]) -> None:
+                refs_call: set[str], shadowed: set[str]) -> None:
     target = refs_call if deferred else refs_def
     for sym in table.get_symbols():
         if sym.is_global() and (sym.is_referenced() or sym.is_assigned()):
             target.add(sym.get_name())
+        elif sym.is_local() or sym.is_parameter():
+            shadowed.add(sym.get_name())
     for child in table.get_children():
         inner = deferred or (child.get_type() == "function"
                              and child.get_name() not in COMPREHENSIONS)
-        _child_refs(child, inner, refs_def, refs_call)
+        _child_refs(child, inner, refs_def, refs_call, shadowed)

@@ -50,6 +50,10 @@ def external_key(target: External, name: str) -> str:
     if target.attr is None:
         return f"mod:{target.module}"
     top_attr = target.attr.split(".")[0]
+    alias_of = externals.star_module_aliases(target.module).get(target.attr) \
+        if target.module == "manim" else None
+    if alias_of:  # manim's `np` is `import numpy as np`: one key for one module
+        return f"mod:{alias_of}"
     if target.module == "manim" and "." not in target.attr and name == target.attr \
             and target.attr in externals.manim_exports():
         return f"star:manim:{target.attr}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..analyses.naming import Naming
 from ..diagnostics import Severity
-from ..ir import Flat
+from ..ir import Flat, Piece
 from ..pass_manager import Pass
 from ..transforms import rewrite_statement
 
@@ -41,6 +41,16 @@ class DeconflictNames(Pass):
                              if key in names and names[key] != src}
             chains = {chain: names.get(key, chain[-1]) for chain, key in piece.chains.items()}
             piece.node = rewrite_statement(piece.node, piece.renames, chains,
-                                           piece.drop_imports)
+                                           piece.drop_imports, _shadowed(flat, piece))
             piece.drop_imports = frozenset()
         return frozenset({"names"})
+
+
+def _shadowed(flat: Flat, piece: Piece) -> frozenset[str]:
+    info = flat.program.module(piece.module) if piece.module else None
+    if info is None:  # synthesized: no symtable facts, so always use scope analysis
+        return frozenset(piece.renames)
+    for unit in info.units:
+        if unit.start == piece.line:
+            return unit.shadowed
+    return frozenset(piece.renames)
