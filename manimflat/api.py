@@ -74,12 +74,14 @@ class Session:
         return PassManager(parse_pipeline(spec), frozenset(print_after), on_print)
 
     def flatten(self, scene: SceneRef, manager: PassManager | None = None) -> FlatResult:
+        """Run the pipeline on one scene; bases and other dialects come back skipped."""
         start = time.perf_counter()
         flat = Flat(self.program, scene, self.settings)
         if scene.dialect != "manim-ce":
-            flat.report("MF105", f"{scene.name} is a {scene.dialect} scene",
-                        severity=Severity.WARNING, path=scene.path, line=scene.line)
-        else:
+            flat.report("MF105", f"{scene.name} is a {scene.dialect} scene; only Manim CE "
+                        "scenes are flattened", severity=Severity.WARNING, path=scene.path,
+                        line=scene.line)
+        elif not scene.is_base:
             (manager or self.pipeline()).run(flat)
         return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
                           tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
@@ -100,9 +102,9 @@ def flatten(repo: str | Path, scene: str, **options: Any) -> FlatResult:
 
 
 def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
-    """Flatten every renderable Manim CE scene (bases and other dialects are yielded skipped)."""
+    """Flatten every scene; bases and other dialects are yielded with status "skipped"."""
     passes = options.pop("passes", None)
     session = Session(repo, **options)
     manager = session.pipeline(passes)
-    for ref in session.program.scenes(selected=True):
+    for ref in session.program.scenes(patterns=session.settings.scenes):
         yield session.flatten(ref, manager)

@@ -245,7 +245,7 @@ def _results(session: Session, scenes: list[SceneRef],
     if jobs == 1 or len(scenes) < 2 * jobs:
         manager = session.pipeline(passes)
         for ref in scenes:
-            yield _flatten_or_skip(session, ref, manager)
+            yield session.flatten(ref, manager)
         return
     chunks = [scenes[i::jobs] for i in range(jobs)]
     options = {**session.settings.as_dict(), "root": str(session.program.root)}
@@ -260,13 +260,7 @@ def _worker(root: str, scenes: list[SceneRef], passes: str | None,
             options: dict[str, Any]) -> list[FlatResult]:
     session = Session(root, **options)
     manager = session.pipeline(passes)
-    return [_flatten_or_skip(session, ref, manager) for ref in scenes]
-
-
-def _flatten_or_skip(session: Session, ref: SceneRef, manager: Any) -> FlatResult:
-    if ref.is_base:
-        return FlatResult(ref, None, (), (), (), 0.0)
-    return session.flatten(ref, manager)
+    return [session.flatten(ref, manager) for ref in scenes]
 
 
 def _write_report(session: Session, rows: list[tuple[FlatResult, str | None]],

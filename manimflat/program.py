@@ -219,11 +219,12 @@ class Program:
         return find_scenes(self)
 
     def scenes(self, selected: bool = False, patterns: tuple[str, ...] = ()) -> list[SceneRef]:
+        """All scenes; `selected`: only renderable Manim CE ones; `patterns`: name globs."""
         found = self.all_scenes
         if selected:
             found = [s for s in found if s.dialect == "manim-ce" and not s.is_base]
-            if patterns:
-                found = [s for s in found if any(fnmatch.fnmatch(s.name, p) for p in patterns)]
+        if patterns:
+            found = [s for s in found if any(fnmatch.fnmatch(s.name, p) for p in patterns)]
         return found
 
     def find_scene(self, spec: str) -> SceneRef:

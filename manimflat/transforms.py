@@ -94,6 +94,15 @@ class _Rewriter(cst.CSTTransformer):
                             updated: cst.IndentedBlock) -> cst.IndentedBlock:
         if not updated.body:
             return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        first = updated.body[0]
+        removed_first = len(updated.body) < len(original.body) and _is_import(original.body[0])
+        if removed_first and hasattr(first, "leading_lines"):
+            # The old first statement (an import) is gone: its successor starts the block.
+            leading = list(first.leading_lines)
+            while leading and leading[0].comment is None:
+                leading.pop(0)
+            return updated.with_changes(body=[first.with_changes(leading_lines=leading),
+                                              *updated.body[1:]])
         return updated
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
@@ -102,6 +111,11 @@ class _Rewriter(cst.CSTTransformer):
         if not updated.body:
             return cst.RemoveFromParent()
         return updated
+
+
+def _is_import(node: cst.BaseStatement) -> bool:
+    return isinstance(node, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body)
 
 
 def _fix_commas(names: list[cst.ImportAlias]) -> list[cst.ImportAlias]:

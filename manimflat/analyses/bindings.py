@@ -181,6 +181,11 @@ class Resolver:
                 return found
         if name in externals.BUILTINS:
             return Builtin(name)
+        # Last resort: a star import of a package we cannot list (not installed, or not
+        # trusted to import) is assumed to provide the name, as it must have for the repo.
+        guess = self.unknown_star_source(module)
+        if guess is not None:
+            return External(guess.module, name)
         return Unresolved(f"{name!r} is not defined in {module}")
 
     def _resolve_imported(self, info: ModuleInfo, name: str) -> Target | None:
@@ -195,7 +200,9 @@ class Resolver:
         for rec in candidates:
             target = self.resolve_import(info.path, rec)
             first = first or target
-            if not isinstance(target, Unresolved):
+            if not (isinstance(target, Unresolved) or (
+                    rec.guarded and isinstance(target, External)
+                    and not externals.is_installed(target.module.split(".")[0]))):
                 return target
         return first
 

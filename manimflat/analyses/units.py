@@ -94,6 +94,8 @@ def group_statements(body: list[ast.stmt]) -> list[list[ast.stmt]]:
 
 def analyze_module(source: str, tree: ast.Module) -> list[Unit]:
     lines = source.splitlines(keepends=True)
+    lazy_annotations = any(isinstance(s, ast.ImportFrom) and s.module == "__future__"
+                           and any(a.name == "annotations" for a in s.names) for s in tree.body)
     units = []
     group_counter = iter(range(1_000_000))
     for index, stmts in enumerate(group_statements(tree.body)):
@@ -107,8 +109,37 @@ def analyze_module(source: str, tree: ast.Module) -> list[Unit]:
         if unit.syspath:
             unit.kind = "syspath"
         _fill_refs(unit, "".join(lines[start - 1:end]))
+        if lazy_annotations:  # annotations are strings: names used only there are not needed
+            only = _annotation_only_names(stmts)
+            unit.refs_def -= only
+            unit.refs_call -= only
         units.append(unit)
     return units
+
+
+def _annotation_only_names(stmts: list[ast.stmt]) -> frozenset[str]:
+    in_annotations: set[str] = set()
+    annotation_ids: set[int] = set()
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            for ann in _annotations(node):
+                for sub in ast.walk(ann):
+                    annotation_ids.add(id(sub))
+                    if isinstance(sub, ast.Name):
+                        in_annotations.add(sub.id)
+    elsewhere = {n.id for s in stmts for n in ast.walk(s)
+                 if isinstance(n, ast.Name) and id(n) not in annotation_ids}
+    return frozenset(in_annotations - elsewhere)
+
+
+def _annotations(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.arg) and node.annotation is not None:
+        return [node.annotation]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+        return [node.returns]
+    if isinstance(node, ast.AnnAssign):
+        return [node.annotation]
+    return []
 
 
 def _kind(stmts: list[ast.stmt], index: int) -> str:

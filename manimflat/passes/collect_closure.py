@@ -151,6 +151,9 @@ class _Linker:
         for name, target in local_imports.items():
             if isinstance(target, ModuleRef):
                 chain_roots.setdefault(name, target)
+            elif isinstance(target, Local) and name not in piece.links:
+                self.need(target)  # bound by an import inside a function: same definition
+                piece.links[name] = target.key
         if chain_roots:
             self._link_chains(piece, module, unit, chain_roots, local_imports)
 
@@ -168,10 +171,7 @@ class _Linker:
                 self._report_once(module, unit, "MF207",
                                   f"`{name}` is used by inlined code from {module}")
         elif isinstance(target, Unresolved):
-            guess = self.resolver.unknown_star_source(module)
-            if guess is not None:
-                piece.links[name] = f"from:{guess.module}:{name}"
-            elif name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
+            if name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
                 piece.links[name] = externals.DRIFTED_STAR_NAMES[name]
                 self._report_once(module, unit, "MF103", f"{name!r} came from `from manim "
                                   "import *` in older manim; imported explicitly", Severity.FIXED)
