@@ -212,6 +212,23 @@ def test_every_case_is_covered() -> None:
         assert found == {(file, scene) for c, file, scene in CASES if c == case}, case
 
 
+@pytest.mark.xfail(reason="core bug: a later `from colors import *` does not rebind `make`, "
+                          "bound earlier by `from shapes import make`", strict=True)
+def test_star_import_rebinds_an_earlier_from_import(tmp_path: Path) -> None:
+    """Found by tests/test_properties.py: the last binding of a name wins, star or not."""
+    (tmp_path / "shapes.py").write_text("def make():\n    return 0\n", encoding="utf-8")
+    (tmp_path / "colors.py").write_text("def make():\n    return 1\n", encoding="utf-8")
+    (tmp_path / "scene.py").write_text(
+        "from manim import *\nfrom shapes import make\nfrom colors import *\n\n\n"
+        "class Rebound(Scene):\n    def construct(self):\n"
+        "        self.add(Dot().shift(RIGHT * make()))\n", encoding="utf-8")
+    code = manimflat.flatten(tmp_path, "scene.py:Rebound", root=str(tmp_path)).code
+    assert code is not None
+    namespace: dict[str, object] = {}
+    exec(compile(code, "flat.py", "exec"), namespace)
+    assert namespace["make"]() == 1  # type: ignore[operator]
+
+
 # -- rendering -------------------------------------------------------------------------------
 
 
