@@ -75,16 +75,7 @@ CASES: list[tuple[str, str, str]] = [
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
-KNOWN_BAD: dict[tuple[str, str], str] = {
-    ("import_in_function", "ImportInFunction"):
-        "core bug: `from grid import grid` inside construct is removed but grid() is not inlined",
-    ("try_except_import", "TryExceptImport"):
-        "core bug: keeps `from fast_geometry import star` (absent) instead of the ImportError "
-        "fallback `from slow_geometry import star`",
-    ("type_checking", "TypeChecking"):
-        "core bug: MF103 error for `Badge`, imported under `if TYPE_CHECKING:` and used only in "
-        "annotations; the emitted file itself is fine",
-}
+KNOWN_BAD: dict[tuple[str, str], str] = {}
 
 ALLOWED_TOP_LEVEL = frozenset({"manim", "numpy", "scipy"}) | frozenset(sys.stdlib_module_names)
 
@@ -179,8 +170,6 @@ def test_flattening_twice_changes_nothing(case: str, file: str, scene: str,
     assert result.code == code
 
 
-@pytest.mark.xfail(reason="core bug: discover() does not list GLScene (`from manimlib import *`, "
-                          "manimlib not installed)", strict=True)
 def test_manimgl_scene_is_listed_and_skipped() -> None:
     repo = REPOS / "manimgl_file"
     refs = {ref.name: ref for ref in manimflat.discover(repo, root=str(repo))}
