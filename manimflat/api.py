@@ -66,7 +66,20 @@ class Session:
                  **options: Any) -> None:
         root = find_root(Path(repo), options.get("root"))
         self.settings: Settings = load_settings(root, **options)
-        self.program = program or Program(root, exclude=self.settings.exclude)
+        self.program = program or Program(root, exclude=self.settings.exclude,
+                                          allowed_imports=self.settings.allowed_imports)
+        # A sub-folder of the repo limits which scenes are listed, not what they may import.
+        scope = Path(repo).resolve()
+        self.scope = scope.relative_to(root).as_posix() if scope != root and \
+            scope.is_relative_to(root) else ""
+
+    def scenes(self, selected: bool = False) -> list[SceneRef]:
+        """The scenes under the folder this session was opened on, filtered by settings."""
+        return [s for s in self.program.scenes(selected, self.settings.scenes)
+                if not self.scope or s.path == self.scope or s.path.startswith(self.scope + "/")]
+
+    def find_scene(self, spec: str) -> SceneRef:
+        return self.program.find_scene(spec, self.scenes())
 
     def pipeline(self, passes: str | Iterable[str] | None = None,
                  print_after: Iterable[str] = (), on_print: Any = None) -> PassManager:
@@ -90,14 +103,14 @@ class Session:
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:
     """Every scene class of the repository (manim CE and other dialects), in path order."""
-    return Session(repo, **options).program.scenes()
+    return Session(repo, **options).scenes()
 
 
 def flatten(repo: str | Path, scene: str, **options: Any) -> FlatResult:
     """The self-contained file for `scene` (a class name or `path/to/file.py:Name`)."""
     passes = options.pop("passes", None)
     session = Session(repo, **options)
-    ref = session.program.find_scene(scene)
+    ref = session.find_scene(scene)
     return session.flatten(ref, session.pipeline(passes))
 
 
@@ -106,5 +119,5 @@ def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
     passes = options.pop("passes", None)
     session = Session(repo, **options)
     manager = session.pipeline(passes)
-    for ref in session.program.scenes(patterns=session.settings.scenes):
+    for ref in session.scenes():
         yield session.flatten(ref, manager)

@@ -160,7 +160,7 @@ def _print_after(pass_name: str, code: str) -> None:
 
 
 def _list(session: Session) -> None:
-    for ref in session.program.scenes():
+    for ref in session.scenes():
         base = " (base)" if ref.is_base else ""
         click.echo(f"{ref.path}:{ref.line} {ref.name} {ref.dialect}{base}")
     print_diagnostics(session.program.diagnostics)
@@ -169,7 +169,7 @@ def _list(session: Session) -> None:
 def _flatten_one(session: Session, spec: str, output: Path | None, report: Path | None,
                  fmt: str, check: bool, manager: Any) -> int:
     try:
-        ref = session.program.find_scene(spec)
+        ref = session.find_scene(spec)
     except SceneLookupError as exc:
         print_diagnostics([exc.diagnostic])
         return 1
@@ -214,7 +214,7 @@ def output_names(scenes: Sequence[SceneRef], pattern: str) -> dict[str, str]:
 
 def _flatten_all(session: Session, out_dir: Path, report: Path | None,
                  passes: str | None) -> int:
-    scenes = session.program.scenes(patterns=session.settings.scenes)
+    scenes = session.scenes()
     names = output_names(scenes, session.settings.output_name)
     rows: list[tuple[FlatResult, str | None]] = []
     failed = False

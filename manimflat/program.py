@@ -227,9 +227,9 @@ class Program:
             found = [s for s in found if any(fnmatch.fnmatch(s.name, p) for p in patterns)]
         return found
 
-    def find_scene(self, spec: str) -> SceneRef:
+    def find_scene(self, spec: str, among: list[SceneRef] | None = None) -> SceneRef:
         path, _, name = spec.rpartition(":") if ".py:" in spec else ("", "", spec)
-        matches = [s for s in self.scenes() if s.name == name
+        matches = [s for s in (self.scenes() if among is None else among) if s.name == name
                    and (not path or s.path == path or s.path.endswith("/" + path))]
         if len(matches) == 1:
             return matches[0]

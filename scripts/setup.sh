@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install everything manimflat needs on a fresh Debian/Ubuntu machine with Python >= 3.10:
+# the system libraries manim builds against (cairo, pango, pkg-config), ffmpeg, a LaTeX
+# distribution for Tex/MathTex (with dvisvgm), then manimflat itself with its test extras.
+# Idempotent: what is already installed is not installed again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=0
+for cmd in latex dvisvgm ffmpeg pkg-config; do
+  command -v "$cmd" >/dev/null 2>&1 || need_apt=1
+done
+pkg-config --exists pangocairo 2>/dev/null || need_apt=1
+if [ "$need_apt" = 1 ]; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential pkg-config libcairo2-dev libpango1.0-dev ffmpeg git \
+    texlive-latex-base texlive-latex-recommended texlive-latex-extra \
+    texlive-fonts-recommended texlive-science dvisvgm cm-super >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test]"
