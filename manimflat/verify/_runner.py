@@ -78,7 +78,8 @@ def star_names(module: str) -> dict[str, Any]:
 def load_scene_class(file: str, scene: str) -> type:
     import importlib.util
 
-    sys.path.insert(0, os.path.dirname(os.path.abspath(file)))
+    # Import roots as `python -m manim FILE` has them: the working directory, the file's folder.
+    sys.path[:0] = [os.path.dirname(os.path.abspath(file)), os.getcwd()]
     spec = importlib.util.spec_from_file_location("manimflat_scene", file)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {file}")
@@ -117,7 +118,7 @@ def asset_boxes(scene: Any) -> list[list[int]]:
 def run_exec(task: dict[str, Any]) -> dict[str, Any]:
     from manim import config
 
-    config.media_dir = task["media_dir"]
+    config.media_dir = os.path.join(task["workdir"], "media")
     config.dry_run = True  # no output format: nothing is written
     config.disable_caching = True
     config.progress_bar = "none"

@@ -103,15 +103,15 @@ def check_static(code: str, scene: str, settings: Settings, path: str | None = N
 
 # ---------------------------------------------------------------- running
 
-# A frame in the scene file, in a plain or a rich (manim's CLI) traceback.
-_TB_LINE = re.compile(r'scene\.py(?:", line |:)(\d+)')
 SCENE_FILE = "scene.py"
 
 
 def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
-              path: str | None, failure: str) -> None:
+              path: str | None, failure: str, file_name: str = SCENE_FILE) -> None:
     """Turn a failed sandbox run into one diagnostic naming its cause."""
-    lines = [int(n) for n in _TB_LINE.findall(res.stderr)]
+    # A frame in the scene file, in a plain or a rich (manim's CLI) traceback.
+    frame = re.compile(re.escape(file_name) + r'(?:", line |:)(\d+)')
+    lines = [int(n) for n in frame.findall(res.stderr)]
     line = lines[-1] if lines else None
     missing = environment.missing_from_error(res.stderr)
     if res.timed_out:
@@ -140,9 +140,24 @@ def _environment_ok(out: LevelOutcome, code: str, path: str | None, video: bool 
 
 
 def _exec_once(code: str, scene: str, settings: Settings) -> sandbox.SandboxResult:
-    return sandbox.run({"job": "exec", "file": SCENE_FILE, "scene": scene, "media_dir": "media"},
+    return sandbox.run({"job": "exec", "file": SCENE_FILE, "scene": scene},
                        timeout=settings.timeout, memory_mb=settings.memory_mb,
                        files={SCENE_FILE: code})
+
+
+def exec_in_place(file: Path, scene: str, cwd: Path, settings: Settings) -> LevelOutcome:
+    """The exec level on a file inside its repository, run from `cwd` as a user would: how the
+    original of a flattened scene behaves. Nothing is repaired; nothing is written to the repo."""
+    out = LevelOutcome(file.read_text(encoding="utf-8", errors="replace"))
+    start = time.perf_counter()
+    res = sandbox.run({"job": "exec", "file": str(file.resolve()), "scene": scene}, cwd=cwd,
+                      timeout=settings.timeout, memory_mb=settings.memory_mb)
+    if res.result is None or res.returncode != 0:
+        _classify(out, res, settings, str(file), "MF407", file_name=file.name)
+    else:
+        out.result.update(res.result)
+    out.result["seconds"] = round(time.perf_counter() - start, 4)
+    return out
 
 
 def check_exec(code: str, scene: str, settings: Settings, path: str | None = None

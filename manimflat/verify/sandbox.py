@@ -100,7 +100,7 @@ def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
         for name, text in (files or {}).items():
             (work / name).write_text(text, encoding="utf-8")
         roots = [work.resolve(), *(p.resolve() for p in writable)]
-        task = {**task, "writable": [str(p) for p in roots],
+        task = {**task, "writable": [str(p) for p in roots], "workdir": str(roots[0]),
                 "limits": {"memory_mb": memory_mb, "cpu_seconds": int(timeout) + 10,
                            "fsize_mb": fsize_mb}}
         task_file = work / "task.json"

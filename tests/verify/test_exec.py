@@ -35,7 +35,7 @@ def test_infinite_loop_is_killed_with_its_process_group(tmp_path, scene):
     body = (f"import subprocess\np = subprocess.Popen(['sleep', '300'])\n"
             f"open({str(marker)!r}, 'w')\nwhile True:\n    pass")
     start = time.perf_counter()
-    res = run({"job": "exec", "file": "scene.py", "scene": "Demo", "media_dir": "media"},
+    res = run({"job": "exec", "file": "scene.py", "scene": "Demo"},
               timeout=4, files={"scene.py": scene(body)}, writable=(tmp_path,))
     assert res.timed_out and time.perf_counter() - start < 15
     out = verify_code(scene("while True:\n    pass"), "Demo", "exec",
