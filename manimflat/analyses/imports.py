@@ -39,12 +39,14 @@ class ImportGraph:
         return [m for m in dict.fromkeys(out) if m in files]
 
     def edges(self, module: str) -> list[str]:
+        """Modules `module` imports, without its own parent packages (already running)."""
         info = self.resolver.program.module(module)
         out: list[str] = []
+        ancestors = set(_packages(module))
         for unit in info.units if info else []:
             if unit.kind not in SKIPPED_KINDS:
                 for rec in unit.imports:
-                    out.extend(self.modules_of(module, rec))
+                    out.extend(m for m in self.modules_of(module, rec) if m not in ancestors)
         return list(dict.fromkeys(out))
 
     def execution_order(self, start: str) -> list[tuple[str, int]]:

@@ -1,23 +1,155 @@
-"""inline-bases: keep base classes from other files (default) or fold them into the scene.
+"""inline-bases: local base classes stay separate (default) or are folded into the scene.
 
-Before: the closure holds the scene and, as separate pieces, the local classes it derives
-from (each with its own bases). After, by default: unchanged; with `--merge-bases`: see
-`manimflat/merge.py`.
+Before: the closure holds the scene and, as separate pieces, every local class it derives
+from, each with its own bases: the default output already runs standalone. After, with
+`--merge-bases`: when it is safe, the scene class holds the members of its local ancestors in
+MRO order (a subclass member overrides its parent's), inherits directly from the first
+non-local base, and the ancestors' pieces are gone (MF204). A parent method that a child
+extends through `super().name(...)` is kept as `_Parent_name` and the call becomes
+`self._Parent_name(...)`.
+
+Known limits, each reported as MF205 with the reason and the bases left as they are:
+multiple inheritance among local classes, decorated classes or metaclass keywords, `super()`
+with arguments, and an ancestor that other pieces also use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Flat
-from ..pass_manager import ALL, Pass
+import libcst as cst
+import libcst.matchers as m
+
+from ..diagnostics import Severity
+from ..ir import Flat, Piece
+from ..pass_manager import ALL, NONE, Pass
+
+
+class _Unsafe(Exception):
+    pass
 
 
 @dataclass(frozen=True)
 class InlineBases(Pass):
     NAME = "inline-bases"
-    DESCRIPTION = "emit local base classes with their own bases, or merge them (--merge-bases)"
+    DESCRIPTION = "keep local base classes as separate classes, or merge them (--merge-bases)"
     NEEDS = ("closure",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        return ALL
+        if not flat.settings.merge_bases:
+            return ALL
+        scene = next((p for p in flat.pieces if p.module == flat.scene.path
+                      and flat.scene.name in p.binds and isinstance(p.node, cst.ClassDef)), None)
+        if scene is None:
+            return ALL
+        try:
+            chain = _local_chain(flat, scene)
+            if not chain:
+                return ALL
+            merged = scene.node
+            assert isinstance(merged, cst.ClassDef)
+            for parent in chain:
+                assert isinstance(parent.node, cst.ClassDef)
+                merged = _fold(parent.node, merged)
+        except _Unsafe as why:
+            flat.report("MF205", f"bases of {flat.scene.name} not merged: {why}",
+                        severity=Severity.WARNING, path=scene.module, line=scene.line)
+            return ALL
+        scene.node = merged
+        for parent in chain:
+            scene.links.update({k: v for k, v in parent.links.items() if k not in scene.links})
+        gone = {id(p) for p in chain}
+        flat.pieces = [p for p in flat.pieces if id(p) not in gone]
+        names = ", ".join(sorted(n for p in chain for n in p.binds))
+        flat.report("MF204", f"merged {names} into {flat.scene.name}",
+                    severity=Severity.FIXED, path=scene.module, line=scene.line)
+        return NONE
+
+
+def _local_chain(flat: Flat, scene: Piece) -> list[Piece]:
+    """The scene's local ancestors, nearest first; raises _Unsafe when merging is unsafe."""
+    by_key = {f"{p.module}:{n}": p for p in flat.pieces if p.module for n in p.binds}
+    chain: list[Piece] = []
+    current = scene
+    while True:
+        node = current.node
+        assert isinstance(node, cst.ClassDef)
+        if node.decorators or node.keywords:
+            raise _Unsafe(f"{node.name.value} has decorators or class keywords")
+        local = [b for b in node.bases if isinstance(b.value, cst.Name)
+                 and current.links.get(b.value.value, "") in by_key]
+        if not local:
+            return chain
+        if len(node.bases) > 1:
+            raise _Unsafe(f"{node.name.value} has several bases")
+        parent = by_key[current.links[local[0].value.value]]  # type: ignore[union-attr]
+        if not isinstance(parent.node, cst.ClassDef):
+            return chain
+        parent_keys = {f"{parent.module}:{n}" for n in parent.binds}
+        users = [p for p in flat.pieces if p is not current and p is not parent
+                 and parent_keys & set(p.links.values())]
+        if users:
+            raise _Unsafe(f"{parent.node.name.value} is also used by {users[0].origin}")
+        chain.append(parent)
+        current = parent
+
+
+def _member_name(stmt: cst.CSTNode) -> str | None:
+    if isinstance(stmt, cst.FunctionDef):
+        return stmt.name.value
+    if m.matches(stmt, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(
+            target=m.Name())])])):
+        return stmt.body[0].targets[0].target.value  # type: ignore[attr-defined]
+    return None
+
+
+def _fold(parent: cst.ClassDef, child: cst.ClassDef) -> cst.ClassDef:
+    """`child` with `parent`'s members folded in; it inherits `parent`'s bases."""
+    prefix = f"_{parent.name.value}_"
+    child_body = list(child.body.body)
+    parent_methods = {s.name.value for s in parent.body.body if isinstance(s, cst.FunctionDef)}
+    extended = _super_calls(child_body) & parent_methods
+    child_names = {_member_name(s) for s in child_body} - {None}
+    kept: list[cst.BaseStatement] = []
+    for stmt in parent.body.body:
+        name = _member_name(stmt)
+        _super_calls([stmt])  # rejects super() with arguments in the parent too
+        if name in extended and isinstance(stmt, cst.FunctionDef):
+            kept.append(stmt.with_changes(name=cst.Name(prefix + name)))
+        elif name not in child_names and not _is_docstring(stmt):
+            kept.append(stmt)
+    child_body = [s.visit(_SuperToSelf(extended, prefix)) for s in child_body]
+    body = [*([child_body[0]] if child_body and _is_docstring(child_body[0]) else []), *kept,
+            *[s for i, s in enumerate(child_body) if not (i == 0 and _is_docstring(s))]]
+    return child.with_changes(bases=parent.bases, body=child.body.with_changes(body=body))
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return m.matches(stmt, m.SimpleStatementLine(body=[m.Expr(m.SimpleString()
+                                                              | m.ConcatenatedString())]))
+
+
+def _super_calls(body: list[cst.BaseStatement]) -> set[str]:
+    """Names of methods called as `super().name(...)`; `super(X, self)` is unsafe."""
+    names: set[str] = set()
+    for stmt in body:
+        for call in m.findall(stmt, m.Call(func=m.Name("super"))):
+            if call.args:  # type: ignore[attr-defined]
+                raise _Unsafe("super() with arguments")
+        for attr in m.findall(stmt, m.Attribute(value=m.Call(func=m.Name("super")))):
+            names.add(attr.attr.value)  # type: ignore[attr-defined]
+    return names
+
+
+class _SuperToSelf(cst.CSTTransformer):
+    """`super().name` -> `self._Parent_name` for the methods the parent defined."""
+
+    def __init__(self, names: set[str], prefix: str) -> None:
+        self.names, self.prefix = names, prefix
+
+    def leave_Attribute(self, original: cst.Attribute,
+                        updated: cst.Attribute) -> cst.BaseExpression:
+        if m.matches(updated.value, m.Call(func=m.Name("super"))) \
+                and updated.attr.value in self.names:
+            return cst.Attribute(cst.Name("self"), cst.Name(self.prefix + updated.attr.value))
+        return updated
