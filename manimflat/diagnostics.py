@@ -55,6 +55,8 @@ CODES: dict[str, Code] = _catalog(
          "run `manimflat REPO --list` to see the scenes"),
     Code("MF111", "dynamic import cannot be resolved statically",
          "import the module with a literal name"),
+    Code("MF112", "manim.cfg setting carried into the output as a `config` statement",
+         "nothing to do"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),

@@ -22,7 +22,10 @@ import heapq
 from collections import deque
 from dataclasses import dataclass
 
+import libcst as cst
+
 from ..analyses import externals
+from ..analyses.config_files import config_statements
 from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
 from ..analyses.units import Unit
 from ..diagnostics import Severity
@@ -85,9 +88,21 @@ class _Linker:
         self.need(Local(self.flat.scene.path, self.flat.scene.name))
         while self.queue:
             self._process(*self.queue.popleft())
-        self.flat.pieces = self._ordered()
+        self.flat.pieces = self._config_file_pieces() + self._ordered()
         scene_module = self.flat.scene.path
         self.flat.inlined = sorted(k for k in self.needed if not k.startswith(scene_module + ":"))
+
+    def _config_file_pieces(self) -> list[Piece]:
+        """The repo's manim.cfg visual settings, first: manim reads them before the scene."""
+        pieces = []
+        statements = config_statements(self.program, self.flat.scene.path)
+        for i, (rel, statement) in enumerate(statements):
+            pieces.append(Piece(cst.parse_statement(statement + "\n"), None, 0,
+                                origin=f"{rel}:[CLI]", links={"config": "star:manim:config"},
+                                position=i - len(statements)))
+            self.flat.report("MF112", f"`{statement}` carried over from {rel}",
+                             severity=Severity.FIXED, path=rel)
+        return pieces
 
     # -- what is included ------------------------------------------------------------------
     def _seed_effects(self) -> None:
