@@ -1,7 +1,7 @@
 """resolve-imports: find the repository modules a scene executes, in execution order.
 
 Before: `Flat.scene` names a Manim CE scene. After: `Flat.modules` lists the repository
-modules that running the scene's file executes (its own last), every import of theirs that
+modules that running the scene's file executes, in the order they finish (its own last), every import of theirs that
 resolves nowhere is an MF101 error, each import cycle is one MF108 note, and each `sys.path`
 edit that became an import root is an MF107 `fixed` note.
 """
@@ -26,7 +26,8 @@ class ResolveImports(Pass):
         resolver = flat.program.resolver(flat.scene.path)
         graph = resolver.graph
         order = graph.execution_order(flat.scene.path)
-        flat.modules = list(dict.fromkeys(m for m, _ in order))
+        finished = {module: i for i, (module, _) in enumerate(order)}  # last unit wins
+        flat.modules = sorted(finished, key=finished.__getitem__)
         for module in flat.modules:
             info = flat.program.module(module)
             for unit in info.units if info else []:

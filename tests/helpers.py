@@ -1,0 +1,37 @@
+"""Shared test helpers: write a small repository from a dict of files and flatten it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import manimflat
+
+# The flattening passes without assets or verification: what the core tests exercise.
+CORE = ["resolve-imports", "collect-closure", "inline-bases", "deconflict-names",
+        "normalize-imports", "emit"]
+
+
+def write_repo(root: Path, files: dict[str, str | bytes]) -> Path:
+    (root / ".git").mkdir(parents=True, exist_ok=True)  # marks the repository root
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def flat(repo: Path, scene: str, **options: object) -> manimflat.FlatResult:
+    options.setdefault("passes", CORE)
+    return manimflat.flatten(repo, scene, **options)
+
+
+def codes(result: manimflat.FlatResult) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
