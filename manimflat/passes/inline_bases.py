@@ -121,7 +121,16 @@ def _fold(parent: cst.ClassDef, child: cst.ClassDef) -> cst.ClassDef:
     child_body = [s.visit(_SuperToSelf(extended, prefix)) for s in child_body]
     body = [*([child_body[0]] if child_body and _is_docstring(child_body[0]) else []), *kept,
             *[s for i, s in enumerate(child_body) if not (i == 0 and _is_docstring(s))]]
+    body = [body[0], *(_spaced(s) for s in body[1:])] if body else body
     return child.with_changes(bases=parent.bases, body=child.body.with_changes(body=body))
+
+
+def _spaced(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    """A member moved next to others starts after one blank line, as black would put it."""
+    leading = list(stmt.leading_lines)
+    if leading and leading[0].comment is None:
+        return stmt
+    return stmt.with_changes(leading_lines=[cst.EmptyLine(indent=False), *leading])
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:

@@ -1,0 +1,172 @@
+"""collect-closure: exactly what the scene reaches, in an order that runs."""
+
+from __future__ import annotations
+
+from helpers import codes, dedent, flat
+
+
+def test_tree_shaking_keeps_only_what_is_reached(make_repo) -> None:
+    repo = make_repo({
+        "helpers.py": """
+            from manim import *
+            import numpy as np
+
+            RADIUS = 0.5  # used through dot()
+            UNUSED = 3
+
+
+            def dot():
+                return Dot(radius=RADIUS * np.sqrt(4))
+
+
+            def unused():
+                return UNUSED
+        """,
+        "scene.py": """
+            from manim import *
+            from helpers import dot
+
+
+            class S(Scene):
+                def construct(self):
+                    self.add(dot())
+
+
+            class Other(Scene):
+                def construct(self):
+                    self.add(Square())
+        """,
+    })
+    assert flat(repo, "S").code == dedent("""
+        from manim import *
+        import numpy as np
+
+        RADIUS = 0.5  # used through dot()
+
+
+        def dot():
+            return Dot(radius=RADIUS * np.sqrt(4))
+
+
+        class S(Scene):
+            def construct(self):
+                self.add(dot())
+    """)
+
+
+def test_module_level_side_effects_of_executed_modules_are_kept_in_order(make_repo) -> None:
+    repo = make_repo({
+        "style.py": """
+            from manim import *
+            import numpy as np
+
+            config.background_color = "#101010"
+            np.random.seed(7)
+            REGISTRY = []
+            REGISTRY.append("a")
+            SCRATCH = {}
+            SCRATCH["x"] = 1
+        """,
+        "scene.py": """
+            from manim import *
+            from style import REGISTRY
+
+
+            class S(Scene):
+                def construct(self):
+                    self.add(Text(REGISTRY[0]))
+        """,
+    })
+    code = flat(repo, "S").code
+    assert 'config.background_color = "#101010"' in code
+    assert "np.random.seed(7)" in code
+    assert code.index("REGISTRY = []") < code.index('REGISTRY.append("a")') < code.index("class S")
+    assert "SCRATCH" not in code  # an effect on an object nothing uses goes with the object
+
+
+def test_definition_time_dependencies_come_first(make_repo) -> None:
+    # `base.py` defines a class whose default argument and base come from modules that
+    # are imported *after* it in the scene; the output must still define them first.
+    repo = make_repo({
+        "colors.py": "MAIN = '#ff0000'\n",
+        "shapes.py": "from manim import *\nfrom colors import MAIN\n\nclass Blob(Circle):\n"
+                     "    def __init__(self, color=MAIN):\n        super().__init__(color=color)\n",
+        "scene.py": "from manim import *\nfrom shapes import Blob\n\nclass S(Scene):\n"
+                    "    def construct(self):\n        self.add(Blob())\n",
+    })
+    code = flat(repo, "S").code
+    assert code.index("MAIN = ") < code.index("class Blob") < code.index("class S")
+
+
+def test_main_guard_and_type_checking_are_dropped(make_repo) -> None:
+    repo = make_repo({"scene.py": """
+        from manim import *
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from helpers import Thing
+
+
+        class S(Scene):
+            def construct(self):
+                self.add(Circle())
+
+
+        if __name__ == "__main__":
+            S().render()
+    """})
+    result = flat(repo, "S")
+    assert "__main__" not in result.code and "TYPE_CHECKING" not in result.code
+    assert "MF203" in codes(result) and "MF208" in codes(result)
+
+
+def test_undefined_name_is_an_error_with_its_position(make_repo) -> None:
+    repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n        self.add(nothing_here())\n"})
+    result = flat(repo, "S")
+    d = next(d for d in result.diagnostics if d.code == "MF103")
+    assert d.is_error and (d.path, d.line) == ("scene.py", 3) and "nothing_here" in d.message
+
+
+def test_name_older_manim_exported_is_imported_explicitly(make_repo) -> None:
+    repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n        p = Path('x')\n"
+                                  "        self.add(Text(p.name))\n"})
+    result = flat(repo, "S")
+    assert result.ok and "from pathlib import Path" in result.code
+    assert [d.severity.value for d in result.diagnostics if d.code == "MF103"] == ["fixed"]
+
+
+def test_module_used_as_value_cannot_be_inlined(make_repo) -> None:
+    repo = make_repo({"helpers.py": "X = 1\n", "scene.py": (
+        "from manim import *\nimport helpers\n\nclass S(Scene):\n    def construct(self):\n"
+        "        print(vars(helpers))\n        self.add(Dot(radius=helpers.X))\n")})
+    assert "MF202" in codes(flat(repo, "S"))
+
+
+def test_star_chain_through_init_with_all(make_repo) -> None:
+    repo = make_repo({
+        "lib/__init__.py": "from .shapes import *\nfrom .text import *\n",
+        "lib/shapes.py": "from manim import *\n__all__ = ['ring']\n\ndef ring():\n"
+                         "    return Annulus()\n\ndef _private():\n    return 0\n",
+        "lib/text.py": "from .shapes import *\n\ndef label():\n    return ring()\n",
+        "scene.py": "from manim import *\nfrom lib import *\n\nclass S(Scene):\n"
+                    "    def construct(self):\n        self.add(label())\n",
+    })
+    result = flat(repo, "S")
+    assert result.ok
+    assert "def ring" in result.code and "def label" in result.code
+    assert "_private" not in result.code and "__all__" not in result.code
+    assert sorted(result.inlined) == ["lib/shapes.py:ring", "lib/text.py:label"]
+
+
+def test_decorator_from_another_file_comes_with_its_dependencies(make_repo) -> None:
+    repo = make_repo({
+        "deco.py": "SCALE = 2\n\ndef bigger(f):\n    def g(*a):\n        return f(*a).scale(SCALE)\n"
+                   "    return g\n",
+        "scene.py": "from manim import *\nfrom deco import bigger\n\n@bigger\ndef shape():\n"
+                    "    return Square()\n\nclass S(Scene):\n    def construct(self):\n"
+                    "        self.add(shape())\n",
+    })
+    code = flat(repo, "S").code
+    assert code.index("SCALE = 2") < code.index("def bigger") < code.index("@bigger")

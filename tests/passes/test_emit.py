@@ -1,0 +1,21 @@
+"""emit: deterministic, idempotent layout that keeps comments and docstrings."""
+
+from __future__ import annotations
+
+from helpers import flat, write_repo
+
+
+def test_output_is_deterministic_and_flattening_it_again_changes_nothing(make_repo, tmp_path):
+    repo = make_repo({
+        "helpers.py": "# Shapes used everywhere.\nfrom manim import *\n\n\n\n"
+                      "# A docstring and a comment are kept.\ndef dot():\n"
+                      "    \"\"\"A dot.\"\"\"\n    return Dot()  # small\nA = 1\nB = 2\n\n\nC = A + B\n",
+        "scene.py": "from manim import *\nfrom helpers import dot, C\n\nclass S(Scene):\n"
+                    "    def construct(self):\n        self.add(dot().shift(C * LEFT))\n",
+    })
+    first = flat(repo, "S").code
+    assert first == flat(repo, "S").code
+    assert "# A docstring and a comment are kept.\ndef dot():\n    \"\"\"A dot.\"\"\"" in first
+    assert "A = 1\nB = 2\n\nC = A + B\n" in first
+    again = write_repo(tmp_path / "again", {"flat.py": first})
+    assert flat(again, "S").code == first

@@ -1,0 +1,55 @@
+"""normalize-imports: the import block is rebuilt from what the output uses."""
+
+from __future__ import annotations
+
+from helpers import codes, flat
+
+
+def test_imports_are_deduplicated_sorted_unused_removed_and_aliases_unified(make_repo) -> None:
+    repo = make_repo({
+        "helpers.py": "import numpy\nimport os\nfrom math import tau, pi\n\n"
+                      "def arc():\n    return numpy.cos(tau)\n",
+        "scene.py": """
+            from manim import *
+            import numpy as np
+            import random, json
+            from helpers import arc
+
+
+            class S(Scene):
+                def construct(self):
+                    random.seed(1)
+                    self.add(Dot(radius=abs(arc()) * np.float64(0.2)))
+        """,
+    })
+    result = flat(repo, "S")
+    header = result.code.split("\n\n")[0].splitlines()
+    assert header == ["from manim import *", "import numpy as np", "import random",
+                      "from math import tau"]
+    assert "np.cos(tau)" in result.code  # `numpy` in helpers.py became the scene's `np`
+    assert result.ok
+
+
+def test_disallowed_third_party_import_is_mf106(make_repo) -> None:
+    repo = make_repo({"scene.py": "from manim import *\nimport click\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n        click.echo('x')\n"})
+    assert "MF106" not in codes(flat(repo, "S"))  # click is a manim dependency: allowed
+    assert "MF106" in codes(flat(repo, "S", allowed_imports=["manim", "numpy"]))
+
+
+def test_submodule_import_is_kept_whole(make_repo) -> None:
+    repo = make_repo({"scene.py": "from manim import *\nimport os.path\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n"
+                                  "        self.add(Text(os.path.basename('a/b')))\n"})
+    assert "import os.path\n" in flat(repo, "S").code
+
+
+def test_future_annotations_stay_first(make_repo) -> None:
+    repo = make_repo({
+        "helpers.py": "from __future__ import annotations\nfrom manim import *\n\n"
+                      "def dot(r: float) -> Dot:\n    return Dot(radius=r)\n",
+        "scene.py": "from manim import *\nfrom helpers import dot\n\nclass S(Scene):\n"
+                    "    def construct(self):\n        self.add(dot(1))\n",
+    })
+    assert flat(repo, "S").code.startswith(
+        "from __future__ import annotations\nfrom manim import *\n")
