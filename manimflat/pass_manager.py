@@ -142,14 +142,10 @@ def check_pipeline(passes: list[Pass]) -> None:
     for p in passes:
         missing = [s for s in p.NEEDS if s not in have]
         if missing:
-            providers = [n for n in REGISTRY if s_provided_by(n, missing[0])]
+            providers = [n for n in REGISTRY if missing[0] in get_pass(n).PROVIDES]
             raise PipelineError(f"pass {p.NAME!r} needs {missing[0]!r}; run one of "
                                 f"{', '.join(providers)} before it")
         have.update(p.PROVIDES)
-
-
-def s_provided_by(name: str, state: str) -> bool:
-    return state in get_pass(name).PROVIDES
 
 
 class AnalysisCache:
