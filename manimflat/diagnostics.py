@@ -84,6 +84,11 @@ CODES: dict[str, Code] = _catalog(
     Code("MF308", "asset path leaves the repository and was not read",
          "keep assets inside the repository"),
     Code("MF309", "asset files copied beside the output (`keep` policy)", "nothing to do"),
+    Code("MF310", "data file cannot be inlined (too large, not text, or opened for writing)",
+         "read smaller text files, or generate the data in code"),
+    Code("MF311", "custom font file dropped; the text uses the default font", "nothing to do"),
+    Code("MF312", "literal built from a data file gives a different mobject than the file",
+         "see the message: the submobject counts differ, so `Write` timing may change"),
     # MF4xx: verification
     Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
     Code("MF402", "SyntaxWarning: invalid escape sequence (made a raw string)", "nothing to do"),

@@ -1,7 +1,8 @@
 """Static evaluation of path expressions, without running repository code.
 
 Used for `sys.path` edits (new import roots) and for asset references. Understands string
-literals, f-strings and `%`/`.format` over known names, `os.path.join/dirname/abspath/
+literals, f-strings and `%`/`.format` over known names (dotted ones too: `config.assets_dir`,
+`config.get_dir("assets_dir")`, class constants as `self.X`), `os.path.join/dirname/abspath/
 realpath/normpath/expanduser`, `os.getcwd()`, `__file__`, `pathlib.Path(...)`, `.parent`,
 `.resolve()`, `.absolute()`, `/`, `str(...)`, `+` on strings. Anything else is "unknown"
 (None): callers turn that into a diagnostic rather than guessing.
@@ -109,6 +110,10 @@ class _Eval(ast.NodeVisitor):
         raise _Unknown("binop")
 
     def visit_Attribute(self, node: ast.Attribute) -> Value:
+        # Dotted names are known values too: `config.assets_dir`, `self.ICON` (class constants).
+        dotted = _dotted(node)
+        if dotted is not None and dotted in self.names:
+            return self.names[dotted]
         value = self.visit(node.value)
         if isinstance(value, PurePosixPath):
             if node.attr == "parent":
@@ -123,6 +128,8 @@ class _Eval(ast.NodeVisitor):
         func = node.func
         dotted = _dotted(func)
         args = [self.visit(a) for a in node.args]
+        if dotted == "config.get_dir" and len(args) == 1 and f"config.{args[0]}" in self.names:
+            return self.names[f"config.{args[0]}"]  # `config.get_dir("assets_dir")`
         if dotted in ("os.getcwd", "Path.cwd", "pathlib.Path.cwd"):
             return self.cwd if dotted == "os.getcwd" else PurePosixPath(self.cwd)
         if dotted in ("Path", "pathlib.Path", "PurePath", "PurePosixPath"):

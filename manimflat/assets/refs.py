@@ -1,0 +1,543 @@
+"""Finding asset references in the pieces and resolving their paths statically.
+
+A reference is a call that makes manim (or the scene) read a file: `SVGMobject(path)`,
+`ImageMobject(path)`, `OpenGLImageMobject(path)`, `add_sound(path)`, `Code(path)` /
+`Code(file_name=...)` / `Code(code_file=...)`, `open(path)`, `Path(...).read_text()` /
+`.read_bytes()`, `np.loadtxt` / `np.genfromtxt` / `np.load`, `pd.read_csv`, `register_font`.
+
+Paths are evaluated with `analyses.paths.evaluate` over: module constants of every piece
+(in order), class constants (`self.X`), names assigned once in the enclosing function,
+`config.assets_dir` (from `manim.cfg` or a module-level assignment) and loop variables
+over literal lists (one value per iteration, so a loop over three icons gives three
+targets). A value is then looked up the way manim does (`seek_full_path_from_defaults`):
+as given, then under the assets folder with each default extension; since the working
+directory of the original run is unknown we try the scene's folder, the defining module's
+folder and the repo root, and finally a file of that name anywhere in the repo when exactly
+one exists. A path that leaves the repository is never opened.
+
+Known limits: values flowing through function parameters or attributes set at run time are
+"unresolved" (the passes still replace the reference, from the words of the expression).
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Iterator, Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..analyses.paths import Value, evaluate
+from ..ir import Flat
+
+_EMPTY = cst.Module(body=[])
+SVG_EXT = (".svg",)
+RASTER_EXT = (".jpg", ".jpeg", ".png", ".gif", ".ico")  # manim's own list
+MAX_LOOP_VALUES = 64
+
+# callee name -> (api, positional index of the path, keyword names of the path)
+_CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "SVGMobject": ("svg", 0, ("file_name",)),
+    "ImageMobject": ("image", 0, ("filename_or_array",)),
+    "OpenGLImageMobject": ("opengl_image", 0, ("filename_or_array",)),
+    "add_sound": ("sound", 0, ("sound_file",)),
+    "Code": ("code", 0, ("code_file", "file_name")),
+    "open": ("open", 0, ("file",)),
+    "io.open": ("open", 0, ("file",)),
+    "np.loadtxt": ("loadtxt", 0, ("fname",)),
+    "numpy.loadtxt": ("loadtxt", 0, ("fname",)),
+    "np.genfromtxt": ("loadtxt", 0, ("fname",)),
+    "numpy.genfromtxt": ("loadtxt", 0, ("fname",)),
+    "np.load": ("npload", 0, ("file",)),
+    "numpy.load": ("npload", 0, ("file",)),
+    "pd.read_csv": ("read_csv", 0, ("filepath_or_buffer",)),
+    "pandas.read_csv": ("read_csv", 0, ("filepath_or_buffer",)),
+    "register_font": ("font", 0, ("font_file",)),
+}
+_RECEIVER_CALLS = {"read_text": "read_text", "read_bytes": "read_bytes"}
+VISUAL_APIS = frozenset({"svg", "image", "opengl_image"})
+DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
+                       "read_csv"})
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
+
+
+@dataclass
+class Target:
+    """One value a path expression can take, and the file it names."""
+
+    key: Value | None  # the loop variable's value, None without a loop
+    value: str | None  # the evaluated path, None when unknown
+    rel: str  # repo-relative posix path of the file, else the value, else the expression
+    path: Path | None = None  # absolute file inside the repo (status "found")
+    status: str = "unresolved"  # found | missing | outside | unresolved
+    how: str = ""  # how the file was found: "as given", "assets_dir", "by name"
+
+
+@dataclass
+class Ref:
+    call: cst.Call  # the node inside its piece (identity is used to replace it)
+    piece: int
+    module: str | None
+    line: int
+    col: int
+    api: str
+    arg: cst.BaseExpression | None  # the path expression (None when not a file)
+    arg_slot: int | str | None  # positional index, keyword name, or "receiver"
+    text: str  # source of the path expression
+    targets: list[Target] = field(default_factory=list)
+    loop_var: str | None = None
+    mode: str = "r"  # open(): the mode when static
+    scope: tuple[str, ...] = ()  # enclosing class / function names
+
+    @property
+    def target(self) -> Target:
+        return self.targets[0]
+
+
+def code(node: cst.CSTNode) -> str:
+    return _EMPTY.code_for_node(node)
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def call_api(call: cst.Call) -> tuple[str, int, tuple[str, ...]] | None:
+    name = dotted(call.func)
+    if name is None:
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_sound":
+            return _CALLS["add_sound"]
+        return None
+    if name in _CALLS:
+        return _CALLS[name]
+    last = name.rsplit(".", 1)[-1]
+    if last in ("SVGMobject", "ImageMobject", "OpenGLImageMobject", "add_sound", "Code",
+                "register_font"):
+        return _CALLS[last]
+    return None
+
+
+def path_arg(call: cst.Call, index: int, keywords: tuple[str, ...]
+             ) -> tuple[cst.BaseExpression | None, int | str | None]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in keywords:
+            return arg.value, arg.keyword.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if len(positional) > index:
+        return positional[index].value, index
+    return None, None
+
+
+# --------------------------------------------------------------------------- environment
+
+@dataclass
+class Env:
+    """Static values visible to the pieces: module constants, config, class constants."""
+
+    root: Path
+    scene_dir: Path
+    names: dict[str, Value] = field(default_factory=dict)
+    lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level literal lists
+    assets_dirs: list[Path] = field(default_factory=list)
+
+
+def build_env(flat: Flat) -> Env:
+    root = Path(flat.program.root)
+    scene_dir = (root / flat.scene.path).parent
+    env = Env(root, scene_dir)
+    for folder in dict.fromkeys([root, scene_dir]):
+        cfg_dir = _cfg_assets_dir(folder / "manim.cfg")
+        if cfg_dir is not None:
+            env.assets_dirs.append(folder / cfg_dir)
+            env.names.setdefault("config.assets_dir", cfg_dir)
+    for piece in flat.pieces:
+        _module_constants(piece.node, env, _file_of(flat, piece.module))
+    return env
+
+
+def _cfg_assets_dir(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    value = parser.get("CLI", "assets_dir", fallback=None)
+    return value.strip() if value else None
+
+
+def _file_of(flat: Flat, module: str | None) -> str:
+    return str(Path(flat.program.root) / (module or flat.scene.path))
+
+
+def _module_constants(node: cst.BaseStatement, env: Env, file: str) -> None:
+    if not isinstance(node, cst.SimpleStatementLine):
+        return
+    for stmt in node.body:
+        if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0].target, stmt.value
+        elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None:
+            target, value = stmt.target, stmt.value
+        else:
+            continue
+        name = dotted(target)
+        if name is None:
+            continue
+        literal = _literal_list(value, env.names)
+        if literal is not None and isinstance(target, cst.Name):
+            env.lists[name] = literal
+            continue
+        result = evaluate(f"({code(value)})", file=file, cwd=str(env.root), names=env.names)
+        if result is not None:
+            env.names[name] = result
+        else:
+            env.names.pop(name, None)  # reassigned to something unknown
+
+
+def _literal_list(node: cst.BaseExpression, names: dict[str, Value]) -> list[Value] | None:
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return None
+    try:
+        value = ast.literal_eval(code(node))
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        return None
+    if all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        return list(value)
+    return None
+
+
+# --------------------------------------------------------------------------- finding
+
+class _Finder(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, flat: Flat, env: Env, index: int) -> None:
+        super().__init__()
+        self.flat, self.env, self.index = flat, env, index
+        self.piece = flat.pieces[index]
+        self.file = _file_of(flat, self.piece.module)
+        self.refs: list[Ref] = []
+        # One frame per enclosing class/function: its constants and literal loop variables.
+        self.frames: list[tuple[str, dict[str, Value], dict[str, list[Value]]]] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        consts: dict[str, Value] = {}
+        for stmt in _simple_assigns(node.body.body, shallow=True):
+            value = evaluate(f"({code(stmt[1])})", file=self.file, cwd=str(self.env.root),
+                             names=self._names())
+            if value is not None:
+                for prefix in ("self.", "cls.", node.name.value + "."):
+                    consts[prefix + stmt[0]] = value
+        self.frames.append((node.name.value, consts, {}))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.frames.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        counts: dict[str, int] = {}
+        exprs: dict[str, cst.BaseExpression] = {}
+        for name, value in _simple_assigns(node.body.body, shallow=False):
+            counts[name] = counts.get(name, 0) + 1
+            exprs[name] = value
+        loops = _loop_lists(node, {**self.env.lists})
+        for name in loops:
+            counts[name] = counts.get(name, 0) + 1
+        consts: dict[str, Value] = {}
+        self.frames.append((node.name.value, consts, loops))
+        for name, value in exprs.items():  # single assignments only: flow-insensitive
+            if counts[name] == 1 and name not in _params(node):
+                result = evaluate(f"({code(value)})", file=self.file, cwd=str(self.env.root),
+                                  names=self._names())
+                if result is not None:
+                    consts[name] = result
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.frames.pop()
+
+    def _names(self) -> dict[str, Value]:
+        names = dict(self.env.names)
+        for _, consts, _ in self.frames:
+            names.update(consts)
+        return names
+
+    def _loops(self) -> dict[str, list[Value]]:
+        loops: dict[str, list[Value]] = {}
+        for _, _, frame_loops in self.frames:
+            loops.update(frame_loops)
+        return loops
+
+    def visit_Call(self, node: cst.Call) -> None:
+        api = call_api(node)
+        if api is not None:
+            kind, index, keywords = api
+            arg, slot = path_arg(node, index, keywords)
+            if arg is None or (kind == "code" and _is_code_string_call(node)):
+                return
+            self._add(node, kind, arg, slot)
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _RECEIVER_CALLS \
+                and not node.args and _pathlike(func.value):
+            self._add(node, _RECEIVER_CALLS[func.attr.value], func.value, "receiver")
+
+    def _add(self, node: cst.Call, api: str, arg: cst.BaseExpression,
+             slot: int | str | None) -> None:
+        pos = self.get_metadata(PositionProvider, node)
+        text = code(arg)
+        ref = Ref(node, self.index, self.piece.module, self.piece.line + pos.start.line - 1,
+                  pos.start.column, api, arg, slot, text,
+                  scope=tuple(name for name, _, _ in self.frames))
+        if api == "open":
+            ref.mode = _open_mode(node)
+        names, loops = self._names(), self._loops()
+        used = sorted(n for n in names_in(arg) if n in loops and n not in names)
+        if len(used) == 1:
+            ref.loop_var = used[0]
+            for value in loops[used[0]][:MAX_LOOP_VALUES]:
+                ref.targets.append(self._resolve(api, text, {**names, used[0]: value}, value))
+        else:
+            ref.targets.append(self._resolve(api, text, names, None))
+        self.refs.append(ref)
+
+    def _resolve(self, api: str, text: str, names: dict[str, Value], key: Value | None
+                 ) -> Target:
+        value = evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
+        if value is None or isinstance(value, (int, float)):
+            return Target(key, None, text)
+        ext = SVG_EXT if api == "svg" else RASTER_EXT if api in (
+            "image", "opengl_image") else ()
+        bases = [self.env.scene_dir, Path(self.file).parent, self.env.root]
+        return locate(str(value), root=self.env.root, bases=bases,
+                      assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
+
+
+def _simple_assigns(body: Sequence[cst.CSTNode], *, shallow: bool
+                    ) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """`name = value` statements in a body (and in nested blocks unless `shallow`; never in
+    nested functions or classes, which have their own frames)."""
+    found: list[tuple[str, cst.BaseExpression]] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+            return not shallow
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                found.append((node.targets[0].target.value, node.value))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if node.value is not None and isinstance(node.target, cst.Name):
+                found.append((node.target.value, node.value))
+
+    for stmt in body:
+        stmt.visit(_V())
+    return iter(found)
+
+
+def _params(node: cst.FunctionDef) -> set[str]:
+    p = node.params
+    names = {x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)}
+    for star in (p.star_arg, p.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names
+
+
+class _LoopCollector(cst.CSTVisitor):
+    def __init__(self, lists: dict[str, list[Value]]) -> None:
+        super().__init__()
+        self.lists = lists
+        self.found: dict[str, list[Value] | None] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions have their own frame
+
+    def _record(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        values = _iter_values(iterable, self.lists)
+        if isinstance(target, cst.Tuple) and isinstance(iterable, cst.Call) and \
+                dotted(iterable.func) == "enumerate" and len(target.elements) == 2:
+            inner = iterable.args[0].value if iterable.args else None
+            values = _iter_values(inner, self.lists) if inner is not None else None
+            target = target.elements[1].value
+        if not isinstance(target, cst.Name):
+            return
+        name = target.value
+        if name in self.found and self.found[name] != values:
+            self.found[name] = None  # two different loops over one name: unknown
+        else:
+            self.found[name] = values
+
+    def visit_For(self, node: cst.For) -> None:
+        self._record(node.target, node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._record(node.target, node.iter)
+
+
+def _iter_values(node: cst.BaseExpression, lists: dict[str, list[Value]]) -> list[Value] | None:
+    if isinstance(node, cst.Name) and node.value in lists:
+        return lists[node.value]
+    return _literal_list(node, {})
+
+
+def _loop_lists(node: cst.FunctionDef, lists: dict[str, list[Value]]) -> dict[str, list[Value]]:
+    collector = _LoopCollector(lists)
+    node.body.visit(collector)
+    return {k: v for k, v in collector.found.items() if v}
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+
+    class _V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            found.add(n.value)
+
+    node.visit(_V())
+    return found
+
+
+def _pathlike(node: cst.BaseExpression) -> bool:
+    """`Path(...)`, `pathlib.Path(...)`, `x / "y"`, or a name: what `.read_text()` is read on."""
+    if isinstance(node, cst.Call):
+        return dotted(node.func) in ("Path", "pathlib.Path", "PurePath")
+    return isinstance(node, (cst.BinaryOperation, cst.Name, cst.Attribute))
+
+
+def _is_code_string_call(node: cst.Call) -> bool:
+    return any(a.keyword is not None and a.keyword.value in ("code_string", "code")
+               for a in node.args)
+
+
+def _open_mode(node: cst.Call) -> str:
+    positional = [a for a in node.args if a.keyword is None]
+    mode_arg = next((a.value for a in node.args if a.keyword and a.keyword.value == "mode"),
+                    positional[1].value if len(positional) > 1 else None)
+    if mode_arg is None:
+        return "r"
+    if isinstance(mode_arg, cst.SimpleString):
+        return str(mode_arg.evaluated_value)
+    return "?"
+
+
+def find_refs(flat: Flat, apis: frozenset[str] | None = None) -> list[Ref]:
+    """Every asset reference in the pieces (of the given apis), in output order."""
+    env = build_env(flat)
+    refs: list[Ref] = []
+    for i, piece in enumerate(flat.pieces):
+        wrapper = MetadataWrapper(cst.Module(body=[piece.node]), unsafe_skip_copy=True)
+        finder = _Finder(flat, env, i)
+        wrapper.visit(finder)
+        refs.extend(r for r in finder.refs if apis is None or r.api in apis)
+    return refs
+
+
+# --------------------------------------------------------------------------- locating
+
+def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path],
+           extensions: tuple[str, ...], key: Value | None = None) -> Target:
+    """Find the file `value` names, as manim would, without leaving `root`."""
+    root = root.resolve()
+    pure = PurePosixPath(value.replace("\\", "/"))
+    if pure.is_absolute():
+        candidates = [(Path(str(pure)), "as given")]
+    else:
+        candidates = []
+        for base in dict.fromkeys([*bases, *assets_dirs]):
+            how = "assets_dir" if base in assets_dirs else "as given"
+            candidates += [(base / str(pure), how)]
+            candidates += [(base / f"{pure}{ext}", "default extension") for ext in extensions]
+    outside = False
+    for cand, how in candidates:
+        norm = Path(os.path.normpath(cand))
+        if not _inside(norm, root):
+            outside = True
+            continue
+        if norm.is_file():
+            real = norm.resolve()
+            if not _inside(real, root):  # a symlink out of the repo
+                outside = True
+                continue
+            return Target(key, value, real.relative_to(root).as_posix(), real, "found", how)
+    hit = _by_name(str(root), pure.name, extensions)
+    if hit is not None:
+        return Target(key, value, hit, root / hit, "found", "by name")
+    if outside and pure.is_absolute():
+        return Target(key, value, value, None, "outside")
+    if outside and not any(_inside(Path(os.path.normpath(c)), root) for c, _ in candidates):
+        return Target(key, value, value, None, "outside")
+    return Target(key, value, value, None, "missing")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _by_name(root: str, name: str, extensions: tuple[str, ...]) -> str | None:
+    """The one file in the repo called `name` (or `name` + a default extension)."""
+    index = _file_index(root)
+    hits: list[str] = []
+    for candidate in (name, *(name + ext for ext in extensions)):
+        hits += index.get(candidate.lower(), [])
+    return hits[0] if len(set(hits)) == 1 else None
+
+
+@lru_cache(maxsize=32)
+def _file_index(root: str) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    count = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in (
+            "media", "__pycache__", "node_modules", "venv", ".venv"))
+        for name in files:
+            if name.endswith((".py", ".pyc")):
+                continue
+            rel = Path(folder, name).relative_to(root).as_posix()
+            index.setdefault(name.lower(), []).append(rel)
+            count += 1
+            if count > 200_000:
+                return index
+    return index
+
+
+def repo_fonts(root: Path) -> dict[str, str]:
+    """Font files in the repo: squashed lower-case stem (`firacoderegular`) -> relative path."""
+    return {_squash(Path(rel).stem): rel for name, rels in _file_index(str(root)).items()
+            for rel in rels if name.endswith(FONT_SUFFIXES)}
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def font_matches(family: str, fonts: dict[str, str]) -> str | None:
+    key = _squash(family)
+    if not key:
+        return None
+    for stem, rel in sorted(fonts.items()):
+        if stem.startswith(key):
+            return rel
+    return None

@@ -1,0 +1,349 @@
+"""Plan and apply asset rewrites on the pieces: shared by `rewrite-assets` and
+`inline-data-files`.
+
+A pass first plans every edit (`Plan`: replacement expressions keyed by the identity of the
+original call node, statements to drop, helper builders to add), then `apply` rewrites each
+piece once with a libcst transformer. Planning never touches the pieces, so a `reject`
+decision leaves the IR unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from ..diagnostics import Severity
+from ..ir import AssetRecord, Flat, Piece
+from .builders import ALL_BUILDERS
+from .refs import Ref, Target, code, dotted, names_in
+
+# Methods only an image mobject has: what the replacement does instead.
+IMAGE_ONLY_METHODS = {"set_resampling_algorithm": "drop", "get_pixel_array": "pixels"}
+IMAGE_ONLY_ATTRS = {"pixel_array": "pixels", "orig_alpha_pixel_array": "pixels"}
+
+
+@dataclass
+class Plan:
+    replace: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(call) -> expr
+    drop_statements: set[int] = field(default_factory=set)  # id(call) of `expr` statements
+    unwrap_with: set[int] = field(default_factory=set)  # id(call) of `with call:` items
+    drop_kwargs: dict[int, set[str]] = field(default_factory=dict)  # id(call) -> keywords
+    # Replaced image calls: id(call) -> pixel size, for image-only methods chained on them.
+    images: dict[int, tuple[int, int]] = field(default_factory=dict)
+    builders: set[str] = field(default_factory=set)
+    header: list[str] = field(default_factory=list)
+    records: list[AssetRecord] = field(default_factory=list)
+    path_names: set[str] = field(default_factory=set)  # names used by replaced path expressions
+
+    def need_header(self, line: str) -> None:
+        if line not in self.header:
+            self.header.append(line)
+
+
+def num(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def times(expr: str, factor: float) -> str:
+    """`expr * factor` as short as possible (numbers folded)."""
+    try:
+        return num(float(expr) * factor)
+    except ValueError:
+        return expr if abs(factor - 1) < 1e-9 else f"{_paren(expr)} * {num(factor)}"
+
+
+def _paren(expr: str) -> str:
+    return expr if re.fullmatch(r"[\w.]+", expr) else f"({expr})"
+
+
+def string_literal(text: str, *, raw: bool = False) -> str:
+    if raw and '"' not in text and not text.endswith("\\") and "\n" not in text:
+        return f'r"{text}"'
+    out = repr(text)
+    if out.startswith("'") and '"' not in text:
+        out = '"' + out[1:-1].replace("\\'", "'") + '"'
+    return out
+
+
+def long_literal(text: str | bytes) -> str:
+    """A literal with exactly `text`'s content; multi-line text as implicitly concatenated
+    lines (one per source line) so the output stays readable."""
+    if isinstance(text, bytes) or "\n" not in text.rstrip("\n") or len(text) > 200_000:
+        return repr(text)
+    lines = text.splitlines(keepends=True)
+    return "(\n" + "".join(f"    {string_literal(line)}\n" for line in lines) + ")"
+
+
+def dispatch(ref: Ref, exprs: list[str]) -> str:
+    """One expression for all targets: itself when they agree, else a lookup on the loop
+    variable (`{"a": lambda: ..., "b": lambda: ...}[name]()`)."""
+    if len(set(exprs)) == 1:
+        return exprs[0]
+    items = ", ".join(f"{_key(t)}: lambda: {e}" for t, e in zip(ref.targets, exprs))
+    return f"{{{items}}}[{ref.loop_var}]()"
+
+
+def _key(target: Target) -> str:
+    return string_literal(target.key) if isinstance(target.key, str) else repr(target.key)
+
+
+def kwarg(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    return next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
+
+
+def where(ref: Ref) -> dict[str, object]:
+    return {"path": ref.module, "line": ref.line, "col": ref.col}
+
+
+def reject(flat: Flat, refs: list[Ref], what: str) -> None:
+    for ref in refs:
+        flat.report("MF304", f"{what} {ref.target.rel!r} rejected by --assets reject",
+                    **where(ref))  # type: ignore[arg-type]
+        flat.assets.append(AssetRecord(ref.target.rel, ref.api, "rejected", None, ref.line,
+                                       ref.module))
+
+
+def keep(flat: Flat, plan: Plan, ref: Ref, kind: str) -> bool:
+    """Point the reference at a copy beside the output (`assets/<repo path>`); False when
+    some target has no file to copy."""
+    if any(t.status != "found" or t.path is None for t in ref.targets):
+        return False
+    names = []
+    for t in ref.targets:
+        out = f"assets/{t.rel}"
+        flat.files[out] = str(t.path)
+        names.append(string_literal(out))
+        flat.assets.append(AssetRecord(t.rel, kind, "kept", out, ref.line, ref.module))
+    new_arg = cst.parse_expression(dispatch_values(ref, names))
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    plan.replace[id(ref.call)] = _with_arg(ref, new_arg)
+    return True
+
+
+def dispatch_values(ref: Ref, exprs: list[str]) -> str:
+    if len(set(exprs)) == 1:
+        return exprs[0]
+    items = ", ".join(f"{_key(t)}: {e}" for t, e in zip(ref.targets, exprs))
+    return f"{{{items}}}[{ref.loop_var}]"
+
+
+def _with_arg(ref: Ref, new_arg: cst.BaseExpression) -> cst.Call:
+    call = ref.call
+    if ref.arg_slot == "receiver":
+        assert isinstance(call.func, cst.Attribute)
+        return call.with_changes(func=call.func.with_changes(
+            value=cst.parse_expression(f"Path({code(new_arg)})")))
+    args = [a.with_changes(value=new_arg) if a.value is ref.arg else a for a in call.args]
+    return call.with_changes(args=args)
+
+
+def copy_kept(files: dict[str, str], out_dir: Path) -> None:
+    """Copy `Flat.files` beside an output file (the CLI calls this for `--assets keep`)."""
+    for rel, src in sorted(files.items()):
+        dest = out_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+
+
+# --------------------------------------------------------------------------- applying
+
+def apply(flat: Flat, plan: Plan) -> None:
+    """Rewrite the pieces with the plan, add the builders it uses and its header lines."""
+    touched: list[Piece] = []
+    for piece in flat.pieces:
+        transformer = _Apply(plan, flat, piece)
+        new = piece.node.visit(transformer)
+        if transformer.changed:
+            touched.append(piece)
+            piece.node = new  # type: ignore[assignment]
+            used = names_in(piece.node)  # links of names the rewrite removed (`os`) must go
+            piece.links = {k: v for k, v in piece.links.items() if k in used}
+    _drop_dead_constants(flat, plan.path_names)
+    first = min((i for i, p in enumerate(flat.pieces) if any(p is t for t in touched)),
+                default=len(flat.pieces))
+    _add_builders(flat, plan, first, touched)
+    for line in plan.header:
+        if line not in flat.header:
+            flat.header.append(line)
+    flat.assets.extend(plan.records)
+
+
+def _drop_dead_constants(flat: Flat, candidates: set[str]) -> None:
+    """Module constants that only built asset paths (`ICONS = os.path.join(...)`) are dead
+    once the paths are gone; drop them, and what only they used, until nothing changes."""
+    while candidates:
+        used: dict[int, set[str]] = {id(p): names_in(p.node) for p in flat.pieces}
+        dead = [p for p in flat.pieces if p.binds and p.binds <= candidates
+                and isinstance(p.node, cst.SimpleStatementLine)
+                and not any(p.binds & used[id(q)] for q in flat.pieces if q is not p)]
+        if not dead:
+            return
+        next_candidates: set[str] = set()
+        for p in dead:
+            next_candidates |= names_in(p.node) - p.binds
+            flat.pieces.remove(p)
+        candidates = next_candidates
+
+
+def _add_builders(flat: Flat, plan: Plan, first: int, touched: list[Piece]) -> None:
+    if not plan.builders:
+        return
+    taken = {name for p in flat.pieces for name in p.binds}
+    renames: dict[str, str] = {}
+    helpers = []
+    for name in sorted(plan.builders):
+        builder = ALL_BUILDERS[name]
+        out = name
+        while out in taken:  # a scene that defines `house_icon` itself keeps its own
+            out = f"{out}_asset"
+        renames[name] = out
+        source = builder.source.replace(f"def {name}(", f"def {out}(", 1)
+        helpers.append(Piece(node=cst.parse_statement(source), module=None, line=0,
+                             binds=frozenset({out}), origin="manimflat:assets"))
+        if builder.needs_numpy:
+            plan.need_header("import numpy as np")
+    if any(k != v for k, v in renames.items()):
+        for piece in touched:
+            piece.node = piece.node.visit(_Rename(renames))  # type: ignore[assignment]
+    flat.pieces[first:first] = helpers
+
+
+class _Rename(cst.CSTTransformer):
+    def __init__(self, renames: dict[str, str]) -> None:
+        super().__init__()
+        self.renames = renames
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.renames.get(updated_node.value)
+        return updated_node.with_changes(value=new) if new else updated_node
+
+
+class _Apply(cst.CSTTransformer):
+    def __init__(self, plan: Plan, flat: Flat, piece: Piece) -> None:
+        super().__init__()
+        self.plan, self.flat, self.piece = plan, flat, piece
+        self.changed = False
+        self.image_names: dict[str, tuple[int, int]] = {}  # `img`, `self.img` -> pixel size
+        self.in_target = 0
+
+    # Names assigned from a replaced image remember it, so `img.pixel_array` is rewritten.
+    def visit_Assign(self, node: cst.Assign) -> None:
+        size = self._image_size(node.value)
+        if size is not None:
+            for t in node.targets:
+                name = dotted(t.target)
+                if name:
+                    self.image_names[name] = size
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.in_target += 1
+
+    def leave_AssignTarget(self, original_node: cst.AssignTarget,
+                           updated_node: cst.AssignTarget) -> cst.AssignTarget:
+        self.in_target -= 1
+        return updated_node
+
+    def _image_size(self, node: cst.BaseExpression) -> tuple[int, int] | None:
+        """Pixel size when `node` is a replaced image call, maybe with methods chained."""
+        while True:
+            if isinstance(node, cst.Call):
+                if id(node) in self.plan.images:
+                    return self.plan.images[id(node)]
+                if isinstance(node.func, cst.Attribute):
+                    node = node.func.value
+                    continue
+            if isinstance(node, cst.Attribute) and not isinstance(node.value, cst.Name):
+                node = node.value
+                continue
+            name = dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+            return self.image_names.get(name) if name else None
+
+    def _pixels(self, size: tuple[int, int], what: str, node: cst.CSTNode
+                ) -> cst.BaseExpression:
+        self._note_image_method(what)
+        self.plan.need_header("import numpy as np")
+        w, h = size
+        return cst.parse_expression(f"np.zeros(({h}, {w}, 4), dtype=np.uint8)")
+
+    def _note_image_method(self, what: str) -> None:
+        self.flat.report("MF307", f"{what} called on a replaced image: rewritten for the "
+                         "replacement", severity=Severity.FIXED, path=self.piece.module,
+                         line=self.piece.line or None)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call
+                   ) -> cst.BaseExpression:
+        key = id(original_node)
+        if key in self.plan.replace:
+            self.changed = True
+            return self.plan.replace[key]
+        if key in self.plan.drop_kwargs:
+            self.changed = True
+            drop = self.plan.drop_kwargs[key]
+            args = [a for a in updated_node.args if not (a.keyword and a.keyword.value in drop)]
+            if args:
+                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(args=args)
+        func = original_node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in IMAGE_ONLY_METHODS:
+            size = self._image_size(func.value)
+            if size is not None:
+                self.changed = True
+                assert isinstance(updated_node.func, cst.Attribute)
+                if IMAGE_ONLY_METHODS[func.attr.value] == "drop":
+                    self._note_image_method(func.attr.value)
+                    return updated_node.func.value  # it returns self: the call is a no-op
+                return self._pixels(size, func.attr.value, original_node)
+        return updated_node
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute
+                        ) -> cst.BaseExpression:
+        if self.in_target or original_node.attr.value not in IMAGE_ONLY_ATTRS:
+            return updated_node
+        size = self._image_size(original_node.value)
+        if size is None:
+            return updated_node
+        self.changed = True
+        return self._pixels(size, original_node.attr.value, original_node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        kept = [s for s, o in zip(updated_node.body, original_node.body)
+                if not (isinstance(o, cst.Expr) and isinstance(o.value, cst.Call)
+                        and id(o.value) in self.plan.drop_statements)]
+        if len(kept) == len(updated_node.body):
+            return updated_node
+        self.changed = True
+        if not kept:
+            return cst.RemoveFromParent()
+        return updated_node.with_changes(body=kept)
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With
+                   ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        items = [(u, o) for u, o in zip(updated_node.items, original_node.items)
+                 if not (isinstance(o.item, cst.Call) and id(o.item) in self.plan.unwrap_with)]
+        if len(items) == len(updated_node.items):
+            return updated_node
+        self.changed = True
+        if items:
+            kept = [u for u, _ in items]
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(items=kept)
+        body = updated_node.body
+        if isinstance(body, cst.IndentedBlock):
+            stmts = list(body.body)
+            if stmts:
+                stmts[0] = stmts[0].with_changes(leading_lines=updated_node.leading_lines)
+            return cst.FlattenSentinel(stmts)
+        return cst.FlattenSentinel([cst.SimpleStatementLine(body=list(body.body))])
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if not updated_node.body:  # every statement of the block was a dropped sound
+            return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        return updated_node

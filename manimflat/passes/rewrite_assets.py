@@ -1,0 +1,218 @@
+"""rewrite-assets: replace images, SVGs, sounds and custom fonts by Manim primitives.
+
+Before: `Flat.pieces` holds the closure (after `collect-closure`/`inline-bases`); calls such
+as `SVGMobject("icons/factory.svg")`, `ImageMobject("dog")`, `self.add_sound("ping.wav")`,
+`with register_font("fonts/X.ttf"):` still name files of the repository.
+
+After, with `--assets replace` (the default): every such call is gone. Each SVG or image
+becomes a call of a small builder helper (added once, before its first use) that draws
+what the file depicts (see `manimflat/assets/classify.py`) in the box the original would
+have filled (`manimflat/assets/replace.py`); image-only methods chained on it or called on
+a variable holding it are rewritten (MF307); sounds are dropped (MF306); `register_font`
+blocks are unwrapped and `font=` naming a repo font file is removed (MF311). Every
+reference gets an `AssetRecord` and a diagnostic: nothing is left silently.
+With `keep`: found files are referenced as `assets/<repo path>` and listed in `Flat.files`
+(the CLI copies them, MF309); references to missing files are replaced as above.
+With `reject`: each reference is an MF304 error and the pieces are unchanged.
+
+Data files (`open`, `Code(file_name=...)`, ...) are `inline-data-files`'s business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+from ..assets.builders import ALL_BUILDERS
+from ..assets.classify import Content, classify, inspect
+from ..assets.refs import (VISUAL_APIS, Ref, Target, dotted, find_refs, font_matches, names_in,
+                           repo_fonts)
+from ..assets.replace import builder_call, size_of, style_suffix
+from ..assets.rewrite import Plan, apply, dispatch, keep, reject, where
+from ..diagnostics import Severity
+from ..ir import AssetRecord, Flat
+from ..pass_manager import NONE, Pass
+
+_APIS = VISUAL_APIS | {"sound", "font"}
+
+
+@dataclass(frozen=True)
+class RewriteAssets(Pass):
+    NAME = "rewrite-assets"
+    DESCRIPTION = "replace SVGs, images, sounds and custom fonts by Manim primitives"
+    NEEDS = ("closure",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        refs = find_refs(flat, _APIS)
+        plan = Plan()
+        _plan_font_keywords(flat, plan)
+        if not refs and not plan.drop_kwargs:
+            return frozenset({"*"})
+        if flat.settings.assets == "reject":
+            reject(flat, refs, "asset")
+            return frozenset({"*"})
+        for ref in refs:
+            if ref.api == "sound":
+                _plan_sound(flat, plan, ref)
+            elif ref.api == "font":
+                _plan_font_file(flat, plan, ref)
+            else:
+                _plan_visual(flat, plan, ref)
+        apply(flat, plan)
+        return NONE
+
+
+def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
+    if flat.settings.assets == "keep" and keep(flat, plan, ref, _kind_name(ref)):
+        flat.report("MF309", f"{ref.text} kept as a file beside the output",
+                    severity=Severity.INFO, **where(ref))  # type: ignore[arg-type]
+        return
+    exprs: list[str] = []
+    pixel_size: tuple[int, int] | None = None
+    for target in ref.targets:
+        content = _content(flat, ref, target)
+        cls = classify(target.rel if target.value is not None else _expr_words(ref), content)
+        size = size_of(ref, content)
+        expr = builder_call(target, cls, size, content) + style_suffix(ref)
+        exprs.append(expr)
+        plan.builders.add(cls.builder)
+        if ALL_BUILDERS[cls.builder].needs_numpy:
+            plan.need_header("import numpy as np")
+        if content is not None and content.pixel_size is not None:
+            pixel_size = pixel_size or content.pixel_size
+        plan.records.append(AssetRecord(target.rel, cls.kind, _action(target), expr,
+                                        ref.line, ref.module))
+        _report_target(flat, ref, target, cls.kind, cls.builder, cls.reason, size.note)
+    plan.replace[id(ref.call)] = cst.parse_expression(dispatch(ref, exprs))
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    if ref.api in ("image", "opengl_image"):
+        plan.images[id(ref.call)] = pixel_size or (1, 1)
+
+
+def _kind_name(ref: Ref) -> str:
+    return {"svg": "svg", "image": "image", "opengl_image": "image"}.get(ref.api, ref.api)
+
+
+def _content(flat: Flat, ref: Ref, target: Target) -> Content | None:
+    if target.status != "found" or target.path is None:
+        return None
+    return inspect(target.path)
+
+
+def _expr_words(ref: Ref) -> str:
+    """What an unresolved path expression says, for classification: `f"{name}_logo.png"`."""
+    return ref.text.replace("{", " ").replace("}", " ").strip("\"'rf")
+
+
+def _action(target: Target) -> str:
+    return "missing" if target.status in ("missing", "outside", "unresolved") else "replaced"
+
+
+def _report_target(flat: Flat, ref: Ref, target: Target, kind: str, builder: str,
+                   reason: str, note: str) -> None:
+    extra = f"; {note}" if note else ""
+    pos = where(ref)
+    if target.status == "found":
+        flat.report("MF301", f"{target.rel} ({kind}: {reason}) replaced by {builder}{extra}",
+                    severity=Severity.FIXED, **pos)  # type: ignore[arg-type]
+    elif target.status == "missing":
+        flat.report("MF302", f"{target.rel!r} is not in the repository; replaced from its "
+                    f"name by {builder} ({kind}){extra}", severity=Severity.WARNING,
+                    **pos)  # type: ignore[arg-type]
+    elif target.status == "outside":
+        flat.report("MF308", f"{target.rel!r} leaves the repository and was not read; "
+                    f"replaced from its name by {builder} ({kind}){extra}",
+                    severity=Severity.WARNING, **pos)  # type: ignore[arg-type]
+    else:
+        flat.report("MF303", f"cannot resolve the path {ref.text} statically; replaced by "
+                    f"{builder} ({kind}){extra}", severity=Severity.WARNING,
+                    **pos)  # type: ignore[arg-type]
+
+
+def _plan_sound(flat: Flat, plan: Plan, ref: Ref) -> None:
+    if flat.settings.assets == "keep" and keep(flat, plan, ref, "sound"):
+        return
+    statement = _is_statement(flat, ref)
+    if statement:
+        plan.drop_statements.add(id(ref.call))
+    else:  # used as a value: `add_sound` returns None
+        plan.replace[id(ref.call)] = cst.Name("None")
+    for target in ref.targets:
+        plan.records.append(AssetRecord(target.rel, "sound", "dropped", None, ref.line,
+                                        ref.module))
+    flat.report("MF306", f"sound {ref.target.rel!r} dropped", severity=Severity.FIXED,
+                **where(ref))  # type: ignore[arg-type]
+
+
+def _is_statement(flat: Flat, ref: Ref) -> bool:
+    found = False
+
+    class _V(cst.CSTVisitor):
+        def visit_Expr(self, node: cst.Expr) -> None:
+            nonlocal found
+            found = found or node.value is ref.call
+
+    flat.pieces[ref.piece].node.visit(_V())
+    return found
+
+
+def _plan_font_file(flat: Flat, plan: Plan, ref: Ref) -> None:
+    if flat.settings.assets == "keep" and keep(flat, plan, ref, "font"):
+        return
+    in_with = False
+
+    class _V(cst.CSTVisitor):
+        def visit_WithItem(self, node: cst.WithItem) -> None:
+            nonlocal in_with
+            in_with = in_with or node.item is ref.call
+
+    flat.pieces[ref.piece].node.visit(_V())
+    if in_with:
+        plan.unwrap_with.add(id(ref.call))
+    elif _is_statement(flat, ref):
+        plan.drop_statements.add(id(ref.call))
+    else:
+        plan.replace[id(ref.call)] = cst.parse_expression("__import__('contextlib').nullcontext()")
+    plan.records.append(AssetRecord(ref.target.rel, "font", "dropped", None, ref.line,
+                                    ref.module))
+    flat.report("MF311", f"font file {ref.target.rel!r} no longer registered",
+                severity=Severity.FIXED, **where(ref))  # type: ignore[arg-type]
+
+
+def _plan_font_keywords(flat: Flat, plan: Plan) -> None:
+    """`Text(..., font="Family")` where the family is a font file of the repo: the file is not
+    in the output, so the keyword goes (Pango would fall back to the default font anyway)."""
+    fonts = repo_fonts(Path(flat.program.root))
+    if not fonts or flat.settings.assets == "keep":
+        return
+    for piece in flat.pieces:
+        for call, family in _font_keywords(piece.node):
+            rel = font_matches(family, fonts)
+            if rel is None:
+                continue
+            plan.drop_kwargs[id(call)] = {"font"}
+            plan.records.append(AssetRecord(rel, "font", "dropped", None, piece.line,
+                                            piece.module))
+            flat.report("MF311", f"font {family!r} comes from {rel}; `font=` removed",
+                        severity=Severity.FIXED, path=piece.module, line=piece.line or None)
+
+
+def _font_keywords(node: cst.CSTNode) -> list[tuple[cst.Call, str]]:
+    found: list[tuple[cst.Call, str]] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            name = dotted(call.func) or ""
+            if name.rsplit(".", 1)[-1] not in ("Text", "MarkupText", "Paragraph", "Title",
+                                               "BulletedList", "Code"):
+                return
+            for arg in call.args:
+                if arg.keyword and arg.keyword.value == "font" and \
+                        isinstance(arg.value, cst.SimpleString):
+                    found.append((call, str(arg.value.evaluated_value)))
+
+    node.visit(_V())
+    return found
+
