@@ -1,5 +1,5 @@
-"""Tools manim needs beyond Python: a missing one is an environment problem (MF412), reported
-with what to install, never blamed on the scene."""
+"""Tools manim needs beyond Python: a missing one (or a library in a version manim cannot use) is
+an environment problem (MF412), reported with what to install, never blamed on the scene."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ class Missing:
     install: str
 
     def message(self) -> str:
+        if self.tool[:1].isupper():  # a library in the wrong version, not a missing binary
+            return f"{self.tool} is incompatible with the installed manim; install {self.install}"
         return f"`{self.tool}` is not installed or not on PATH; install {self.install}"
 
 
@@ -40,8 +42,22 @@ def missing_tools(code: str, *, video: bool = False) -> list[Missing]:
     return out
 
 
+# Failures inside manim caused by an incompatible library version, not by the scene:
+# (traceback evidence, the library, what to install).
+_INCOMPATIBLE = (
+    # manim 0.22 draws ImageMobjects with Image.fromarray(float zeros, mode="RGBA"), which
+    # Pillow 13 rejects: every scene with an image fails to render.
+    (re.compile(r"display_image_mobject[\s\S]*ValueError: Invalid mode for data type"),
+     "Pillow", ("a Pillow release manim supports (`pip install 'pillow<13'`): manim's "
+                "ImageMobject drawing fails with Pillow 13")),
+)
+
+
 def missing_from_error(stderr: str) -> Missing | None:
-    """A failure whose cause is a missing tool rather than the scene."""
+    """A failure whose cause is a missing tool or an incompatible library, not the scene."""
+    for evidence, tool, install in _INCOMPATIBLE:
+        if evidence.search(stderr):
+            return Missing(tool, install)
     m = _NOT_FOUND.search(stderr)
     if m is None:
         return None

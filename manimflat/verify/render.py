@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageChops
 
@@ -122,7 +123,7 @@ def compare_frames(a: Path, b: Path) -> FrameDiff:
     if bbox is None:
         return FrameDiff(True, 0, 0, None, False)
     changed = sum(gray.histogram()[1:])
-    max_delta = int(gray.getextrema()[1])  # type: ignore[index]
+    max_delta = int(cast("tuple[int, int]", gray.getextrema())[1])  # one band: (min, max)
     return FrameDiff(False, changed, max_delta, bbox, False)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from test_verify_syntax import make_flat, run
+
 from manimflat.passes.verify_exec import VerifyExec
 from manimflat.passes.verify_static import VerifyStatic
 from manimflat.passes.verify_syntax import VerifySyntax
-
-from test_verify_syntax import make_flat, run  # noqa: E402 - tests/passes is on sys.path
 
 
 def ladder(flat):

@@ -6,11 +6,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_verify_syntax import make_flat, run
 
 from manimflat.ir import AssetRecord
 from manimflat.passes.verify_render import VerifyRender
-
-from test_verify_syntax import make_flat, run  # noqa: E402 - tests/passes is on sys.path
 
 pytestmark = pytest.mark.render
 

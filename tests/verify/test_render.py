@@ -124,8 +124,9 @@ def test_original_renders_inside_its_repo_and_reports_asset_boxes(tmp_path):
 
 def test_verify_many_runs_in_parallel_and_reuses_the_cache():
     items = [(CIRCLE.format(color=c), "Demo") for c in ("PINK", "TEAL", "GOLD")]
-    items.append(("from manim import *\nclass Demo(Scene):\n    def construct(self):\n"
-                  "        self.play(Create(Dot()))\n        1 / 0\n", "Demo"))
+    broken = ("from manim import *\nclass Demo(Scene):\n    def construct(self):\n"
+              "        self.play(Create(Dot()))\n        1 / 0\n")
+    items.append((broken, "Demo"))
     first = verify_many(items, "exec", Settings(), jobs=2)
     assert [o.ok for o in first] == [True, True, True, False]
     assert first[3].diagnostics[0].code == "MF407"
