@@ -31,15 +31,29 @@ import symtable
 import sys
 import time
 import traceback
+import warnings
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+# Reported but not counted against self-containment as defined above: a SyntaxWarning the
+# original has too; imports of installed or missing third-party packages outside the default
+# allow-list (dependencies of the source, not repo code); `__file__` (asset paths: assets issue).
+INFO_CHECKS = ("syntax-warning", "foreign-import", "file-relative")
 MODULE_DUNDERS = frozenset({"__name__", "__file__", "__doc__", "__builtins__", "__spec__",
                             "__loader__", "__package__", "__annotations__", "__dict__",
                             "__path__", "__cached__"})
+
+
+def _allowed() -> frozenset[str]:
+    from manimflat.settings import DEFAULT_ALLOWED_IMPORTS
+
+    return frozenset(sys.stdlib_module_names) | frozenset(DEFAULT_ALLOWED_IMPORTS) | {"manim"}
+
+
+ALLOWED = _allowed()
 
 
 @lru_cache(maxsize=None)
@@ -66,6 +80,26 @@ def repo_module_names(repo: Path) -> frozenset[str]:
         elif path.is_dir():
             names.add(path.name)
     return frozenset(names - {"manim"})
+
+
+def repo_module_bindings(repo: Path) -> frozenset[str]:
+    """Every name some parseable file of the repo binds at module level (any branch)."""
+    names: set[str] = set()
+    for path in repo.rglob("*.py"):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError, OSError):
+            continue
+        stack: list[ast.stmt] = list(tree.body)
+        while stack:
+            stmt = stack.pop()
+            names |= _binds(stmt)
+            if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+                for field_name in ("body", "orelse", "finalbody", "handlers"):
+                    for child in getattr(stmt, field_name, []):
+                        stack.extend(child.body if isinstance(child, ast.ExceptHandler)
+                                     else [child])
+    return frozenset(names)
 
 
 def _scope_globals(table: symtable.SymbolTable) -> set[str]:
@@ -165,14 +199,18 @@ def used_before_definition(tree: ast.Module) -> set[str]:
     return early
 
 
-def judge(code: str, local: frozenset[str]) -> list[str]:
+def judge(code: str, local: frozenset[str], repo_bound: frozenset[str] = frozenset()
+          ) -> list[str]:
     """The self-containment checks `code` fails, as short tags ('' list when it passes)."""
     try:
         tree = ast.parse(code)
-        compile(code, "<flat>", "exec")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compile(code, "<flat>", "exec")
     except SyntaxError as exc:
         return [f"parse: {exc.msg} (line {exc.lineno})"]
-    failed: list[str] = []
+    failed: list[str] = [f"syntax-warning: {w.message}" for w in caught
+                         if issubclass(w.category, SyntaxWarning)]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             mods = [a.name for a in node.names]
@@ -183,17 +221,24 @@ def judge(code: str, local: frozenset[str]) -> list[str]:
         for mod in mods:
             if mod.startswith(".") or mod.split(".")[0] in local:
                 failed.append(f"local-import: {mod}")
+            elif mod.split(".")[0] not in ALLOWED:
+                failed.append(f"foreign-import: {mod}")
+        if isinstance(node, ast.Name) and node.id == "__file__":
+            failed.append("file-relative: __file__")
         if (isinstance(node, ast.Attribute) and node.attr == "path"
                 and isinstance(node.value, ast.Name) and node.value.id == "sys"):
             failed.append("sys-path")
     undefined, unknown_stars = undefined_names(code, tree)
-    failed += [f"undefined: {name}" for name in sorted(undefined)]
+    # A name no file of the repo binds at module level was undefined in the source already
+    # (typos, dead code): reported apart, still not self-contained.
+    failed += [f"undefined{'' if name in repo_bound else '-in-source'}: {name}"
+               for name in sorted(undefined)]
     failed += [f"unknown-star: {mod}" for mod in unknown_stars]
     failed += [f"order: {name}" for name in sorted(used_before_definition(tree))]
     return sorted(set(failed))
 
 
-def survey_repo(repo: str) -> dict[str, Any]:
+def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
     from manimflat.api import Session
 
     path = Path(repo)
@@ -206,7 +251,8 @@ def survey_repo(repo: str) -> dict[str, Any]:
         out["error"] = traceback.format_exc(limit=3)
         return out
     local = repo_module_names(path)
-    manager = session.pipeline()
+    repo_bound = repo_module_bindings(path)
+    manager = session.pipeline(passes)
     for ref in refs:
         row: dict[str, Any] = {"scene": ref.name, "path": ref.path, "line": ref.line,
                                "dialect": ref.dialect, "is_base": ref.is_base,
@@ -228,8 +274,8 @@ def survey_repo(repo: str) -> dict[str, Any]:
             continue
         row["flattened"] = True
         row["lines"] = result.lines
-        row["failed"] = judge(result.code, local)
-        row["self_contained"] = not row["failed"]
+        row["failed"] = judge(result.code, local, repo_bound)
+        row["self_contained"] = not [t for t in row["failed"] if not t.startswith(INFO_CHECKS)]
     out["seconds"] = round(time.perf_counter() - start, 2)
     return out
 
@@ -247,6 +293,11 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
             c["ce"] += ce
             c["flattened"] += s["flattened"]
             c["self_contained"] += s["self_contained"]
+            c["foreign"] += any(t.startswith("foreign-import") for t in s["failed"])
+            c["file"] += any(t.startswith("file-relative") for t in s["failed"])
+            # self-contained but for names the source itself never defines
+            c["source_bugs_only"] += not s["self_contained"] and s["flattened"] and all(
+                t.startswith(INFO_CHECKS + ("undefined-in-source",)) for t in s["failed"])
         total.update(c)
         rows.append({"repo": res["repo"], **c, "error": res["error"],
                      "seconds": res.get("seconds")})
@@ -257,15 +308,19 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
             where = f"{res['repo']}/{s['path']}:{s['line']} {s['scene']}"
             for code in s["codes"]:
                 codes[code].append(where)
+            by_kind: dict[str, list[str]] = defaultdict(list)
             for tag in s["failed"]:
-                checks[tag.split(":")[0]].append(f"{where}  [{tag}]")
+                by_kind[tag.split(":")[0]].append(tag.partition(": ")[2] or tag)
+            for kind, details in by_kind.items():
+                checks[kind].append(f"{where}  [{', '.join(details[:4])}]")
     return {"repos": rows, "total": dict(total), "by_code": dict(codes),
             "by_check": dict(checks)}
 
 
 def print_table(summary: dict[str, Any], show: int) -> None:
-    head = f"{'repo':40} {'found':>5} {'ce':>4} {'gl':>4} {'old':>4} {'other':>5} " \
-           f"{'bases':>5} {'flat':>5} {'self':>5} {'share':>6}"
+    head = (f"{'repo':34} {'found':>5} {'ce':>4} {'gl':>4} {'old':>4} {'other':>5} "
+            f"{'bases':>5} {'flat':>5} {'self':>5} {'share':>6} {'srcbug':>6} {'foreign':>7} "
+            f"{'file':>4}")
     print(head)
     print("-" * len(head))
 
@@ -273,18 +328,24 @@ def print_table(summary: dict[str, Any], show: int) -> None:
         other = c.get("found", 0) - sum(c.get(f"dialect:{d}", 0)
                                         for d in ("manim-ce", "manimgl", "manimlib-old"))
         share = f"{100 * c.get('self_contained', 0) / c['ce']:.1f}%" if c.get("ce") else "-"
-        return (f"{name[:40]:40} {c.get('found', 0):5} {c.get('dialect:manim-ce', 0):4} "
+        return (f"{name[:34]:34} {c.get('found', 0):5} {c.get('ce', 0):4} "
                 f"{c.get('dialect:manimgl', 0):4} {c.get('dialect:manimlib-old', 0):4} "
                 f"{other:5} {c.get('bases', 0):5} {c.get('flattened', 0):5} "
-                f"{c.get('self_contained', 0):5} {share:>6}")
+                f"{c.get('self_contained', 0):5} {share:>6} {c.get('source_bugs_only', 0):6} "
+                f"{c.get('foreign', 0):7} {c.get('file', 0):4}")
 
     for row in summary["repos"]:
         print(line(row["repo"], row) + (f"  ERROR {row['error'].splitlines()[-1]}"
                                          if row["error"] else ""))
     print("-" * len(head))
     print(line("TOTAL", summary["total"]))
-    print("\n'ce' counts Manim CE scenes that are not bases; 'self' those emitted self-contained;"
-          " 'share' = self / ce.")
+    print("\nfound: every scene class; ce: Manim CE scenes that are not bases; gl/old: ManimGL"
+          " and old manimlib scenes (skipped); flat: ce scenes emitted; self: emitted"
+          " self-contained; share = self / ce;\nsrcbug: not self-contained only because of names"
+          " that no file of the repo defines (bugs of the source itself); foreign: scenes importing"
+          " a third-party package outside the default allow-list;\nfile: scenes using `__file__`"
+          " (asset paths). Failure groups count scenes; syntax-warning, foreign-import and"
+          " file-relative are reported, not counted.")
     for title, groups in (("error diagnostics (by code)", summary["by_code"]),
                           ("failed checks", summary["by_check"])):
         print(f"\n{title}:")
@@ -302,14 +363,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="repositories surveyed in parallel")
     parser.add_argument("--json", type=Path, help="write every scene's result here")
     parser.add_argument("--show", type=int, default=3, help="examples printed per failure group")
+    parser.add_argument("--passes", help="pipeline spec (default: the tool's default pipeline)")
     args = parser.parse_args(argv)
     repos = sorted(str(p) for p in args.folder.iterdir() if p.is_dir()
                    and not p.name.startswith("."))
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(survey_repo, repos))
+            results = list(pool.map(survey_repo, repos, [args.passes] * len(repos)))
     else:
-        results = [survey_repo(r) for r in repos]
+        results = [survey_repo(r, args.passes) for r in repos]
     summary = summarize(results)
     print_table(summary, args.show)
     if args.json:
