@@ -195,5 +195,71 @@ def main() -> int:
     return 0
 
 
+def zygote() -> int:
+    """Warm start (`_runner.py --zygote`): import manim once, then fork one child per task.
+
+    Reads `[task_file, cwd]` JSON lines on stdin and answers each with the child's pid. The child
+    starts its own session, sends its output to `stdout`/`stderr` files in the task's folder and
+    runs `main` exactly as a cold start would (limits, write guard, job). When a child ends, its
+    exit code is written (atomically) to `exit` in that folder, which the parent polls.
+    """
+    import signal
+
+    import manim  # noqa: F401 - the point: every child starts with manim imported
+
+    pending: dict[int, str] = {}
+
+    def reap(*_: Any) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            work = pending.pop(pid, None)
+            if work is not None:
+                tmp = os.path.join(work, "exit.tmp")
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    fh.write(str(os.waitstatus_to_exitcode(status)))
+                os.replace(tmp, os.path.join(work, "exit"))
+
+    signal.signal(signal.SIGCHLD, reap)
+    for line in sys.stdin:
+        task_file, cwd = json.loads(line)
+        work = os.path.dirname(task_file)
+        # Block SIGCHLD until the child is in `pending`, so a fast child is never lost.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                for fd, name in ((1, "stdout"), (2, "stderr")):
+                    out = os.open(os.path.join(work, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+                    os.dup2(out, fd)
+                os.chdir(cwd)
+                os.environ.update(HOME=work, TMPDIR=work,
+                                  XDG_CACHE_HOME=os.path.join(work, ".cache"))
+                import tempfile
+
+                tempfile.tempdir = None  # recomputed from TMPDIR
+                sys.argv = [sys.argv[0], task_file]
+                code = main()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        pending[pid] = work
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(zygote() if sys.argv[1:] == ["--zygote"] else main())

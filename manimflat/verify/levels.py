@@ -142,7 +142,7 @@ def _environment_ok(out: LevelOutcome, code: str, path: str | None, video: bool 
 def _exec_once(code: str, scene: str, settings: Settings) -> sandbox.SandboxResult:
     return sandbox.run({"job": "exec", "file": SCENE_FILE, "scene": scene},
                        timeout=settings.timeout, memory_mb=settings.memory_mb,
-                       files={SCENE_FILE: code})
+                       files={SCENE_FILE: code}, warm=True)
 
 
 def exec_in_place(file: Path, scene: str, cwd: Path, settings: Settings) -> LevelOutcome:
@@ -192,7 +192,7 @@ def check_render(code: str, scene: str, settings: Settings, path: str | None = N
         file.write_text(code, encoding="utf-8")
         frame, res = render_run(file, scene, cwd=work, out_dir=work / "media",
                                 timeout=settings.timeout, memory_mb=settings.memory_mb,
-                                video=settings.render_video)
+                                video=settings.render_video, warm=True)
         if not frame.ok or frame.png is None:
             _classify(out, res, settings, path, "MF410")
             return out

@@ -61,9 +61,10 @@ def render_scene(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: f
 
 
 def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: float,
-               memory_mb: int, quality: str = "l", video: bool = False, boxes: bool = False
-               ) -> tuple[FrameResult, sandbox.SandboxResult]:
-    """`render_scene` plus the raw sandbox result, for callers that classify failures."""
+               memory_mb: int, quality: str = "l", video: bool = False, boxes: bool = False,
+               warm: bool = False) -> tuple[FrameResult, sandbox.SandboxResult]:
+    """`render_scene` plus the raw sandbox result, for callers that classify failures.
+    `warm` (see `sandbox.run`) only for a flattened file alone in its folder."""
     start = time.perf_counter()
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,7 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
     argv += ["--format", "mp4"] if video else ["-s"]
     argv += [str(Path(file).resolve()), scene]
     res = sandbox.run({"job": "render", "argv": argv, "boxes": boxes}, cwd=cwd,
-                      timeout=timeout, memory_mb=memory_mb, writable=(out_dir,))
+                      timeout=timeout, memory_mb=memory_mb, writable=(out_dir,), warm=warm)
     pngs = _newest(out_dir, scene, ".png")
     movie = _newest(out_dir, scene, ".mp4") if video else None
     png = pngs

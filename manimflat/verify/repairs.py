@@ -293,6 +293,9 @@ def add_wait(code: str, scene: str) -> tuple[str, list[Fix]]:
     """Append `self.wait()` to `scene.construct`; no change when there is no such method."""
     module = cst.parse_module(code)
     fixes: list[Fix] = []
+    lines = [n.lineno for n in ast.walk(ast.parse(code)) if isinstance(n, ast.ClassDef)
+             and n.name == scene for f in n.body
+             if isinstance(f, ast.FunctionDef) and f.name == "construct"]
 
     class AddWait(cst.CSTTransformer):
         def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
@@ -307,7 +310,8 @@ def add_wait(code: str, scene: str) -> tuple[str, list[Fix]]:
                     body[i] = stmt.with_changes(body=stmt.body.with_changes(
                         body=[*stmt.body.body, wait]))
                     fixes.append(Fix("MF414", f"{scene} played no animation; added "
-                                     f"`{this}.wait()` at the end of construct"))
+                                     f"`{this}.wait()` at the end of construct",
+                                     lines[0] if lines else None))
                     return updated.with_changes(body=updated.body.with_changes(body=body))
             return updated
 

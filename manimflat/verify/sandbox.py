@@ -14,6 +14,7 @@ an unprivileged user (or in a container) for hostile inputs.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,14 +87,88 @@ def scrubbed_env(home: Path) -> dict[str, str]:
     return env
 
 
+class _Zygote:
+    """One warm `_runner.py --zygote` per manimflat process: children fork from a process that
+    already imported manim, saving about a second per run. Started lazily, with the same
+    scrubbed environment; `MANIMFLAT_SANDBOX_COLD=1` turns it off."""
+
+    lock = threading.Lock()
+    proc: subprocess.Popen[bytes] | None = None
+    owner: int | None = None
+
+    @classmethod
+    def spawn(cls, task_file: Path, cwd: Path) -> int | None:
+        """The pid of a child running `task_file`, or None when no zygote can be used."""
+        with cls.lock:
+            if cls.proc is None or cls.proc.poll() is not None or cls.owner != os.getpid():
+                home = Path(tempfile.mkdtemp(prefix="manimflat-zygote-"))
+                cls.proc = subprocess.Popen(
+                    [sys.executable, "-X", "utf8", str(RUNNER), "--zygote"], cwd=home,
+                    env=scrubbed_env(home), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, start_new_session=True)
+                cls.owner = os.getpid()
+                atexit.register(_kill_group, cls.proc.pid)
+            assert cls.proc.stdin is not None and cls.proc.stdout is not None
+            try:
+                cls.proc.stdin.write((json.dumps([str(task_file), str(cwd)]) + "\n").encode())
+                cls.proc.stdin.flush()
+                return int(cls.proc.stdout.readline())
+            except (OSError, ValueError):
+                cls.proc = None
+                return None
+
+
+def _run_warm(task_file: Path, cwd: Path, timeout: float
+              ) -> tuple[int, bytes, bytes, bool] | None:
+    pid = _Zygote.spawn(task_file, cwd)
+    if pid is None:
+        return None
+    work = task_file.parent
+    exit_file = work / "exit"
+    deadline = time.perf_counter() + timeout
+    timed_out = False
+    while not exit_file.exists():
+        if not timed_out and time.perf_counter() > deadline:
+            timed_out = True
+            _kill_group(pid)
+            deadline = time.perf_counter() + 10  # the zygote reaps it and writes `exit`
+        elif timed_out and time.perf_counter() > deadline:
+            break
+        time.sleep(0.02)
+    _kill_group(pid)  # stray grandchildren (latex) of a finished run
+    code = int(exit_file.read_text()) if exit_file.exists() else -signal.SIGKILL
+    return (code, (work / "stdout").read_bytes(), (work / "stderr").read_bytes(), timed_out)
+
+
+def _run_cold(task_file: Path, cwd: Path, timeout: float) -> tuple[int, bytes, bytes, bool]:
+    argv = [sys.executable, "-X", "utf8", str(RUNNER), str(task_file)]
+    proc = subprocess.Popen(
+        argv, cwd=str(cwd), env=scrubbed_env(task_file.parent), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    timed_out = False
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc.pid)
+        out, err = proc.communicate()
+    finally:
+        _kill_group(proc.pid)  # stray grandchildren (latex, ffmpeg) of a finished run
+    return proc.returncode, out, err, timed_out
+
+
 def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
         memory_mb: int = 2048, writable: tuple[Path, ...] = (), fsize_mb: int = 512,
-        files: dict[str, str] | None = None, keep_workdir: Path | None = None) -> SandboxResult:
+        files: dict[str, str] | None = None, keep_workdir: Path | None = None,
+        warm: bool = False) -> SandboxResult:
     """Run `_runner.py` on `task` (a JSON-able dict) in a fresh temporary folder.
 
     `cwd` defaults to that folder; `writable` adds folders the scene may write to (the media
     output); `files` (name -> text) are written into the temporary folder first, e.g. the scene
     to run. `keep_workdir`, when given, is used instead of a fresh folder and not deleted.
+    `warm` forks the run from a process that already imported manim; only for code that reads
+    no configuration from `cwd` (a flattened file, not an original inside its repository),
+    since manim reads `manim.cfg` when it is imported.
     """
     work = keep_workdir or Path(tempfile.mkdtemp(prefix="manimflat-sbx-"))
     try:
@@ -105,20 +181,11 @@ def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
                            "fsize_mb": fsize_mb}}
         task_file = work / "task.json"
         task_file.write_text(json.dumps(task), encoding="utf-8")
-        argv = [sys.executable, "-X", "utf8", str(RUNNER), str(task_file)]
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            argv, cwd=str(cwd or work), env=scrubbed_env(work), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        timed_out = False
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_group(proc.pid)
-            out, err = proc.communicate()
-        finally:
-            _kill_group(proc.pid)  # stray grandchildren (latex, ffmpeg) of a finished run
+        ran = None
+        if warm and not os.environ.get("MANIMFLAT_SANDBOX_COLD"):
+            ran = _run_warm(task_file, cwd or work, timeout)
+        returncode, out, err, timed_out = ran or _run_cold(task_file, cwd or work, timeout)
         seconds = time.perf_counter() - start
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
@@ -130,7 +197,7 @@ def run(task: dict[str, Any], *, cwd: Path | None = None, timeout: float = 60.0,
             except json.JSONDecodeError:
                 result = None
             stdout = before
-        return SandboxResult(proc.returncode, stdout, stderr, seconds, timed_out, result)
+        return SandboxResult(returncode, stdout, stderr, seconds, timed_out, result)
     finally:
         if keep_workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -119,3 +119,16 @@ def test_incompatible_pillow_is_an_environment_problem(fresh, scene, tmp_path):
     out = verify_code(scene(body), "Demo", "render", fresh)
     assert [d.code for d in out.diagnostics] == ["MF412"]
     assert "pillow<13" in out.diagnostics[0].message
+
+
+def test_warm_and_cold_starts_agree(scene):
+    # Warm runs fork from a process that already imported manim; they must see what a cold
+    # `python` start sees, and keep its limits and write guard.
+    code = scene("self.play(Create(Square()))\nself.add(MathTex('x'))")
+    task = {"job": "exec", "file": "scene.py", "scene": "Demo"}
+    cold = run(task, files={"scene.py": code})
+    warm = run(task, files={"scene.py": code}, warm=True)
+    assert cold.result == warm.result == {"animations": 1, "mobjects": ["Square", "MathTex"],
+                                          "duration": 1.0}
+    bomb = scene("self.wait()\nhog = bytearray(3 * 1024**3)")
+    assert run(task, files={"scene.py": bomb}, warm=True, memory_mb=1024).memory_exceeded
