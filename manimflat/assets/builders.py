@@ -241,7 +241,9 @@ return VGroup(frame, text.move_to(frame))
 """).replace("(width, height)", "(width, height, label, color)"), label=True)
 
 BACKGROUND_FILL = Builder("background_fill", _def("background_fill", """
-return Rectangle(width=width, height=height).set_stroke(width=0).set_fill(colors, 1)
+backdrop = Rectangle(width=width, height=height).set_stroke(width=0)
+# A list of colours is a gradient along the sheen direction: first colour at the top.
+return backdrop.set_fill(colors, 1).set_sheen_direction(DOWN)
 """).replace("(width, height)", "(width, height, colors)"))
 
 LABELLED_BOX = Builder("labelled_box", _def("labelled_box", """

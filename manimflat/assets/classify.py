@@ -48,7 +48,8 @@ class Content:
     """What was learnt from the file itself (all optional: a missing file has none)."""
 
     format: str | None = None  # svg | raster | None
-    aspect: float | None = None  # width / height of what manim would draw
+    aspect: float | None = None  # width / height of the box manim sizes the mobject by
+    visible: tuple[float, float] = (1.0, 1.0)  # SVG: share of that box the curves fill
     pixel_size: tuple[int, int] | None = None  # rasters: (width, height) in pixels
     paths: int = 0  # SVG: drawable elements
     texts: int = 0  # SVG: <text> elements and glyph references
@@ -103,7 +104,7 @@ def _inspect_svg(path: Path) -> Content:
                 colors[_norm_hex(value)] = colors.get(_norm_hex(value), 0) + 1
     content.colors = [c for c, _ in sorted(colors.items(), key=lambda kv: (-kv[1], kv[0]))]
     content.n_colors = len(colors)
-    content.aspect = _svg_aspect(path, root)
+    content.aspect, content.visible = _svg_geometry(path, root)
     return content
 
 
@@ -122,30 +123,64 @@ def _norm_hex(value: str) -> str:
     return value[:7]
 
 
-def _svg_aspect(path: Path, root: ET.Element) -> float | None:
-    """Width / height of the drawn geometry, as SVGMobject measures it (its points, not the
-    viewBox): svgelements, which manim itself parses SVGs with; the viewBox as a fallback."""
+def _svg_geometry(path: Path, root: ET.Element) -> tuple[float | None, tuple[float, float]]:
+    """(aspect, visible) of what SVGMobject draws. manim sizes an SVG by all its points,
+    Bezier control points included (the hull); what shows is the curves' tight box, which
+    is `visible` = (tight width / hull width, tight height / hull height) of it. Both come
+    from svgelements, which manim itself parses SVGs with; the viewBox is the fallback."""
     try:
         import svgelements as se
 
-        svg = se.SVG.parse(str(path))
-        boxes = [el.bbox() for el in svg.elements()
-                 if isinstance(el, (se.Path, se.SimpleLine, se.Rect, se.Circle, se.Ellipse,
-                                    se.Polygon, se.Polyline))]
-        boxes = [b for b in boxes if b is not None]
-        if boxes:
-            x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-            x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-            if x1 > x0 and y1 > y0:
-                return (x1 - x0) / (y1 - y0)
+        hull: list[tuple[float, float, float, float]] = []
+        tight: list[tuple[float, float, float, float]] = []
+        for el in se.SVG.parse(str(path)).elements():
+            if not isinstance(el, (se.Path, se.SimpleLine, se.Rect, se.Circle, se.Ellipse,
+                                   se.Polygon, se.Polyline)):
+                continue
+            box = el.bbox()
+            if box is None:
+                continue
+            tight.append(tuple(map(float, box)))  # type: ignore[arg-type]
+            hull.append(_hull(el, se) if isinstance(el, se.Path) else tight[-1])
+        if tight:
+            tx0, ty0, tx1, ty1 = _union(tight)
+            hx0, hy0, hx1, hy1 = _union(hull)
+            if hx1 > hx0 and hy1 > hy0:
+                return (hx1 - hx0) / (hy1 - hy0), ((tx1 - tx0) / (hx1 - hx0),
+                                                   (ty1 - ty0) / (hy1 - hy0))
     except Exception:  # noqa: BLE001 - fall back to the declared size
         pass
     box = root.get("viewBox")
     if box:
         parts = box.replace(",", " ").split()
         if len(parts) == 4 and float(parts[3]) > 0:
-            return float(parts[2]) / float(parts[3])
-    return None
+            return float(parts[2]) / float(parts[3]), (1.0, 1.0)
+    return None, (1.0, 1.0)
+
+
+def _hull(path: object, se: object) -> tuple[float, float, float, float]:
+    """Box of every anchor and control point, with quadratics raised to cubics and arcs
+    turned into cubics as manim does."""
+    points = []
+    for seg in path.segments():  # type: ignore[attr-defined]
+        if isinstance(seg, se.Arc):  # type: ignore[attr-defined]
+            for cubic in seg.as_cubic_curves():
+                points += [cubic.start, cubic.control1, cubic.control2, cubic.end]
+        elif isinstance(seg, se.QuadraticBezier):  # type: ignore[attr-defined]
+            c1 = seg.start + (seg.control - seg.start) * (2 / 3)
+            c2 = seg.end + (seg.control - seg.end) * (2 / 3)
+            points += [seg.start, c1, c2, seg.end]
+        else:
+            points += [p for p in (getattr(seg, "start", None), getattr(seg, "control1", None),
+                                   getattr(seg, "control2", None), getattr(seg, "end", None))
+                       if p is not None]
+    xs, ys = [float(p.x) for p in points], [float(p.y) for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _inspect_raster(path: Path) -> Content:

@@ -38,15 +38,7 @@ def size_of(ref: Ref, content: Content | None) -> Size:
     aspect = content.aspect if content and content.aspect else None
     call = ref.call
     if ref.api == "svg":
-        a = aspect or 1.0
-        note = "" if aspect else "aspect unknown, 1:1 assumed"
-        w, h = kwarg(call, "width"), kwarg(call, "height")
-        if w is not None and not _is_none(w):
-            return Size(code(w), times(code(w), 1 / a), note)
-        if h is not None and _is_none(h):
-            return Size(num(2 * a), "2", "height=None: natural size unknown, height 2 used")
-        height = code(h) if h is not None else "2"
-        return Size(times(height, a), height, note)
+        return _visible(_svg_box(ref, aspect), content)
     if ref.api == "opengl_image":
         a = aspect or 1.0
         w, h = kwarg(call, "width"), kwarg(call, "height")
@@ -66,6 +58,26 @@ def size_of(ref: Ref, content: Content | None) -> Size:
     height = f"config.frame_height * {ph} / {_paren(res_text)}"
     width = f"config.frame_height * {pw} / {_paren(res_text)}"
     return Size(width, height)
+
+
+def _svg_box(ref: Ref, aspect: float | None) -> Size:
+    a = aspect or 1.0
+    note = "" if aspect else "aspect unknown, 1:1 assumed"
+    w, h = kwarg(ref.call, "width"), kwarg(ref.call, "height")
+    if w is not None and not _is_none(w):
+        return Size(code(w), times(code(w), 1 / a), note)
+    if h is not None and _is_none(h):
+        return Size(num(2 * a), "2", "height=None: natural size unknown, height 2 used")
+    height = code(h) if h is not None else "2"
+    return Size(times(height, a), height, note)
+
+
+def _visible(size: Size, content: Content | None) -> Size:
+    """The drawn box inside the box manim sized (curves fill less than their control hull)."""
+    if content is None or content.visible == (1.0, 1.0):
+        return size
+    fx, fy = content.visible
+    return Size(times(size.width, fx), times(size.height, fy), size.note)
 
 
 def _paren(text: str) -> str:
