@@ -71,6 +71,8 @@ CODES: dict[str, Code] = _catalog(
     Code("MF207", "`__file__` or `__name__` used in inlined code",
          "avoid paths relative to the source file; they do not exist in a flattened file"),
     Code("MF208", "`if TYPE_CHECKING:` block dropped", "nothing to do"),
+    Code("MF209", "unreachable code that used an undefined name removed",
+         "delete the dead code after `raise`/`return` in the repository"),
     # MF3xx: custom assets
     Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
     Code("MF302", "asset file is missing from the repository; replaced from its name",

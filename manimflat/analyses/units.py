@@ -305,24 +305,21 @@ def _syspath_args(stmt: ast.stmt) -> list[ast.expr]:
     return []
 
 
+def global_refs(source: str) -> frozenset[str] | None:
+    """Every module-level name the statements in `source` read (None if it won't compile)."""
+    found = _symtable_facts(source)
+    return None if found is None else frozenset(found[1] | found[2])
+
+
 def _fill_refs(unit: Unit, source: str) -> None:
-    try:
-        table = symtable.symtable(source, "<unit>", "exec")
-    except (SyntaxError, ValueError):
+    found = _symtable_facts(source)
+    if found is None:
         # Code that parses but does not compile (e.g. `return` at module level): fall back
         # to every loaded name, which over-approximates and never misses a dependency.
         names = {n.id for s in unit.stmts for n in ast.walk(s) if isinstance(n, ast.Name)}
         unit.refs_def = frozenset(names)
         return
-    binds, refs_def, refs_call, shadowed = set(), set(), set(), set()
-    for sym in table.get_symbols():
-        if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
-            binds.add(sym.get_name())
-        if sym.is_referenced():
-            refs_def.add(sym.get_name())
-    for child in table.get_children():
-        _child_refs(child, child.get_type() == "function"
-                    and child.get_name() not in COMPREHENSIONS, refs_def, refs_call, shadowed)
+    binds, refs_def, refs_call, shadowed = found
     if unit.kind in ("import", "future", "syspath", "docstring", "main", "type_checking"):
         binds = {r.bound for r in unit.imports if r.bound} if unit.kind == "import" else set()
     unit.binds = frozenset(binds)
@@ -331,6 +328,27 @@ def _fill_refs(unit: Unit, source: str) -> None:
     unit.shadowed = frozenset(shadowed)
     if unit.kind == "assign" and not binds:
         unit.kind = "effect"
+
+
+def _symtable_facts(source: str) -> tuple[set[str], set[str], set[str], set[str]] | None:
+    """(binds, refs_def, refs_call, shadowed) of module-level code, from CPython's symtable."""
+    try:
+        table = symtable.symtable(source, "<unit>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    binds: set[str] = set()
+    refs_def: set[str] = set()
+    refs_call: set[str] = set()
+    shadowed: set[str] = set()
+    for sym in table.get_symbols():
+        if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
+            binds.add(sym.get_name())
+        if sym.is_referenced():
+            refs_def.add(sym.get_name())
+    for child in table.get_children():
+        _child_refs(child, child.get_type() == "function"
+                    and child.get_name() not in COMPREHENSIONS, refs_def, refs_call, shadowed)
+    return binds, refs_def, refs_call, shadowed
 
 
 def _child_refs(table: symtable.SymbolTable, deferred: bool, refs_def: set[str],

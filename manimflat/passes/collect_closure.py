@@ -27,10 +27,11 @@ import libcst as cst
 from ..analyses import externals
 from ..analyses.config_files import config_statements
 from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
-from ..analyses.units import Unit
+from ..analyses.units import Unit, global_refs
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import NONE, Pass
+from ..transforms import drop_unreachable
 
 DROPPED = {"main": "MF203", "type_checking": "MF208"}
 NOT_EMITTED = frozenset({"import", "future", "docstring", "syspath", "all", *DROPPED})
@@ -186,7 +187,13 @@ class _Linker:
                 self._report_once(module, unit, "MF207",
                                   f"`{name}` is used by inlined code from {module}")
         elif isinstance(target, Unresolved):
-            if name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
+            live = drop_unreachable(piece.node)
+            if name not in (global_refs(cst.Module(body=[live]).code) or {name}):
+                if live is not piece.node:  # the first such name drops the dead code
+                    piece.node = live
+                    self._report_once(module, unit, "MF209", "unreachable code using "
+                                      f"undefined {name!r} removed", Severity.FIXED)
+            elif name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
                 piece.links[name] = externals.DRIFTED_STAR_NAMES[name]
                 self._report_once(module, unit, "MF103", f"{name!r} came from `from manim "
                                   "import *` in older manim; imported explicitly", Severity.FIXED)
