@@ -222,13 +222,13 @@ legs = VGroup(Line([0, -0.3, 0], [-0.35, -1, 0]), Line([0, -0.3, 0], [0.35, -1, 
 return VGroup(head, body, arms, legs).set_stroke(WHITE, 4){_FIT}
 """))
 
-LOGO_BADGE = Builder("logo_badge", _def("logo_badge", f"""
-badge = RoundedRectangle(width=2, height=2, corner_radius=0.35).set_stroke(WHITE, 3)
-badge.set_fill(BLUE_D, 0.8)
-initials = Text(label, weight=BOLD).scale_to_fit_height(0.7)
-if initials.width > 1.6:
-    initials.scale_to_fit_width(1.6)
-return VGroup(badge, initials){_FIT}
+LOGO_BADGE = Builder("logo_badge", _def("logo_badge", """
+badge = RoundedRectangle(width=width, height=height, corner_radius=0.2 * min(width, height))
+badge.set_stroke(WHITE, 3).set_fill(BLUE_D, 0.8)
+initials = Text(label, weight=BOLD).scale_to_fit_height(0.45 * height)
+if initials.width > 0.8 * width:
+    initials.scale_to_fit_width(0.8 * width)
+return VGroup(badge, initials)
 """, label=True), label=True)
 
 PHOTO_FRAME = Builder("photo_frame", _def("photo_frame", """
@@ -254,15 +254,18 @@ if text.height > 0.4 * height:
 return VGroup(box.set_stroke(WHITE, 2), text)
 """, label=True), label=True)
 
-DIAGRAM_SKETCH = Builder("diagram_sketch", _def("diagram_sketch", f"""
-frame = Rectangle(width=2, height=2)
-nodes = VGroup(*[Square(0.4).move_to([x, y, 0]) for x, y in ((-0.6, 0.45), (0.6, 0.45), (0, -0.5))])
-links = VGroup(Line(nodes[0].get_bottom(), nodes[2].get_top()), Line(nodes[1].get_bottom(), nodes[2].get_top()),
+DIAGRAM_SKETCH = Builder("diagram_sketch", _def("diagram_sketch", """
+nodes = VGroup(*[Square(0.4).move_to([x, y, 0]) for x, y in ((-0.6, 0.5), (0.6, 0.5), (0, -0.3))])
+links = VGroup(Line(nodes[0].get_bottom(), nodes[2].get_top()),
+               Line(nodes[1].get_bottom(), nodes[2].get_top()),
                Line(nodes[0].get_right(), nodes[1].get_left()))
-text = Text(label).scale_to_fit_width(1.6).move_to([0, -0.85, 0])
-if text.height > 0.2:
-    text.scale_to_fit_height(0.2)
-return VGroup(frame, nodes, links).set_stroke(WHITE, 2).add(text){_FIT}
+sketch = VGroup(nodes, links).set_stroke(WHITE, 2)
+sketch.stretch_to_fit_width(0.8 * width).stretch_to_fit_height(0.6 * height).shift(UP * 0.1 * height)
+frame = Rectangle(width=width, height=height).set_stroke(WHITE, 2)
+text = Text(label).scale_to_fit_height(0.12 * height)
+if text.width > 0.8 * width:
+    text.scale_to_fit_width(0.8 * width)
+return VGroup(frame, sketch, text.move_to(DOWN * 0.37 * height))
 """, label=True), label=True)
 
 MATH_SYMBOL = Builder("math_symbol", _def("math_symbol", """

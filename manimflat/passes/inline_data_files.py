@@ -153,7 +153,9 @@ def _shape(ref: Ref) -> str:
 def _wrap(ref: Ref, literal: str) -> str:
     if ref.api in ("read_text", "read_bytes"):
         return literal
-    return f"io.BytesIO({literal})" if _binary(ref) else f"io.StringIO({literal})"
+    call = "io.BytesIO" if _binary(ref) else "io.StringIO"
+    # A multi-line literal is already parenthesised: `io.StringIO(\n "a\n"\n "b"\n)`.
+    return call + literal if literal.startswith("(\n") else f"{call}({literal})"
 
 
 def _language(ref: Ref, target: Target, content: str) -> str:
