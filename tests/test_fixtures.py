@@ -76,12 +76,7 @@ CASES: list[tuple[str, str, str]] = [
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
-KNOWN_BAD: dict[tuple[str, str], str] = {
-    ("sys_path_guarded", "GuardedSysPath"):
-        "core bug: `REPO_ROOT = Path(__file__).resolve().parents[1]` and the guarded "
-        "`if str(REPO_ROOT) not in sys.path: sys.path.insert(0, str(REPO_ROOT))` are kept in "
-        "the output (with `import sys`); expected: resolved statically and dropped (MF107)",
-}
+KNOWN_BAD: dict[tuple[str, str], str] = {}
 
 ALLOWED_TOP_LEVEL = frozenset({"manim", "numpy", "scipy"}) | frozenset(sys.stdlib_module_names)
 
@@ -207,8 +202,6 @@ def test_every_case_is_covered() -> None:
         assert found == {(file, scene) for c, file, scene in CASES if c == case}, case
 
 
-@pytest.mark.xfail(reason="core bug: a later `from colors import *` does not rebind `make`, "
-                          "bound earlier by `from shapes import make`", strict=True)
 def test_star_import_rebinds_an_earlier_from_import(tmp_path: Path) -> None:
     """Found by tests/test_properties.py: the last binding of a name wins, star or not."""
     (tmp_path / "shapes.py").write_text("def make():\n    return 0\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Union
 
 from . import externals
-from .paths import as_path, evaluate
+from .paths import Value, as_path, evaluate
 from .units import ImportRec
 
 if TYPE_CHECKING:
@@ -168,6 +168,14 @@ class Resolver:
         if info is None:
             return Unresolved(f"{module} cannot be read")
         local = info.bindings.get(name)
+        # A star import after every explicit binding of the name rebinds it (last wins).
+        explicit = [info.units[i].start for i in local or []] + [
+            r.line for r in info.import_bindings.get(name, [])]
+        for rec in reversed(info.star_imports):
+            if explicit and rec.line > max(explicit):
+                found = self._star_lookup(module, rec, name)
+                if found is not None:
+                    return found
         if local and not all(_only_in_try(info, i) for i in local):
             return Local(module, name)
         imported = self._resolve_imported(info, name)
@@ -290,9 +298,16 @@ def syspath_roots(program: Program) -> list[str]:
         if "sys.path" not in text:
             continue
         info = program.module(rel)
+        names: dict[str, Value] = {}  # module constants such as REPO_ROOT = Path(...)...
         for unit in info.units if info else []:
+            stmt = unit.stmts[0]
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name):
+                value = evaluate(stmt.value, file=f"{root}/{rel}", cwd=root, names=names)
+                if value is not None:
+                    names[stmt.targets[0].id] = value
             for expr in unit.syspath:
-                value = evaluate(expr, file=f"{root}/{rel}", cwd=root)
+                value = evaluate(expr, file=f"{root}/{rel}", cwd=root, names=names)
                 if value is None or isinstance(value, (int, float)):
                     continue
                 # A relative entry depends on where manim was started: try every folder

@@ -122,6 +122,15 @@ class _Eval(ast.NodeVisitor):
                 return str(getattr(value, node.attr))
         raise _Unknown(node.attr)
 
+    def visit_Subscript(self, node: ast.Subscript) -> Value:
+        # `path.parents[1]`
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "parents":
+            base = self.visit(node.value.value)
+            index = self.visit(node.slice)
+            if isinstance(base, PurePosixPath) and isinstance(index, int):
+                return base.parents[index]
+        raise _Unknown("subscript")
+
     def visit_Call(self, node: ast.Call) -> Value:
         if node.keywords:
             return self._format_call(node)

@@ -288,7 +288,11 @@ def _root_name(node: ast.expr) -> str | None:
 
 
 def _syspath_args(stmt: ast.stmt) -> list[ast.expr]:
-    """Arguments of `sys.path.append(X)`, `sys.path.insert(i, X)`, `sys.path.extend([...])`."""
+    """Arguments of `sys.path.append(X)`, `sys.path.insert(i, X)`, `sys.path.extend([...])`,
+    also when guarded by an `if` that holds nothing else (`if X not in sys.path: ...`)."""
+    if isinstance(stmt, ast.If) and not stmt.orelse and stmt.body:
+        found = [_syspath_args(s) for s in stmt.body]
+        return [a for args in found for a in args] if all(found) else []
     if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
         return []
     call = stmt.value
