@@ -65,7 +65,11 @@ def check_syntax(code: str, scene: str, settings: Settings, path: str | None = N
                 line=exc.lineno, col=(exc.offset or 1) - 1)
         return out
     if any("escape sequence" in str(w.message) for w in found):
-        out.code, fixes = repairs.raw_latex_strings(code)
+        out.code, fixes = repairs.raw_latex_strings(out.code)
+        out.add_fixes(fixes, path)
+        found = _compile_warnings(out.code)
+    if any("with a literal" in str(w.message) for w in found):
+        out.code, fixes = repairs.identity_with_literal(out.code)
         out.add_fixes(fixes, path)
         found = _compile_warnings(out.code)
     for w in found:
@@ -79,6 +83,12 @@ def check_syntax(code: str, scene: str, settings: Settings, path: str | None = N
 
 def check_static(code: str, scene: str, settings: Settings, path: str | None = None
                  ) -> LevelOutcome:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the syntax level already reported compile warnings
+        return _check_static(code, scene, settings, path)
+
+
+def _check_static(code: str, scene: str, settings: Settings, path: str | None) -> LevelOutcome:
     out = LevelOutcome(code)
     tree = ast.parse(code)
     findings, undefined = static.check(code, tree, scene, settings.allowed_imports)

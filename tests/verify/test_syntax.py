@@ -50,7 +50,15 @@ def test_fstring_latex_is_made_raw(fresh, scene):
     assert compiles_cleanly(out.code)
 
 
-def test_other_syntax_warning_is_an_error(fresh, scene):
-    out = verify_code(scene("x = 1\nif x is 1:\n    self.wait()"), "Demo", "syntax", fresh)
+def test_identity_with_a_literal_becomes_equality(fresh, scene):
+    code = scene("x = 1\nif x is 1 and 'a' is not x is None:\n    self.wait()")
+    out = verify_code(code, "Demo", "syntax", fresh)
+    assert out.ok and [d.code for d in out.diagnostics] == ["MF416", "MF416"]
+    assert "if x == 1 and 'a' != x is None:" in out.code
+    assert compiles_cleanly(out.code)
+
+
+def test_unrepairable_syntax_warning_is_an_error(fresh, scene):
+    out = verify_code(scene("assert (self, 'always true')"), "Demo", "syntax", fresh)
     assert [d.code for d in out.diagnostics] == ["MF416"]
     assert not out.ok
