@@ -107,6 +107,10 @@ class Program:
         self._reported: set[str] = set()
         self._resolvers: dict[str, Resolver] = {}
         self.parse_counts: dict[str, int] = {}  # libcst parses per file (benchmarks assert 1)
+        # Scenes of one repo share most pieces: rewritten nodes and their text are memoised
+        # across scenes. libcst nodes are immutable and hash by identity, so a node is a key.
+        self.rewrites: dict[tuple[object, ...], cst.BaseStatement] = {}
+        self.texts: dict[cst.BaseStatement, tuple[str, int]] = {}
 
     # -- the module index ------------------------------------------------------------------
     @cached_property

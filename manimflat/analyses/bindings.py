@@ -79,6 +79,8 @@ class Resolver:
         self.program = program
         self.scene_dir = scene_dir
         self._names: dict[tuple[str, str], Target] = {}
+        self._modules: dict[tuple[str, str, int], Target] = {}
+        self.unit_facts: dict[tuple[str, int], object] = {}  # collect-closure's, per unit
         self._stack: set[tuple[str, str]] = set()
         self.allowed = program.allowed_imports
 
@@ -103,6 +105,13 @@ class Resolver:
         return list(dict.fromkeys(roots))
 
     def resolve_module(self, importer: str, module: str, level: int) -> Target:
+        # Absolute imports resolve the same from every file; relative ones per folder.
+        key = (str(PurePosixPath(importer).parent) if level else "", module, level)
+        if key not in self._modules:
+            self._modules[key] = self._resolve_module(importer, module, level)
+        return self._modules[key]
+
+    def _resolve_module(self, importer: str, module: str, level: int) -> Target:
         parts = [p for p in module.split(".") if p]
         if level:
             base = PurePosixPath(importer).parent

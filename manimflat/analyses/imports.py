@@ -9,7 +9,7 @@ early enough for any call. Cycles are strongly connected components (Tarjan), re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .bindings import Local, ModuleRef, Resolver
@@ -21,9 +21,17 @@ SKIPPED_KINDS = frozenset({"main", "type_checking"})
 @dataclass
 class ImportGraph:
     resolver: Resolver
+    _orders: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    _modules_of: dict[tuple[str, ImportRec], list[str]] = field(default_factory=dict)
 
     def modules_of(self, importer: str, rec: ImportRec) -> list[str]:
         """Repo modules that executing `rec` in `importer` runs, parents first."""
+        key = (importer, rec)
+        if key not in self._modules_of:
+            self._modules_of[key] = self._compute_modules_of(importer, rec)
+        return self._modules_of[key]
+
+    def _compute_modules_of(self, importer: str, rec: ImportRec) -> list[str]:
         target = self.resolver.resolve_import(importer, rec)
         out: list[str] = []
         base = self.resolver.resolve_module(importer, rec.module, rec.level)
@@ -50,6 +58,11 @@ class ImportGraph:
         return list(dict.fromkeys(out))
 
     def execution_order(self, start: str) -> list[tuple[str, int]]:
+        if start not in self._orders:
+            self._orders[start] = self._execution_order(start)
+        return self._orders[start]
+
+    def _execution_order(self, start: str) -> list[tuple[str, int]]:
         order: list[tuple[str, int]] = []
         started: set[str] = set()
 

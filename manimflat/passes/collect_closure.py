@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import heapq
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -47,6 +47,22 @@ class CollectClosure(Pass):
     def run(self, flat: Flat) -> frozenset[str]:
         _Linker(flat).link()
         return NONE
+
+
+@dataclass
+class _Facts:
+    """What one statement links to, as seen from one resolver."""
+
+    node: cst.BaseStatement
+    links: dict[str, str] = field(default_factory=dict)
+    chains: dict[tuple[str, ...], str] = field(default_factory=dict)
+    drop_imports: frozenset[tuple[str, int]] = frozenset()
+    needs: list[Local] = field(default_factory=list)
+    reports: list[tuple[str, str, Severity | None]] = field(default_factory=list)
+    submodules: set[str] = field(default_factory=set)
+
+    def report(self, code: str, message: str, severity: Severity | None = None) -> None:
+        self.reports.append((code, message, severity))
 
 
 def external_key(target: External, name: str) -> str:
@@ -152,8 +168,28 @@ class _Linker:
 
     # -- linking one statement -------------------------------------------------------------
     def _process(self, module: str, index: int) -> None:
+        """Link one statement; what it links to depends only on the resolver, so the facts
+        are computed once per repository and replayed for every scene that includes it."""
+        key = (module, index)
+        cache = self.resolver.unit_facts
+        if key not in cache:
+            cache[key] = self._facts(module, index)
+        facts: _Facts = cache[key]
+        piece = self.pieces[key]
+        piece.node = facts.node
+        piece.links = dict(facts.links)
+        piece.chains = dict(facts.chains)
+        piece.drop_imports = facts.drop_imports
+        self.flat.submodule_imports |= facts.submodules
         unit = self.unit(module, index)
-        piece = self.pieces[(module, index)]
+        for target in facts.needs:
+            self.need(target)
+        for code, message, severity in facts.reports:
+            self._report_once(module, unit, code, message, severity)
+
+    def _facts(self, module: str, index: int) -> _Facts:
+        unit = self.unit(module, index)
+        piece = _Facts(self.program.cst(module).body[index])
         local_imports = self._nested_imports(module, unit, piece)
         chain_roots = {}
         for name in sorted(unit.refs | unit.binds):
@@ -168,49 +204,51 @@ class _Linker:
             if isinstance(target, ModuleRef):
                 chain_roots.setdefault(name, target)
             elif isinstance(target, Local) and name not in piece.links:
-                self.need(target)  # bound by an import inside a function: same definition
+                piece.needs.append(target)  # bound by an import inside a function
                 piece.links[name] = target.key
         if chain_roots:
             self._link_chains(piece, module, unit, chain_roots, local_imports)
+        return piece
 
-    def _link_name(self, piece: Piece, module: str, unit: Unit, name: str,
+    def _link_name(self, piece: _Facts, module: str, unit: Unit, name: str,
                    target: Target) -> None:
         if isinstance(target, Local):
-            self.need(target)
+            piece.needs.append(target)
             piece.links[name] = target.key
         elif isinstance(target, External):
             piece.links[name] = external_key(target, name)
-            self._note_submodules(module, name, target)
+            self._note_submodules(piece, module, name, target)
         elif isinstance(target, Builtin):
             piece.links[name] = f"builtin:{name}"
             if name in ("__file__", "__name__"):
-                self._report_once(module, unit, "MF207",
+                piece.report("MF207",
                                   f"`{name}` is used by inlined code from {module}")
         elif isinstance(target, Unresolved):
             live = drop_unreachable(piece.node)
             if name not in (global_refs(cst.Module(body=[live]).code) or {name}):
                 if live is not piece.node:  # the first such name drops the dead code
                     piece.node = live
-                    self._report_once(module, unit, "MF209", "unreachable code using "
+                    piece.report("MF209", "unreachable code using "
                                       f"undefined {name!r} removed", Severity.FIXED)
             elif name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
                 piece.links[name] = externals.DRIFTED_STAR_NAMES[name]
-                self._report_once(module, unit, "MF103", f"{name!r} came from `from manim "
+                piece.report("MF103", f"{name!r} came from `from manim "
                                   "import *` in older manim; imported explicitly", Severity.FIXED)
             else:
-                self._report_once(module, unit, "MF103",
+                piece.report("MF103",
                                   f"name {name!r} is not defined ({target.reason})")
 
-    def _note_submodules(self, module: str, name: str, target: External) -> None:
+    def _note_submodules(self, piece: _Facts, module: str, name: str,
+                         target: External) -> None:
         """`import a.b.c` binds `a`; the output must still import `a.b.c`."""
         if target.attr is not None:
             return
         info = self.program.module(module)
         for rec in info.import_bindings.get(name, []) if info else []:
             if rec.name is None and not rec.alias and "." in rec.module:
-                self.flat.submodule_imports.add(rec.module)
+                piece.submodules.add(rec.module)
 
-    def _nested_imports(self, module: str, unit: Unit, piece: Piece) -> dict[str, Target]:
+    def _nested_imports(self, module: str, unit: Unit, piece: _Facts) -> dict[str, Target]:
         """Repo imports inside the statement (function bodies, try blocks) are deleted and
         the names they bound are linked like module-level names."""
         bound: dict[str, Target] = {}
@@ -229,7 +267,7 @@ class _Linker:
         piece.drop_imports = frozenset(drop)
         return bound
 
-    def _link_chains(self, piece: Piece, module: str, unit: Unit,
+    def _link_chains(self, piece: _Facts, module: str, unit: Unit,
                      roots: dict[str, ModuleRef], local_imports: dict[str, Target]) -> None:
         """`h.f` where `h` is a repo module: link the whole chain to `f`'s definition."""
         bare: set[str] = set()
@@ -242,18 +280,18 @@ class _Linker:
             else:
                 target, used = self.resolver.resolve_chain(module, chain)
             if isinstance(target, Local):
-                self.need(target)
+                piece.needs.append(target)
                 piece.chains[chain[:used]] = target.key
             elif isinstance(target, External):
                 piece.chains[chain[:used]] = external_key(target, chain[used - 1])
             elif isinstance(target, ModuleRef):
-                self._report_once(module, unit, "MF202",
+                piece.report("MF202",
                                   f"module {'.'.join(chain[:used])} is used as a value")
             elif isinstance(target, Unresolved):
-                self._report_once(module, unit, "MF103",
+                piece.report("MF103",
                                   f"{'.'.join(chain[:used])} is not defined ({target.reason})")
         for name in sorted(bare - set(local_imports)):
-            self._report_once(module, unit, "MF202", f"module {name!r} is used as a value; "
+            piece.report("MF202", f"module {name!r} is used as a value; "
                               "use `from module import name`")
 
     def _module_level(self, module: str) -> set[str]:

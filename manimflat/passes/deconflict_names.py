@@ -40,8 +40,13 @@ class DeconflictNames(Pass):
             piece.renames = {src: names[key] for src, key in links.items()
                              if key in names and names[key] != src}
             chains = {chain: names.get(key, chain[-1]) for chain, key in piece.chains.items()}
-            piece.node = rewrite_statement(piece.node, piece.renames, chains,
-                                           piece.drop_imports, _shadowed(flat, piece))
+            key = (piece.node, tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())),
+                   piece.drop_imports)
+            cache = flat.program.rewrites
+            if key not in cache:
+                cache[key] = rewrite_statement(piece.node, piece.renames, chains,
+                                               piece.drop_imports, _shadowed(flat, piece))
+            piece.node = cache[key]
             piece.drop_imports = frozenset()
         return frozenset({"names"})
 

@@ -34,8 +34,11 @@ def render(flat: Flat) -> str:
     """The output text for the current IR (also used by --print-after before emit)."""
     chunks = ["\n".join(flat.header) + "\n"] if flat.header else []
     previous: Piece | None = None
+    texts = flat.program.texts
     for piece in flat.pieces:
-        text, blank_before = _source(piece.node)
+        if piece.node not in texts:
+            texts[piece.node] = _source(piece.node)
+        text, blank_before = texts[piece.node]
         if chunks:
             chunks.append("\n" * _separation(previous, piece, blank_before))
         chunks.append(text)
