@@ -7,7 +7,8 @@ every renderable Manim CE scene is flattened with the library, and the output is
 independently of what the tool claims about it. An output is *self-contained* when:
 
 - it parses and compiles;
-- it imports no module of its repository (nor anything relative);
+- it imports no module of its repository (nor anything relative): no top-level name that the
+  repo root, `src/`, or the scene's folder or one of its ancestors holds;
 - it does not touch `sys.path`;
 - it has no undefined name: a scope-correct check (`symtable`) of every global a scope reads
   against the module's own bindings, the builtins, and the names the output's star imports
@@ -69,16 +70,29 @@ def star_exports(module: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def repo_module_names(repo: Path) -> frozenset[str]:
-    """Every top-level name a file or folder of the repo could be imported as (not `manim`)."""
+@lru_cache(maxsize=None)
+def _folder_names(folder: Path) -> frozenset[str]:
+    """Names importable from `folder` as an import root: its modules and sub-folders."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return frozenset()
+    return frozenset(p.stem if p.suffix == ".py" else p.name for p in entries
+                     if (p.suffix == ".py" and p.is_file())
+                     or (p.is_dir() and not p.name.startswith((".", "__"))))
+
+
+def local_module_names(repo: Path, scene_path: str) -> frozenset[str]:
+    """Top-level names that would import repo code when the scene runs: what the repo root,
+    `src/`, and the scene's folder and its ancestors hold (not `manim`, the real package wins)."""
+    roots = {repo, repo / "src"}
+    folder = (repo / scene_path).parent
+    while folder != repo and repo in folder.parents:
+        roots.add(folder)
+        folder = folder.parent
     names: set[str] = set()
-    for path in repo.rglob("*"):
-        if any(part.startswith(".") or part == "__pycache__" for part in path.parts):
-            continue
-        if path.suffix == ".py":
-            names.add(path.stem)
-        elif path.is_dir():
-            names.add(path.name)
+    for root in roots:
+        names |= _folder_names(root)
     return frozenset(names - {"manim"})
 
 
@@ -250,7 +264,6 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - one broken repo must not stop the survey
         out["error"] = traceback.format_exc(limit=3)
         return out
-    local = repo_module_names(path)
     repo_bound = repo_module_bindings(path)
     manager = session.pipeline(passes)
     for ref in refs:
@@ -274,8 +287,11 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
             continue
         row["flattened"] = True
         row["lines"] = result.lines
+        local = local_module_names(path, ref.path)
         row["failed"] = judge(result.code, local, repo_bound)
         row["self_contained"] = not [t for t in row["failed"] if not t.startswith(INFO_CHECKS)]
+        if row["self_contained"]:
+            row["code"] = result.code  # for --render; dropped from the JSON
     out["seconds"] = round(time.perf_counter() - start, 2)
     return out
 
@@ -357,6 +373,64 @@ def print_table(summary: dict[str, Any], show: int) -> None:
                 print(f"      {w}")
 
 
+def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int,
+                  timeout: float) -> list[dict[str, Any]]:
+    """Render up to `per_repo` self-contained scenes of each repo twice and compare.
+
+    The original runs inside its repo (cwd: the nearest folder above the scene holding a
+    `manim.cfg`, else the repo root, as its author would run it); the flattened file runs
+    alone in a temporary folder. Both: `-ql -s`, last frame compared pixel for pixel.
+    """
+    import tempfile
+
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    out: list[dict[str, Any]] = []
+    for repo, res in zip(repos, results):
+        root = Path(repo)
+        # spread over the repo; scenes importing packages outside the allow-list (often not
+        # installed) are left out
+        pool = [s for s in res["scenes"] if s.get("code")
+                and not any(t.startswith("foreign-import") for t in s["failed"])]
+        for s in pool[:: max(1, len(pool) // per_repo)][:per_repo]:
+            scene_file = root / s["path"]
+            # where the author ran it: a folder holding manim.cfg, else the repo root, else
+            # the scene's folder or one above it (the first where its imports resolve)
+            folders = [f for f in [scene_file.parent, *scene_file.parent.parents]
+                       if f == root or root in f.parents]
+            cfg = [f for f in folders if (f / "manim.cfg").is_file()][:1]
+            candidates = list(dict.fromkeys([*cfg, root, *folders]))
+            with tempfile.TemporaryDirectory(prefix="survey-render-") as tmp:
+                t = Path(tmp)
+                alone = t / "alone"
+                alone.mkdir()
+                flat = alone / "flat_scene.py"
+                flat.write_text(s["code"], encoding="utf-8")
+                for i, cwd in enumerate(candidates):
+                    a = render_last_frame(scene_file, s["scene"], cwd=cwd,
+                                          out_dir=t / f"a{i}", timeout=timeout)
+                    if a.ok or "ModuleNotFoundError" not in (a.error or ""):
+                        break
+                b = render_last_frame(flat, s["scene"], cwd=alone, out_dir=t / "b",
+                                      timeout=timeout)
+                row = {"repo": res["repo"], "scene": s["scene"], "path": s["path"],
+                       "cwd": str(cwd.relative_to(root)) or ".",
+                       "original_ok": a.ok, "flat_ok": b.ok}
+                if a.ok and b.ok:
+                    diff = compare_frames(a.png, b.png)
+                    row.update(identical=diff.identical, changed_pixels=diff.changed_pixels)
+                if not a.ok:
+                    row["original_error"] = (a.error or "")[-300:]
+                if not b.ok:
+                    row["flat_error"] = (b.error or "")[-300:]
+            out.append(row)
+            verdict = ("identical" if row.get("identical") else
+                       f"DIFFERS ({row['changed_pixels']} px)" if "identical" in row else
+                       "original failed" if not a.ok else "flattened FAILED")
+            print(f"  render {res['repo']}/{s['path']}:{s['scene']}: {verdict}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a folder whose sub-folders are repositories")
@@ -364,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every scene's result here")
     parser.add_argument("--show", type=int, default=3, help="examples printed per failure group")
     parser.add_argument("--passes", help="pipeline spec (default: the tool's default pipeline)")
+    parser.add_argument("--render", type=int, default=0, metavar="K",
+                        help="also render K self-contained scenes per repo, original vs flattened")
+    parser.add_argument("--timeout", type=float, default=120.0, help="per render, seconds")
     args = parser.parse_args(argv)
     repos = sorted(str(p) for p in args.folder.iterdir() if p.is_dir()
                    and not p.name.startswith("."))
@@ -374,6 +451,17 @@ def main(argv: list[str] | None = None) -> int:
         results = [survey_repo(r, args.passes) for r in repos]
     summary = summarize(results)
     print_table(summary, args.show)
+    if args.render:
+        print(f"\nrendered comparisons ({args.render} per repo):")
+        renders = render_sample(repos, results, args.render, args.timeout)
+        summary["renders"] = renders
+        counts = Counter("identical" if r.get("identical") else "differs" if "identical" in r
+                         else "original failed" if not r["original_ok"] else "flattened failed"
+                         for r in renders)
+        print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    for res in results:
+        for s in res["scenes"]:
+            s.pop("code", None)
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "repos": results}, indent=1,
                                         ensure_ascii=False), encoding="utf-8")

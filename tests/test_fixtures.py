@@ -59,6 +59,7 @@ CASES: list[tuple[str, str, str]] = [
     ("manimgl_file", "ce_scene.py", "CEScene"),
     ("name_collision", "scene.py", "NameCollision"),
     ("non_ascii_folders", "vidéos/scène.py", "Scène"),
+    ("optional_star_import", "scene.py", "OptionalStarImport"),
     ("relative_imports", "scene.py", "RelativeImports"),
     ("scene_inherits_scene", "intro.py", "Intro"),
     ("scene_inherits_scene", "outro.py", "Outro"),
@@ -76,7 +77,12 @@ CASES: list[tuple[str, str, str]] = [
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
-KNOWN_BAD: dict[tuple[str, str], str] = {}
+KNOWN_BAD: dict[tuple[str, str], str] = {
+    ("optional_star_import", "OptionalStarImport"):
+        "core bug: `Sparkle`, bound only by `from manim_sparkles import *` inside "
+        "`try: ... except Exception:`, is hoisted to an unconditional top-level "
+        "`from manim_sparkles import Sparkle` (MF101 error; the output crashes where the "
+        "original runs); expected: the try/except stays the only binding",}
 
 ALLOWED_TOP_LEVEL = frozenset({"manim", "numpy", "scipy"}) | frozenset(sys.stdlib_module_names)
 
