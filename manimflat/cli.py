@@ -27,7 +27,7 @@ from .ir import SceneRef
 from .markdown import wrap_markdown
 from .pass_manager import PassFailure, PipelineError
 from .program import SceneLookupError
-from .settings import FORMATS, VERIFY_LEVELS, ASSET_POLICIES, SettingsError
+from .settings import ASSET_POLICIES, FORMATS, FORMATTERS, VERIFY_LEVELS, SettingsError
 
 INTERNAL_ERROR = 123
 COMMANDS = {
@@ -112,6 +112,7 @@ def render_result(result: FlatResult, fmt: str) -> str:
 @click.option("--verify", type=click.Choice(VERIFY_LEVELS), help="Validation ladder level.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="py, md (fenced) or json.")
 @click.option("--assets", type=click.Choice(ASSET_POLICIES), help="Asset policy.")
+@click.option("--formatter", type=click.Choice(FORMATTERS), help="none (as written) or black.")
 @click.option("--merge-bases", is_flag=True, default=None, help="Fold local bases into scene.")
 @click.option("--root", help="Repository root (default: nearest .git/pyproject/manim.cfg).")
 @click.option("--passes", help="Custom pipeline, e.g. 'resolve-imports,collect-closure,emit'.")

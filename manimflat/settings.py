@@ -19,6 +19,7 @@ else:  # pragma: no cover - Python 3.10
 ASSET_POLICIES = ("replace", "keep", "reject")
 VERIFY_LEVELS = ("none", "syntax", "static", "exec", "render")
 FORMATS = ("py", "md", "json")
+FORMATTERS = ("none", "black")
 
 # What a flattened file may import besides manim and the standard library: numpy, scipy and
 # the packages manim itself depends on (so scenes that use them directly still run).
@@ -41,6 +42,9 @@ class Settings:
     verify: str = "none"
     merge_bases: bool = False
     format: str = "py"
+    # "none" keeps each statement as written (fast, faithful); "black" reformats the whole
+    # output with the black version pinned in pyproject.toml.
+    formatter: str = "none"
     jobs: int = 1
     timeout: float = 60.0
     memory_mb: int = 2048
@@ -57,6 +61,7 @@ class Settings:
         _check_choice("assets", self.assets, ASSET_POLICIES)
         _check_choice("verify", self.verify, VERIFY_LEVELS)
         _check_choice("format", self.format, FORMATS)
+        _check_choice("formatter", self.formatter, FORMATTERS)
 
     def with_options(self, **options: Any) -> Settings:
         """Return a copy with keyword options applied (the CLI's flags, the library's kwargs)."""

@@ -3,7 +3,8 @@
 Before: `Flat.header` and `Flat.pieces` are final. After: `Flat.code` holds the file: the
 import block, then every piece as its original source (comments and docstrings kept), with
 black's blank-line rules between top-level statements. The layout depends only on the
-pieces, so the output is deterministic and flattening it again gives the same bytes.
+pieces, so the output is deterministic and flattening it again gives the same bytes. With
+`formatter = "black"` the whole file is then formatted by the pinned black.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ class Emit(Pass):
     PROVIDES = ("code",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        flat.code = render(flat)
+        code = render(flat)
+        if flat.settings.formatter == "black":
+            import black  # pinned in pyproject.toml: the same version formats the same way
+
+            code = black.format_str(code, mode=black.Mode(target_versions={
+                black.TargetVersion.PY310}))
+        flat.code = code
         return ALL
 
 

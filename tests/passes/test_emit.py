@@ -19,3 +19,12 @@ def test_output_is_deterministic_and_flattening_it_again_changes_nothing(make_re
     assert "A = 1\nB = 2\n\nC = A + B\n" in first
     again = write_repo(tmp_path / "again", {"flat.py": first})
     assert flat(again, "S").code == first
+
+
+def test_black_formatter_is_applied_and_stays_idempotent(make_repo, tmp_path):
+    repo = make_repo({"scene.py": "from manim import *\nclass S(Scene):\n    def construct(self):"
+                                  "\n        self.add(Circle(radius = 1,color=RED))\n"})
+    first = flat(repo, "S", formatter="black").code
+    assert "Circle(radius=1, color=RED)" in first
+    again = write_repo(tmp_path / "again", {"flat.py": first})
+    assert flat(again, "S", formatter="black").code == first
