@@ -51,6 +51,7 @@ class Content:
     aspect: float | None = None  # width / height of the box manim sizes the mobject by
     visible: tuple[float, float] = (1.0, 1.0)  # SVG: share of that box the curves fill
     pixel_size: tuple[int, int] | None = None  # rasters: (width, height) in pixels
+    mode: str | None = None  # rasters: Pillow's mode (RGB, RGBA, L, P, ...)
     paths: int = 0  # SVG: drawable elements
     texts: int = 0  # SVG: <text> elements and glyph references
     colors: list[str] = field(default_factory=list)  # dominant colours, "#rrggbb", most first
@@ -188,21 +189,27 @@ def _inspect_raster(path: Path) -> Content:
 
     with Image.open(path) as im:
         w, h = im.size
+        mode = im.mode
         rgba = im.convert("RGBA")
-    content = Content(format="raster", pixel_size=(w, h), aspect=w / h if h else None)
+    content = Content(format="raster", pixel_size=(w, h), aspect=w / h if h else None,
+                      mode=mode)
     thumb = rgba.resize((64, 64))
     pixels = [p for p in thumb.getdata() if p[3] > 16]  # ignore transparent pixels
     if not pixels:
         return content
     counts: dict[tuple[int, int, int], int] = {}
+    sums: dict[tuple[int, int, int], list[int]] = {}
     for r, g, b, _ in pixels:
-        key = (r // 32 * 32 + 16, g // 32 * 32 + 16, b // 32 * 32 + 16)
+        key = (r // 32, g // 32, b // 32)  # 512 bins: "how many colours" ignores noise
         counts[key] = counts.get(key, 0) + 1
+        acc = sums.setdefault(key, [0, 0, 0])
+        acc[0], acc[1], acc[2] = acc[0] + r, acc[1] + g, acc[2] + b
     total = len(pixels)
     content.n_colors = len(counts)
     content.entropy = -sum(c / total * math.log2(c / total) for c in counts.values())
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    content.colors = ["#%02x%02x%02x" % rgb for rgb, _ in ranked[:3]]
+    # Each dominant colour is the mean of its bin: exact for flat colours.
+    content.colors = ["#%02x%02x%02x" % tuple(v // n for v in sums[key]) for key, n in ranked[:3]]
     rows = [thumb.crop((0, 0, 64, 8)), thumb.crop((0, 56, 64, 64))]
     content.top_bottom = tuple("#%02x%02x%02x" % _mean(r) for r in rows)  # type: ignore[assignment]
     return content

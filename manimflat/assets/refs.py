@@ -24,13 +24,13 @@ from __future__ import annotations
 import ast
 import configparser
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..analyses.paths import Value, evaluate
 from ..ir import Flat
@@ -58,11 +58,14 @@ _CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "pd.read_csv": ("read_csv", 0, ("filepath_or_buffer",)),
     "pandas.read_csv": ("read_csv", 0, ("filepath_or_buffer",)),
     "register_font": ("font", 0, ("font_file",)),
+    "Image.open": ("pil", 0, ("fp",)),
+    "PIL.Image.open": ("pil", 0, ("fp",)),
 }
 _RECEIVER_CALLS = {"read_text": "read_text", "read_bytes": "read_bytes"}
-VISUAL_APIS = frozenset({"svg", "image", "opengl_image"})
+VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
                        "read_csv"})
+_PATH_NAME = re.compile(r"(?i)(path|file|name|fname|svg|png|jpe?g|img|image_dir|asset)")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
 
 
@@ -221,62 +224,108 @@ def _literal_list(node: cst.BaseExpression, names: dict[str, Value]) -> list[Val
 
 # --------------------------------------------------------------------------- finding
 
-class _Finder(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+class _Frame:
+    """An enclosing class or function: its constants and literal loop variables, computed
+    only when an asset call inside it needs them (most functions have none)."""
 
+    def __init__(self, node: cst.ClassDef | cst.FunctionDef, outer: list[_Frame],
+                 finder: _Finder) -> None:
+        self.node, self.outer, self.finder = node, list(outer), finder
+        self.name = node.name.value
+        self._consts: dict[str, Value] | None = None
+        self._loops: dict[str, list[Value]] | None = None
+
+    def names(self) -> dict[str, Value]:
+        names = dict(self.finder.env.names)
+        for frame in self.outer:
+            names.update(frame.consts())
+        return names
+
+    def loops(self) -> dict[str, list[Value]]:
+        if self._loops is None:
+            self._loops = {} if isinstance(self.node, cst.ClassDef) else _loop_lists(
+                self.node, self.finder.env.lists)
+        return self._loops
+
+    def consts(self) -> dict[str, Value]:
+        if self._consts is not None:
+            return self._consts
+        self._consts = {}
+        names, evaluate_in = self.names(), self.finder.evaluate
+        if isinstance(self.node, cst.ClassDef):
+            for name, value in _simple_assigns(self.node.body.body, shallow=True):
+                result = evaluate_in(code(value), names)
+                if result is not None:
+                    for prefix in ("self.", "cls.", self.name + "."):
+                        self._consts[prefix + name] = result
+            return self._consts
+        counts: dict[str, int] = {}
+        exprs: dict[str, cst.BaseExpression] = {}
+        for name, value in _simple_assigns(self.node.body.body, shallow=False):
+            counts[name] = counts.get(name, 0) + 1
+            exprs[name] = value
+        for name in self.loops():
+            counts[name] = counts.get(name, 0) + 1
+        params = _params(self.node)
+        for name, value in exprs.items():  # single assignments only: flow-insensitive
+            if counts[name] == 1 and name not in params:
+                result = evaluate_in(code(value), {**names, **self._consts})
+                if result is not None:
+                    self._consts[name] = result
+        return self._consts
+
+
+class _Finder(cst.CSTVisitor):
     def __init__(self, flat: Flat, env: Env, index: int) -> None:
         super().__init__()
         self.flat, self.env, self.index = flat, env, index
         self.piece = flat.pieces[index]
         self.file = _file_of(flat, self.piece.module)
         self.refs: list[Ref] = []
-        # One frame per enclosing class/function: its constants and literal loop variables.
-        self.frames: list[tuple[str, dict[str, Value], dict[str, list[Value]]]] = []
+        self.frames: list[_Frame] = []  # enclosing classes and functions, outermost first
+        self._source: str | None = None
+        self._cursor = 0
+
+    def _position(self, node: cst.Call) -> tuple[int, int]:
+        """Line and column of the call: its text searched in the piece's text, in visiting
+        order (libcst's PositionProvider re-renders the whole piece per piece: too slow on
+        8,000-line scene files)."""
+        if self._source is None:
+            self._source = _EMPTY.code_for_node(self.piece.node)
+            self._cursor = 0
+        at = self._source.find(code(node), self._cursor)
+        if at < 0:
+            return self.piece.line, 0
+        self._cursor = at + 1
+        before = self._source[:at]
+        line_start = before.rfind("\n") + 1
+        leading = len(getattr(self.piece.node, "leading_lines", ()))  # printed before it
+        return self.piece.line + before.count("\n") - leading, at - line_start
+
+    def evaluate(self, text: str, names: dict[str, Value]) -> Value | None:
+        return evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        consts: dict[str, Value] = {}
-        for stmt in _simple_assigns(node.body.body, shallow=True):
-            value = evaluate(f"({code(stmt[1])})", file=self.file, cwd=str(self.env.root),
-                             names=self._names())
-            if value is not None:
-                for prefix in ("self.", "cls.", node.name.value + "."):
-                    consts[prefix + stmt[0]] = value
-        self.frames.append((node.name.value, consts, {}))
+        self.frames.append(_Frame(node, self.frames, self))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.frames.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        counts: dict[str, int] = {}
-        exprs: dict[str, cst.BaseExpression] = {}
-        for name, value in _simple_assigns(node.body.body, shallow=False):
-            counts[name] = counts.get(name, 0) + 1
-            exprs[name] = value
-        loops = _loop_lists(node, {**self.env.lists})
-        for name in loops:
-            counts[name] = counts.get(name, 0) + 1
-        consts: dict[str, Value] = {}
-        self.frames.append((node.name.value, consts, loops))
-        for name, value in exprs.items():  # single assignments only: flow-insensitive
-            if counts[name] == 1 and name not in _params(node):
-                result = evaluate(f"({code(value)})", file=self.file, cwd=str(self.env.root),
-                                  names=self._names())
-                if result is not None:
-                    consts[name] = result
+        self.frames.append(_Frame(node, self.frames, self))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.frames.pop()
 
     def _names(self) -> dict[str, Value]:
-        names = dict(self.env.names)
-        for _, consts, _ in self.frames:
-            names.update(consts)
-        return names
+        if not self.frames:
+            return dict(self.env.names)
+        return {**self.frames[-1].names(), **self.frames[-1].consts()}
 
     def _loops(self) -> dict[str, list[Value]]:
         loops: dict[str, list[Value]] = {}
-        for _, _, frame_loops in self.frames:
-            loops.update(frame_loops)
+        for frame in self.frames:
+            loops.update(frame.loops())
         return loops
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -286,6 +335,8 @@ class _Finder(cst.CSTVisitor):
             arg, slot = path_arg(node, index, keywords)
             if arg is None or (kind == "code" and _is_code_string_call(node)):
                 return
+            if kind in ("image", "opengl_image", "pil") and not self._pathlike_arg(arg):
+                return  # a pixel array or a PIL image: drawn by the scene, not read
             self._add(node, kind, arg, slot)
             return
         func = node.func
@@ -293,13 +344,32 @@ class _Finder(cst.CSTVisitor):
                 and not node.args and _pathlike(func.value):
             self._add(node, _RECEIVER_CALLS[func.attr.value], func.value, "receiver")
 
+    def _pathlike_arg(self, arg: cst.BaseExpression) -> bool:
+        """Images also take arrays; a file is named by a string-valued expression, or by a
+        name that says it is one (`anchor_path`, `file_name`) when its value is unknown."""
+        if evaluate(f"({code(arg)})", file=self.file, cwd=str(self.env.root),
+                    names={**self._names(), **{k: v[0] for k, v in self._loops().items()}}
+                    ) is not None:
+            return True
+        if isinstance(arg, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+            return True
+        if isinstance(arg, cst.BinaryOperation):  # "dir/" + name, base / "x.png"
+            text = code(arg)
+            return any(mark in text for mark in ('"', "'", "Path(", "os.path", "__file__"))
+        if isinstance(arg, cst.Call):  # only calls that build paths; np.asarray(...) is not
+            name = dotted(arg.func) or ""
+            return name in ("Path", "pathlib.Path", "str") or name.startswith("os.path.") \
+                or name.rsplit(".", 1)[-1] in ("format", "joinpath", "with_suffix")
+        if isinstance(arg, (cst.Name, cst.Attribute)):
+            return bool(_PATH_NAME.search(code(arg)))
+        return False
+
     def _add(self, node: cst.Call, api: str, arg: cst.BaseExpression,
              slot: int | str | None) -> None:
-        pos = self.get_metadata(PositionProvider, node)
+        line, col = self._position(node)
         text = code(arg)
-        ref = Ref(node, self.index, self.piece.module, self.piece.line + pos.start.line - 1,
-                  pos.start.column, api, arg, slot, text,
-                  scope=tuple(name for name, _, _ in self.frames))
+        ref = Ref(node, self.index, self.piece.module, line, col, api, arg, slot, text,
+                  scope=tuple(frame.name for frame in self.frames))
         if api == "open":
             ref.mode = _open_mode(node)
         names, loops = self._names(), self._loops()
@@ -318,7 +388,7 @@ class _Finder(cst.CSTVisitor):
         if value is None or isinstance(value, (int, float)):
             return Target(key, None, text)
         ext = SVG_EXT if api == "svg" else RASTER_EXT if api in (
-            "image", "opengl_image") else ()
+            "image", "opengl_image") else ()  # Image.open takes the name as given
         bases = [self.env.scene_dir, Path(self.file).parent, self.env.root]
         return locate(str(value), root=self.env.root, bases=bases,
                       assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
@@ -396,6 +466,13 @@ class _LoopCollector(cst.CSTVisitor):
 def _iter_values(node: cst.BaseExpression, lists: dict[str, list[Value]]) -> list[Value] | None:
     if isinstance(node, cst.Name) and node.value in lists:
         return lists[node.value]
+    if isinstance(node, cst.Call) and dotted(node.func) == "range" and 1 <= len(node.args) <= 3:
+        try:  # range(3), range(1, 4): literal bounds only
+            bounds = [int(ast.literal_eval(code(a.value))) for a in node.args]
+        except (ValueError, SyntaxError, TypeError):
+            return None
+        values = range(*bounds)
+        return list(values) if len(values) <= MAX_LOOP_VALUES else None
     return _literal_list(node, {})
 
 
@@ -444,11 +521,31 @@ def find_refs(flat: Flat, apis: frozenset[str] | None = None) -> list[Ref]:
     env = build_env(flat)
     refs: list[Ref] = []
     for i, piece in enumerate(flat.pieces):
-        wrapper = MetadataWrapper(cst.Module(body=[piece.node]), unsafe_skip_copy=True)
+        if not _mentions_asset_call(piece.node):
+            continue  # positions are costly: compute them only where there is something
         finder = _Finder(flat, env, i)
-        wrapper.visit(finder)
+        piece.node.visit(finder)
         refs.extend(r for r in finder.refs if apis is None or r.api in apis)
     return refs
+
+
+class _Mentions(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if call_api(node) is not None or (isinstance(func, cst.Attribute)
+                                          and func.attr.value in _RECEIVER_CALLS):
+            self.found = True
+        return not self.found
+
+
+def _mentions_asset_call(node: cst.CSTNode) -> bool:
+    visitor = _Mentions()
+    node.visit(visitor)
+    return visitor.found
 
 
 # --------------------------------------------------------------------------- locating

@@ -88,8 +88,9 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-def builder_call(target: Target, cls: Classification, size: Size, content: Content | None
-                 ) -> str:
+def builder_call(target: Target, cls: Classification, size: Size, content: Content | None,
+                 name: str) -> str:
+    """The call of builder `cls.builder`, named `name` in the output."""
     args = [f"width={size.width}", f"height={size.height}"]
     builder = ALL_BUILDERS[cls.builder]
     if cls.builder == "math_symbol":
@@ -102,7 +103,7 @@ def builder_call(target: Target, cls: Classification, size: Size, content: Conte
         args.append(f"colors={_background_colors(content)}")
     elif builder.label:
         args.append(f"label={string_literal(cls.label or label_for(target.rel))}")
-    return f"{cls.builder}({', '.join(args)})"
+    return f"{name}({', '.join(args)})"
 
 
 def _background_colors(content: Content | None) -> str:

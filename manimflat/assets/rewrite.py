@@ -38,6 +38,19 @@ class Plan:
     header: list[str] = field(default_factory=list)
     records: list[AssetRecord] = field(default_factory=list)
     path_names: set[str] = field(default_factory=set)  # names used by replaced path expressions
+    taken: set[str] = field(default_factory=set)  # every name of the pieces: builders avoid them
+    builder_names: dict[str, str] = field(default_factory=dict)  # builder -> its output name
+
+    def builder(self, name: str) -> str:
+        """Use builder `name`; returns its name in the output (`car_icon_asset` when the
+        scene already uses `car_icon` for something else)."""
+        if name not in self.builder_names:
+            out = name
+            while out in self.taken:
+                out = f"{out}_asset"
+            self.builder_names[name] = out
+            self.builders.add(name)
+        return self.builder_names[name]
 
     def need_header(self, line: str) -> None:
         if line not in self.header:
@@ -166,7 +179,7 @@ def apply(flat: Flat, plan: Plan) -> None:
     _drop_dead_constants(flat, plan.path_names)
     first = min((i for i, p in enumerate(flat.pieces) if any(p is t for t in touched)),
                 default=len(flat.pieces))
-    _add_builders(flat, plan, first, touched)
+    _add_builders(flat, plan, first)
     for line in plan.header:
         if line not in flat.header:
             flat.header.append(line)
@@ -190,37 +203,23 @@ def _drop_dead_constants(flat: Flat, candidates: set[str]) -> None:
         candidates = next_candidates
 
 
-def _add_builders(flat: Flat, plan: Plan, first: int, touched: list[Piece]) -> None:
-    if not plan.builders:
-        return
-    taken = {name for p in flat.pieces for name in p.binds}
-    renames: dict[str, str] = {}
+def _add_builders(flat: Flat, plan: Plan, first: int) -> None:
     helpers = []
     for name in sorted(plan.builders):
-        builder = ALL_BUILDERS[name]
-        out = name
-        while out in taken:  # a scene that defines `house_icon` itself keeps its own
-            out = f"{out}_asset"
-        renames[name] = out
+        builder, out = ALL_BUILDERS[name], plan.builder_names[name]
         source = builder.source.replace(f"def {name}(", f"def {out}(", 1)
         helpers.append(Piece(node=cst.parse_statement(source), module=None, line=0,
                              binds=frozenset({out}), origin="manimflat:assets"))
         if builder.needs_numpy:
             plan.need_header("import numpy as np")
-    if any(k != v for k, v in renames.items()):
-        for piece in touched:
-            piece.node = piece.node.visit(_Rename(renames))  # type: ignore[assignment]
     flat.pieces[first:first] = helpers
 
 
-class _Rename(cst.CSTTransformer):
-    def __init__(self, renames: dict[str, str]) -> None:
-        super().__init__()
-        self.renames = renames
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        new = self.renames.get(updated_node.value)
-        return updated_node.with_changes(value=new) if new else updated_node
+def taken_names(flat: Flat) -> set[str]:
+    names: set[str] = set()
+    for piece in flat.pieces:
+        names |= piece.binds | names_in(piece.node)
+    return names
 
 
 class _Apply(cst.CSTTransformer):

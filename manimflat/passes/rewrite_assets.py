@@ -25,12 +25,11 @@ from pathlib import Path
 
 import libcst as cst
 
-from ..assets.builders import ALL_BUILDERS
 from ..assets.classify import Content, classify, inspect
-from ..assets.refs import (VISUAL_APIS, Ref, Target, dotted, find_refs, font_matches, names_in,
-                           repo_fonts)
+from ..assets.refs import (VISUAL_APIS, Ref, Target, code, dotted, find_refs, font_matches,
+                           names_in, repo_fonts)
 from ..assets.replace import builder_call, size_of, style_suffix
-from ..assets.rewrite import Plan, apply, dispatch, keep, reject, where
+from ..assets.rewrite import Plan, apply, dispatch, keep, reject, taken_names, where
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat
 from ..pass_manager import NONE, Pass
@@ -46,7 +45,7 @@ class RewriteAssets(Pass):
 
     def run(self, flat: Flat) -> frozenset[str]:
         refs = find_refs(flat, _APIS)
-        plan = Plan()
+        plan = Plan(taken=taken_names(flat) if refs else set())
         _plan_font_keywords(flat, plan)
         if not refs and not plan.drop_kwargs:
             return frozenset({"*"})
@@ -58,6 +57,8 @@ class RewriteAssets(Pass):
                 _plan_sound(flat, plan, ref)
             elif ref.api == "font":
                 _plan_font_file(flat, plan, ref)
+            elif ref.api == "pil":
+                _plan_pil(flat, plan, ref)
             else:
                 _plan_visual(flat, plan, ref)
         apply(flat, plan)
@@ -75,11 +76,9 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
         content = _content(flat, ref, target)
         cls = classify(target.rel if target.value is not None else _expr_words(ref), content)
         size = size_of(ref, content)
-        expr = builder_call(target, cls, size, content) + style_suffix(ref)
+        name = plan.builder(cls.builder)
+        expr = builder_call(target, cls, size, content, name) + style_suffix(ref)
         exprs.append(expr)
-        plan.builders.add(cls.builder)
-        if ALL_BUILDERS[cls.builder].needs_numpy:
-            plan.need_header("import numpy as np")
         if content is not None and content.pixel_size is not None:
             pixel_size = pixel_size or content.pixel_size
         plan.records.append(AssetRecord(target.rel, cls.kind, _action(target), expr,
@@ -89,6 +88,34 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
     plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
     if ref.api in ("image", "opengl_image"):
         plan.images[id(ref.call)] = pixel_size or (1, 1)
+
+
+def _plan_pil(flat: Flat, plan: Plan, ref: Ref) -> None:
+    """`Image.open(path)` -> `Image.new(mode, size, colour)`: a PIL image of the same mode
+    and size in the file's dominant colour, so `np.array(img)`, `.size`, `.convert()` and an
+    `ImageMobject` made from it keep working and keep their geometry."""
+    if flat.settings.assets == "keep" and keep(flat, plan, ref, "image"):
+        return
+    assert isinstance(ref.call.func, cst.Attribute)
+    new_func = code(ref.call.func.with_changes(attr=cst.Name("new")))
+    exprs = []
+    for target in ref.targets:
+        content = _content(flat, ref, target)
+        cls = classify(target.rel if target.value is not None else _expr_words(ref), content)
+        mode = content.mode if content and content.mode in _PIL_MODES else "RGB"
+        size = content.pixel_size if content and content.pixel_size else (256, 256)
+        color = content.colors[0] if content and content.colors else "#808080"
+        expr = f'{new_func}("{mode}", {size}, "{color}")'
+        exprs.append(expr)
+        plan.records.append(AssetRecord(target.rel, cls.kind, _action(target), expr, ref.line,
+                                        ref.module))
+        note = "" if content and content.pixel_size else "size unknown, 256 x 256 used"
+        _report_target(flat, ref, target, cls.kind, "a blank PIL image", cls.reason, note)
+    plan.replace[id(ref.call)] = cst.parse_expression(dispatch(ref, exprs))
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+
+
+_PIL_MODES = ("RGB", "RGBA", "L", "LA", "1", "I", "F", "CMYK")
 
 
 def _kind_name(ref: Ref) -> str:

@@ -1,0 +1,266 @@
+"""rewrite-assets on hand-built Flats: what is found, how it is replaced, what is reported."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from asset_flat import codes, make_flat, png, run, svg
+
+from manimflat.passes.rewrite_assets import RewriteAssets
+
+
+def rewrite(tmp_path: Path, source: str, **kwargs: object) -> tuple[str, object]:
+    flat = make_flat(tmp_path, source, **kwargs)  # type: ignore[arg-type]
+    out = run(flat, RewriteAssets())
+    ast.parse(out)
+    return out, flat
+
+
+def test_svg_literal_keeps_default_height_and_aspect(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        from manim import *
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("icons/factory.svg").scale(0.5))
+        """, files={"icons/factory.svg": svg(120, 80)})
+    assert "factory_icon(width=3, height=2).scale(0.5)" in out
+    assert out.index("def factory_icon(") < out.index("class S(")
+    assert "SVGMobject" not in out
+    assert codes(flat) == ["MF301"]
+    record = flat.assets[0]  # type: ignore[attr-defined]
+    assert (record.path, record.kind, record.action) == ("icons/factory.svg", "icon", "replaced")
+
+
+def test_svg_width_wins_over_height(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("car.svg", width=4, height=3))
+        """, files={"car.svg": svg(100, 50)})
+    assert "car_icon(width=4, height=2)" in out
+
+
+def test_image_default_height_follows_pixels_and_frame(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                img = ImageMobject("dog")
+                img.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+                print(img.pixel_array.shape)
+                self.add(img)
+        """, files={"photos/dog.jpg": png(540, 270)})
+    # Found by name (extension added, in a sub-folder), sized like ImageMobject would be.
+    assert "width=config.frame_height * 540 / 1080, height=config.frame_height * 270 / 1080" in out
+    assert "set_resampling_algorithm" not in out
+    assert "np.zeros((270, 540, 4), dtype=np.uint8).shape" in out
+    assert "import numpy as np" in flat.header  # type: ignore[attr-defined]
+    assert codes(flat).count("MF307") == 2
+
+
+def test_scale_to_resolution_is_honoured(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(ImageMobject("logo_acme.png", scale_to_resolution=540))
+        """, files={"logo_acme.png": png(100, 100)})
+    assert "logo_badge(width=config.frame_height * 100 / 540" in out
+    assert 'label="Ac"' in out
+
+
+def test_math_symbol_gets_raw_latex(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("symbols/leq.svg"))
+        """, files={"symbols/leq.svg": svg(50, 50)})
+    assert r'label=r"\leq"' in out
+    assert "def math_symbol(width, height, label):" in out
+
+
+def test_loop_over_literal_list_dispatches_per_value(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                for name in ["car", "cloud"]:
+                    self.add(SVGMobject(f"icons/{name}.svg", height=1))
+        """, files={"icons/car.svg": svg(100, 50), "icons/cloud.svg": svg(100, 100)})
+    assert ('{"car": lambda: car_icon(width=2, height=1), '
+            '"cloud": lambda: cloud_icon(width=1, height=1)}[name]()') in out
+    assert [a.path for a in flat.assets] == ["icons/car.svg", "icons/cloud.svg"]  # type: ignore
+
+
+def test_file_relative_constant_from_another_piece(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        import os
+        ICONS = os.path.join(os.path.dirname(__file__), "assets")
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject(os.path.join(ICONS, "server.svg")))
+        """, module="scenes/main.py", files={"scenes/assets/server.svg": svg(60, 80)})
+    assert "server_icon(width=1.5, height=2)" in out
+    assert "ICONS" not in out  # the constant only built the path: dropped with it
+    assert flat.assets[0].path == "scenes/assets/server.svg"  # type: ignore[attr-defined]
+
+
+def test_manim_cfg_assets_dir(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject(f"{config.assets_dir}/house.svg"))
+                self.add(SVGMobject("globe"))
+        """, files={"manim.cfg": "[CLI]\nassets_dir = media/assets\n",
+                    "media/assets/house.svg": svg(10, 10), "media/assets/globe.svg": svg(10, 10)})
+    assert "house_icon(width=2, height=2)" in out and "globe_icon(" in out
+    assert codes(flat) == ["MF301", "MF301"]
+
+
+def test_missing_file_is_replaced_from_its_name(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("lightbulb.svg", height=1.5))
+        """)
+    assert "lightbulb_icon(width=1.5, height=1.5)" in out
+    assert codes(flat) == ["MF302"]
+    assert flat.assets[0].action == "missing"  # type: ignore[attr-defined]
+
+
+def test_path_leaving_the_repo_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.svg"
+    outside.write_text(svg(300, 100), encoding="utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    out, flat = rewrite(repo, f"""
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("../outside.svg"))
+                self.add(SVGMobject("{outside}"))
+        """)
+    assert codes(flat) == ["MF308", "MF308"]
+    assert "width=2, height=2" in out  # the outside file's 3:1 aspect was never read
+
+
+def test_unresolved_path_is_replaced_and_reported(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        def icon(path):
+            return SVGMobject(path)
+        """)
+    assert "SVGMobject" not in out
+    assert codes(flat) == ["MF303"]
+
+
+def test_pixel_arrays_are_not_assets(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        import numpy as np
+        class S(Scene):
+            def construct(self):
+                pixels = np.zeros((4, 4, 3), dtype=np.uint8)
+                self.add(ImageMobject(pixels), ImageMobject(np.ones((2, 2))))
+        """)
+    assert out.count("ImageMobject(") == 2 and flat.diagnostics == []  # type: ignore
+
+
+def test_pil_open_becomes_blank_image_of_same_size(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        from PIL import Image
+        class S(Scene):
+            def construct(self):
+                self.add(ImageMobject(np.asarray(Image.open("assets/photo.png"))))
+        """, files={"assets/photo.png": png(64, 32, (10, 20, 200))})
+    assert 'Image.new("RGB", (64, 32), "#0a14c8")' in out
+    assert codes(flat) == ["MF301"]
+
+
+def test_sound_statement_dropped_and_empty_block_kept_valid(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                if True:
+                    self.add_sound("ping.wav", gain=-3)
+                self.wait()
+        """, files={"ping.wav": b"RIFF"})
+    assert "add_sound" not in out and "if True:\n            pass" in out
+    assert codes(flat) == ["MF306"]
+    assert flat.assets[0].action == "dropped"  # type: ignore[attr-defined]
+
+
+def test_register_font_block_is_unwrapped_and_font_keyword_dropped(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                with register_font("fonts/Acme-Regular.ttf"):
+                    t = Text("hi", font="Acme")
+                self.add(t)
+        """, files={"fonts/Acme-Regular.ttf": b"\0"})
+    assert "register_font" not in out and 'Text("hi")' in out
+    assert "        t = Text" in out  # dedented into construct's body
+    assert codes(flat) == ["MF311", "MF311"]
+
+
+def test_keep_policy_points_at_copied_files(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("icons/car.svg"), SVGMobject("gone.svg"))
+        """, files={"icons/car.svg": svg(10, 10)}, assets="keep")
+    assert 'SVGMobject("assets/icons/car.svg")' in out
+    assert flat.files == {"assets/icons/car.svg": str(tmp_path / "icons/car.svg")}  # type: ignore
+    assert "SVGMobject(\"gone.svg\")" not in out  # a missing file cannot be kept: replaced
+    assert codes(flat) == ["MF309", "MF302"]
+
+
+def test_reject_policy_reports_and_changes_nothing(tmp_path: Path) -> None:
+    source = """
+        class S(Scene):
+            def construct(self):
+                self.add(SVGMobject("icons/car.svg"))
+        """
+    out, flat = rewrite(tmp_path, source, files={"icons/car.svg": svg(10, 10)}, assets="reject")
+    assert 'SVGMobject("icons/car.svg")' in out
+    assert codes(flat) == ["MF304"] and not flat.ok  # type: ignore[attr-defined]
+
+
+def test_builder_name_taken_by_the_scene_is_renamed(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        def car_icon():
+            return Square()
+        class S(Scene):
+            def construct(self):
+                self.add(car_icon(), SVGMobject("car.svg"))
+        """, files={"car.svg": svg(10, 10)})
+    assert "def car_icon_asset(width, height):" in out
+    assert "self.add(car_icon(), car_icon_asset(width=2, height=2))" in out
+
+
+@pytest.mark.parametrize("stem,kind,builder", [
+    ("factory", "icon", "factory_icon"), ("my_house", "icon", "house_icon"),
+    ("laptop", "icon", "computer_icon"), ("iphone", "icon", "phone_icon"),
+    ("report_pdf", "icon", "document_icon"), ("textbook", "icon", "book_icon"),
+    ("cloud", "icon", "cloud_icon"), ("server", "icon", "server_icon"),
+    ("database", "icon", "database_icon"), ("idea_bulb", "icon", "lightbulb_icon"),
+    ("clock", "icon", "clock_icon"), ("globe", "icon", "globe_icon"),
+    ("gold_star", "icon", "star_icon"), ("heart", "icon", "heart_icon"),
+    ("tree", "icon", "tree_icon"), ("gear", "icon", "gear_icon"),
+    ("email", "icon", "envelope_icon"), ("padlock", "icon", "lock_icon"),
+    ("thought", "icon", "thought_bubble"), ("camera", "icon", "camera_icon"),
+    ("bee", "icon", "bug_icon"), ("teacher", "character", "stick_figure"),
+    ("patreon_logo", "logo", "logo_badge"), ("integral", "math", "math_symbol"),
+    ("zoom_in", "unknown", "labelled_box"), ("bg_space", "background", "background_fill"),
+])
+def test_classification_by_name(stem: str, kind: str, builder: str) -> None:
+    from manimflat.assets.classify import classify
+
+    result = classify(f"assets/{stem}.svg", None)
+    assert (result.kind, result.builder) == (kind, builder)
+
+
+def test_loop_over_range_with_arithmetic(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                kids = [SVGMobject(f"kids/{i + 1}.svg") for i in range(2)]
+        """, files={"kids/1.svg": svg(10, 20), "kids/2.svg": svg(20, 10)})
+    assert "}[i]()" in out and "width=1, height=2" in out and "width=4, height=2" in out
+    assert [a.path for a in flat.assets] == ["kids/1.svg", "kids/2.svg"]  # type: ignore
