@@ -4,7 +4,7 @@
    jobs.
 2. Development repositories (/work/devrepos/*): for a deterministic sample of manim-ce scenes,
    the share whose original runs (exec level, inside its repo) and the share whose flattened
-   file passes each level, when the flattener can produce it.
+   file passes each level, and whether its last frame equals the original's.
 
     python benchmarks/bench_verify.py [--scenes 8] [--sample 24] [--jobs 2]
 """
@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from manimflat.settings import Settings
-from manimflat.verify import verify_many
+from manimflat.verify import compare_frames, render_last_frame, verify_many
 from manimflat.verify.levels import exec_in_place
 
 SCENE = """from manim import *
@@ -57,34 +57,56 @@ def devrepo_rates(sample: int, jobs: int) -> None:
         except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
             print(f"  discover failed on {repo.name}: {type(exc).__name__}: {exc}")
             continue
-        step = max(1, len(scenes) // max(1, sample // len(repos)))
-        picked += [(repo, s) for s in scenes[::step][: max(1, sample // len(repos))]]
+        per_repo = max(1, sample // len(repos))
+        step = max(1, len(scenes) // per_repo)
+        picked += [(repo, s) for s in scenes[::step][:per_repo]]
     settings = Settings(cache=False, timeout=60)
-    original_ok = Counter[str]()
-    flat_items, flat_keys = [], []
     start = time.perf_counter()
+    # Originals, inside their repositories, as their authors run them.
+    original: list[tuple[bool, Path | None]] = []
+    out_root = Path(tempfile.mkdtemp(prefix="manimflat-bench-frames-"))
+    for i, (repo, scene) in enumerate(picked):
+        ran = exec_in_place(repo / scene.path, scene.name, repo, settings).ok
+        frame = (render_last_frame(repo / scene.path, scene.name, cwd=repo,
+                                   out_dir=out_root / str(i), timeout=60) if ran else None)
+        original.append((ran, frame.png if frame is not None and frame.ok else None))
+    # Flattened files, alone.
+    flat: list[tuple[str, str] | None] = []
+    replaced: list[bool] = []
     for repo, scene in picked:
-        out = exec_in_place(repo / scene.path, scene.name, repo, settings)
-        original_ok[("pass" if out.ok else "fail")] += 1
         try:
             res = manimflat.flatten(repo, scene.spec)
-            if res.code is not None:
-                flat_items.append((res.code, scene.name))
-                flat_keys.append(out.ok)
-            else:
-                original_ok["flatten-failed"] += 1
         except Exception:  # noqa: BLE001
-            original_ok["flatten-crashed"] += 1
-    flat_outcomes = verify_many(flat_items, "exec", settings, jobs=jobs)
-    reached = Counter(o.level_reached or "none" for o in flat_outcomes)
-    both = sum(1 for o, orig in zip(flat_outcomes, flat_keys) if orig and o.ok)
-    print(f"  sampled {len(picked)} manim-ce scenes from {len(repos)} repos "
-          f"in {time.perf_counter() - start:.0f} s")
-    print(f"  originals pass exec in their repo: {original_ok['pass']}/{len(picked)}")
-    print(f"  flattened files produced: {len(flat_items)} (flatten failed "
-          f"{original_ok['flatten-failed']}, crashed {original_ok['flatten-crashed']})")
-    print(f"  flattened, highest level passed: {dict(reached)}")
-    print(f"  flattened passes exec where the original does: {both}/{sum(flat_keys)}")
+            res = None
+        flat.append((res.code, scene.name) if res is not None and res.code else None)
+        replaced.append(res is not None and any(a.action == "replaced" for a in res.assets))
+    todo = [item for item in flat if item is not None]
+    outcomes = iter(verify_many(todo, "render", settings, jobs=jobs))
+    verified = [next(outcomes) if item is not None else None for item in flat]
+    n = len(picked)
+    print(f"  {n} manim-ce scenes sampled from {len(repos)} repos "
+          f"({time.perf_counter() - start:.0f} s)")
+    print(f"  originals (in their repo): exec {sum(r for r, _ in original)}/{n}, "
+          f"render {sum(p is not None for _, p in original)}/{n}")
+    passed = Counter[str]()
+    for o in verified:
+        if o is not None:
+            for lv in ("syntax", "static", "exec", "render"):
+                if lv in o.results and not o.results[lv].get("failed"):
+                    passed[lv] += 1
+    print(f"  flattened: produced {len(todo)}/{n}; " + ", ".join(
+        f"{lv} {passed[lv]}/{n}" for lv in ("syntax", "static", "exec", "render")))
+    renders = [(p, o) for (_, p), o in zip(original, verified) if p is not None]
+    both = [(p, o) for p, o in renders if o is not None and o.ok]
+    same = sum(compare_frames(p, Path(o.results["render"]["png"])).identical for p, o in both)
+    print(f"  flattened renders where the original renders: {len(both)}/{len(renders)}; "
+          f"identical last frame: {same}/{len(both)} "
+          f"(asset replacements in {sum(replaced)} scenes)")
+    for (repo, scene), (ran, png), o in zip(picked, original, verified):
+        if png is not None and (o is None or not o.ok):
+            why = "not flattened" if o is None else next(
+                (d.format() for d in o.diagnostics if d.is_error), "?")
+            print(f"    regression {repo.name}/{scene.spec}: {why[:150]}")
 
 
 def main() -> None:

@@ -2,10 +2,11 @@
 
 Scraped repositories are untrusted, so every execution goes through `run`: a child Python
 process in a new session (its whole process group is killed on timeout), with an address-space
-limit (RLIMIT_AS), a CPU-time limit and a file-size limit (set by the runner before any scene code
-runs, inherited by latex and ffmpeg), a scrubbed environment whose HOME and
-TMPDIR point into a fresh temporary folder, and `_runner.py` installing an audit hook that
-refuses writes outside the folders it was given.
+limit (RLIMIT_AS), a CPU-time limit and a file-size limit (set by the runner before any scene
+code runs, inherited by latex and ffmpeg), a scrubbed environment whose HOME and TMPDIR point
+into a fresh temporary folder, and `_runner.py` installing an audit hook that refuses writes
+outside the folders it was given. A cold run starts a new interpreter; a warm run forks from a
+zygote that already imported manim, then applies the same session, limits, folder and guard.
 
 Known limits: the audit hook guards Python-level writes of the scene's own process; a scene
 that spawns a shell could still write where the user running manimflat may. Run manimflat as
@@ -108,6 +109,7 @@ class _Zygote:
                     stderr=subprocess.DEVNULL, start_new_session=True)
                 cls.owner = os.getpid()
                 atexit.register(_kill_group, cls.proc.pid)
+                atexit.register(shutil.rmtree, home, True)
             assert cls.proc.stdin is not None and cls.proc.stdout is not None
             try:
                 cls.proc.stdin.write((json.dumps([str(task_file), str(cwd)]) + "\n").encode())
