@@ -82,3 +82,18 @@ def test_behaviour_change_is_reported(tmp_path):
     assert d.code == "MF411" and d.pass_name == "verify-render" and d.path == "demo.py"
     assert "outside the replaced assets" in d.message
     assert flat.verification["render"]["compare"]["changed_outside_assets"] > 0
+
+
+def test_faithful_flattening_gives_the_identical_frame(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "style.py").write_text("from manim import *\n\nACCENT = ORANGE\n", encoding="utf-8")
+    (root / "demo.py").write_text(ORIGINAL.replace(", logo", "").replace(
+        "        self.add(logo().shift(LEFT * 3))\n", ""), encoding="utf-8")
+    flat = make_flat(FLAT.format(accent="ORANGE").replace(
+        "        self.add(logo().shift(LEFT * 3))\n", ""), compare=True)
+    flat.program = SimpleNamespace(root=root)  # type: ignore[assignment]
+    flat.scene = flat.scene.__class__("Demo", "demo.py", 5, "manim-ce")
+    run(VerifyRender(), flat)
+    assert flat.diagnostics == []
+    assert flat.verification["render"]["compare"]["identical"] is True
