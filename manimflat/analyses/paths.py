@@ -11,6 +11,7 @@ realpath/normpath/expanduser`, `os.getcwd()`, `__file__`, `pathlib.Path(...)`, `
 from __future__ import annotations
 
 import ast
+import operator
 import os
 from pathlib import PurePosixPath
 from typing import Mapping, Union
@@ -63,6 +64,9 @@ _PATH_METHODS = {
 }
 
 
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+
+
 class _Eval(ast.NodeVisitor):
     def __init__(self, file: str, cwd: str, names: Mapping[str, Value]) -> None:
         self.file, self.cwd, self.names = file, cwd, names
@@ -105,8 +109,7 @@ class _Eval(ast.NodeVisitor):
             return left % right
         if isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)) and all(
                 isinstance(v, (int, float)) for v in (left, right)):
-            return eval(compile(ast.Expression(ast.BinOp(ast.Constant(left), node.op,
-                                                         ast.Constant(right))), "", "eval"))
+            return _ARITHMETIC[type(node.op)](left, right)  # f"{i + 1}.svg" in loops
         raise _Unknown("binop")
 
     def visit_Attribute(self, node: ast.Attribute) -> Value:

@@ -86,8 +86,10 @@ def string_literal(text: str, *, raw: bool = False) -> str:
 def long_literal(text: str | bytes) -> str:
     """A literal with exactly `text`'s content; multi-line text as implicitly concatenated
     lines (one per source line) so the output stays readable."""
-    if isinstance(text, bytes) or "\n" not in text.rstrip("\n") or len(text) > 200_000:
+    if isinstance(text, bytes) or len(text) > 200_000:
         return repr(text)
+    if "\n" not in text.rstrip("\n"):
+        return string_literal(text)
     lines = text.splitlines(keepends=True)
     return "(\n" + "".join(f"    {string_literal(line)}\n" for line in lines) + ")"
 
