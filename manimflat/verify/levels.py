@@ -114,6 +114,9 @@ def _check_static(code: str, scene: str, settings: Settings, path: str | None) -
 # ---------------------------------------------------------------- running
 
 SCENE_FILE = "scene.py"
+_LATEX_ERROR = re.compile(r"LaTeX compilation error: (.+?)(?:\s{2,}|$)", re.M)
+_LATEX_CONTEXT = re.compile(r"-> (?:\\special\{dvisvgm:raw <g id='unique\d+'>\})?(.+?)"
+                            r"(?:\\special\{dvisvgm:raw </g>\})?\s*$", re.M)
 
 
 def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
@@ -138,6 +141,13 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
                 line=line)
     else:
         last = res.exception() or res.tail(1) or f"exit status {res.returncode}"
+        # manim logs the LaTeX error (to stdout); its exception points at a log file that is
+        # gone with the sandbox.
+        latex = _LATEX_ERROR.search(res.stdout)
+        if latex:
+            context = _LATEX_CONTEXT.search(res.stdout)
+            last = f"LaTeX compilation error: {latex.group(1).strip()}" + (
+                f" in `{context.group(1).strip()}`" if context else "")
         out.add(failure, last[:300], path=path, line=line)
     out.result["stderr"] = res.tail(20)
 

@@ -132,3 +132,12 @@ def test_warm_and_cold_starts_agree(scene):
                                           "duration": 1.0}
     bomb = scene("self.wait()\nhog = bytearray(3 * 1024**3)")
     assert run(task, files={"scene.py": bomb}, warm=True, memory_mb=1024).memory_exceeded
+
+
+def test_latex_error_names_the_latex_problem(fresh, scene):
+    out = verify_code(scene('self.add(MathTex(r"\\undefinedcmd x"))\nself.wait()'), "Demo",
+                      "exec", fresh, path="Demo.py")
+    [d] = out.diagnostics
+    assert (d.code, d.line) == ("MF407", 6)
+    assert d.message == ("LaTeX compilation error: Undefined control sequence. "
+                         "in `\\undefinedcmd x`")
