@@ -114,9 +114,9 @@ def _check_static(code: str, scene: str, settings: Settings, path: str | None) -
 # ---------------------------------------------------------------- running
 
 SCENE_FILE = "scene.py"
-_LATEX_ERROR = re.compile(r"LaTeX compilation error: (.+?)(?:\s{2,}|$)", re.M)
+_LATEX_ERROR = re.compile(r"LaTeX compilation error: (.+?)(?:\s{2,}|$)", re.MULTILINE)
 _LATEX_CONTEXT = re.compile(r"-> (?:\\special\{dvisvgm:raw <g id='unique\d+'>\})?(.+?)"
-                            r"(?:\\special\{dvisvgm:raw </g>\})?\s*$", re.M)
+                            r"(?:\\special\{dvisvgm:raw </g>\})?\s*$", re.MULTILINE)
 
 
 def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
