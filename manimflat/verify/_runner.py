@@ -129,8 +129,13 @@ def run_exec(task: dict[str, Any]) -> dict[str, Any]:
     scene.renderer._original_skipping_status = True
     scene.renderer.skip_animations = True
     scene.render()
+    from manim import Mobject
+
+    # `self.wait()` leaves the empty placeholder Mobject of its Wait animation in the scene.
+    shown = [m for m in scene.mobjects
+             if not (type(m) is Mobject and not m.submobjects and len(m.points) == 0)]
     return {"animations": scene.renderer.num_plays,
-            "mobjects": [type(m).__name__ for m in scene.mobjects],
+            "mobjects": [type(m).__name__ for m in shown],
             "duration": round(float(scene.renderer.time), 4)}
 
 

@@ -84,6 +84,7 @@ def test_scene_without_animation_gets_a_wait(fresh, scene):
     assert [(d.code, d.severity) for d in out.diagnostics] == [("MF414", Severity.FIXED)]
     assert out.code.rstrip().endswith("self.wait()")
     assert out.results["exec"]["animations"] == 1
+    assert out.results["exec"]["mobjects"] == ["Square"]  # not the wait's empty placeholder
 
 
 def test_missing_latex_is_an_environment_problem(fresh, scene, monkeypatch):
