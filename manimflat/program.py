@@ -66,13 +66,16 @@ class ModuleInfo:
 
     @cached_property
     def bindings(self) -> dict[str, list[int]]:
-        """name -> indices of the non-import units that bind it, in order."""
+        """name -> indices of the non-import units that bind it, in order. Under "*": units
+        holding a guarded star import, which may bind any name."""
         out: dict[str, list[int]] = {}
         for u in self.units:
             if u.kind in ("import", "main", "type_checking", "docstring", "future"):
                 continue
             for name in u.binds:
                 out.setdefault(name, []).append(u.index)
+            if any(r.name == "*" and r.guarded for r in u.imports):
+                out.setdefault("*", []).append(u.index)
         return out
 
     @cached_property

@@ -77,12 +77,7 @@ CASES: list[tuple[str, str, str]] = [
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
-KNOWN_BAD: dict[tuple[str, str], str] = {
-    ("optional_star_import", "OptionalStarImport"):
-        "core bug: `Sparkle`, bound only by `from manim_sparkles import *` inside "
-        "`try: ... except Exception:`, is hoisted to an unconditional top-level "
-        "`from manim_sparkles import Sparkle` (MF101 error; the output crashes where the "
-        "original runs); expected: the try/except stays the only binding",}
+KNOWN_BAD: dict[tuple[str, str], str] = {}
 
 ALLOWED_TOP_LEVEL = frozenset({"manim", "numpy", "scipy"}) | frozenset(sys.stdlib_module_names)
 

@@ -202,7 +202,10 @@ class Resolver:
         # trusted to import) is assumed to provide the name, as it must have for the repo.
         guess = self.unknown_star_source(module)
         if guess is not None:
-            return External(guess.module, name)
+            base, rec = guess
+            # Inside try/except the import may fail: keep that statement as it is (it is the
+            # binding) rather than hoisting an import that would crash the output.
+            return Local(module, name) if rec.guarded else External(base.module, name)
         return Unresolved(f"{name!r} is not defined in {module}")
 
     def _resolve_imported(self, info: ModuleInfo, name: str) -> Target | None:
@@ -216,10 +219,11 @@ class Resolver:
         first: Target | None = None
         for rec in candidates:
             target = self.resolve_import(info.path, rec)
+            if rec.guarded and isinstance(target, External) \
+                    and not externals.is_installed(target.module.split(".")[0]):
+                continue  # an optional package that is absent: the fallback binding runs
             first = first or target
-            if not (isinstance(target, Unresolved) or (
-                    rec.guarded and isinstance(target, External)
-                    and not externals.is_installed(target.module.split(".")[0]))):
+            if not isinstance(target, Unresolved):
                 return target
         return first
 
@@ -262,14 +266,14 @@ class Resolver:
         info = None if module.endswith("/") else self.program.module(module)
         return info.all_names if info else None
 
-    def unknown_star_source(self, module: str) -> External | None:
+    def unknown_star_source(self, module: str) -> tuple[External, ImportRec] | None:
         """An external star import whose names we cannot list (last-resort attribution)."""
         info = self.program.module(module)
         for rec in reversed(info.star_imports if info else []):
             base = self.resolve_module(module, rec.module, rec.level)
             if isinstance(base, External) and externals.star_exports(
                     base.module, self.allowed) is None:
-                return base
+                return base, rec
         return None
 
     def resolve_chain(self, module: str, chain: tuple[str, ...]) -> tuple[Target, int]:

@@ -150,7 +150,8 @@ class _Linker:
             return
         self.needed.add(target.key)
         info = self.program.module(target.module)
-        for index in info.bindings.get(target.name, []) if info else []:
+        bindings = info.bindings if info else {}
+        for index in bindings.get(target.name) or bindings.get("*", []):
             self.include(target.module, index)
         for module, index in self.effects_on.get(target.key, []):
             self.include(module, index)
