@@ -120,8 +120,14 @@ def repo_module_names(repo: Path) -> set[str]:
 
 
 def imported_modules(tree: ast.Module) -> list[tuple[str, int]]:
+    """Imports the output needs to run. An import inside `try:` with a handler is optional:
+    when the package is absent the handler runs, as in the original (optional_star_import)."""
     out: list[tuple[str, int]] = []
+    optional = {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try) and t.handlers
+                for stmt in t.body for n in ast.walk(stmt)}
     for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             out += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
