@@ -97,6 +97,9 @@ def _read(target: Target, binary: bool) -> str | bytes | None:
 def _plan_inline(flat: Flat, plan: Plan, ref: Ref,
                  checks: list[tuple[AssetRecord, str, str, str]]) -> None:
     contents: list[str | bytes] = []
+    if ref.api == "code" and any(t.status != "found" for t in ref.targets):
+        _placeholder_code(flat, plan, ref)
+        return
     for target in ref.targets:
         if target.status != "found" or target.path is None:
             code_name = {"missing": "MF302", "outside": "MF308"}.get(target.status, "MF303")
@@ -143,6 +146,22 @@ def _plan_inline(flat: Flat, plan: Plan, ref: Ref,
             checks.append((record, str(target.path), content, _language(ref, target, content)))
         flat.report("MF305", f"{target.rel} inlined as a {_shape(ref)} literal ({size})",
                     severity=Severity.FIXED, **where(ref))  # type: ignore[arg-type]
+
+
+def _placeholder_code(flat: Flat, plan: Plan, ref: Ref) -> None:
+    """A code file that cannot be read still becomes a `Code` block: one comment line naming
+    it, in the language its extension says, so the scene keeps running."""
+    target = next(t for t in ref.targets if t.status != "found")
+    name = target.rel.rsplit("/", 1)[-1]
+    text = f"# {name}\n"
+    literal = [long_literal(text) for _ in ref.targets]
+    plan.replace[id(ref.call)] = _code_call(ref, literal, [text for _ in ref.targets])
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    plan.records.append(AssetRecord(target.rel, "code", "missing", f"Code(code_string={text!r})",
+                                    ref.line, ref.module))
+    flat.report("MF302", f"code file {target.rel!r} cannot be read ({target.status}); replaced "
+                "by a one-line Code block naming it", severity=Severity.WARNING,
+                **where(ref))  # type: ignore[arg-type]
 
 
 def _shape(ref: Ref) -> str:

@@ -144,3 +144,13 @@ def test_keep_and_reject(tmp_path: Path) -> None:
                 data = open("d.txt").read()
         """, files={"d.txt": "1"}, assets="reject")
     assert codes(flat) == ["MF304"]
+
+
+def test_missing_code_file_becomes_a_placeholder_block(tmp_path: Path) -> None:
+    out, flat = inline(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(Code("snippets/gone.py"))
+        """)
+    assert 'Code(code_string="# gone.py\\n", language="python")' in out
+    assert codes(flat) == ["MF302"] and flat.ok  # type: ignore[attr-defined]
