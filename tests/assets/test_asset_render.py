@@ -67,11 +67,11 @@ main()
 """
 
 
-def render_original(scene: str, out_dir: Path) -> Path:
+def render_original(scene: str, out_dir: Path, repo: Path = GALLERY) -> Path:
     proc = subprocess.run(
         [sys.executable, "-c", PILLOW_SHIM, "render", "-ql", "-s", "--disable_caching",
          "--media_dir", str(out_dir), "-v", "WARNING", "scenes.py", scene],
-        cwd=GALLERY, capture_output=True, text=True, timeout=300)
+        cwd=repo, capture_output=True, text=True, timeout=300)
     pngs = sorted(out_dir.rglob(f"{scene}*.png"))
     assert proc.returncode == 0 and pngs, proc.stderr[-2000:]
     return pngs[-1]
@@ -132,3 +132,24 @@ def test_missing_asset_scene_renders_alone(tmp_path: Path) -> None:
     # height=2.2 of an 8-unit frame, square by default: 132 px of 480.
     assert abs((box[3] - box[1]) - 2.2 / 8 * height) <= 0.01 * height + 2
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+DATA = ROOT / "fixtures" / "assets" / "data"
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("scene", ["HelloCode", "OldCodeApi", "Poem", "PoemPath", "Points",
+                                   "Table"])
+def test_inlined_data_renders_the_same_frame(scene: str, tmp_path: Path) -> None:
+    """Literals with the file's content: the whole frame is identical, pixel for pixel."""
+    original = render_original(scene, tmp_path / "original", DATA)
+    result = manimflat.flatten(DATA, f"scenes.py:{scene}", root=str(DATA))
+    assert result.code is not None
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "flat.py").write_text(result.code, encoding="utf-8")
+    flat = render_last_frame(alone / "flat.py", scene, cwd=alone, out_dir=tmp_path / "flat",
+                             timeout=180)
+    assert flat.ok, flat.error
+    diff = compare_frames(original, flat.png)  # type: ignore[arg-type]
+    assert diff.identical, diff
