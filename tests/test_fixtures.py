@@ -78,12 +78,7 @@ CASES: list[tuple[str, str, str]] = [
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
-KNOWN_BAD: dict[tuple[str, str], str] = {
-    ("manim_cfg_quality", "CfgQuality"):
-        "core bug: manim.cfg's pixel_height/pixel_width/frame_rate are emitted as module-level "
-        "`config.*` assignments, which override the CLI's -ql (the original renders 854x480, "
-        "the output 1920x1080); expected: only content settings (background_color) carried",
-}
+KNOWN_BAD: dict[tuple[str, str], str] = {}
 
 ALLOWED_TOP_LEVEL = frozenset({"manim", "numpy", "scipy"}) | frozenset(sys.stdlib_module_names)
 

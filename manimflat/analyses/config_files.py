@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..program import Program
 
-# [CLI] keys that change the rendered frames, and how to write their values.
-VISUAL_KEYS = {"background_color": str, "background_opacity": float, "frame_rate": float,
-               "pixel_height": int, "pixel_width": int, "frame_height": float,
+# [CLI] keys that change what is drawn, and how to write their values. Quality keys
+# (pixel_height, pixel_width, frame_rate) are left out: in the original, command-line flags
+# such as -ql override them, while a `config.*` line in the file would override the flags.
+VISUAL_KEYS = {"background_color": str, "background_opacity": float, "frame_height": float,
                "frame_width": float}
 
 
