@@ -328,7 +328,29 @@ class _Finder(cst.CSTVisitor):
             loops.update(frame.loops())
         return loops
 
+    def _asset_class(self) -> str | None:
+        """`SVGMobject` when the innermost class derives from it (or from ImageMobject)."""
+        for frame in reversed(self.frames):
+            if isinstance(frame.node, cst.ClassDef):
+                for base in frame.node.bases:
+                    name = (dotted(base.value) or "").rsplit(".", 1)[-1]
+                    if name in ("SVGMobject", "ImageMobject", "OpenGLImageMobject"):
+                        return name
+                return None
+        return None
+
     def visit_Call(self, node: cst.Call) -> None:
+        func = dotted(node.func) or ""
+        if func.endswith(".__init__") or (isinstance(node.func, cst.Attribute) and
+                                          node.func.attr.value == "__init__"):
+            base = self._asset_class()
+            if base is not None:  # super().__init__("icon.svg"), SVGMobject.__init__(self, f)
+                args = node.args[1:] if func.endswith(f"{base}.__init__") else node.args
+                arg = next((a.value for a in args if a.keyword is None or a.keyword.value in
+                            ("file_name", "filename_or_array")), None)
+                if arg is not None:
+                    self._add(node, "subclass", arg, None)
+                return
         api = call_api(node)
         if api is not None:
             kind, index, keywords = api
@@ -339,10 +361,10 @@ class _Finder(cst.CSTVisitor):
                 return  # a pixel array or a PIL image: drawn by the scene, not read
             self._add(node, kind, arg, slot)
             return
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _RECEIVER_CALLS \
-                and not node.args and _pathlike(func.value):
-            self._add(node, _RECEIVER_CALLS[func.attr.value], func.value, "receiver")
+        func_node = node.func
+        if isinstance(func_node, cst.Attribute) and func_node.attr.value in _RECEIVER_CALLS \
+                and not node.args and _pathlike(func_node.value):
+            self._add(node, _RECEIVER_CALLS[func_node.attr.value], func_node.value, "receiver")
 
     def _pathlike_arg(self, arg: cst.BaseExpression) -> bool:
         """Images also take arrays; a file is named by a string-valued expression, or by a
@@ -536,8 +558,8 @@ class _Mentions(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
-        if call_api(node) is not None or (isinstance(func, cst.Attribute)
-                                          and func.attr.value in _RECEIVER_CALLS):
+        if call_api(node) is not None or (isinstance(func, cst.Attribute) and (
+                func.attr.value in _RECEIVER_CALLS or func.attr.value == "__init__")):
             self.found = True
         return not self.found
 

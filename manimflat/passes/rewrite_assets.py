@@ -34,7 +34,7 @@ from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat
 from ..pass_manager import NONE, Pass
 
-_APIS = VISUAL_APIS | {"sound", "font"}
+_APIS = VISUAL_APIS | {"sound", "font", "subclass"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class RewriteAssets(Pass):
                 _plan_sound(flat, plan, ref)
             elif ref.api == "font":
                 _plan_font_file(flat, plan, ref)
+            elif ref.api == "subclass":
+                _report_subclass(flat, plan, ref)
             elif ref.api == "pil":
                 _plan_pil(flat, plan, ref)
             else:
@@ -113,6 +115,17 @@ def _plan_pil(flat: Flat, plan: Plan, ref: Ref) -> None:
         _report_target(flat, ref, target, cls.kind, "a blank PIL image", cls.reason, note)
     plan.replace[id(ref.call)] = cst.parse_expression(dispatch(ref, exprs))
     plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+
+
+def _report_subclass(flat: Flat, plan: Plan, ref: Ref) -> None:
+    """A class deriving from SVGMobject/ImageMobject loads its file in `__init__`: the class
+    itself would have to change, which this pass does not do yet. Reported, never silent."""
+    for target in ref.targets:
+        plan.records.append(AssetRecord(target.rel, "unknown", "left", None, ref.line,
+                                        ref.module))
+    flat.report("MF303", f"{ref.text} is loaded by a subclass of an image or SVG mobject "
+                f"({'.'.join(ref.scope)}); not replaced", severity=Severity.WARNING,
+                **where(ref))  # type: ignore[arg-type]
 
 
 _PIL_MODES = ("RGB", "RGBA", "L", "LA", "1", "I", "F", "CMYK")

@@ -264,3 +264,13 @@ def test_loop_over_range_with_arithmetic(tmp_path: Path) -> None:
         """, files={"kids/1.svg": svg(10, 20), "kids/2.svg": svg(20, 10)})
     assert "}[i]()" in out and "width=1, height=2" in out and "width=4, height=2" in out
     assert [a.path for a in flat.assets] == ["kids/1.svg", "kids/2.svg"]  # type: ignore
+
+
+def test_subclass_loading_its_file_is_reported(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class Bulb(SVGMobject):
+            def __init__(self, **kwargs):
+                super().__init__("bulb.svg", **kwargs)
+        """, files={"bulb.svg": svg(10, 10)})
+    assert codes(flat) == ["MF303"]
+    assert flat.assets[0].action == "left"  # type: ignore[attr-defined]
