@@ -10,9 +10,7 @@ decision leaves the IR unchanged.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import libcst as cst
 
@@ -155,14 +153,6 @@ def _with_arg(ref: Ref, new_arg: cst.BaseExpression) -> cst.Call:
             value=cst.parse_expression(f"Path({code(new_arg)})")))
     args = [a.with_changes(value=new_arg) if a.value is ref.arg else a for a in call.args]
     return call.with_changes(args=args)
-
-
-def copy_kept(files: dict[str, str], out_dir: Path) -> None:
-    """Copy `Flat.files` beside an output file (the CLI calls this for `--assets keep`)."""
-    for rel, src in sorted(files.items()):
-        dest = out_dir / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
 
 
 # --------------------------------------------------------------------------- applying
