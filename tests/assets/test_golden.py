@@ -68,3 +68,16 @@ def test_golden(repo: str, scene: str, tmp_path: Path) -> None:
     (tmp_path / "flat.py").write_text(result.code, encoding="utf-8")
     again = manimflat.flatten(tmp_path, f"flat.py:{scene}", root=str(tmp_path))
     assert again.code == result.code
+
+
+def test_golden_outputs_pass_static_verification() -> None:
+    """The verify ladder's static level finds no file access (except the deliberate write)."""
+    from manimflat.settings import Settings
+    from manimflat.verify import verify_many
+
+    paths = sorted(GOLDEN.glob("*/*.py"))
+    outcomes = verify_many([(p.read_text(encoding="utf-8"), p.stem) for p in paths], "static",
+                           Settings(timeout=60.0), jobs=2)
+    errors = {p.stem: [d.code for d in o.diagnostics if d.is_error]
+              for p, o in zip(paths, outcomes)}
+    assert {k: v for k, v in errors.items() if v} == {"WritesLog": ["MF405"]}
