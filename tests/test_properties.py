@@ -51,13 +51,7 @@ class Module:
     lines: list[str] = field(default_factory=list)
     # name -> what it refers to: ("def", module, kind) or ("mod", dotted module name)
     env: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    explicit: set[str] = field(default_factory=set)  # names bound by a from-import
 
-
-# A later `from m import *` rebinding a name an earlier from-import bound: known core bug
-# (the emitted code keeps the from-import's definition). Such repos are still checked for
-# everything but equal values; tests/test_fixtures.py has the deterministic regression test.
-STAR_REBINDS_FROM_IMPORT = "star-rebinds-from-import"
 
 
 def _ref(name: str, target: tuple[str, ...]) -> str:
@@ -79,7 +73,7 @@ def _refs(env: dict[str, tuple[str, ...]], modules: dict[str, Module]) -> list[s
     return out
 
 
-def _import(draw: st.DrawFn, importer: Module, target: Module, notes: set[str]) -> str:
+def _import(draw: st.DrawFn, importer: Module, target: Module) -> str:
     """One import statement of `target` written in `importer`, applied to its namespace."""
     env = importer.env
     defs = sorted(n for n, t in target.env.items() if t[0] == "def")
@@ -98,9 +92,6 @@ def _import(draw: st.DrawFn, importer: Module, target: Module, notes: set[str]) 
     if form == "star":
         for n, t in target.env.items():
             if not n.startswith("_"):
-                if n in importer.explicit and env[n] != t:
-                    notes.add(STAR_REBINDS_FROM_IMPORT)
-                importer.explicit.discard(n)
                 env[n] = t
         return f"from {target.name} import *"
     source = target.name
@@ -119,17 +110,14 @@ def _import(draw: st.DrawFn, importer: Module, target: Module, notes: set[str]) 
     if form == "from_as":
         alias = f"{name.lower()}_{target.name.replace('.', '_')}"
         env[alias] = target.env[name]
-        importer.explicit.add(alias)
         return f"from {source} import {name} as {alias}"
     env[name] = target.env[name]
-    importer.explicit.add(name)
     return f"from {source} import {name}"
 
 
 @st.composite
-def repos(draw: st.DrawFn) -> tuple[dict[str, str], set[str]]:
-    """A generated repository (repo-relative path -> source) and notes on what it contains."""
-    notes: set[str] = set()
+def repos(draw: st.DrawFn) -> dict[str, str]:
+    """A generated repository: repo-relative path -> source."""
     chosen = draw(st.lists(st.sampled_from(list(MODULES)), min_size=2, max_size=4, unique=True))
     chosen.sort(key=list(MODULES).index)
     modules: dict[str, Module] = {}
@@ -143,7 +131,7 @@ def repos(draw: st.DrawFn) -> tuple[dict[str, str], set[str]]:
         earlier = [modules[m] for m in chosen if m in modules]
         for target in draw(st.lists(st.sampled_from(earlier), max_size=2, unique_by=lambda m: m.name)
                            if earlier else st.just([])):
-            module.lines.append(_import(draw, module, target, notes))
+            module.lines.append(_import(draw, module, target))
         names = draw(st.lists(
             st.sampled_from([(n, "function") for n in FUNCTIONS]
                             + [(n, "constant") for n in CONSTANTS]
@@ -179,14 +167,14 @@ def repos(draw: st.DrawFn) -> tuple[dict[str, str], set[str]]:
     for target in draw(st.lists(st.sampled_from([modules[m] for m in chosen]),
                                 min_size=min(2, len(chosen)), max_size=4,
                                 unique_by=lambda m: m.name)):
-        lines.append(_import(draw, scene, target, notes))
+        lines.append(_import(draw, scene, target))
     refs = _refs(scene.env, modules) or ["0"]
     used = draw(st.lists(st.sampled_from(refs), min_size=2, max_size=6))
     lines += ["", "", "def compute():", f"    return [{', '.join(used)}]", "", "",
               f"class {SCENE}(Scene):", "    def construct(self):",
               "        self.add(Dot().shift(RIGHT * (sum(compute()) % 5)))", ""]
     files[SCENE_FILE] = "\n".join(lines)
-    return files, notes
+    return files
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -236,10 +224,8 @@ def local_imports(tree: ast.Module, files: dict[str, str]) -> list[str]:
 
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(repo=repos())
-def test_generated_repos_flatten_to_self_contained_files(
-        repo: tuple[dict[str, str], set[str]]) -> None:
-    files, notes = repo
+@given(files=repos())
+def test_generated_repos_flatten_to_self_contained_files(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
         write(root, files)
@@ -256,5 +242,4 @@ def test_generated_repos_flatten_to_self_contained_files(
         second = manimflat.flatten(again, f"{SCENE_FILE}:{SCENE}", root=str(again))
         assert second.code == code
 
-        if STAR_REBINDS_FROM_IMPORT not in notes:
-            assert run_flat(code) == run_original(root)
+        assert run_flat(code) == run_original(root)
