@@ -379,7 +379,9 @@ def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int
 
     The original runs inside its repo (cwd: the nearest folder above the scene holding a
     `manim.cfg`, else the repo root, as its author would run it); the flattened file runs
-    alone in a temporary folder. Both: `-ql -s`, last frame compared pixel for pixel.
+    alone in a temporary folder. Both: `-ql -s`, last frame compared pixel for pixel. A frame
+    that differs is checked against a second render of the original: scenes drawing random
+    numbers in construct differ from themselves (manim reseeds numpy per Scene).
     """
     import tempfile
 
@@ -419,12 +421,20 @@ def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int
                 if a.ok and b.ok:
                     diff = compare_frames(a.png, b.png)
                     row.update(identical=diff.identical, changed_pixels=diff.changed_pixels)
+                    if not diff.identical and not diff.size_mismatch:
+                        # randomness in construct: manim reseeds numpy per Scene, so some
+                        # originals differ from themselves
+                        again = render_last_frame(scene_file, s["scene"], cwd=cwd,
+                                                  out_dir=t / "again", timeout=timeout)
+                        row["nondeterministic"] = bool(
+                            again.ok and not compare_frames(a.png, again.png).identical)
                 if not a.ok:
                     row["original_error"] = (a.error or "")[-300:]
                 if not b.ok:
                     row["flat_error"] = (b.error or "")[-300:]
             out.append(row)
             verdict = ("identical" if row.get("identical") else
+                       "original is nondeterministic" if row.get("nondeterministic") else
                        f"DIFFERS ({row['changed_pixels']} px)" if "identical" in row else
                        "original failed" if not a.ok else "flattened FAILED")
             print(f"  render {res['repo']}/{s['path']}:{s['scene']}: {verdict}", flush=True)
@@ -455,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nrendered comparisons ({args.render} per repo):")
         renders = render_sample(repos, results, args.render, args.timeout)
         summary["renders"] = renders
-        counts = Counter("identical" if r.get("identical") else "differs" if "identical" in r
+        counts = Counter("identical" if r.get("identical") else "nondeterministic original"
+                         if r.get("nondeterministic") else "differs" if "identical" in r
                          else "original failed" if not r["original_ok"] else "flattened failed"
                          for r in renders)
         print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
