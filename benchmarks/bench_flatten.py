@@ -11,9 +11,9 @@ default 50 chapters: 453 modules and 1,000 scenes.
 
 Printed: scenes per second; the ratio of the total flattening time to the time of parsing every
 file once with `libcst.parse_module` (measured in the same run, before flattening); how many
-times libcst and `ast` parsed a file during flattening (each file should be parsed at most
-once per run); peak memory (max RSS, and the tracemalloc peak with `--tracemalloc`, which slows
-everything down). Nothing is asserted.
+times libcst and `ast` parsed a repo file during flattening (each file should be parsed at
+most once per run); peak memory (max RSS, and the tracemalloc peak with `--tracemalloc`, which slows
+everything down); the time of each pass summed over all scenes. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -167,21 +167,27 @@ def generate(root: Path, chapters: int) -> tuple[int, int]:
 
 
 class ParseCounter:
-    """Counts libcst and ast parses per source while installed (to check 'parsed once')."""
+    """Counts libcst and ast parses of the repo's files while installed ('parsed once')."""
 
-    def __init__(self) -> None:
-        self.cst: Counter[int] = Counter()
-        self.ast: Counter[int] = Counter()
+    def __init__(self, sources: list[str]) -> None:
+        self.files = Counter(sources)  # identical files (empty __init__.py) share a text
+        self.cst: Counter[str] = Counter()
+        self.ast: Counter[str] = Counter()
+        self.other_ast = 0  # parses of other text (expressions, generated code)
 
     def __enter__(self) -> ParseCounter:
         self._cst, self._ast = libcst.parse_module, ast.parse
 
         def cst_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]
-            self.cst[hash(source)] += 1
+            if source in self.files:
+                self.cst[source] += 1
             return self._cst(source, *args, **kwargs)
 
         def ast_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]
-            self.ast[hash(source)] += 1
+            if source in self.files:
+                self.ast[source] += 1
+            else:
+                self.other_ast += 1
             return self._ast(source, *args, **kwargs)
 
         libcst.parse_module, ast.parse = cst_parse, ast_parse  # type: ignore[assignment]
@@ -189,6 +195,10 @@ class ParseCounter:
 
     def __exit__(self, *exc: object) -> None:
         libcst.parse_module, ast.parse = self._cst, self._ast  # type: ignore[assignment]
+
+    def reparsed(self, counts: Counter[str]) -> int:
+        """Files parsed more than once (a text shared by n files may be parsed n times)."""
+        return sum(max(0, n - self.files[text]) for text, n in counts.items())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,9 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.tracemalloc:
         tracemalloc.start()
     flattened = failed = 0
+    per_pass: Counter[str] = Counter()
     start = time.perf_counter()
-    with ParseCounter() as counter:
+    with ParseCounter(sources) as counter:
         for result in manimflat.api.flatten_all(root, root=str(root)):
+            per_pass.update(result.timings)
             if result.status in ("ok", "fixed"):
                 flattened += 1
             elif result.status == "failed":
@@ -233,17 +245,19 @@ def main(argv: list[str] | None = None) -> int:
         tracemalloc.stop()
 
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    parsed_twice = sum(1 for n in counter.cst.values() if n > 1)
     print(f"flattened: {flattened} ok, {failed} failed, of {scenes} scenes")
     print(f"libcst parse of every file once: {parse_seconds:.2f} s")
     print(f"flatten every scene:             {total_seconds:.2f} s")
     print(f"scenes per second:               {flattened / total_seconds:.1f}")
     print(f"ratio total / parse-once:        {total_seconds / parse_seconds:.2f}")
-    print(f"libcst parses during the run:    {sum(counter.cst.values())} "
-          f"({len(counter.cst)} distinct sources, {parsed_twice} parsed more than once)")
-    print(f"ast parses during the run:       {sum(counter.ast.values())} "
-          f"({len(counter.ast)} distinct sources)")
+    print(f"repo files parsed with libcst:   {sum(counter.cst.values())} parses, "
+          f"{counter.reparsed(counter.cst)} beyond once per file")
+    print(f"repo files parsed with ast:      {sum(counter.ast.values())} parses, "
+          f"{counter.reparsed(counter.ast)} beyond once per file "
+          f"(+{counter.other_ast} ast parses of other text)")
     print(f"peak memory (max RSS):           {max_rss_mb:.0f} MB")
+    print("time per pass, all scenes:       " + ", ".join(
+        f"{name} {seconds:.2f} s" for name, seconds in per_pass.most_common()))
     if traced_peak is not None:
         print(f"peak traced allocations:         {traced_peak / 2**20:.0f} MB")
     if tmp:
