@@ -26,10 +26,10 @@ import libcst as cst
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from manimflat.assets.classify import classify, inspect  # noqa: E402
-from manimflat.assets.refs import VISUAL_APIS, find_refs  # noqa: E402
-from manimflat.ir import Flat, Piece, SceneRef  # noqa: E402
-from manimflat.settings import Settings  # noqa: E402
+from manimflat.assets.classify import classify, inspect
+from manimflat.assets.refs import VISUAL_APIS, find_refs
+from manimflat.ir import Flat, Piece, SceneRef
+from manimflat.settings import Settings
 
 
 def file_refs(root: Path, rel: str) -> tuple[str, list[Any]] | None:
@@ -102,7 +102,8 @@ def flatten_check(folder: Path, limit: int, budget: float) -> dict[str, Any]:
                 result = session.flatten(ref, manager)
             except Exception as exc:  # noqa: BLE001 - a survey counts crashes, it does not stop
                 out["crashed"] += 1
-                out[f"crash:{type(exc).__name__}"] += 1
+                where = getattr(exc, "pass_name", type(exc).__name__)
+                out[f"crash:{where}:{repo.name}/{ref.path}:{ref.name}"] += 1
                 continue
             out["scenes"] += 1
             records = [a for a in result.assets]
@@ -117,6 +118,7 @@ def flatten_check(folder: Path, limit: int, budget: float) -> dict[str, Any]:
             out["outputs_with_leftover"] += bool(left)
             if left and not reported & {"MF302", "MF303", "MF308", "MF310"}:
                 out["silent_leftovers"] += len(left)
+            out["scenes_with_assets_ok"] += result.ok
     return dict(out)
 
 

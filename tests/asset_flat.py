@@ -9,8 +9,8 @@ from pathlib import Path
 import libcst as cst
 
 from manimflat.ir import Flat, Piece, SceneRef
-from manimflat.program import Program
 from manimflat.passes.emit import render
+from manimflat.program import Program
 from manimflat.settings import Settings
 
 

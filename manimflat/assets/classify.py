@@ -85,7 +85,7 @@ def inspect(path: Path) -> Content:
 def _looks_like_svg(path: Path) -> bool:
     with path.open("rb") as fh:
         head = fh.read(512).lstrip()
-    return head.startswith(b"<?xml") or head.startswith(b"<svg")
+    return head.startswith((b"<?xml", b"<svg"))
 
 
 def _inspect_svg(path: Path) -> Content:
@@ -149,7 +149,7 @@ def _svg_geometry(path: Path, root: ET.Element) -> tuple[float | None, tuple[flo
             if hx1 > hx0 and hy1 > hy0:
                 return (hx1 - hx0) / (hy1 - hy0), ((tx1 - tx0) / (hx1 - hx0),
                                                    (ty1 - ty0) / (hy1 - hy0))
-    except Exception:  # noqa: BLE001 - fall back to the declared size
+    except Exception:  # noqa: BLE001, S110 - fall back to the declared size
         pass
     box = root.get("viewBox")
     if box:
@@ -209,10 +209,14 @@ def _inspect_raster(path: Path) -> Content:
     content.entropy = -sum(c / total * math.log2(c / total) for c in counts.values())
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     # Each dominant colour is the mean of its bin: exact for flat colours.
-    content.colors = ["#%02x%02x%02x" % tuple(v // n for v in sums[key]) for key, n in ranked[:3]]
+    content.colors = [_hex(tuple(v // n for v in sums[key])) for key, n in ranked[:3]]
     rows = [thumb.crop((0, 0, 64, 8)), thumb.crop((0, 56, 64, 64))]
-    content.top_bottom = tuple("#%02x%02x%02x" % _mean(r) for r in rows)  # type: ignore[assignment]
+    content.top_bottom = (_hex(_mean(rows[0])), _hex(_mean(rows[1])))
     return content
+
+
+def _hex(rgb: tuple[int, ...]) -> str:
+    return "#" + "".join(f"{v:02x}" for v in rgb[:3])
 
 
 def _mean(im: object) -> tuple[int, int, int]:
@@ -251,7 +255,7 @@ def classify(rel_path: str, content: Content | None) -> Classification:
             return Classification("unknown", "labelled_box", label,
                                   f"SVG with {content.paths} shapes and no known word")
     if content is not None and content.format == "raster" and content.pixel_size:
-        w, h = content.pixel_size
+        w = content.pixel_size[0]
         if w >= 1280 and content.aspect and abs(content.aspect - 16 / 9) < 0.05 \
                 and content.entropy < 3.0:
             return Classification("background", "background_fill", None,
@@ -272,7 +276,7 @@ def _math_symbol(words: list[str]) -> str | None:
     """LaTeX for a file named after a symbol: `leq.svg`, `symbol_integral.png`. Short words
     (`in`, `le`) only count when they are the whole name, so `zoom_in.png` is no `\\in`."""
     core = [w for w in words if w not in MATH_MARKERS]
-    if len(core) == 1 and core[0] in MATH_WORDS:
-        if len(core[0]) >= 4 or len(words) == 1 or len(core) < len(words):
-            return MATH_WORDS[core[0]]
+    if len(core) == 1 and core[0] in MATH_WORDS and (
+            len(core[0]) >= 4 or len(words) == 1 or len(core) < len(words)):
+        return MATH_WORDS[core[0]]
     return None

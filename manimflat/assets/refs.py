@@ -25,10 +25,10 @@ import ast
 import configparser
 import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Sequence
 
 import libcst as cst
 

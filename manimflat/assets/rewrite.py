@@ -331,7 +331,8 @@ class _Apply(cst.CSTTransformer):
             if stmts:
                 stmts[0] = stmts[0].with_changes(leading_lines=updated_node.leading_lines)
             return cst.FlattenSentinel(stmts)
-        return cst.FlattenSentinel([cst.SimpleStatementLine(body=list(body.body))])
+        return cst.FlattenSentinel([cst.SimpleStatementLine(
+            body=[s for s in body.body if isinstance(s, cst.BaseSmallStatement)])])
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:

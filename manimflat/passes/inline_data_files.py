@@ -26,8 +26,17 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..assets.refs import DATA_APIS, Ref, Target, find_refs, names_in
-from ..assets.rewrite import (Plan, apply, dispatch_values, keep, kwarg, long_literal, reject,
-                              string_literal, where)
+from ..assets.rewrite import (
+    Plan,
+    apply,
+    dispatch_values,
+    keep,
+    kwarg,
+    long_literal,
+    reject,
+    string_literal,
+    where,
+)
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat
 from ..pass_manager import ALL, NONE, Pass
@@ -121,6 +130,7 @@ def _plan_inline(flat: Flat, plan: Plan, ref: Ref,
             return
         contents.append(content)
     literals = [long_literal(c) for c in contents]
+    new: cst.BaseExpression
     if ref.api == "code":
         new = _code_call(ref, literals, contents)
     else:
@@ -231,7 +241,7 @@ def _check_code_mobjects(flat: Flat, checks: list[tuple[AssetRecord, str, str, s
     jobs = [{"file": f, "content": c, "language": lang} for _, f, c, lang in checks]
     try:
         proc = subprocess.run([sys.executable, "-c", _CHECK], input=json.dumps(jobs),
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, check=False)
         results = json.loads(proc.stdout.strip().splitlines()[-1])
     except (subprocess.SubprocessError, OSError, ValueError, IndexError):
         for record, *_ in checks:

@@ -26,8 +26,17 @@ from pathlib import Path
 import libcst as cst
 
 from ..assets.classify import Content, classify, inspect
-from ..assets.refs import (VISUAL_APIS, Ref, Target, code, dotted, find_refs, font_matches,
-                           names_in, repo_fonts)
+from ..assets.refs import (
+    VISUAL_APIS,
+    Ref,
+    Target,
+    code,
+    dotted,
+    find_refs,
+    font_matches,
+    names_in,
+    repo_fonts,
+)
 from ..assets.replace import builder_call, size_of, style_suffix
 from ..assets.rewrite import Plan, apply, dispatch, keep, reject, taken_names, where
 from ..diagnostics import Severity

@@ -143,7 +143,7 @@ def test_output_opens_no_file_at_run_time(repo: str, scene: str, tmp_path: Path)
     proc = subprocess.run(
         [sys.executable, "-c", AUDIT, "render", "-ql", "-s", "--disable_caching",
          "--media_dir", str(media), "-v", "WARNING", "flat.py", scene],
-        cwd=work, capture_output=True, text=True, timeout=300,
+        cwd=work, capture_output=True, text=True, timeout=300, check=False,
         env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(tmp_path),
              "AUDIT_OUT": str(audit), "PYTHONDONTWRITEBYTECODE": "1"})
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -267,7 +267,7 @@ def test_loop_over_range_with_arithmetic(tmp_path: Path) -> None:
 
 
 def test_subclass_loading_its_file_is_reported(tmp_path: Path) -> None:
-    out, flat = rewrite(tmp_path, """
+    _, flat = rewrite(tmp_path, """
         class Bulb(SVGMobject):
             def __init__(self, **kwargs):
                 super().__init__("bulb.svg", **kwargs)
