@@ -588,12 +588,12 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
     outside = False
     for cand, how in candidates:
         norm = Path(os.path.normpath(cand))
-        if not _inside(norm, root):
+        if not norm.is_relative_to(root):
             outside = True
             continue
         if norm.is_file():
             real = norm.resolve()
-            if not _inside(real, root):  # a symlink out of the repo
+            if not real.is_relative_to(root):  # a symlink out of the repo
                 outside = True
                 continue
             return Target(key, value, real.relative_to(root).as_posix(), real, "found", how)
@@ -602,17 +602,9 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
         return Target(key, value, hit, root / hit, "found", "by name")
     if outside and pure.is_absolute():
         return Target(key, value, value, None, "outside")
-    if outside and not any(_inside(Path(os.path.normpath(c)), root) for c, _ in candidates):
+    if outside and not any(Path(os.path.normpath(c)).is_relative_to(root) for c, _ in candidates):
         return Target(key, value, value, None, "outside")
     return Target(key, value, value, None, "missing")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
 
 
 def _by_name(root: str, name: str, extensions: tuple[str, ...]) -> str | None:

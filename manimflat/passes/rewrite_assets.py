@@ -183,8 +183,7 @@ def _report_target(flat: Flat, ref: Ref, target: Target, kind: str, builder: str
 def _plan_sound(flat: Flat, plan: Plan, ref: Ref) -> None:
     if flat.settings.assets == "keep" and keep(flat, plan, ref, "sound"):
         return
-    statement = _is_statement(flat, ref)
-    if statement:
+    if _used_as(flat, ref) == "statement":
         plan.drop_statements.add(id(ref.call))
     else:  # used as a value: `add_sound` returns None
         plan.replace[id(ref.call)] = cst.Name("None")
@@ -195,13 +194,18 @@ def _plan_sound(flat: Flat, plan: Plan, ref: Ref) -> None:
                 **where(ref))  # type: ignore[arg-type]
 
 
-def _is_statement(flat: Flat, ref: Ref) -> bool:
-    found = False
+def _used_as(flat: Flat, ref: Ref) -> str:
+    """How the call stands in its piece: "statement", "with" (a `with` item) or "value"."""
+    found = "value"
 
     class _V(cst.CSTVisitor):
         def visit_Expr(self, node: cst.Expr) -> None:
             nonlocal found
-            found = found or node.value is ref.call
+            found = "statement" if node.value is ref.call else found
+
+        def visit_WithItem(self, node: cst.WithItem) -> None:
+            nonlocal found
+            found = "with" if node.item is ref.call else found
 
     flat.pieces[ref.piece].node.visit(_V())
     return found
@@ -210,17 +214,10 @@ def _is_statement(flat: Flat, ref: Ref) -> bool:
 def _plan_font_file(flat: Flat, plan: Plan, ref: Ref) -> None:
     if flat.settings.assets == "keep" and keep(flat, plan, ref, "font"):
         return
-    in_with = False
-
-    class _V(cst.CSTVisitor):
-        def visit_WithItem(self, node: cst.WithItem) -> None:
-            nonlocal in_with
-            in_with = in_with or node.item is ref.call
-
-    flat.pieces[ref.piece].node.visit(_V())
-    if in_with:
+    used_as = _used_as(flat, ref)
+    if used_as == "with":
         plan.unwrap_with.add(id(ref.call))
-    elif _is_statement(flat, ref):
+    elif used_as == "statement":
         plan.drop_statements.add(id(ref.call))
     else:
         plan.replace[id(ref.call)] = cst.parse_expression("__import__('contextlib').nullcontext()")
