@@ -82,9 +82,15 @@ def survey(folder: Path) -> dict[str, Any]:
             "kinds_ce_visual": dict(kinds), "status": dict(statuses), "how": dict(hows)}
 
 
-def flatten_check(folder: Path, limit: int, budget: float) -> dict[str, Any]:
-    """Flatten Manim CE scenes that reference assets; count what the outputs still hold."""
+def flatten_check(folder: Path, limit: int, budget: float, render: int = 0
+                  ) -> dict[str, Any]:
+    """Flatten Manim CE scenes that reference assets; count what the outputs still hold.
+    With `render`, the first that many outputs with asset records are rendered alone (last
+    frame, low quality, sandboxed, in an empty folder) and counted by outcome."""
+    import tempfile
+
     import manimflat
+    from manimflat.verify.render import render_last_frame
 
     out: Counter[str] = Counter()
     start = time.time()
@@ -119,6 +125,18 @@ def flatten_check(folder: Path, limit: int, budget: float) -> dict[str, Any]:
             if left and not reported & {"MF302", "MF303", "MF308", "MF310"}:
                 out["silent_leftovers"] += len(left)
             out["scenes_with_assets_ok"] += result.ok
+            if render and records and out["rendered"] < render:
+                out["rendered"] += 1
+                with tempfile.TemporaryDirectory() as tmp:
+                    work = Path(tmp) / "work"
+                    work.mkdir()
+                    (work / "flat.py").write_text(result.code, encoding="utf-8")
+                    frame = render_last_frame(work / "flat.py", ref.name, cwd=work,
+                                              out_dir=Path(tmp) / "media", timeout=90)
+                out["render_ok" if frame.ok else "render_failed"] += 1
+                if not frame.ok:
+                    reason = (frame.error or "").strip().splitlines()[-1:] or ["?"]
+                    out[f"render_error:{ref.name}:{reason[0][:80]}"] += 1
     return dict(out)
 
 
@@ -140,11 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flatten", action="store_true")
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--budget", type=float, default=900.0, help="seconds for --flatten")
+    parser.add_argument("--render", type=int, default=0,
+                        help="render this many flattened outputs that had assets")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     result = survey(args.folder)
     if args.flatten:
-        result["flatten"] = flatten_check(args.folder, args.limit, args.budget)
+        result["flatten"] = flatten_check(args.folder, args.limit, args.budget, args.render)
     t = result["totals"]
     for dialect in ("ce", "other"):
         refs = t.get(f"{dialect}:refs", 0)
