@@ -10,7 +10,7 @@ import os
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -128,7 +128,8 @@ def _checked(key: str, value: Any) -> Any:
         name = {"bool": "true or false", "int": "an integer", "float": "a number"}.get(
             kind, "a string")
         raise SettingsError(f"{key} must be {name}, not {value!r}")
-    return float(value) if kind == "float" else value
+    # isinstance against a tuple of types narrows `value` to object; it is an int or float here
+    return float(cast(float, value)) if kind == "float" else value
 
 
 def read_pyproject(folder: Path) -> dict[str, Any]:
