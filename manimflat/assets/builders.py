@@ -73,7 +73,7 @@ stand = Polygon([-0.2, -0.3, 0], [0.2, -0.3, 0], [0.35, -0.75, 0], [-0.35, -0.75
 base = Line([-0.6, -0.75, 0], [0.6, -0.75, 0])
 return VGroup(screen, inner, stand, base).set_stroke(WHITE, 3){_FIT}
 """), ("computer", "laptop", "pc", "monitor", "desktop", "screen", "display", "notebook",
-       "workstation", "terminal")),
+       "workstation", "terminal", "cpu", "processor", "chip")),
     Builder("phone_icon", _def("phone_icon", f"""
 case = RoundedRectangle(width=1.0, height=1.9, corner_radius=0.15)
 screen = Rectangle(width=0.8, height=1.4).shift(UP * 0.05)

@@ -81,14 +81,18 @@ def string_literal(text: str, *, raw: bool = False) -> str:
     return out
 
 
+MAX_LITERAL_LINES = 200
+
+
 def long_literal(text: str | bytes) -> str:
     """A literal with exactly `text`'s content; multi-line text as implicitly concatenated
     lines (one per source line) so the output stays readable."""
-    if isinstance(text, bytes) or len(text) > 200_000:
+    lines = text.splitlines(keepends=True) if isinstance(text, str) else []
+    # libcst nests implicit concatenation one level per line: long files stay one literal.
+    if isinstance(text, bytes) or len(lines) > MAX_LITERAL_LINES:
         return repr(text)
     if "\n" not in text.rstrip("\n"):
         return string_literal(text)
-    lines = text.splitlines(keepends=True)
     return "(\n" + "".join(f"    {string_literal(line)}\n" for line in lines) + ")"
 
 

@@ -155,3 +155,15 @@ def test_missing_code_file_becomes_a_placeholder_block(tmp_path: Path) -> None:
         """)
     assert 'Code(code_string="# gone.py\\n", language="python")' in out
     assert codes(flat) == ["MF302"] and flat.ok  # type: ignore[attr-defined]
+
+
+def test_long_files_stay_one_literal(tmp_path: Path) -> None:
+    text = "".join(f"{i}\n" for i in range(5000))
+    out, flat = inline(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                numbers = open("numbers.txt").read().split()
+        """, files={"numbers.txt": text})
+    assert codes(flat) == ["MF305"]
+    start = out.index("io.StringIO(") + len("io.StringIO(")
+    assert ast.literal_eval(out[start:out.index(").read()")]) == text
