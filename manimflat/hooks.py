@@ -68,8 +68,10 @@ def _session(root: Path, options: dict[str, Any], verify_floor: str | None) -> S
 
 def _shown(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
     """Diagnostics with paths relative to the working directory, so `file:line` is clickable
-    from where pre-commit runs (it may run from a parent of several repositories)."""
-    return [replace(d, path=os.path.relpath(root / d.path)) if d.path else d
+    from where pre-commit runs (it may run from a parent of several repositories). The
+    verify passes' positions are in the flattened output, named by `output_name`: kept."""
+    return [replace(d, path=os.path.relpath(root / d.path))
+            if d.path and not (d.pass_name or "").startswith("verify-") else d
             for d in diagnostics]
 
 
