@@ -91,6 +91,15 @@ class ModuleInfo:
         return out
 
     @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines(keepends=True)
+
+    @cached_property
+    def unit_at(self) -> dict[int, Unit]:
+        """Units by their first line."""
+        return {u.start: u for u in self.units}
+
+    @cached_property
     def star_imports(self) -> list:
         return [r for u in self.units if u.kind not in ("main", "type_checking")
                 for r in u.imports if r.name == "*"]
@@ -114,6 +123,7 @@ class Program:
         # across scenes. libcst nodes are immutable and hash by identity, so a node is a key.
         self.rewrites: dict[tuple[object, ...], cst.BaseStatement] = {}
         self.texts: dict[cst.BaseStatement, tuple[str, int]] = {}
+        self.memo: dict[str, dict[object, object]] = {}  # other per-node facts, by purpose
 
     # -- the module index ------------------------------------------------------------------
     @cached_property
@@ -199,6 +209,17 @@ class Program:
             self._cst[rel] = cst.parse_module(info.source)
             self.parse_counts[rel] = self.parse_counts.get(rel, 0) + 1
         return self._cst[rel]
+
+    def original_source(self, module: str | None, line: int,
+                        node: cst.BaseStatement) -> str | None:
+        """The source text of a piece whose node is still the one parsed from `module`
+        (None for synthesized or rewritten pieces)."""
+        info = self.module(module) if module else None
+        unit = info.unit_at.get(line) if info else None
+        if unit is None or module not in self._cst or self._cst[module].body[unit.index] \
+                is not node:
+            return None
+        return "".join(info.lines[unit.start - 1:unit.end])
 
     # -- analyses --------------------------------------------------------------------------
     def resolver(self, scene_path: str = "") -> Resolver:

@@ -62,6 +62,11 @@ _CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "PIL.Image.open": ("pil", 0, ("fp",)),
 }
 _RECEIVER_CALLS = {"read_text": "read_text", "read_bytes": "read_bytes"}
+_ASSET_BASES = frozenset({"SVGMobject", "ImageMobject", "OpenGLImageMobject", "Code"})
+# A statement whose source has none of these words cannot hold an asset call: a regex over
+# its text is far cheaper than visiting its tree.
+_MENTION_WORDS = re.compile("|".join(sorted(
+    {re.escape(k.rsplit(".", 1)[-1]) for k in _CALLS} | set(_RECEIVER_CALLS) | {"__init__"})))
 VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
                        "read_csv"})
@@ -540,10 +545,20 @@ def _open_mode(node: cst.Call) -> str:
 
 def find_refs(flat: Flat, apis: frozenset[str] | None = None) -> list[Ref]:
     """Every asset reference in the pieces (of the given apis), in output order."""
+    # Whether a statement mentions an asset call depends on the node alone, and nodes are
+    # shared by the scenes of a repo: memoise it on the program, build the env only if needed.
+    mentions = flat.program.memo.setdefault("asset-mentions", {})
+    for piece in flat.pieces:
+        if piece.node not in mentions:
+            text = flat.program.original_source(piece.module, piece.line, piece.node)
+            mentions[piece.node] = (text is None or bool(_MENTION_WORDS.search(text))) \
+                and _mentions_asset_call(piece.node)
+    if not any(mentions[p.node] for p in flat.pieces):
+        return []
     env = build_env(flat)
     refs: list[Ref] = []
     for i, piece in enumerate(flat.pieces):
-        if not _mentions_asset_call(piece.node):
+        if not mentions[piece.node]:
             continue  # positions are costly: compute them only where there is something
         finder = _Finder(flat, env, i)
         piece.node.visit(finder)
@@ -555,11 +570,24 @@ class _Mentions(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.found = False
+        self.asset_classes = 0  # depth of classes deriving from an asset mobject
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        # `super().__init__(path)` only loads a file in a subclass of an asset mobject.
+        if any((dotted(b.value) or "").rsplit(".", 1)[-1] in _ASSET_BASES for b in node.bases):
+            self.asset_classes += 1
+        return not self.found
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if any((dotted(b.value) or "").rsplit(".", 1)[-1] in _ASSET_BASES
+               for b in original_node.bases):
+            self.asset_classes -= 1
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
         if call_api(node) is not None or (isinstance(func, cst.Attribute) and (
-                func.attr.value in _RECEIVER_CALLS or func.attr.value == "__init__")):
+                func.attr.value in _RECEIVER_CALLS
+                or (func.attr.value == "__init__" and self.asset_classes))):
             self.found = True
         return not self.found
 

@@ -14,7 +14,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
+import tempfile
 
 import libcst as cst
 import pytest
@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import manimflat
 from manimflat.assets.refs import find_refs
 from manimflat.ir import Flat, Piece, SceneRef
+from manimflat.program import Program
 from manimflat.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,7 @@ WORDS = ["factory", "car", "dog", "logo", "leq", "teacher", "background", "blob"
 
 def refs_in(code: str) -> list[object]:
     module = cst.parse_module(code)
-    flat = Flat(program=SimpleNamespace(root=Path("/nonexistent")),  # type: ignore[arg-type]
+    flat = Flat(program=Program(Path(tempfile.mkdtemp())),  # an empty repo: nothing to read
                 scene=SceneRef("S", "out.py", 1, "manim-ce"), settings=Settings(),
                 pieces=[Piece(node=s, module="out.py", line=1) for s in module.body])
     return find_refs(flat)
