@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 import tempfile
+from pathlib import Path
 
 import libcst as cst
 import pytest
