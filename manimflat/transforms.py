@@ -65,10 +65,14 @@ class _Rewriter(cst.CSTTransformer):
         # by spelling; this also covers aliases bound by imports inside functions.
         if chain and chain in self.chains:
             return cst.Name(self.chains[chain])
-        return updated.with_changes(attr=original.attr)  # `x.name` is not the global `name`
+        if updated.attr is not original.attr:  # `x.name` is not the global `name`
+            return updated.with_changes(attr=original.attr)
+        return updated
 
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
-        return updated.with_changes(keyword=original.keyword)  # f(name=...) keeps its keyword
+        if updated.keyword is not original.keyword:  # f(name=...) keeps its keyword
+            return updated.with_changes(keyword=original.keyword)
+        return updated
 
     def leave_Global(self, original: cst.Global, updated: cst.Global) -> cst.Global:
         return updated.with_changes(names=[

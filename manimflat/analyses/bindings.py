@@ -106,7 +106,7 @@ class Resolver:
 
     def resolve_module(self, importer: str, module: str, level: int) -> Target:
         # Absolute imports resolve the same from every file; relative ones per folder.
-        key = (str(PurePosixPath(importer).parent) if level else "", module, level)
+        key = (importer.rpartition("/")[0] if level else "", module, level)
         if key not in self._modules:
             self._modules[key] = self._resolve_module(importer, module, level)
         return self._modules[key]

@@ -32,7 +32,16 @@ def nearest_cfg(program: Program, scene_path: str) -> str | None:
 
 
 def config_statements(program: Program, scene_path: str) -> list[tuple[str, str]]:
-    """(cfg path, `config.key = value`) for each visual [CLI] setting of the nearest cfg."""
+    """(cfg path, `config.key = value`) for each visual [CLI] setting of the nearest cfg,
+    read once per folder."""
+    memo = program.memo.setdefault("manim.cfg", {})
+    folder = scene_path.rpartition("/")[0]
+    if folder not in memo:
+        memo[folder] = _read_statements(program, scene_path)
+    return memo[folder]  # type: ignore[return-value]
+
+
+def _read_statements(program: Program, scene_path: str) -> list[tuple[str, str]]:
     rel = nearest_cfg(program, scene_path)
     if rel is None:
         return []
