@@ -41,8 +41,9 @@ from typing import Any
 
 # Reported but not counted against self-containment as defined above: a SyntaxWarning the
 # original has too; imports of installed or missing third-party packages outside the default
-# allow-list (dependencies of the source, not repo code); `__file__` (asset paths: assets issue).
-INFO_CHECKS = ("syntax-warning", "foreign-import", "file-relative")
+# allow-list (dependencies of the source, not repo code); `__file__` (asset paths: assets issue);
+# names a guarded star import of a missing optional package would bind.
+INFO_CHECKS = ("syntax-warning", "foreign-import", "file-relative", "undefined-if-missing")
 MODULE_DUNDERS = frozenset({"__name__", "__file__", "__doc__", "__builtins__", "__spec__",
                             "__loader__", "__package__", "__annotations__", "__dict__",
                             "__path__", "__cached__"})
@@ -143,19 +144,43 @@ def _module_bindings(tree: ast.Module, table: symtable.SymbolTable) -> set[str]:
     return bound
 
 
-def undefined_names(code: str, tree: ast.Module) -> tuple[set[str], list[str]]:
-    """(names read but bound nowhere, star imports whose exports are unknown)."""
+def _module_level_stars(tree: ast.Module) -> list[tuple[ast.ImportFrom, bool]]:
+    """Star imports run at module level (also inside if/try), each with whether a `try:` with
+    an except clause guards it."""
+    out: list[tuple[ast.ImportFrom, bool]] = []
+
+    def walk(body: list[ast.stmt], guarded: bool) -> None:
+        for node in body:
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                out.append((node, guarded))
+            elif isinstance(node, ast.Try):
+                walk(node.body, guarded or bool(node.handlers))
+                for handler in node.handlers:
+                    walk(handler.body, guarded)
+                walk(node.orelse + node.finalbody, guarded)
+            elif isinstance(node, (ast.If, ast.With, ast.For, ast.While)):
+                walk(node.body + node.orelse, guarded)
+
+    walk(tree.body, False)
+    return out
+
+
+def undefined_names(code: str, tree: ast.Module) -> tuple[set[str], list[str], bool]:
+    """(names read but bound nowhere, unguarded star imports whose exports are unknown,
+    whether a guarded star import of an unavailable package may bind more names)."""
     table = symtable.symtable(code, "<flat>", "exec")
     defined = _module_bindings(tree, table) | set(dir(builtins)) | MODULE_DUNDERS
     unknown_stars: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            exports = star_exports(node.module or "") if not node.level else None
-            if exports is None:
-                unknown_stars.append(node.module or ".")
-            else:
-                defined |= exports
-    return _scope_globals(table) - defined, unknown_stars
+    optional_unknown = False
+    for node, guarded in _module_level_stars(tree):
+        exports = star_exports(node.module or "") if not node.level else None
+        if exports is not None:
+            defined |= exports
+        elif guarded:
+            optional_unknown = True
+        else:
+            unknown_stars.append(node.module or ".")
+    return _scope_globals(table) - defined, unknown_stars, optional_unknown
 
 
 def _eager_loads(node: ast.AST) -> set[str]:
@@ -242,11 +267,16 @@ def judge(code: str, local: frozenset[str], repo_bound: frozenset[str] = frozens
         if (isinstance(node, ast.Attribute) and node.attr == "path"
                 and isinstance(node.value, ast.Name) and node.value.id == "sys"):
             failed.append("sys-path")
-    undefined, unknown_stars = undefined_names(code, tree)
+    undefined, unknown_stars, optional_unknown = undefined_names(code, tree)
     # A name no file of the repo binds at module level was undefined in the source already
-    # (typos, dead code): reported apart, still not self-contained.
-    failed += [f"undefined{'' if name in repo_bound else '-in-source'}: {name}"
-               for name in sorted(undefined)]
+    # (typos, dead code): reported apart, still not self-contained. With a guarded star import
+    # of a package that is not installed, a name it may bind is undefined exactly as in the
+    # original run without that package (reported only).
+    for name in sorted(undefined):
+        if name not in repo_bound and optional_unknown:
+            failed.append(f"undefined-if-missing: {name}")
+        else:
+            failed.append(f"undefined{'' if name in repo_bound else '-in-source'}: {name}")
     failed += [f"unknown-star: {mod}" for mod in unknown_stars]
     failed += [f"order: {name}" for name in sorted(used_before_definition(tree))]
     return sorted(set(failed))
@@ -277,7 +307,8 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
         try:
             result = session.flatten(ref, manager)
         except Exception:  # noqa: BLE001
-            row["failed"] = ["crash: " + traceback.format_exc(limit=2).splitlines()[-1]]
+            row["failed"] = ["crash: " + " ".join(
+                traceback.format_exception_only(*sys.exc_info()[:2])).strip()[-300:]]
             continue
         row["codes"] = sorted({d.code for d in result.diagnostics if d.is_error})
         row["diagnostics"] = [f"{d.code} {d.path}:{d.line}: {d.message}"
