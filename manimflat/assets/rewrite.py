@@ -37,6 +37,7 @@ class Plan:
     records: list[AssetRecord] = field(default_factory=list)
     path_names: set[str] = field(default_factory=set)  # names used by replaced path expressions
     taken: set[str] = field(default_factory=set)  # every name of the pieces: builders avoid them
+    reads_pixels: bool = False  # some piece reads `.pixel_array`: image replacements get one
     builder_names: dict[str, str] = field(default_factory=dict)  # builder -> its output name
 
     def builder(self, name: str) -> str:

@@ -54,7 +54,8 @@ class RewriteAssets(Pass):
 
     def run(self, flat: Flat) -> frozenset[str]:
         refs = find_refs(flat, _APIS)
-        plan = Plan(taken=taken_names(flat) if refs else set())
+        plan = Plan(taken=taken_names(flat) if refs else set(),
+                    reads_pixels=refs != [] and _reads_pixel_arrays(flat))
         _plan_font_keywords(flat, plan)
         if not refs and not plan.drop_kwargs:
             return frozenset({"*"})
@@ -89,6 +90,12 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
         size = size_of(ref, content)
         name = plan.builder(cls.builder)
         expr = builder_call(target, cls, size, content, name) + style_suffix(ref)
+        if ref.api in ("image", "opengl_image") and plan.reads_pixels:
+            # Code elsewhere reads `.pixel_array` of images it is handed: give the replacement
+            # a blank one of the original's size (MF307 rewrites the direct uses).
+            w, h = content.pixel_size if content and content.pixel_size else (1, 1)
+            expr += f".set(pixel_array=np.zeros(({h}, {w}, 4), dtype=np.uint8))"
+            plan.need_header("import numpy as np")
         exprs.append(expr)
         if content is not None and content.pixel_size is not None:
             pixel_size = pixel_size or content.pixel_size
@@ -99,6 +106,19 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
     plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
     if ref.api in ("image", "opengl_image"):
         plan.images[id(ref.call)] = pixel_size or (1, 1)
+
+
+def _reads_pixel_arrays(flat: Flat) -> bool:
+    found = False
+
+    class _V(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            found = found or node.attr.value == "pixel_array"
+
+    for piece in flat.pieces:
+        piece.node.visit(_V())
+    return found
 
 
 def _plan_pil(flat: Flat, plan: Plan, ref: Ref) -> None:

@@ -274,3 +274,14 @@ def test_subclass_loading_its_file_is_reported(tmp_path: Path) -> None:
         """, files={"bulb.svg": svg(10, 10)})
     assert codes(flat) == ["MF303"]
     assert flat.assets[0].action == "left"  # type: ignore[attr-defined]
+
+
+def test_image_replacement_carries_pixels_when_code_reads_them(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        def patches(image):
+            return image.pixel_array[:2]
+        class S(Scene):
+            def construct(self):
+                patches(ImageMobject("cat.png"))
+        """, files={"cat.png": png(30, 20)})
+    assert ".set(pixel_array=np.zeros((20, 30, 4), dtype=np.uint8)))" in out
