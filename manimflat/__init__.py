@@ -11,7 +11,23 @@ from .markdown import strip_markdown, wrap_markdown
 from .pass_manager import REGISTRY, Pass, PassManager, get_pass, parse_pipeline
 
 __all__ = [
-    "CODES", "Diagnostic", "Flat", "FlatResult", "Pass", "PassManager", "Piece", "REGISTRY",
-    "SceneRef", "Session", "Severity", "__version__", "discover", "flatten", "flatten_all",
-    "get_pass", "parse_pipeline", "strip_markdown", "wrap_markdown",
+    "CODES",
+    "REGISTRY",
+    "Diagnostic",
+    "Flat",
+    "FlatResult",
+    "Pass",
+    "PassManager",
+    "Piece",
+    "SceneRef",
+    "Session",
+    "Severity",
+    "__version__",
+    "discover",
+    "flatten",
+    "flatten_all",
+    "get_pass",
+    "parse_pipeline",
+    "strip_markdown",
+    "wrap_markdown",
 ]

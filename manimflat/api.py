@@ -8,9 +8,10 @@ supplies defaults.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .diagnostics import Diagnostic, Severity
 from .ir import AssetRecord, Flat, SceneRef

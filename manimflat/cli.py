@@ -12,9 +12,10 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import click
 from rich.console import Console

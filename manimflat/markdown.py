@@ -165,6 +165,6 @@ def wrap_markdown(code: str) -> str:
     """Code in one ```` ```python ```` block; markdown is stripped first so nothing is wrapped twice."""
     body = strip_markdown(code).strip("\n")
     # A fence longer than any backtick run at a line start inside the code (CommonMark).
-    runs = [len(m.group(1)) for m in re.finditer(r"^[ \t]*(`{3,})", body, re.M)]
+    runs = [len(m.group(1)) for m in re.finditer(r"^[ \t]*(`{3,})", body, re.MULTILINE)]
     fence = "`" * max([3] + [r + 1 for r in runs])
     return f"{fence}python\n{body}\n{fence}\n"

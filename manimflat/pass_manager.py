@@ -16,10 +16,10 @@ import importlib
 import re
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, ClassVar
 
-from .diagnostics import Severity
 from .ir import Flat
 
 ALL = frozenset({"*"})  # "preserves every analysis"
@@ -218,7 +218,7 @@ class PassManager:
             start = time.perf_counter()
             try:
                 preserved = p.run(flat)
-            except Exception as exc:  # noqa: BLE001 - re-raised with its context
+            except Exception as exc:
                 tb = "".join(traceback.format_exception(exc, limit=-4))
                 raise PassFailure(p.NAME, flat.scene.path, tb) from exc
             finally:
@@ -229,12 +229,11 @@ class PassManager:
             if p.NAME in self.print_after and self.on_print is not None:
                 from .passes.emit import render  # local: emit is itself a pass module
                 self.on_print(p.NAME, flat.code if flat.code is not None else render(flat))
-            if any(d.is_error and d.severity is Severity.ERROR and d.code in _FATAL
-                   for d in flat.diagnostics):
-                break
+            if any(d.is_error and d.code in _FATAL for d in flat.diagnostics):
+                break  # nothing sensible is left for the later passes to work on
         flat.current_pass = None
         return flat
 
 
-# Diagnostics after which later passes have nothing sensible to work on.
+# Error diagnostics after which later passes have nothing sensible to work on.
 _FATAL = frozenset({"MF105", "MF110", "MF109", "MF401", "MF304"})

@@ -17,15 +17,15 @@ import ast
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from . import externals
 from .paths import Value, as_path, evaluate
 from .units import ImportRec
 
 if TYPE_CHECKING:
-    from .imports import ImportGraph
     from ..program import ModuleInfo, Program
+    from .imports import ImportGraph
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class Unresolved:
     reason: str
 
 
-Target = Union[Local, ModuleRef, External, Builtin, Unresolved]
+Target = Local | ModuleRef | External | Builtin | Unresolved
 
 
 class Resolver:
@@ -149,8 +149,7 @@ class Resolver:
         return None
 
     def submodule(self, module: str, name: str) -> ModuleRef | None:
-        if not (module.endswith("/__init__.py") or module.endswith("/")
-                or module == "__init__.py"):
+        if not (module.endswith(("/__init__.py", "/")) or module == "__init__.py"):
             return None
         package = str(PurePosixPath(module).parent) if module.endswith(".py") else module[:-1]
         return self._find("" if package == "." else package, [name])
@@ -242,7 +241,7 @@ class Resolver:
     def attribute(self, base: ModuleRef, attr: str) -> Target:
         """`base.attr` for a repository module: a name it binds, else a submodule."""
         target = self.resolve(base.module, attr)
-        if isinstance(target, Unresolved) or isinstance(target, Builtin):
+        if isinstance(target, (Unresolved, Builtin)):
             return self.submodule(base.module, attr) or target
         return target
 

@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -44,7 +44,7 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_installed(top: str) -> bool:
     if top in STDLIB or top in MANIM_FAMILY:
         return True
@@ -73,7 +73,7 @@ print(json.dumps({"names": sorted(set(names)), "modules": modules}))
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
     top = module.split(".")[0]
     if top not in STDLIB and top not in allowed:

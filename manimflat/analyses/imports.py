@@ -10,7 +10,7 @@ early enough for any call. Cycles are strongly connected components (Tarjan), re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import PurePosixPath
 
 from .bindings import Local, ModuleRef, Resolver
@@ -125,7 +125,7 @@ def _imports(unit: Unit) -> list[ImportRec]:
     return [*unit.imports, *unit.nested_imports]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _packages(module: str) -> list[str]:
     """`a/b/c.py` -> the `__init__.py` files of `a` and `a/b` (outermost first)."""
     parts = PurePosixPath(module).parent.parts

@@ -13,10 +13,10 @@ from __future__ import annotations
 import ast
 import operator
 import os
+from collections.abc import Mapping
 from pathlib import PurePosixPath
-from typing import Mapping, Union
 
-Value = Union[str, PurePosixPath, int, float]
+Value = str | PurePosixPath | int | float
 
 
 class _Unknown(Exception):

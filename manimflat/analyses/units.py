@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import ast
 import symtable
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
 COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
 
@@ -262,7 +262,7 @@ def _mutated_roots(stmts: list[ast.stmt]) -> Iterator[str]:
         for node in _walk_module_level(stmt):
             targets: list[ast.expr] = []
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = list(getattr(node, "targets", None) or [getattr(node, "target")])
+                targets = list(getattr(node, "targets", None) or [node.target])
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
                     and isinstance(node.value.func, ast.Attribute):
                 targets = [node.value.func.value]

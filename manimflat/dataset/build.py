@@ -121,8 +121,8 @@ def _summary(config: DatasetConfig, cleaned: list[Cleaned], records: list[Record
 def summary_markdown(summary: dict[str, Any]) -> str:
     head = ["source", "input", *CATEGORIES, "reasons"]
     lines = ["# Dataset summary", "",
-             f"{summary['rows']} rows in dataset.parquet, {summary['clusters']} clusters, "
-             f"splits {summary['splits']}, difficulty {summary['difficulty']}.", "",
+             (f"{summary['rows']} rows in dataset.parquet, {summary['clusters']} clusters, "
+              f"splits {summary['splits']}, difficulty {summary['difficulty']}."), "",
              "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for name, e in summary["sources"].items():
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(e["reasons"].items())) or "-"

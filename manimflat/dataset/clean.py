@@ -27,7 +27,7 @@ def clean_row(row: dict[str, Any], verify: str = "syntax",
               require_description: bool = True) -> Record:
     try:
         return _clean(row, verify, require_description)
-    except Exception as exc:  # any bug in a row is that row's reject, never the whole source's
+    except Exception as exc:  # noqa: BLE001 - any bug in a row is that row's reject, never the whole source's
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return reject(row, "MF508", f"{type(exc).__name__}: {exc} "
                                      f"({last.filename.rsplit('/', 1)[-1]}:{last.lineno})")

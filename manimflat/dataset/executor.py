@@ -53,7 +53,7 @@ def run_local(rows: list[dict[str, Any]], jobs: int | None, label: str, progress
                 n = futures[future]
                 try:
                     results[n] = future.result()
-                except Exception as exc:  # a worker died (segfault, OOM): its rows say so
+                except Exception as exc:  # noqa: BLE001 - a worker died (segfault, OOM): its rows say so
                     results[n] = [_crashed(row, exc) for row in chunks[n]]
                 bar.advance(task, len(chunks[n]))
         return [record for chunk in results for record in chunk or []]

@@ -52,7 +52,7 @@ def _call(target: str, items: list[dict[str, str]]) -> dict[str, Verdict]:
     for item in items:
         try:
             answer = function(item["code"], item["description"])
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the judge is user code
             raise DatasetError(f"judge {target!r} raised on row {item['id']}: "
                                f"{type(exc).__name__}: {exc}") from None
         out[item["id"]] = _verdict(answer, target)

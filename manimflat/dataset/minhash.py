@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +40,7 @@ class LSHParams:
         return optimal_bands(self.threshold, self.num_perm)
 
 
-@lru_cache(maxsize=None)
+@cache
 def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows per band) minimizing false positives + false negatives around the threshold
     (datasketch's criterion, integrated on a grid so it costs milliseconds, not seconds)."""

@@ -51,7 +51,7 @@ def read_table(path: Path, columns: list[str] | None = None) -> list[dict[str, A
     if path.suffix == ".parquet":
         try:
             table = pq.read_table(path)
-        except Exception as exc:  # pyarrow raises several types for corrupt files
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
             raise DatasetError(f"{path}: cannot read parquet: {exc}") from None
         _check_columns(path, table.column_names, columns)
         return table.select([c for c in columns or table.column_names]).to_pylist()
@@ -146,7 +146,7 @@ def read_repo(source: SourceConfig) -> list[Row]:
             description = scene_description(code, ref.name) if code else ""
             rows.append(_row(source, origin, code, description, None, ref.name,
                              flat_status=result.status, flat_message=message))
-    except Exception as exc:  # a flattener bug must not lose the scenes already read
+    except Exception as exc:  # noqa: BLE001 - a flattener bug must not lose the scenes already read
         rows.append(_row(source, f"{source.path.name}:<flatten_all>", None,
                          read_error=f"flattener crashed after {len(rows)} scenes: "
                                     f"{type(exc).__name__}: {exc}"))
@@ -181,7 +181,7 @@ def _notebook_rows(source: SourceConfig, name: str, cells: list[dict[str, Any]])
     for index, cell in enumerate(cells):
         text = _cell_text(cell)
         if cell.get("cell_type") == "markdown":
-            markdown = re.sub(r"^#+\s*", "", text.strip(), flags=re.M)
+            markdown = re.sub(r"^#+\s*", "", text.strip(), flags=re.MULTILINE)
             continue
         if cell.get("cell_type") != "code":
             continue

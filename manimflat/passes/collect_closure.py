@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..analyses import externals
-from ..analyses.config_files import config_statements
 from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
+from ..analyses.config_files import config_statements
 from ..analyses.units import Unit, global_refs
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
