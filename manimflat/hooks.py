@@ -91,20 +91,41 @@ def _scenes(files: Sequence[Path], options: dict[str, Any], verify_floor: str | 
         yield session, root, scenes, unreadable
 
 
-def _flatten(session: Session, ref: SceneRef, root: Path) -> FlatResult | None:
-    """The result, or None after printing an internal error (a pass crashed)."""
-    try:
-        return session.flatten(ref)
-    except PassFailure as exc:
-        where = os.path.relpath(root / exc.file)
-        stderr.print(f"error: internal error in pass {exc.pass_name} on file {where}",
-                     style="red", markup=False)
-        stderr.print(exc.tb, markup=False)
-        return None
+class _Outcome:
+    """The exit code of a hook run: the worst of 0, 1 (failed or changed) and 123."""
+
+    def __init__(self) -> None:
+        self.code = 0
+
+    def fail(self, code: int = 1) -> None:
+        self.code = max(self.code, code)
 
 
-def _failed(result: FlatResult) -> bool:
-    return not result.ok or any(d.code == MISSING_ASSET for d in result.diagnostics)
+def _flattened(files: Sequence[Path], options: dict[str, Any], outcome: _Outcome,
+               verify_floor: str | None = None
+               ) -> Iterator[tuple[Session, Path, SceneRef, FlatResult]]:
+    """Flatten each scene of the changed files, printing its diagnostics; a file that does
+    not parse fails the run, and so does a crashing pass (123, after its traceback)."""
+    for session, root, scenes, unreadable in _scenes(files, options, verify_floor):
+        print_diagnostics(_shown(unreadable, root))
+        if any(d.code == SYNTAX_ERROR for d in unreadable):
+            outcome.fail()
+        for ref in scenes:
+            try:
+                result = session.flatten(ref)
+            except PassFailure as exc:
+                stderr.print(f"error: internal error in pass {exc.pass_name} on file "
+                             f"{os.path.relpath(root / exc.file)}", style="red", markup=False)
+                stderr.print(exc.tb, markup=False)
+                outcome.fail(INTERNAL_ERROR)
+                continue
+            print_diagnostics(_shown(result.diagnostics, root))
+            yield session, root, ref, result
+
+
+def _say(root: Path, ref: SceneRef, what: str) -> None:
+    stderr.print(f"{os.path.relpath(root / ref.path)}:{ref.line}: {ref.name} {what}",
+                 style="red", markup=False)
 
 
 def run_check(files: Sequence[Path], **options: Any) -> int:
@@ -113,56 +134,40 @@ def run_check(files: Sequence[Path], **options: Any) -> int:
     Unless `verify` is given or configured, outputs are verified at the `static` level:
     with "none" an output with undefined names would pass, and static costs milliseconds.
     """
-    code = 0
-    for session, root, scenes, unreadable in _scenes(files, options, "static"):
-        print_diagnostics(_shown(unreadable, root))
-        if any(d.code == SYNTAX_ERROR for d in unreadable):
-            code = max(code, 1)
-        for ref in scenes:
-            result = _flatten(session, ref, root)
-            if result is None:
-                code = INTERNAL_ERROR
-                continue
-            print_diagnostics(_shown(result.diagnostics, root))
-            if _failed(result):
-                why = ("needs an asset file that is missing" if result.ok else
-                       "cannot be flattened cleanly")
-                where = os.path.relpath(root / ref.path)
-                stderr.print(f"{where}:{ref.line}: {ref.name} {why}", style="red", markup=False)
-                code = max(code, 1)
-    return code
+    outcome = _Outcome()
+    for _, root, ref, result in _flattened(files, options, outcome, "static"):
+        if not result.ok:
+            _say(root, ref, "cannot be flattened cleanly")
+            outcome.fail()
+        elif any(d.code == MISSING_ASSET for d in result.diagnostics):
+            _say(root, ref, "needs an asset file that is missing")
+            outcome.fail()
+    return outcome.code
 
 
 def run_emit(files: Sequence[Path], out_dir: Path | None = None, **options: Any) -> int:
     """Refresh the flattened copy of every scene in `files`; 1 if one changed or failed."""
-    code = 0
-    for session, root, scenes, unreadable in _scenes(files, options):
-        print_diagnostics(_shown(unreadable, root))
+    outcome = _Outcome()
+    names: dict[Path, dict[str, str]] = {}
+    for session, root, ref, result in _flattened(files, options, outcome):
+        if not result.ok or result.code is None:
+            _say(root, ref, "cannot be flattened; its copy is left as it was")
+            outcome.fail()
+            continue
         settings = session.settings
+        if root not in names:
+            # Names over every scene of the repo, so a file's name does not depend on which
+            # files happened to change together.
+            names[root] = output_names(session.scenes(selected=True), settings.output_name)
         folder = out_dir if out_dir is not None else root / settings.emit_dir
-        # Names over every scene of the repo, so a file's name does not depend on which
-        # files happened to change together.
-        names = output_names(session.scenes(selected=True), settings.output_name)
-        for ref in scenes:
-            result = _flatten(session, ref, root)
-            if result is None:
-                code = INTERNAL_ERROR
-                continue
-            print_diagnostics(_shown(result.diagnostics, root))
-            if not result.ok or result.code is None:
-                stderr.print(f"{os.path.relpath(root / ref.path)}:{ref.line}: {ref.name} "
-                             "cannot be flattened; its copy is left as it was",
-                             style="red", markup=False)
-                code = max(code, 1)
-                continue
-            target = folder / names[ref.spec]
-            changed = _refresh_text(target, render_result(result, settings.format))
-            for name, source in sorted(result.files.items()):  # kept assets (`keep` policy)
-                changed |= _refresh_bytes(target.parent / name, Path(source).read_bytes())
-            if changed:
-                stderr.print(f"refreshed {os.path.relpath(target)}", markup=False)
-                code = max(code, 1)
-    return code
+        target = folder / names[root][ref.spec]
+        changed = _refresh_text(target, render_result(result, settings.format))
+        for name, source in sorted(result.files.items()):  # kept assets (`keep` policy)
+            changed |= _refresh_bytes(target.parent / name, Path(source).read_bytes())
+        if changed:
+            stderr.print(f"refreshed {os.path.relpath(target)}", markup=False)
+            outcome.fail()
+    return outcome.code
 
 
 def _refresh_text(path: Path, text: str) -> bool:

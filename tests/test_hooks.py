@@ -118,6 +118,21 @@ def test_check_verifies_statically_unless_configured(repo: Callable[..., Path],
     assert check_main(["--verify", "static", "scene.py"]) == 0
 
 
+def test_a_crashing_pass_exits_123_naming_the_pass_and_file(
+        repo: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from manimflat.passes.emit import Emit
+
+    def crash(self: Emit, flat: object) -> frozenset[str]:
+        raise RuntimeError("boom")
+    monkeypatch.setattr(Emit, "run", crash)  # a bug in a pass, injected
+    repo(CLEAN, MISSING_ASSET)
+    assert check_main(["scene.py", "house.py"]) == 123
+    err = capsys.readouterr().err
+    assert "error: internal error in pass emit on file scene.py" in err
+    assert "RuntimeError: boom" in err
+
+
 def test_emit_writes_then_is_idempotent_and_restores_edits(
         repo: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     root = repo(CLEAN)
