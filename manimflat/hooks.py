@@ -57,10 +57,19 @@ def _groups(files: Sequence[Path]) -> dict[Path, set[str]]:
     return out
 
 
-def _session(root: Path, options: dict[str, Any], verify_floor: str | None) -> Session:
+def _output_folder(root: Path, emit_dir: str, out_dir: Path | None) -> Path:
+    return (out_dir if out_dir is not None else root / emit_dir).resolve()
+
+
+def _session(root: Path, options: dict[str, Any], verify_floor: str | None,
+             out_dir: Path | None) -> Session:
     settings = load_settings(root, **options)
-    # The emit folder holds outputs: scanning it would find every scene twice.
-    extra: dict[str, Any] = {"exclude": (*settings.exclude, settings.emit_dir.strip("/"))}
+    # The copies (in the configured folder and in --out-dir) are outputs: scanning them
+    # would find every scene twice, and the name collision would then rename the copies.
+    folders = {_output_folder(root, settings.emit_dir, None),
+               _output_folder(root, settings.emit_dir, out_dir)}
+    outputs = sorted(f.relative_to(root).as_posix() for f in folders if f.is_relative_to(root))
+    extra: dict[str, Any] = {"exclude": (*settings.exclude, *outputs)}
     if verify_floor and options.get("verify") is None and settings.verify == "none":
         extra["verify"] = verify_floor
     return Session(root, **{**options, **extra})
@@ -75,13 +84,13 @@ def _shown(diagnostics: Sequence[Diagnostic], root: Path) -> list[Diagnostic]:
             for d in diagnostics]
 
 
-def _scenes(files: Sequence[Path], options: dict[str, Any], verify_floor: str | None = None
-            ) -> Iterator[tuple[Session, Path, list[SceneRef], list[Diagnostic]]]:
+def _scenes(files: Sequence[Path], options: dict[str, Any], verify_floor: str | None,
+            out_dir: Path | None) -> Iterator[tuple[Session, Path, list[SceneRef], list[Diagnostic]]]:
     """Per repository: its session, root, the scenes to flatten in the changed files, and
     the changed files that cannot be read (syntax errors)."""
     for root, rels in sorted(_groups(files).items()):
         try:
-            session = _session(root, options, verify_floor)
+            session = _session(root, options, verify_floor, out_dir)
         except SettingsError as exc:
             raise click.UsageError(str(exc)) from exc
         rels &= session.program.files  # excluded files are not the hook's business
@@ -102,11 +111,11 @@ class _Outcome:
 
 
 def _flattened(files: Sequence[Path], options: dict[str, Any], outcome: _Outcome,
-               verify_floor: str | None = None
+               verify_floor: str | None = None, out_dir: Path | None = None
                ) -> Iterator[tuple[Session, Path, SceneRef, FlatResult]]:
     """Flatten each scene of the changed files, printing its diagnostics; a file that does
     not parse fails the run, and so does a crashing pass (123, after its traceback)."""
-    for session, root, scenes, unreadable in _scenes(files, options, verify_floor):
+    for session, root, scenes, unreadable in _scenes(files, options, verify_floor, out_dir):
         print_diagnostics(_shown(unreadable, root))
         if any(d.code == SYNTAX_ERROR for d in unreadable):
             outcome.fail()
@@ -149,7 +158,7 @@ def run_emit(files: Sequence[Path], out_dir: Path | None = None, **options: Any)
     """Refresh the flattened copy of every scene in `files`; 1 if one changed or failed."""
     outcome = _Outcome()
     names: dict[Path, dict[str, str]] = {}
-    for session, root, ref, result in _flattened(files, options, outcome):
+    for session, root, ref, result in _flattened(files, options, outcome, None, out_dir):
         if not result.ok or result.code is None:
             _say(root, ref, "cannot be flattened; its copy is left as it was")
             outcome.fail()
@@ -159,7 +168,7 @@ def run_emit(files: Sequence[Path], out_dir: Path | None = None, **options: Any)
             # Names over every scene of the repo, so a file's name does not depend on which
             # files happened to change together.
             names[root] = output_names(session.scenes(selected=True), settings.output_name)
-        folder = out_dir if out_dir is not None else root / settings.emit_dir
+        folder = _output_folder(root, settings.emit_dir, out_dir)
         target = folder / names[root][ref.spec]
         changed = _refresh_text(target, render_result(result, settings.format))
         for name, source in sorted(result.files.items()):  # kept assets (`keep` policy)

@@ -156,7 +156,8 @@ def test_emit_folder_and_naming_come_from_pyproject(repo: Callable[..., Path]) -
     assert emit_main(["scene.py"]) == 1
     assert (root / "out" / "flat" / "scene_Clean.py").is_file()
     assert emit_main(["--out-dir", "elsewhere", "scene.py"]) == 1
-    assert (root / "elsewhere" / "scene_Clean.py").is_file()
+    assert emit_main(["--out-dir", "elsewhere", "scene.py"]) == 0  # its copies are not scanned
+    assert sorted(p.name for p in (root / "elsewhere").iterdir()) == ["scene_Clean.py"]
 
 
 def test_emit_leaves_a_failing_scene_unwritten(repo: Callable[..., Path]) -> None:
