@@ -22,7 +22,7 @@ import click
 
 from .pass_manager import FLATTEN_PIPELINE, REGISTRY, VERIFY_PASSES, get_pass
 from .program import find_root
-from .settings import SettingsError, explain_settings
+from .settings import Settings, SettingsError, explain_settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,7 +52,7 @@ class PassInfo:
     needs: tuple[str, ...]
     provides: tuple[str, ...]
     codes: tuple[str, ...]  # diagnostic codes the module reports or its docstring names
-    settings: tuple[str, ...]  # Settings fields the module reads
+    settings: tuple[str, ...]  # Settings fields it or the modules it delegates to read
 
 
 def pass_info(name: str) -> PassInfo:
@@ -61,10 +61,47 @@ def pass_info(name: str) -> PassInfo:
     source = inspect.getsource(module)
     helps = _field_comments(inspect.getsource(cls))
     options = tuple(Option(n, t, d, helps.get(n, "")) for n, t, d in cls.options())
+    settings = set(_SETTING.findall(source))
+    for helper in _delegates(module.__name__, source):
+        settings.update(_SETTING.findall(helper.read_text(encoding="utf-8")))
     return PassInfo(name, REGISTRY[name], cls.DESCRIPTION, inspect.getdoc(module) or "",
                     options, tuple(cls.REQUIRES), tuple(cls.NEEDS), tuple(cls.PROVIDES),
                     tuple(sorted(set(_CODE.findall(source)))),
-                    tuple(sorted(set(_SETTING.findall(source)))))
+                    tuple(sorted(settings & set(Settings.__dataclass_fields__))))
+
+
+# Modules every pass imports for the IR and the framework; they read no setting on a pass's
+# behalf, so they do not count as the modules a pass delegates its work to.
+_PACKAGE = Path(__file__).parent
+_FRAMEWORK = frozenset({"manimflat.ir", "manimflat.pass_manager", "manimflat.diagnostics",
+                        "manimflat.program", "manimflat.settings", "manimflat.api"})
+
+
+def _delegates(module: str, source: str) -> list[Path]:
+    """Files of the manimflat modules a pass module reaches through relative imports
+    (`from ..verify import apply_level`, `from ..analyses import externals`), transitively,
+    stopping at the framework and at other passes."""
+    seen: set[Path] = set()
+    todo = [(module, source)]
+    while todo:
+        name, text = todo.pop()
+        package = name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(text)):
+            if not (isinstance(node, ast.ImportFrom) and node.level and node.module):
+                continue
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}"
+            if target in _FRAMEWORK or target.startswith("manimflat.passes"):
+                continue
+            folder = _PACKAGE.joinpath(*target.split(".")[1:])
+            found = [(target, folder.with_suffix(".py")), (f"{target}.__init__",
+                                                            folder / "__init__.py")]
+            found += [(f"{target}.{a.name}", folder / f"{a.name}.py") for a in node.names]
+            for dotted, path in found:
+                if path.is_file() and path not in seen:
+                    seen.add(path)
+                    todo.append((dotted, path.read_text(encoding="utf-8")))
+    return sorted(seen)
 
 
 def _field_comments(class_source: str) -> dict[str, str]:

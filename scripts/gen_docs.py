@@ -253,16 +253,17 @@ def passes_index(infos: list[PassInfo]) -> str:
 
 
 def pass_page(info: PassInfo) -> str:
-    title, _, body = info.doc.partition("\n")
-    out = [HEADER, f"# {info.name}\n\n", f"{info.description}.\n\n",
-           f"Class: `{info.target}`\n\n", "## Input and output\n\n"]
-    out.append(f"{title}\n\n{body.strip()}\n\n" if body.strip() else f"{title}\n\n")
+    # The docstring opens with "name: summary" (the description again), then before/after.
+    _, _, body = info.doc.partition("\n\n")
+    out = [HEADER, f"# {info.name}\n\n", f"{info.description[:1].upper()}"
+           f"{info.description[1:]}.\n\n", f"Class: `{info.target}`\n\n",
+           "## Input and output\n\n", f"{body.strip() or info.doc}\n\n"]
     out.append("## Contract\n\n")
     out.append(f"- needs IR state: {_list(info.needs)}\n")
     out.append(f"- provides IR state: {_list(info.provides)}\n")
     out.append(f"- reads analyses: {_list(info.requires)}\n")
-    out.append(f"- reads settings: {_list(info.settings)} (see "
-               "[configuration](../configuration.md))\n\n")
+    out.append(f"- reads settings (itself or in the modules it delegates to): "
+               f"{_list(info.settings)}; see [configuration](../configuration.md)\n\n")
     out.append("## Options\n\n")
     if info.options:
         out.append("| option | type | default | meaning |\n| --- | --- | --- | --- |\n")
