@@ -207,6 +207,18 @@ def _try_repo(hook_repo: Path, scenes: Path, hook: str, *files: str
                           check=False)
 
 
+def test_manifest_is_valid_and_names_installed_entry_points() -> None:
+    if shutil.which("pre-commit") is None:
+        pytest.skip("needs pre-commit")
+    manifest = SOURCE / ".pre-commit-hooks.yaml"
+    subprocess.run(["pre-commit", "validate-manifest", str(manifest)], check=True)
+    text = manifest.read_text()
+    pyproject = (SOURCE / "pyproject.toml").read_text()
+    for hook, entry in (("manimflat-check", "check_main"), ("manimflat-emit", "emit_main")):
+        assert f"id: {hook}\n" in text and f"entry: {hook}\n" in text
+        assert f'{hook} = "manimflat.hooks:{entry}"' in pyproject
+
+
 def test_pre_commit_check_passes_and_fails(hook_repo: Path, repo: Callable[..., Path]) -> None:
     scenes = repo(CLEAN, MISSING_ASSET)
     ok = _try_repo(hook_repo, scenes, "manimflat-check", "scene.py", "helpers.py")
