@@ -103,8 +103,14 @@ def _check_static(code: str, scene: str, settings: Settings, path: str | None) -
     for f in findings:
         out.add(f.code, f.message, path=path, line=f.line, col=f.col,
                 severity=Severity.WARNING if f.warning else Severity.ERROR)
+    optional = static.optional_star_modules(tree, settings.allowed_imports)
     for name, node in undefined.items():
         hint = " (removed from Manim CE)" if name in repairs.REPAIRABLE else ""
+        if optional:  # the name may come from an optional plugin when it is installed
+            out.add("MF403", f"`{name}` is defined only if the optional `from {optional[0]} "
+                    "import *` succeeds", path=path, line=node.lineno, col=node.col_offset,
+                    severity=Severity.WARNING)
+            continue
         out.add("MF403", f"undefined name `{name}`{hint}: define it or import it",
                 path=path, line=node.lineno, col=node.col_offset)
     out.result["undefined"] = sorted(undefined)

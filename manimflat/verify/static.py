@@ -116,13 +116,38 @@ def _file_literal(node: ast.expr) -> bool:
     return False
 
 
+def guarded_imports(tree: ast.Module) -> set[int]:
+    """ids of import nodes inside `try:` bodies that have handlers (optional imports)."""
+    return {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try) and t.handlers
+            for stmt in t.body for n in ast.walk(stmt)
+            if isinstance(n, (ast.Import, ast.ImportFrom))}
+
+
+def optional_star_modules(tree: ast.Module, allowed: tuple[str, ...]) -> list[str]:
+    """Modules star-imported optionally whose names cannot be listed: any undefined name may
+    come from them when they are installed."""
+    optional = guarded_imports(tree)
+    return [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+            and id(n) in optional and any(a.name == "*" for a in n.names)
+            and not _is_allowed(n.module or "", allowed)]
+
+
 def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
           ) -> tuple[list[Finding], dict[str, ast.Name]]:
     """Findings (imports, files, the scene class) and the undefined names by first use."""
     findings: list[Finding] = []
     extra: set[str] = set()
     scene_bases: frozenset[str] = frozenset()
+    optional = guarded_imports(tree)
     for node in ast.walk(tree):
+        if id(node) in optional and isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
+                node.module or ""]
+            if not all(_is_allowed(n, allowed) for n in names):
+                findings.append(Finding("MF404", f"optional import of `{', '.join(names)}` "
+                                        "inside try/except: when it is absent the handler runs",
+                                        node.lineno, node.col_offset, warning=True))
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if not _is_allowed(alias.name, allowed):
