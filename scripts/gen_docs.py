@@ -255,8 +255,8 @@ def passes_index(infos: list[PassInfo]) -> str:
 def pass_page(info: PassInfo) -> str:
     # The docstring opens with "name: summary" (the description again), then before/after.
     _, _, body = info.doc.partition("\n\n")
-    out = [HEADER, f"# {info.name}\n\n", f"{info.description[:1].upper()}"
-           f"{info.description[1:]}.\n\n", f"Class: `{info.target}`\n\n",
+    lead = info.description[:1].upper() + info.description[1:]
+    out = [HEADER, f"# {info.name}\n\n", f"{lead}.\n\n", f"Class: `{info.target}`\n\n",
            "## Input and output\n\n", f"{body.strip() or info.doc}\n\n"]
     out.append("## Contract\n\n")
     out.append(f"- needs IR state: {_list(info.needs)}\n")
