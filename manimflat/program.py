@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import libcst
 import libcst as cst
 
 from .analyses.units import Unit, analyze_module
@@ -211,13 +212,13 @@ class Program:
         return self._cst[rel]
 
     def original_source(self, module: str | None, line: int,
-                        node: cst.BaseStatement) -> str | None:
+                        node: libcst.CSTNode) -> str | None:
         """The source text of a piece whose node is still the one parsed from `module`
         (None for synthesized or rewritten pieces)."""
         info = self.module(module) if module else None
         unit = info.unit_at.get(line) if info else None
-        if unit is None or module not in self._cst or self._cst[module].body[unit.index] \
-                is not node:
+        if info is None or unit is None or module not in self._cst \
+                or self._cst[module].body[unit.index] is not node:
             return None
         return "".join(info.lines[unit.start - 1:unit.end])
 

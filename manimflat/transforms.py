@@ -11,6 +11,11 @@ import libcst as cst
 from libcst.metadata import BuiltinScope, GlobalScope, MetadataWrapper, ScopeProvider
 
 
+def as_module(node: cst.BaseStatement) -> cst.Module:
+    """A module holding just `node` (libcst types Module.body narrowly)."""
+    return cst.Module(body=[node])  # type: ignore[list-item]
+
+
 def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
                       chains: dict[tuple[str, ...], str],
                       drop_imports: frozenset[tuple[str, int]],
@@ -23,9 +28,9 @@ def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
     if not (renames or chains or drop_imports):
         return node
     if not shadowed & renames.keys():
-        module = cst.Module(body=[node]).visit(_Rewriter(renames, chains, drop_imports, None))
+        module = as_module(node).visit(_Rewriter(renames, chains, drop_imports, None))
         return module.body[0] if module.body else cst.SimpleStatementLine([cst.Pass()])
-    wrapper = MetadataWrapper(cst.Module(body=[node]), unsafe_skip_copy=True)
+    wrapper = MetadataWrapper(as_module(node), unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
     global_names: set[cst.Name] = set()
     for scope in set(scopes.values()):
@@ -163,5 +168,5 @@ class _DropUnreachable(cst.CSTTransformer):
 
 def drop_unreachable(node: cst.BaseStatement) -> cst.BaseStatement:
     """`node` without unreachable statements (the same object when there are none)."""
-    new = cst.Module(body=[node]).visit(_DropUnreachable()).body[0]
+    new = as_module(node).visit(_DropUnreachable()).body[0]
     return node if new.deep_equals(node) else new

@@ -250,10 +250,11 @@ class Resolver:
         if isinstance(base, External):
             exports = externals.star_exports(base.module, self.allowed)
             return External(base.module, name) if exports and name in exports else None
-        if not isinstance(base, ModuleRef) or name.startswith("_") and not (
-                self._all(base.module) and name in self._all(base.module)):
+        if not isinstance(base, ModuleRef):
             return None
         public = self._all(base.module)
+        if name.startswith("_") and not (public and name in public):
+            return None
         if public is not None and name not in public:
             return None
         target = self.resolve(base.module, name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import operator
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 
 Value = str | PurePosixPath | int | float
@@ -56,7 +56,7 @@ _OS_PATH = {
     "expanduser": lambda p: str(p),
     "basename": lambda p: os.path.basename(str(p)),
 }
-_PATH_METHODS = {
+_PATH_METHODS: dict[str, Callable[..., PurePosixPath]] = {
     "resolve": lambda p: p, "absolute": lambda p: p, "expanduser": lambda p: p,
     "joinpath": lambda p, *a: p.joinpath(*map(str, a)),
     "with_suffix": lambda p, s: p.with_suffix(str(s)),

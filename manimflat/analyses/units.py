@@ -72,7 +72,7 @@ class Unit:
         return self.refs_def | self.refs_call
 
 
-_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
+_COMPOUND: tuple[type[ast.stmt], ...] = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
              ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 if hasattr(ast, "TryStar"):
     _COMPOUND = (*_COMPOUND, ast.TryStar)
@@ -221,10 +221,11 @@ def _walk_imports(node: ast.AST, deferred: bool,
         yield node, deferred, guarded
     inner = deferred or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
     if isinstance(node, ast.Try) and node.handlers:
-        for child in node.body:
-            yield from _walk_imports(child, inner, True)
-        for child in [*node.handlers, *node.orelse, *node.finalbody]:
-            yield from _walk_imports(child, inner, guarded)
+        for stmt in node.body:
+            yield from _walk_imports(stmt, inner, True)
+        rest: list[ast.AST] = [*node.handlers, *node.orelse, *node.finalbody]
+        for other in rest:
+            yield from _walk_imports(other, inner, guarded)
         return
     for child in ast.iter_child_nodes(node):
         yield from _walk_imports(child, inner, guarded)
@@ -261,8 +262,10 @@ def _mutated_roots(stmts: list[ast.stmt]) -> Iterator[str]:
             continue
         for node in _walk_module_level(stmt):
             targets: list[ast.expr] = []
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = list(getattr(node, "targets", None) or [node.target])
+            if isinstance(node, (ast.Assign, ast.Delete)):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
                     and isinstance(node.value.func, ast.Attribute):
                 targets = [node.value.func.value]

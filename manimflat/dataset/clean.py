@@ -111,7 +111,8 @@ def _scene(tree: ast.Module, wanted: Any) -> str | None:
         return wanted
     bases = {ast.unparse(b) for c in classes for b in c.bases}
     leaves = [c.name for c in scenes if c.name not in bases]
-    return (leaves or [c.name for c in scenes] or [None])[-1]
+    names: list[str | None] = [*(leaves or [c.name for c in scenes])]
+    return (names or [None])[-1]
 
 
 def _verify(code: str, scene: str, level: str) -> tuple[str | None, str]:

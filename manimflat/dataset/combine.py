@@ -168,16 +168,16 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     members_of: dict[int, list[int]] = {}
     for n in kept:
         members_of.setdefault(int(label[n]), []).append(n)
-    for members in members_of.values():
-        rows = sorted((alive[n] for n in members), key=rank)
-        own = [r["split"] for r in rows if r["split"]]
-        cluster_id = min(r["norm_hash"] for r in rows)
+    for indices in members_of.values():
+        ranked = sorted((alive[n] for n in indices), key=rank)
+        own = [r["split"] for r in ranked if r["split"]]
+        cluster_id = min(r["norm_hash"] for r in ranked)
         if own:
             split = own[0]
         else:
             bucket = int(digest(f"{config.seed}:{cluster_id}")[:8], 16) / 0xFFFFFFFF
             split = "test" if bucket < config.test_fraction else "train"
-        for r in rows:
+        for r in ranked:
             if r["split"] and r["split"] != split:
                 _drop(r, "MF515", f"own split {r['split']!r} but its cluster is in {split!r}")
             else:

@@ -48,8 +48,8 @@ def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     low, high = np.linspace(0.0, threshold, 201), np.linspace(threshold, 1.0, 201)
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            fp = np.trapezoid(1 - (1 - low ** r) ** b, low)
-            fn = np.trapezoid((1 - high ** r) ** b, high)
+            fp = float(np.trapezoid(1 - (1 - low ** r) ** b, low))
+            fn = float(np.trapezoid((1 - high ** r) ** b, high))
             if 0.5 * fp + 0.5 * fn < best_error:
                 best, best_error = (b, r), 0.5 * fp + 0.5 * fn
     return best

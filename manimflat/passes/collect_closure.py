@@ -31,7 +31,7 @@ from ..analyses.units import Unit, global_refs
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import NONE, Pass
-from ..transforms import drop_unreachable
+from ..transforms import as_module, drop_unreachable
 
 DROPPED = {"main": "MF203", "type_checking": "MF208"}
 NOT_EMITTED = frozenset({"import", "future", "docstring", "syspath", "all", *DROPPED})
@@ -175,7 +175,8 @@ class _Linker:
         cache = self.resolver.unit_facts
         if key not in cache:
             cache[key] = self._facts(module, index)
-        facts: _Facts = cache[key]
+        facts = cache[key]
+        assert isinstance(facts, _Facts)
         piece = self.pieces[key]
         piece.node = facts.node
         piece.links = dict(facts.links)
@@ -226,7 +227,7 @@ class _Linker:
                                   f"`{name}` is used by inlined code from {module}")
         elif isinstance(target, Unresolved):
             live = drop_unreachable(piece.node)
-            if name not in (global_refs(cst.Module(body=[live]).code) or {name}):
+            if name not in (global_refs(as_module(live).code) or {name}):
                 if live is not piece.node:  # the first such name drops the dead code
                     piece.node = live
                     piece.report("MF209", "unreachable code using "
@@ -380,7 +381,7 @@ def _resolve_from(resolver: Resolver, base: ModuleRef,
 def _attribute_chains(stmts: list[ast.stmt],
                       roots: set[str]) -> list[tuple[tuple[str, ...], ast.AST]]:
     """Every load of `root.a.b...` (longest chain) and every bare load of `root`."""
-    out = []
+    out: list[tuple[tuple[str, ...], ast.AST]] = []
     inside: set[int] = set()
     for stmt in stmts:
         for node in ast.walk(stmt):

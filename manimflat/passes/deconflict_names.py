@@ -40,13 +40,13 @@ class DeconflictNames(Pass):
             piece.renames = {src: names[key] for src, key in links.items()
                              if key in names and names[key] != src}
             chains = {chain: names.get(key, chain[-1]) for chain, key in piece.chains.items()}
-            key = (piece.node, tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())),
+            memo_key = (piece.node, tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())),
                    piece.drop_imports)
             cache = flat.program.rewrites
-            if key not in cache:
-                cache[key] = rewrite_statement(piece.node, piece.renames, chains,
-                                               piece.drop_imports, _shadowed(flat, piece))
-            piece.node = cache[key]
+            if memo_key not in cache:
+                cache[memo_key] = rewrite_statement(piece.node, piece.renames, chains,
+                                                    piece.drop_imports, _shadowed(flat, piece))
+            piece.node = cache[memo_key]
             piece.drop_imports = frozenset()
         return frozenset({"names"})
 

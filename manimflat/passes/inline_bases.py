@@ -16,6 +16,7 @@ with arguments, and an ancestor that other pieces also use.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 import libcst.matchers as m
@@ -82,7 +83,7 @@ def _local_chain(flat: Flat, scene: Piece) -> list[Piece]:
             return chain
         if len(node.bases) > 1:
             raise _Unsafe(f"{node.name.value} has several bases")
-        parent = by_key[current.links[local[0].value.value]]  # type: ignore[union-attr]
+        parent = by_key[current.links[cast(cst.Name, local[0].value).value]]
         if not isinstance(parent.node, cst.ClassDef):
             return chain
         parent_keys = {f"{parent.module}:{n}" for n in parent.binds}
@@ -106,28 +107,35 @@ def _member_name(stmt: cst.CSTNode) -> str | None:
 def _fold(parent: cst.ClassDef, child: cst.ClassDef) -> cst.ClassDef:
     """`child` with `parent`'s members folded in; it inherits `parent`'s bases."""
     prefix = f"_{parent.name.value}_"
-    child_body = list(child.body.body)
-    parent_methods = {s.name.value for s in parent.body.body if isinstance(s, cst.FunctionDef)}
+    child_body = _members(child)
+    parent_methods = {s.name.value for s in _members(parent) if isinstance(s, cst.FunctionDef)}
     extended = _super_calls(child_body) & parent_methods
     child_names = {_member_name(s) for s in child_body} - {None}
     kept: list[cst.BaseStatement] = []
-    for stmt in parent.body.body:
+    for stmt in _members(parent):
         name = _member_name(stmt)
         _super_calls([stmt])  # rejects super() with arguments in the parent too
         if name in extended and isinstance(stmt, cst.FunctionDef):
             kept.append(stmt.with_changes(name=cst.Name(prefix + name)))
         elif name not in child_names and not _is_docstring(stmt):
             kept.append(stmt)
-    child_body = [s.visit(_SuperToSelf(extended, prefix)) for s in child_body]
+    child_body = [cast(cst.BaseStatement, s.visit(_SuperToSelf(extended, prefix)))
+                  for s in child_body]
     body = [*([child_body[0]] if child_body and _is_docstring(child_body[0]) else []), *kept,
             *[s for i, s in enumerate(child_body) if not (i == 0 and _is_docstring(s))]]
     body = [body[0], *(_spaced(s) for s in body[1:])] if body else body
     return child.with_changes(bases=parent.bases, body=child.body.with_changes(body=body))
 
 
+def _members(cls: cst.ClassDef) -> list[cst.BaseStatement]:
+    if not isinstance(cls.body, cst.IndentedBlock):  # `class A(B): pass` on one line
+        raise _Unsafe(f"{cls.name.value} is written on one line")
+    return list(cls.body.body)
+
+
 def _spaced(stmt: cst.BaseStatement) -> cst.BaseStatement:
     """A member moved next to others starts after one blank line, as black would put it."""
-    leading = list(stmt.leading_lines)
+    leading = list(getattr(stmt, "leading_lines", ()))
     if leading and leading[0].comment is None:
         return stmt
     return stmt.with_changes(leading_lines=[cst.EmptyLine(indent=False), *leading])
