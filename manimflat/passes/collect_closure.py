@@ -222,9 +222,6 @@ class _Linker:
             self._note_submodules(piece, module, name, target)
         elif isinstance(target, Builtin):
             piece.links[name] = f"builtin:{name}"
-            if name in ("__file__", "__name__"):
-                piece.report("MF207",
-                                  f"`{name}` is used by inlined code from {module}")
         elif isinstance(target, Unresolved):
             live = drop_unreachable(piece.node)
             if name not in (global_refs(as_module(live).code) or {name}):
@@ -310,9 +307,8 @@ class _Linker:
         key = (module, unit.index, message)
         if key not in self.reported:
             self.reported.add(key)
-            if severity is None:
-                severity = Severity.WARNING if code == "MF207" else Severity.ERROR
-            self.flat.report(code, message, severity=severity, path=module, line=unit.start)
+            self.flat.report(code, message, severity=severity or Severity.ERROR, path=module,
+                             line=unit.start)
 
     # -- ordering --------------------------------------------------------------------------
     def _ordered(self) -> list[Piece]:

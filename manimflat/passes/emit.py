@@ -9,10 +9,12 @@ pieces, so the output is deterministic and flattening it again gives the same by
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 import libcst as cst
 
+from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, Pass
 
@@ -34,7 +36,21 @@ class Emit(Pass):
             code = black.format_str(code, mode=black.Mode(target_versions={
                 black.TargetVersion.PY310}))
         flat.code = code
+        _report_module_dunders(flat)
         return ALL
+
+
+def _report_module_dunders(flat: Flat) -> None:
+    """`__file__`/`__name__` still in the output (the asset passes remove the asset paths
+    built from `__file__`): in a flattened file they describe another file."""
+    code = flat.code or ""
+    if "__file__" not in code and "__name__" not in code:
+        return
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and node.id in ("__file__", "__name__"):
+            flat.report("MF207", f"`{node.id}` is used in the output; it names the flattened "
+                        "file, not the original", severity=Severity.WARNING,
+                        path=f"{flat.scene.name}.py", line=node.lineno, col=node.col_offset + 1)
 
 
 def render(flat: Flat) -> str:

@@ -28,3 +28,12 @@ def test_black_formatter_is_applied_and_stays_idempotent(make_repo, tmp_path):
     assert "Circle(radius=1, color=RED)" in first
     again = write_repo(tmp_path / "again", {"flat.py": first})
     assert flat(again, "S", formatter="black").code == first
+
+
+def test_module_dunders_left_in_the_output_are_reported_at_their_output_line(make_repo):
+    repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n"
+                                  "        self.add(Text(__name__))\n"})
+    result = flat(repo, "S")
+    [d] = [d for d in result.diagnostics if d.code == "MF207"]
+    assert (d.severity.value, d.path, d.line) == ("warning", "S.py", 6)
