@@ -238,8 +238,55 @@ def used_before_definition(tree: ast.Module) -> set[str]:
     return early
 
 
-def judge(code: str, local: frozenset[str], repo_bound: frozenset[str] = frozenset()
-          ) -> list[str]:
+def _attribute_chains(tree: ast.Module, name: str) -> set[tuple[str, ...]]:
+    """Every `name.a.b...` read in `tree`, as ('a', 'b', ...)."""
+    chains: set[tuple[str, ...]] = set()
+    for node in ast.walk(tree):
+        parts: list[str] = []
+        cur: ast.AST = node
+        while isinstance(cur, ast.Attribute):
+            parts.append(cur.attr)
+            cur = cur.value
+        if parts and isinstance(cur, ast.Name) and cur.id == name:
+            chains.add(tuple(reversed(parts)))
+    return {c for c in chains if not any(o != c and o[:len(c)] == c for o in chains)} or chains
+
+
+@lru_cache(maxsize=None)
+def _module_binds(path: Path) -> frozenset[str]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError, ValueError, OSError):
+        return frozenset()
+    return frozenset(set().union(*[_binds(stmt) for stmt in tree.body]) if tree.body else ())
+
+
+def dangling_in_source(repo: Path, scene_path: str, name: str, chains: set[tuple[str, ...]]
+                       ) -> bool:
+    """Whether every `name.a.b` chain names something the repo does not have (a missing module
+    or a module attribute nobody binds): the original fails there too."""
+    roots = [repo, repo / "src", *[f for f in (repo / scene_path).parents
+                                   if f == repo or repo in f.parents]]
+    for chain in chains:
+        for root in roots:
+            here = root / name
+            if not (here.is_dir() or here.with_suffix(".py").is_file()):
+                continue
+            for attr in chain:
+                if (here / attr).is_dir() or (here / f"{attr}.py").is_file():
+                    here = here / attr
+                    continue
+                module = here / "__init__.py" if here.is_dir() else here.with_suffix(".py")
+                if attr in _module_binds(module):
+                    return False  # exists: the tool should have resolved it
+                break
+            else:
+                return False
+    return True
+
+
+def judge(code: str, local: frozenset[str], repo_bound: frozenset[str] = frozenset(),
+          dangling: Any = None) -> list[str]:
     """The self-containment checks `code` fails, as short tags ('' list when it passes)."""
     try:
         tree = ast.parse(code)
@@ -271,9 +318,13 @@ def judge(code: str, local: frozenset[str], repo_bound: frozenset[str] = frozens
     # A name no file of the repo binds at module level was undefined in the source already
     # (typos, dead code): reported apart, still not self-contained. With a guarded star import
     # of a package that is not installed, a name it may bind is undefined exactly as in the
-    # original run without that package (reported only).
+    # original run without that package (reported only). A repo package left as a module
+    # reference (`pkg.a.b`) whose path the repo does not have is a bug of the source too.
     for name in sorted(undefined):
-        if name not in repo_bound and optional_unknown:
+        if dangling is not None and name in local and dangling(
+                name, _attribute_chains(tree, name)):
+            failed.append(f"undefined-in-source: {name}.<missing>")
+        elif name not in repo_bound and optional_unknown:
             failed.append(f"undefined-if-missing: {name}")
         else:
             failed.append(f"undefined{'' if name in repo_bound else '-in-source'}: {name}")
@@ -319,7 +370,8 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
         row["flattened"] = True
         row["lines"] = result.lines
         local = local_module_names(path, ref.path)
-        row["failed"] = judge(result.code, local, repo_bound)
+        row["failed"] = judge(result.code, local, repo_bound,
+                              lambda n, c, p=ref.path: dangling_in_source(path, p, n, c))
         row["self_contained"] = not [t for t in row["failed"] if not t.startswith(INFO_CHECKS)]
         if row["self_contained"]:
             row["code"] = result.code  # for --render; dropped from the JSON
