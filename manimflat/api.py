@@ -67,7 +67,9 @@ class Session:
                  **options: Any) -> None:
         root = find_root(Path(repo), options.get("root"))
         self.settings: Settings = load_settings(root, **options)
-        self.program = program or Program(root, exclude=self.settings.exclude,
+        # The copies `manimflat emit` keeps are outputs, never inputs.
+        exclude = (*self.settings.exclude, self.settings.emit_dir)
+        self.program = program or Program(root, exclude=exclude,
                                           allowed_imports=self.settings.allowed_imports)
         # A sub-folder of the repo limits which scenes are listed, not what they may import.
         scope = Path(repo).resolve()
