@@ -175,7 +175,7 @@ class ParseCounter:
         self.ast: Counter[str] = Counter()
         self.other_ast = 0  # parses of other text (expressions, generated code)
 
-    def __enter__(self) -> ParseCounter:
+    def __enter__(self) -> ParseCounter:  # noqa: PYI034 - never subclassed
         self._cst, self._ast = libcst.parse_module, ast.parse
 
         def cst_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]

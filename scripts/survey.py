@@ -35,7 +35,7 @@ import traceback
 import warnings
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ def _allowed() -> frozenset[str]:
 ALLOWED = _allowed()
 
 
-@lru_cache(maxsize=None)
+@cache
 def star_exports(module: str) -> frozenset[str] | None:
     """What `from module import *` binds, by importing it here (allowed modules only)."""
     try:
@@ -71,7 +71,7 @@ def star_exports(module: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folder_names(folder: Path) -> frozenset[str]:
     """Names importable from `folder` as an import root: its modules and sub-folders."""
     try:
@@ -123,11 +123,7 @@ def _scope_globals(table: symtable.SymbolTable) -> set[str]:
     for sym in table.get_symbols():
         if not sym.is_referenced():
             continue
-        if table.get_type() == "module":
-            out.add(sym.get_name())
-        elif sym.is_global() and not sym.is_declared_global():
-            out.add(sym.get_name())
-        elif sym.is_declared_global():
+        if table.get_type() == "module" or sym.is_global() and not sym.is_declared_global() or sym.is_declared_global():
             out.add(sym.get_name())
     for child in table.get_children():
         out |= _scope_globals(child)
@@ -230,7 +226,7 @@ def used_before_definition(tree: ast.Module) -> set[str]:
     seen: set[str] = set()
     early: set[str] = set()
     for stmt, binds in zip(tree.body, body_binds):
-        if isinstance(stmt, ast.If) or isinstance(stmt, ast.Try):
+        if isinstance(stmt, (ast.If, ast.Try)):
             seen |= binds  # conditional definitions: do not guess which branch runs
             continue
         early |= (_eager_loads(stmt) & all_bound) - seen - binds
@@ -252,7 +248,7 @@ def _attribute_chains(tree: ast.Module, name: str) -> set[tuple[str, ...]]:
     return {c for c in chains if not any(o != c and o[:len(c)] == c for o in chains)} or chains
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_binds(path: Path) -> frozenset[str]:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))

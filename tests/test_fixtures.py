@@ -31,7 +31,7 @@ import ast
 import shutil
 import sys
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -96,7 +96,7 @@ def _params(cases: list[tuple[str, str, str]]) -> list[pytest.param]:
 CASE_PARAMS = _params(CASES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def flat(case: str, file: str, scene: str) -> FlatResult:
     repo = REPOS / case
     return manimflat.flatten(repo, f"{file}:{scene}", root=str(repo))
@@ -221,7 +221,7 @@ def test_star_import_rebinds_an_earlier_from_import(tmp_path: Path) -> None:
     code = manimflat.flatten(tmp_path, "scene.py:Rebound", root=str(tmp_path)).code
     assert code is not None
     namespace: dict[str, object] = {}
-    exec(compile(code, "flat.py", "exec"), namespace)
+    exec(compile(code, "flat.py", "exec"), namespace)  # noqa: S102 - a two-line test repo
     assert namespace["make"]() == 1  # type: ignore[operator]
 
 
