@@ -97,6 +97,12 @@ class _Zygote:
     proc: subprocess.Popen[bytes] | None = None
     owner: int | None = None
 
+    @staticmethod
+    def stop(proc: subprocess.Popen[bytes], home: Path) -> None:
+        _kill_group(proc.pid)
+        proc.communicate()  # closes the pipes and reaps it
+        shutil.rmtree(home, ignore_errors=True)
+
     @classmethod
     def spawn(cls, task_file: Path, cwd: Path) -> int | None:
         """The pid of a child running `task_file`, or None when no zygote can be used."""
@@ -108,8 +114,7 @@ class _Zygote:
                     env=scrubbed_env(home), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL, start_new_session=True)
                 cls.owner = os.getpid()
-                atexit.register(_kill_group, cls.proc.pid)
-                atexit.register(shutil.rmtree, home, True)
+                atexit.register(cls.stop, cls.proc, home)
             assert cls.proc.stdin is not None and cls.proc.stdout is not None
             try:
                 cls.proc.stdin.write((json.dumps([str(task_file), str(cwd)]) + "\n").encode())
