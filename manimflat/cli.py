@@ -206,7 +206,7 @@ def output_names(scenes: Sequence[SceneRef], pattern: str) -> dict[str, str]:
         counts[ref.name] = counts.get(ref.name, 0) + 1
     out = {}
     for ref in scenes:
-        name = pattern.format(scene=ref.name, module=Path(ref.path).stem)
+        name = ref.output_name(pattern)
         if counts[ref.name] > 1:
             prefix = ref.path[:-3].replace("/", "__")
             name = f"{prefix}__{name}"

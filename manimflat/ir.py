@@ -9,6 +9,7 @@ passes read (and may repair) `Flat.code`. Only the CLI writes files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -34,6 +35,10 @@ class SceneRef:
     @property
     def spec(self) -> str:
         return f"{self.path}:{self.name}"
+
+    def output_name(self, pattern: str) -> str:
+        """The file name `pattern` (`output_name` setting) gives this scene's output."""
+        return pattern.format(scene=self.name, module=PurePosixPath(self.path).stem)
 
     def to_json(self) -> dict[str, Any]:
         return {"scene": self.name, "module": self.path, "line": self.line,

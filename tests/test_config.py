@@ -58,8 +58,6 @@ def test_repo_pyproject_sets_every_documented_kind_of_key(tmp_path: Path,
     assert result.ok and "import sympy" in (result.code or ""), result.diagnostics
 
 
-@pytest.mark.xfail(strict=True, raises=manimflat.pass_manager.PassFailure,
-                   reason="verify/__init__.py formats output_name without {module}")
 def test_output_name_with_module_works_with_verification(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:

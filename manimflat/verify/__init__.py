@@ -102,7 +102,7 @@ def apply_level(flat: Flat, level: str) -> None:
         flat.verification[level] = {"skipped": f"{failed[0]} level failed", "seconds": 0.0}
         return
     settings = flat.settings
-    path = settings.output_name.format(scene=flat.scene.name)
+    path = flat.scene.output_name(settings.output_name)
     out = run_level(level, flat.code, flat.scene.name, settings, path)
     for d in out.diagnostics:
         flat.report(d.code, d.message, severity=d.severity, path=d.path, line=d.line, col=d.col)

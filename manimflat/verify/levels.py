@@ -192,7 +192,8 @@ def check_exec(code: str, scene: str, settings: Settings, path: str | None = Non
     if not _environment_ok(out, code, path):
         return out
     res = _exec_once(code, scene, settings)
-    if res.result is not None and res.result.get("animations") == 0:
+    # A still (nothing played) renders its last frame fine; only a video needs an animation.
+    if settings.render_video and res.result is not None and res.result.get("animations") == 0:
         new, fixes = repairs.add_wait(code, scene)
         if fixes:
             res = _exec_once(new, scene, settings)

@@ -71,7 +71,7 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
     argv = [f"-q{quality}", "--media_dir", str(out_dir), "--progress_bar", "none",
             "-v", "WARNING", "--disable_caching"]
     argv += ["--format", "mp4"] if video else ["-s"]
-    argv += [str(Path(file).resolve()), scene]
+    argv += [str((cwd / file).resolve()), scene]  # a relative file is relative to `cwd`
     res = sandbox.run({"job": "render", "argv": argv, "boxes": boxes}, cwd=cwd,
                       timeout=timeout, memory_mb=memory_mb, writable=(out_dir,), warm=warm)
     pngs = _newest(out_dir, scene, ".png")

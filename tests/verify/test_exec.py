@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import time
 from pathlib import Path
@@ -78,8 +80,11 @@ def test_writing_outside_the_working_folder_is_refused(fresh, scene, tmp_path):
     assert verify_code(relative, "Demo", "exec", fresh).ok  # its own temporary folder is fine
 
 
-def test_scene_without_animation_gets_a_wait(fresh, scene):
-    out = verify_code(scene("self.add(Square())"), "Demo", "exec", fresh)
+def test_still_scene_is_left_alone_unless_a_video_is_wanted(fresh, scene):
+    still = verify_code(scene("self.add(Square())"), "Demo", "exec", fresh)
+    assert still.ok and not still.diagnostics and still.results["exec"]["animations"] == 0
+    out = verify_code(scene("self.add(Square())"), "Demo", "exec",
+                      dataclasses.replace(fresh, render_video=True))
     assert out.ok
     assert [(d.code, d.severity) for d in out.diagnostics] == [("MF414", Severity.FIXED)]
     assert out.code.rstrip().endswith("self.wait()")
