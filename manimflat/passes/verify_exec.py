@@ -4,7 +4,7 @@ media written.
 Before: `flat.code` passed verify-static.
 After: construct ran to the end within the time and memory limits, or MF407/MF408/MF409/MF412/MF415
 says why not; `flat.verification['exec']` holds the animation count and the final mobjects'
-classes; a scene that played nothing got `self.wait()` (MF414 `fixed`). Timing in
+classes; with render_video, a scene that played nothing got `self.wait()` (MF414 `fixed`). Timing in
 `flat.verification['exec']['seconds']`.
 The work is in `manimflat.verify`; this pass only applies it to the flat.
 """
@@ -13,18 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Flat
-from ..pass_manager import ALL, Pass
-from ..verify import apply_level
+from ..verify import LevelPass
 
 
 @dataclass(frozen=True)
-class VerifyExec(Pass):
+class VerifyExec(LevelPass):
     NAME = "verify-exec"
     DESCRIPTION = ("construct runs to the end in a sandboxed subprocess with animations skipped and "
                    "no media written")
-    NEEDS = ("code",)
-
-    def run(self, flat: Flat) -> frozenset[str]:
-        apply_level(flat, "exec")
-        return ALL  # verification edits only flat.code, never the pieces analyses read
+    LEVEL = "exec"

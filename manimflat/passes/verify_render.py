@@ -12,18 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Flat
-from ..pass_manager import ALL, Pass
-from ..verify import apply_level
+from ..verify import LevelPass
 
 
 @dataclass(frozen=True)
-class VerifyRender(Pass):
+class VerifyRender(LevelPass):
     NAME = "verify-render"
     DESCRIPTION = ("the last frame renders at low quality (or the whole video with render_video); "
                    "with compare, it matches the original rendered in its repository")
-    NEEDS = ("code",)
-
-    def run(self, flat: Flat) -> frozenset[str]:
-        apply_level(flat, "render")
-        return ALL  # verification edits only flat.code, never the pieces analyses read
+    LEVEL = "render"

@@ -12,18 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Flat
-from ..pass_manager import ALL, Pass
-from ..verify import apply_level
+from ..verify import LevelPass
 
 
 @dataclass(frozen=True)
-class VerifyStatic(Pass):
+class VerifyStatic(LevelPass):
     NAME = "verify-static"
     DESCRIPTION = ("no undefined names (against manim's real exports), allowed imports only, no file "
                    "references, exactly the target scene with a construct")
-    NEEDS = ("code",)
-
-    def run(self, flat: Flat) -> frozenset[str]:
-        apply_level(flat, "static")
-        return ALL  # verification edits only flat.code, never the pieces analyses read
+    LEVEL = "static"

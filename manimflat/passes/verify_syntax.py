@@ -11,18 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Flat
-from ..pass_manager import ALL, Pass
-from ..verify import apply_level
+from ..verify import LevelPass
 
 
 @dataclass(frozen=True)
-class VerifySyntax(Pass):
+class VerifySyntax(LevelPass):
     NAME = "verify-syntax"
     DESCRIPTION = ("the output parses and compiles with no SyntaxWarning (invalid escapes become raw "
                    "strings)")
-    NEEDS = ("code",)
-
-    def run(self, flat: Flat) -> frozenset[str]:
-        apply_level(flat, "syntax")
-        return ALL  # verification edits only flat.code, never the pieces analyses read
+    LEVEL = "syntax"

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..diagnostics import Diagnostic, Severity
+from ..pass_manager import ALL, Pass
 from ..settings import Settings
 from .levels import LEVELS, LevelOutcome, run_level
 from .render import (
@@ -88,6 +89,19 @@ def verify_many(items: Iterable[tuple[str, str]], level: str = "exec",
         return [verify_code(c, s, level, settings) for c, s in pairs]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda p: verify_code(p[0], p[1], level, settings), pairs))
+
+
+@dataclass(frozen=True)
+class LevelPass(Pass):
+    """The shape of the four verify-* passes: run one level of the ladder on `flat.code`.
+    Verification edits only `flat.code`, never the pieces analyses read, so all is preserved."""
+
+    LEVEL: ClassVar[str] = ""
+    NEEDS: ClassVar[tuple[str, ...]] = ("code",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        apply_level(flat, self.LEVEL)
+        return ALL
 
 
 def apply_level(flat: Flat, level: str) -> None:
