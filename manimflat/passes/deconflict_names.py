@@ -52,10 +52,8 @@ class DeconflictNames(Pass):
 
 
 def _shadowed(flat: Flat, piece: Piece) -> frozenset[str]:
+    """Names bound in a nested scope of the piece; without symtable facts (a synthesized
+    piece) every renamed name counts, so the scope analysis always runs."""
     info = flat.program.module(piece.module) if piece.module else None
-    if info is None:  # synthesized: no symtable facts, so always use scope analysis
-        return frozenset(piece.renames)
-    for unit in info.units:
-        if unit.start == piece.line:
-            return unit.shadowed
-    return frozenset(piece.renames)
+    unit = info.unit_at.get(piece.line) if info else None
+    return unit.shadowed if unit is not None else frozenset(piece.renames)
