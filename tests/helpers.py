@@ -35,3 +35,22 @@ def codes(result: manimflat.FlatResult) -> list[str]:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+def render_both(repo: Path, file: str, scene: str, code: str, tmp: Path,
+                timeout: float = 180.0) -> tuple[Path, Path]:
+    """Last frames (PNG paths) of `scene` rendered by the real manim: the original from its
+    repository root, as its author runs it, and the flattened `code` alone in an empty
+    folder, so it can only work if it needs nothing from the repository."""
+    from manimflat.verify.render import render_last_frame
+
+    original = render_last_frame(repo / file, scene, cwd=repo, out_dir=tmp / "original",
+                                 timeout=timeout)
+    assert original.ok and original.png, original.error
+    alone = tmp / "alone"
+    alone.mkdir()
+    (alone / "flat_scene.py").write_text(code, encoding="utf-8")
+    flat = render_last_frame(alone / "flat_scene.py", scene, cwd=alone,
+                             out_dir=tmp / "flattened", timeout=timeout)
+    assert flat.ok and flat.png, flat.error
+    return original.png, flat.png

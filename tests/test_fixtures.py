@@ -35,6 +35,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import render_both
 
 import manimflat
 from manimflat.api import FlatResult
@@ -241,18 +242,7 @@ def render_api():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("case", "file", "scene"), CASE_PARAMS)
 def test_renders_the_same_last_frame(case: str, file: str, scene: str, tmp_path: Path,
                                      render_api) -> None:  # type: ignore[no-untyped-def]
-    repo = REPOS / case
-    original = render_api.render_last_frame(repo / file, scene, cwd=repo,
-                                            out_dir=tmp_path / "original")
-    assert original.ok, original.error
-
-    alone = tmp_path / "alone"
-    alone.mkdir()
-    flat_file = alone / "flat_scene.py"
-    flat_file.write_text(code_of(case, file, scene), encoding="utf-8")
-    flattened = render_api.render_last_frame(flat_file, scene, cwd=alone,
-                                             out_dir=tmp_path / "flattened")
-    assert flattened.ok, flattened.error
-
-    diff = render_api.compare_frames(original.png, flattened.png)
+    original, flattened = render_both(REPOS / case, file, scene, code_of(case, file, scene),
+                                      tmp_path)
+    diff = render_api.compare_frames(original, flattened)
     assert diff.identical, diff

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import CORE, write_repo
+from helpers import CORE, render_both, write_repo
 
 import manimflat
-from manimflat.verify.render import compare_frames, render_last_frame
+from manimflat.verify.render import compare_frames
 
 REPO = {
     "base.py": """
@@ -52,10 +52,5 @@ def test_merged_bases_render_the_same_last_frame(tmp_path: Path) -> None:
     repo = write_repo(tmp_path / "repo", REPO)
     result = manimflat.flatten(repo, "S", merge_bases=True, passes=CORE)
     assert "MF204" in [d.code for d in result.diagnostics] and "class Framed" not in result.code
-    alone = tmp_path / "alone"
-    alone.mkdir()
-    (alone / "flat.py").write_text(result.code, encoding="utf-8")
-    original = render_last_frame(repo / "scene.py", "S", cwd=repo, out_dir=tmp_path / "o")
-    merged = render_last_frame(alone / "flat.py", "S", cwd=alone, out_dir=tmp_path / "m")
-    assert original.ok and merged.ok, (original.error, merged.error)
-    assert compare_frames(original.png, merged.png).identical
+    original, merged = render_both(repo, "scene.py", "S", result.code, tmp_path)
+    assert compare_frames(original, merged).identical

@@ -8,20 +8,17 @@ gallery scene puts its asset on the left half of the frame and a fixed square on
 - the right half must be pixel-identical (nothing else changed).
 `Backdrop` fills the whole frame, so only its box is compared.
 
-manim 0.22 cannot draw an `ImageMobject` with Pillow >= 11.3 (`Image.fromarray(zeros, mode=
-"RGBA")` in `Camera.display_image_mobject` raises "Invalid mode for data type"), so the
-originals are rendered through `PILLOW_SHIM`, which makes that one call build the blank RGBA
-canvas it means. The flattened files need no shim: they contain no image.
+manim 0.22 cannot draw an `ImageMobject` with Pillow >= 11.3, which is why pyproject.toml
+pins Pillow below it: the originals, which show images, render with the plain manim.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import render_both
 from PIL import Image
 
 import manimflat
@@ -51,43 +48,11 @@ def content_box(png: Path, region: Box, threshold: int = 12) -> Box | None:
     return box[0] + region[0], box[1] + region[1], box[2] + region[0], box[3] + region[1]
 
 
-PILLOW_SHIM = """
-import sys
-import numpy as np
-from PIL import Image
-_fromarray = Image.fromarray
-def fromarray(obj, mode=None):
-    if mode == "RGBA" and getattr(obj, "ndim", 0) == 2:
-        return Image.new("RGBA", (obj.shape[1], obj.shape[0]))
-    return _fromarray(obj, mode) if mode else _fromarray(obj)
-Image.fromarray = fromarray
-from manim.__main__ import main
-sys.argv[0] = "manim"
-main()
-"""
-
-
-def render_original(scene: str, out_dir: Path, repo: Path = GALLERY) -> Path:
-    proc = subprocess.run(
-        [sys.executable, "-c", PILLOW_SHIM, "render", "-ql", "-s", "--disable_caching",
-         "--media_dir", str(out_dir), "-v", "WARNING", "scenes.py", scene],
-        cwd=repo, capture_output=True, text=True, timeout=300, check=False)
-    pngs = sorted(out_dir.rglob(f"{scene}*.png"))
-    assert proc.returncode == 0 and pngs, proc.stderr[-2000:]
-    return pngs[-1]
-
-
-def rendered(scene: str, tmp: Path) -> tuple[Path, Path]:
-    original = render_original(scene, tmp / "original")
-    result = manimflat.flatten(GALLERY, f"scenes.py:{scene}", root=str(GALLERY))
+def rendered(scene: str, tmp: Path, repo: Path = GALLERY) -> tuple[Path, Path]:
+    """Last frames of the original (in its fixture folder) and of the flattened file alone."""
+    result = manimflat.flatten(repo, f"scenes.py:{scene}", root=str(repo))
     assert result.code is not None, [d.format() for d in result.diagnostics]
-    alone = tmp / "alone"
-    alone.mkdir()
-    (alone / "flat.py").write_text(result.code, encoding="utf-8")
-    flat = render_last_frame(alone / "flat.py", scene, cwd=alone, out_dir=tmp / "flat",
-                             timeout=180)
-    assert flat.ok, flat.error
-    return original, flat.png  # type: ignore[return-value]
+    return render_both(repo, "scenes.py", scene, result.code, tmp)
 
 
 @pytest.mark.render
@@ -142,14 +107,6 @@ DATA = ROOT / "fixtures" / "assets" / "data"
                                    "Table"])
 def test_inlined_data_renders_the_same_frame(scene: str, tmp_path: Path) -> None:
     """Literals with the file's content: the whole frame is identical, pixel for pixel."""
-    original = render_original(scene, tmp_path / "original", DATA)
-    result = manimflat.flatten(DATA, f"scenes.py:{scene}", root=str(DATA))
-    assert result.code is not None
-    alone = tmp_path / "alone"
-    alone.mkdir()
-    (alone / "flat.py").write_text(result.code, encoding="utf-8")
-    flat = render_last_frame(alone / "flat.py", scene, cwd=alone, out_dir=tmp_path / "flat",
-                             timeout=180)
-    assert flat.ok, flat.error
-    diff = compare_frames(original, flat.png)  # type: ignore[arg-type]
+    original, flat = rendered(scene, tmp_path, DATA)
+    diff = compare_frames(original, flat)
     assert diff.identical, diff
