@@ -1,13 +1,14 @@
 """The in-memory IR that passes edit: one `Flat` per scene being flattened.
 
 Before `collect-closure`, `Flat.pieces` is empty. After it, `pieces` holds the top-level
-statements (libcst nodes) of the output in an order that runs, each remembering where it came
-from. Passes up to `emit` rewrite pieces; `emit` renders them into `Flat.code`; the verify
-passes read (and may repair) `Flat.code`. Only the CLI writes files.
+statements of the output in an order that runs, each remembering where it came from. Passes
+up to `emit` rewrite pieces; `emit` renders them into `Flat.code`; the verify passes read
+(and may repair) `Flat.code`. Only the CLI writes files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -47,9 +48,14 @@ class SceneRef:
 
 @dataclass
 class Piece:
-    """One top-level statement of the output file."""
+    """One top-level statement of the output file.
 
-    node: cst.BaseStatement
+    Its code is its text, its libcst tree, or both. A piece taken from a file starts as the
+    file's text; the tree (`node`) is made only when a pass asks for it, because libcst-parsing
+    the files is most of the cost of flattening and most pieces are emitted as written or
+    only renamed, which is a text edit (see `transforms.rename_text`).
+    """
+
     module: str | None  # repo-relative path of the file it came from; None when synthesized
     line: int  # line in that file (0 when synthesized)
     binds: frozenset[str] = frozenset()  # module-level names it defines, as in its source
@@ -63,6 +69,35 @@ class Piece:
     # Repo imports inside it (in try blocks or function bodies) to delete: (module, level).
     drop_imports: frozenset[tuple[str, int]] = frozenset()
     position: int = 0  # execution order in the original program
+    kind: str = ""  # the kind of its unit in `module` ("def", "class", ...); "" if synthesized
+    tree: cst.BaseStatement | None = None
+    text: str | None = None  # its code with the comments above it; None once only `tree` is
+    blank_before: int = 0  # blank lines above it in its file, when `text` is set
+    index: int | None = None  # its unit in `module`, while the text is exactly as written
+    # Loads the tree parsed from its file, while the piece is as written.
+    parse: Callable[[], cst.BaseStatement] | None = field(default=None, repr=False)
+
+    @property
+    def node(self) -> cst.BaseStatement:
+        if self.tree is None:
+            assert self.text is not None
+            self.tree = self.parse() if self.parse else cst.parse_statement(self.text)
+        return self.tree
+
+    @node.setter
+    def node(self, tree: cst.BaseStatement) -> None:
+        if tree is not self.tree:
+            self.tree, self.text, self.index, self.parse = tree, None, None, None
+
+    def edit_text(self, text: str) -> None:
+        """Replace the code by `text` (the tree is re-parsed from it if a pass asks)."""
+        self.tree, self.text, self.index, self.parse = None, text, None, None
+
+    @property
+    def is_definition(self) -> bool:
+        if self.tree is not None:
+            return isinstance(self.tree, (cst.FunctionDef, cst.ClassDef))
+        return self.kind in ("def", "class")
 
 
 @dataclass

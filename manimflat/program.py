@@ -2,7 +2,8 @@
 program-level analyses (import roots, bindings, scenes) computed on demand and cached.
 
 Every file is read as text and parsed with `ast` (for analysis) the first time something
-needs it, and with libcst (the IR that is emitted) only if one of its statements is emitted.
+needs it, and with libcst only if a pass needs the tree of one of its statements (most
+statements are emitted from their text, see `ir.Piece`).
 Files that cannot be used (binary, too large, not UTF-8, symlinks leaving the repository,
 syntax errors) are recorded as diagnostics on first use, never raised.
 """
@@ -18,9 +19,9 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-import libcst
 import libcst as cst
 
+from .analyses.layout import UnitText, unit_texts
 from .analyses.units import Unit, analyze_module
 from .diagnostics import Diagnostic, Severity, diag
 from .settings import DEFAULT_ALLOWED_IMPORTS
@@ -96,6 +97,11 @@ class ModuleInfo:
         return self.source.splitlines(keepends=True)
 
     @cached_property
+    def layout(self) -> list[UnitText | None]:
+        """The text of each unit as libcst would print it (None: only libcst can tell)."""
+        return unit_texts(self.source, self.tree, self.units)
+
+    @cached_property
     def unit_at(self) -> dict[int, Unit]:
         """Units by their first line."""
         return {u.start: u for u in self.units}
@@ -120,9 +126,10 @@ class Program:
         self._reported: set[str] = set()
         self._resolvers: dict[str, Resolver] = {}
         self.parse_counts: dict[str, int] = {}  # libcst parses per file (benchmarks assert 1)
-        # Scenes of one repo share most pieces: rewritten nodes and their text are memoised
-        # across scenes. libcst nodes are immutable and hash by identity, so a node is a key.
-        self.rewrites: dict[tuple[object, ...], cst.BaseStatement] = {}
+        # Scenes of one repo share most pieces: rewritten nodes or texts (None: the text could
+        # not be edited) and the text of nodes are memoised across scenes. libcst nodes are
+        # immutable and hash by identity, so a node is a key.
+        self.rewrites: dict[tuple[object, ...], cst.BaseStatement | str | None] = {}
         self.texts: dict[cst.BaseStatement, tuple[str, int]] = {}
         self.memo: dict[str, dict[object, object]] = {}  # other per-node facts, by purpose
 
@@ -210,17 +217,6 @@ class Program:
             self._cst[rel] = cst.parse_module(info.source)
             self.parse_counts[rel] = self.parse_counts.get(rel, 0) + 1
         return self._cst[rel]
-
-    def original_source(self, module: str | None, line: int,
-                        node: libcst.CSTNode) -> str | None:
-        """The source text of a piece whose node is still the one parsed from `module`
-        (None for synthesized or rewritten pieces)."""
-        info = self.module(module) if module else None
-        unit = info.unit_at.get(line) if info else None
-        if info is None or unit is None or module not in self._cst \
-                or self._cst[module].body[unit.index] is not node:
-            return None
-        return "".join(info.lines[unit.start - 1:unit.end])
 
     # -- analyses --------------------------------------------------------------------------
     def resolver(self, scene_path: str = "") -> Resolver:

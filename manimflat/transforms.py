@@ -1,14 +1,22 @@
-"""libcst rewrites shared by passes: scope-correct renaming and deleting repository imports.
+"""Rewrites shared by passes: scope-correct renaming and deleting repository imports.
 
-Renaming uses libcst's ScopeProvider on a module holding just the one statement, so only
-names that refer to the module-level binding are renamed: a parameter or local variable
-that happens to share the name is left alone.
+`rewrite_statement` works on libcst trees. When a nested scope binds a renamed name, it uses
+libcst's ScopeProvider on a module holding just the one statement, so only names that refer
+to the module-level binding are renamed: a parameter or local variable that happens to share
+the name is left alone. `rename_text` is its fast path for a statement still as written and
+without such shadowing: the same edits made in the text at `ast` positions, no libcst parse.
 """
 
 from __future__ import annotations
 
+import ast
+import re
+
 import libcst as cst
 from libcst.metadata import BuiltinScope, GlobalScope, MetadataWrapper, ScopeProvider
+
+from .analyses.layout import UnitText, joined
+from .analyses.units import Unit
 
 
 def as_module(node: cst.BaseStatement) -> cst.Module:
@@ -49,6 +57,93 @@ def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
                     global_names.add(target.name)
     module = wrapper.module.visit(_Rewriter(renames, chains, drop_imports, global_names))
     return module.body[0] if module.body else cst.SimpleStatementLine([cst.Pass()])
+
+
+# Nodes that bind a name given as a string, not as an `ast.Name` with a position.
+_STRING_BINDERS: dict[type[ast.AST], tuple[str, ...]] = {
+    ast.alias: ("name", "asname"), ast.ExceptHandler: ("name",), ast.Global: ("names",),
+    ast.Nonlocal: ("names",), ast.arg: ("arg",)}
+if hasattr(ast, "MatchAs"):
+    _STRING_BINDERS.update({ast.MatchAs: ("name",), ast.MatchStar: ("name",),
+                            ast.MatchMapping: ("rest",)})
+_DEFINITION = re.compile(r"(?:async\s+)?def\s+(\w+)|class\s+(\w+)")
+_CHAIN_NOISE = re.compile(r"[\s()\\]")
+
+
+def rename_text(unit: Unit, layout: UnitText, renames: dict[str, str],
+                chains: dict[tuple[str, ...], str]) -> str | None:
+    """`rewrite_statement` without imports to drop and without shadowed renamed names, done
+    as text edits; None when the text cannot be edited safely (a renamed name bound by
+    `global`, `except ... as`, an import or a pattern; a position that does not hold the
+    name it should), and then the caller falls back to libcst."""
+    lines = layout.body.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def at(lineno: int, col: int) -> int:  # ast columns count UTF-8 bytes
+        line = lines[lineno - unit.start]
+        chars = col if line.isascii() else len(line.encode()[:col].decode(errors="replace"))
+        return offsets[lineno - unit.start] + chars
+
+    def span(node: ast.AST) -> tuple[int, int]:
+        return (at(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+                at(node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
+
+    names: list[tuple[int, int, str, str]] = []  # start, end, old, new
+    chain_edits: list[tuple[int, int, str, str]] = []
+    for stmt in unit.stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id in renames:
+                names.append((*span(node), node.id, renames[node.id]))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                    and node.name in renames:
+                start = at(node.lineno, node.col_offset)
+                found = _DEFINITION.match(layout.body, start)
+                if found is None or (found.group(1) or found.group(2)) != node.name:
+                    return None
+                begin = found.start(1) if found.group(1) else found.start(2)
+                names.append((begin, begin + len(node.name), node.name, renames[node.name]))
+            elif isinstance(node, ast.Attribute) and chains:
+                chain = _ast_chain(node)
+                if chain in chains:
+                    chain_edits.append((*span(node), ".".join(chain), chains[chain]))
+            elif any(_bound_strings(node, field) & renames.keys()
+                     for field in _STRING_BINDERS.get(type(node), ())):
+                return None
+    # As in libcst's bottom-up rewrite, the outermost matching chain wins and replaces
+    # everything inside it.
+    chain_edits = [e for e in chain_edits
+                   if not any(o is not e and o[0] <= e[0] and e[1] <= o[1] for o in chain_edits)]
+    names = [e for e in names if not any(c[0] <= e[0] and e[1] <= c[1] for c in chain_edits)]
+    body = layout.body
+    for start, end, old, new in sorted(names + chain_edits, reverse=True):
+        written = body[start:end]
+        if (written if "." not in old else _CHAIN_NOISE.sub("", written)) != old:
+            return None  # ast positions inside f-strings are not always exact before 3.12
+        body = body[:start] + new + body[end:]
+    return joined(layout.lead, body, layout.foot)
+
+
+def _bound_strings(node: ast.AST, field: str) -> set[str]:
+    value = getattr(node, field, None)
+    if isinstance(value, list):
+        return set(value)
+    if isinstance(node, ast.alias) and field == "name" and value:
+        return {value.split(".")[0]} if node.asname is None else set()
+    return {value} if isinstance(value, str) else set()
+
+
+def _ast_chain(node: ast.Attribute) -> tuple[str, ...] | None:
+    parts: list[str] = []
+    cur: ast.expr = node
+    while isinstance(cur, ast.Attribute):
+        parts.append(cur.attr)
+        cur = cur.value
+    if isinstance(cur, ast.Name):
+        parts.append(cur.id)
+        return tuple(reversed(parts))
+    return None
 
 
 class _Rewriter(cst.CSTTransformer):

@@ -43,7 +43,7 @@ def file_refs(root: Path, rel: str) -> tuple[str, list[Any]] | None:
     line = 1 + "".join(module.code_for_node(h) for h in module.header).count("\n")
     for stmt in module.body:
         text = module.code_for_node(stmt)
-        pieces.append(Piece(node=stmt, module=rel, line=line + len(stmt.leading_lines)))
+        pieces.append(Piece(tree=stmt, module=rel, line=line + len(stmt.leading_lines)))
         line += text.count("\n")
     flat = Flat(program=SimpleNamespace(root=root), scene=SceneRef("?", rel, 1, "manim-ce"),
                 settings=Settings(), pieces=pieces)  # type: ignore[arg-type]
@@ -145,7 +145,7 @@ def _leftovers(code: str) -> list[Any]:
         module = cst.parse_module(code)
     except cst.ParserSyntaxError:
         return []
-    pieces = [Piece(node=stmt, module="out.py", line=1) for stmt in module.body]
+    pieces = [Piece(tree=stmt, module="out.py", line=1) for stmt in module.body]
     flat = Flat(program=SimpleNamespace(root=Path("/nonexistent")),
                 scene=SceneRef("?", "out.py", 1, "manim-ce"), settings=Settings(),
                 pieces=pieces)  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ def make_flat(root: Path, source: str, *, files: dict[str, bytes | str] | None =
     tree = cst.parse_module(source)
     pieces, line = [], 1
     for stmt in tree.body:
-        pieces.append(Piece(node=stmt, module=module, line=line + len(stmt.leading_lines),
+        pieces.append(Piece(tree=stmt, module=module, line=line + len(stmt.leading_lines),
                             binds=_binds(stmt)))
         line += tree.code_for_node(stmt).count("\n")
     return Flat(program=Program(root),

@@ -63,10 +63,11 @@ _CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
 }
 _RECEIVER_CALLS = {"read_text": "read_text", "read_bytes": "read_bytes"}
 _ASSET_BASES = frozenset({"SVGMobject", "ImageMobject", "OpenGLImageMobject", "Code"})
-# A statement whose source has none of these words cannot hold an asset call: a regex over
-# its text is far cheaper than visiting its tree.
+# A statement whose source has none of these words cannot hold an asset call (`__init__`
+# only loads a file in a class naming an asset base): a regex over its text is far cheaper
+# than parsing and visiting its tree.
 _MENTION_WORDS = re.compile("|".join(sorted(
-    {re.escape(k.rsplit(".", 1)[-1]) for k in _CALLS} | set(_RECEIVER_CALLS) | {"__init__"})))
+    {re.escape(k.rsplit(".", 1)[-1]) for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES)))
 VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
                        "read_csv"})
@@ -545,20 +546,21 @@ def _open_mode(node: cst.Call) -> str:
 
 def find_refs(flat: Flat, apis: frozenset[str] | None = None) -> list[Ref]:
     """Every asset reference in the pieces (of the given apis), in output order."""
-    # Whether a statement mentions an asset call depends on the node alone, and nodes are
-    # shared by the scenes of a repo: memoise it on the program, build the env only if needed.
+    # Whether a statement mentions an asset call depends on its code alone, which the scenes
+    # of a repo share: memoise it on the program, build the env only if needed. A text
+    # without the words of an asset call is not parsed at all.
     mentions = flat.program.memo.setdefault("asset-mentions", {})
-    for piece in flat.pieces:
-        if piece.node not in mentions:
-            text = flat.program.original_source(piece.module, piece.line, piece.node)
-            mentions[piece.node] = (text is None or bool(_MENTION_WORDS.search(text))) \
+    keys = [p.node if p.text is None else p.text for p in flat.pieces]
+    for piece, key in zip(flat.pieces, keys):
+        if key not in mentions:
+            mentions[key] = (piece.text is None or bool(_MENTION_WORDS.search(piece.text))) \
                 and _mentions_asset_call(piece.node)
-    if not any(mentions[p.node] for p in flat.pieces):
+    if not any(mentions[key] for key in keys):
         return []
     env = build_env(flat)
     refs: list[Ref] = []
-    for i, piece in enumerate(flat.pieces):
-        if not mentions[piece.node]:
+    for i, (piece, key) in enumerate(zip(flat.pieces, keys)):
+        if not mentions[key]:
             continue  # positions are costly: compute them only where there is something
         finder = _Finder(flat, env, i)
         piece.node.visit(finder)

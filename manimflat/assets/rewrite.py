@@ -205,7 +205,7 @@ def _add_builders(flat: Flat, plan: Plan, first: int) -> None:
     for name in sorted(plan.builders):
         builder, out = ALL_BUILDERS[name], plan.builder_names[name]
         source = builder.source.replace(f"def {name}(", f"def {out}(", 1)
-        helpers.append(Piece(node=cst.parse_statement(source), module=None, line=0,
+        helpers.append(Piece(tree=cst.parse_statement(source), module=None, line=0,
                              binds=frozenset({out}), origin="manimflat:assets"))
         if builder.needs_numpy:
             plan.need_header("import numpy as np")

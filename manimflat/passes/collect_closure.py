@@ -53,7 +53,7 @@ class CollectClosure(Pass):
 class _Facts:
     """What one statement links to, as seen from one resolver."""
 
-    node: cst.BaseStatement
+    node: cst.BaseStatement | None = None  # the statement with unreachable code removed
     links: dict[str, str] = field(default_factory=dict)
     chains: dict[tuple[str, ...], str] = field(default_factory=dict)
     drop_imports: frozenset[tuple[str, int]] = frozenset()
@@ -114,9 +114,10 @@ class _Linker:
         pieces = []
         statements = config_statements(self.program, self.flat.scene.path)
         for i, (rel, statement) in enumerate(statements):
-            pieces.append(Piece(cst.parse_statement(statement + "\n"), None, 0,
-                                origin=f"{rel}:[CLI]", links={"config": "star:manim:config"},
-                                position=i - len(statements)))
+            pieces.append(Piece(None, 0, origin=f"{rel}:[CLI]",
+                                links={"config": "star:manim:config"},
+                                position=i - len(statements),
+                                tree=cst.parse_statement(statement + "\n")))
             self.flat.report("MF112", f"`{statement}` carried over from {rel}",
                              severity=Severity.FIXED, path=rel)
         return pieces
@@ -160,11 +161,19 @@ class _Linker:
         key = (module, index)
         if key in self.pieces or self.unit(module, index).kind in NOT_EMITTED:
             return
-        unit = self.unit(module, index)
-        node = self.program.cst(module).body[index]
-        self.pieces[key] = Piece(node, module, unit.start, unit.binds,
-                                 origin=f"{module}:{','.join(sorted(unit.binds)) or unit.kind}",
-                                 position=self.position.get(key, len(self.position) + index))
+        info = self.program.module(module)
+        assert info is not None
+        unit, layout = info.units[index], info.layout[index]
+        piece = Piece(module, unit.start, unit.binds, kind=unit.kind,
+                      origin=f"{module}:{','.join(sorted(unit.binds)) or unit.kind}",
+                      position=self.position.get(key, len(self.position) + index))
+        if layout is None:
+            piece.tree = self.program.cst(module).body[index]
+        else:
+            piece.text, piece.blank_before, piece.index = layout.text, layout.blank_before, index
+            program = self.program
+            piece.parse = lambda: program.cst(module).body[index]
+        self.pieces[key] = piece
         self.queue.append(key)
 
     # -- linking one statement -------------------------------------------------------------
@@ -178,7 +187,8 @@ class _Linker:
         facts = cache[key]
         assert isinstance(facts, _Facts)
         piece = self.pieces[key]
-        piece.node = facts.node
+        if facts.node is not None:
+            piece.node = facts.node
         piece.links = dict(facts.links)
         piece.chains = dict(facts.chains)
         piece.drop_imports = facts.drop_imports
@@ -191,7 +201,7 @@ class _Linker:
 
     def _facts(self, module: str, index: int) -> _Facts:
         unit = self.unit(module, index)
-        piece = _Facts(self.program.cst(module).body[index])
+        piece = _Facts()
         local_imports = self._nested_imports(module, unit, piece)
         chain_roots = {}
         for name in sorted(unit.refs | unit.binds):
@@ -223,9 +233,10 @@ class _Linker:
         elif isinstance(target, Builtin):
             piece.links[name] = f"builtin:{name}"
         elif isinstance(target, Unresolved):
-            live = drop_unreachable(piece.node)
+            node = piece.node or self.program.cst(module).body[unit.index]
+            live = drop_unreachable(node)
             if name not in (global_refs(as_module(live).code) or {name}):
-                if live is not piece.node:  # the first such name drops the dead code
+                if live is not node:  # the first such name drops the dead code
                     piece.node = live
                     piece.report("MF209", "unreachable code using "
                                       f"undefined {name!r} removed", Severity.FIXED)

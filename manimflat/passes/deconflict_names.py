@@ -16,7 +16,7 @@ from ..analyses.naming import Naming
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import Pass
-from ..transforms import rewrite_statement
+from ..transforms import rename_text, rewrite_statement
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,34 @@ class DeconflictNames(Pass):
             piece.renames = {src: names[key] for src, key in links.items()
                              if key in names and names[key] != src}
             chains = {chain: names.get(key, chain[-1]) for chain, key in piece.chains.items()}
-            memo_key = (piece.node, tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())),
-                   piece.drop_imports)
-            cache = flat.program.rewrites
-            if memo_key not in cache:
-                cache[memo_key] = rewrite_statement(piece.node, piece.renames, chains,
-                                                    piece.drop_imports, _shadowed(flat, piece))
-            piece.node = cache[memo_key]
-            piece.drop_imports = frozenset()
+            if piece.renames or chains or piece.drop_imports:
+                _rewrite(flat, piece, chains)
         return frozenset({"names"})
+
+
+def _rewrite(flat: Flat, piece: Piece, chains: dict[tuple[str, ...], str]) -> None:
+    """Rename in the text when the piece is as written and nothing is shadowed, else in the
+    tree. Scenes of a repo share pieces, so both results are memoised on the program."""
+    cache = flat.program.rewrites
+    edits = (tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())))
+    shadowed = _shadowed(flat, piece)
+    info = flat.program.module(piece.module) if piece.module else None
+    if info is not None and piece.index is not None and not piece.drop_imports \
+            and not shadowed & piece.renames.keys():
+        text_key = (piece.module, piece.index, *edits)
+        layout = info.layout[piece.index]
+        if text_key not in cache and layout is not None:
+            cache[text_key] = rename_text(info.units[piece.index], layout, piece.renames, chains)
+        text = cache.get(text_key)
+        if isinstance(text, str):
+            piece.edit_text(text)
+            return
+    tree_key = (piece.node, *edits, piece.drop_imports)
+    if tree_key not in cache:
+        cache[tree_key] = rewrite_statement(piece.node, piece.renames, chains,
+                                            piece.drop_imports, shadowed)
+    piece.node = cache[tree_key]  # type: ignore[assignment]
+    piece.drop_imports = frozenset()
 
 
 def _shadowed(flat: Flat, piece: Piece) -> frozenset[str]:

@@ -59,9 +59,12 @@ def render(flat: Flat) -> str:
     previous: Piece | None = None
     texts = flat.program.texts
     for piece in flat.pieces:
-        if piece.node not in texts:
-            texts[piece.node] = _source(piece.node)
-        text, blank_before = texts[piece.node]
+        if piece.text is not None:
+            text, blank_before = piece.text, piece.blank_before
+        else:
+            if piece.node not in texts:
+                texts[piece.node] = _source(piece.node)
+            text, blank_before = texts[piece.node]
         if chunks:
             chunks.append("\n" * _separation(previous, piece, blank_before))
         chunks.append(text)
@@ -84,12 +87,9 @@ def _source(node: cst.BaseStatement) -> tuple[str, int]:
 
 def _separation(previous: Piece | None, piece: Piece, blank_before: int) -> int:
     if previous is None:  # after the import block
-        return 2 if _is_definition(piece) else 1
-    if _is_definition(previous) or _is_definition(piece):
+        return 2 if piece.is_definition else 1
+    if previous.is_definition or piece.is_definition:
         return 2
     adjacent = previous.module == piece.module and piece.position == previous.position + 1
     return min(blank_before, 1) if adjacent else 1
 
-
-def _is_definition(piece: Piece) -> bool:
-    return isinstance(piece.node, (cst.FunctionDef, cst.ClassDef))

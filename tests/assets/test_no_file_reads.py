@@ -39,7 +39,7 @@ def refs_in(code: str) -> list[object]:
     module = cst.parse_module(code)
     flat = Flat(program=Program(Path(tempfile.mkdtemp())),  # an empty repo: nothing to read
                 scene=SceneRef("S", "out.py", 1, "manim-ce"), settings=Settings(),
-                pieces=[Piece(node=s, module="out.py", line=1) for s in module.body])
+                pieces=[Piece(tree=s, module="out.py", line=1) for s in module.body])
     return find_refs(flat)
 
 
