@@ -49,12 +49,17 @@ def test_non_ascii_folders(tmp_path: Path) -> None:
     assert result.ok and result.scene.path == "vidéos/数学/scene.py"
 
 
-def test_each_file_is_parsed_once_however_many_scenes_use_it(tmp_path: Path) -> None:
-    files = {"helpers.py": HELPERS}
+def test_libcst_parses_a_file_once_and_only_when_a_pass_needs_a_tree(tmp_path: Path) -> None:
+    # dot() imports from the repo inside its body: deleting that import needs the tree of
+    # helpers.py; every other statement is emitted (or renamed) from its text.
+    files = {"helpers.py": "from manim import *\n\ndef dot():\n    from consts import R\n"
+                           "    return Dot(radius=R)\n",
+             "consts.py": "R = 0.3\n"}
     for i in range(5):
         files[f"s{i}.py"] = SCENE.replace("class S", f"class S{i}")
     session = Session(write_repo(tmp_path / "r", files))
     manager = session.pipeline(CORE)
     for ref in session.scenes():
-        assert session.flatten(ref, manager).ok
-    assert session.program.parse_counts == {f: 1 for f in files}
+        result = session.flatten(ref, manager)
+        assert result.ok and "from consts" not in result.code and "R = 0.3" in result.code
+    assert session.program.parse_counts == {"helpers.py": 1}
