@@ -13,7 +13,6 @@ import ast
 import re
 
 import libcst as cst
-from libcst.metadata import BuiltinScope, GlobalScope, MetadataWrapper, ScopeProvider
 
 from .analyses.layout import UnitText, joined
 from .analyses.units import Unit
@@ -38,6 +37,9 @@ def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
     if not shadowed & renames.keys():
         module = as_module(node).visit(_Rewriter(renames, chains, drop_imports, None))
         return module.body[0] if module.body else cst.SimpleStatementLine([cst.Pass()])
+    # Imported here: libcst.metadata costs a tenth of a second and is rarely needed.
+    from libcst.metadata import BuiltinScope, GlobalScope, MetadataWrapper, ScopeProvider
+
     wrapper = MetadataWrapper(as_module(node), unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
     global_names: set[cst.Name] = set()
@@ -59,13 +61,6 @@ def rewrite_statement(node: cst.BaseStatement, renames: dict[str, str],
     return module.body[0] if module.body else cst.SimpleStatementLine([cst.Pass()])
 
 
-# Nodes that bind a name given as a string, not as an `ast.Name` with a position.
-_STRING_BINDERS: dict[type[ast.AST], tuple[str, ...]] = {
-    ast.alias: ("name", "asname"), ast.ExceptHandler: ("name",), ast.Global: ("names",),
-    ast.Nonlocal: ("names",), ast.arg: ("arg",)}
-if hasattr(ast, "MatchAs"):
-    _STRING_BINDERS.update({ast.MatchAs: ("name",), ast.MatchStar: ("name",),
-                            ast.MatchMapping: ("rest",)})
 _DEFINITION = re.compile(r"(?:async\s+)?def\s+(\w+)|class\s+(\w+)")
 _CHAIN_NOISE = re.compile(r"[\s()\\]")
 
@@ -76,6 +71,9 @@ def rename_text(unit: Unit, layout: UnitText, renames: dict[str, str],
     as text edits; None when the text cannot be edited safely (a renamed name bound by
     `global`, `except ... as`, an import or a pattern; a position that does not hold the
     name it should), and then the caller falls back to libcst."""
+    found = unit.occurrences
+    if found.string_bound & renames.keys():
+        return None
     lines = layout.body.splitlines(keepends=True)
     offsets = [0]
     for line in lines:
@@ -86,64 +84,38 @@ def rename_text(unit: Unit, layout: UnitText, renames: dict[str, str],
         chars = col if line.isascii() else len(line.encode()[:col].decode(errors="replace"))
         return offsets[lineno - unit.start] + chars
 
-    def span(node: ast.AST) -> tuple[int, int]:
-        return (at(node.lineno, node.col_offset),  # type: ignore[attr-defined]
-                at(node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
+    def span(node: ast.expr) -> tuple[int, int]:
+        return (at(node.lineno, node.col_offset),
+                at(node.end_lineno or node.lineno, node.end_col_offset or 0))
 
-    names: list[tuple[int, int, str, str]] = []  # start, end, old, new
-    chain_edits: list[tuple[int, int, str, str]] = []
-    for stmt in unit.stmts:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and node.id in renames:
-                names.append((*span(node), node.id, renames[node.id]))
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
-                    and node.name in renames:
-                start = at(node.lineno, node.col_offset)
-                found = _DEFINITION.match(layout.body, start)
-                if found is None or (found.group(1) or found.group(2)) != node.name:
-                    return None
-                begin = found.start(1) if found.group(1) else found.start(2)
-                names.append((begin, begin + len(node.name), node.name, renames[node.name]))
-            elif isinstance(node, ast.Attribute) and chains:
-                chain = _ast_chain(node)
-                if chain in chains:
-                    chain_edits.append((*span(node), ".".join(chain), chains[chain]))
-            elif any(_bound_strings(node, field) & renames.keys()
-                     for field in _STRING_BINDERS.get(type(node), ())):
+    edits: list[tuple[int, int, str, str]] = []  # start, end, old, new
+    replaced: list[tuple[int, int]] = []
+    for parts, nodes in found.chains:
+        # As in libcst's bottom-up rewrite, the outermost matching chain wins and replaces
+        # everything inside it.
+        k = next((k for k in range(len(parts), 1, -1) if parts[:k] in chains), 0)
+        if k:
+            edits.append((*span(nodes[k - 2]), ".".join(parts[:k]), chains[parts[:k]]))
+            replaced.append(edits[-1][:2])
+    for old in renames.keys() & found.names.keys():
+        for name in found.names[old]:
+            start, end = span(name)
+            if not any(a <= start and end <= b for a, b in replaced):
+                edits.append((start, end, old, renames[old]))
+    for node in found.definitions:
+        if node.name in renames:
+            match = _DEFINITION.match(layout.body, at(node.lineno, node.col_offset))
+            if match is None or match.group(match.lastindex or 0) != node.name:
                 return None
-    # As in libcst's bottom-up rewrite, the outermost matching chain wins and replaces
-    # everything inside it.
-    chain_edits = [e for e in chain_edits
-                   if not any(o is not e and o[0] <= e[0] and e[1] <= o[1] for o in chain_edits)]
-    names = [e for e in names if not any(c[0] <= e[0] and e[1] <= c[1] for c in chain_edits)]
+            begin = match.start(match.lastindex or 0)
+            edits.append((begin, begin + len(node.name), node.name, renames[node.name]))
     body = layout.body
-    for start, end, old, new in sorted(names + chain_edits, reverse=True):
+    for start, end, old, new in sorted(edits, reverse=True):
         written = body[start:end]
         if (written if "." not in old else _CHAIN_NOISE.sub("", written)) != old:
             return None  # ast positions inside f-strings are not always exact before 3.12
         body = body[:start] + new + body[end:]
     return joined(layout.lead, body, layout.foot)
-
-
-def _bound_strings(node: ast.AST, field: str) -> set[str]:
-    value = getattr(node, field, None)
-    if isinstance(value, list):
-        return set(value)
-    if isinstance(node, ast.alias) and field == "name" and value:
-        return {value.split(".")[0]} if node.asname is None else set()
-    return {value} if isinstance(value, str) else set()
-
-
-def _ast_chain(node: ast.Attribute) -> tuple[str, ...] | None:
-    parts: list[str] = []
-    cur: ast.expr = node
-    while isinstance(cur, ast.Attribute):
-        parts.append(cur.attr)
-        cur = cur.value
-    if isinstance(cur, ast.Name):
-        parts.append(cur.id)
-        return tuple(reversed(parts))
-    return None
 
 
 class _Rewriter(cst.CSTTransformer):

@@ -35,7 +35,7 @@ class Local:
     module: str
     name: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.module}:{self.name}"
 
@@ -81,6 +81,7 @@ class Resolver:
         self._names: dict[tuple[str, str], Target] = {}
         self._modules: dict[tuple[str, str, int], Target] = {}
         self.unit_facts: dict[tuple[str, int], object] = {}  # collect-closure's, per unit
+        self._broken_imports: dict[str, list[tuple[ImportRec, Unresolved]]] = {}
         self._stack: set[tuple[str, str]] = set()
         self.allowed = program.allowed_imports
 
@@ -103,6 +104,18 @@ class Resolver:
             roots.append("src")
         roots.extend(self.program.syspath_roots)
         return list(dict.fromkeys(roots))
+
+    def broken_imports(self, module: str) -> list[tuple[ImportRec, Unresolved]]:
+        """The imports `module` executes that resolve nowhere and are not guarded."""
+        if module not in self._broken_imports:
+            info = self.program.module(module)
+            self._broken_imports[module] = [
+                (rec, target) for unit in (info.units if info else [])
+                if unit.kind not in ("main", "type_checking") for rec in unit.imports
+                if not rec.guarded and isinstance(target := (
+                    self.resolve_module(module, rec.module, rec.level) if rec.name == "*"
+                    else self.resolve_import(module, rec)), Unresolved)]
+        return self._broken_imports[module]
 
     def resolve_module(self, importer: str, module: str, level: int) -> Target:
         # Absolute imports resolve the same from every file; relative ones per folder.

@@ -97,6 +97,7 @@ def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
     return data
 
 
+@cache
 def star_exports(module: str, allowed: tuple[str, ...]) -> frozenset[str] | None:
     """Names `from module import *` binds, or None when that cannot be known safely."""
     data = _exports(module, allowed)

@@ -24,6 +24,8 @@ class ImportGraph:
     resolver: Resolver
     _orders: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     _modules_of: dict[tuple[str, ImportRec], list[str]] = field(default_factory=dict)
+    _edges: dict[str, list[str]] = field(default_factory=dict)
+    _positions: dict[str, dict[tuple[str, int], int]] = field(default_factory=dict)
 
     def modules_of(self, importer: str, rec: ImportRec) -> list[str]:
         """Repo modules that executing `rec` in `importer` runs, parents first."""
@@ -49,6 +51,11 @@ class ImportGraph:
 
     def edges(self, module: str) -> list[str]:
         """Modules `module` imports, without its own parent packages (already running)."""
+        if module not in self._edges:
+            self._edges[module] = self._compute_edges(module)
+        return self._edges[module]
+
+    def _compute_edges(self, module: str) -> list[str]:
         info = self.resolver.program.module(module)
         out: list[str] = []
         ancestors = set(_packages(module))
@@ -62,6 +69,12 @@ class ImportGraph:
         if start not in self._orders:
             self._orders[start] = self._execution_order(start)
         return self._orders[start]
+
+    def positions(self, start: str) -> dict[tuple[str, int], int]:
+        """Each unit's place in `execution_order(start)`."""
+        if start not in self._positions:
+            self._positions[start] = {u: i for i, u in enumerate(self.execution_order(start))}
+        return self._positions[start]
 
     def _execution_order(self, start: str) -> list[tuple[str, int]]:
         order: list[tuple[str, int]] = []

@@ -20,13 +20,14 @@ from __future__ import annotations
 import ast
 import symtable
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
 
 
-@dataclass(frozen=True)
-class ImportRec:
+class ImportRec(NamedTuple):  # a tuple: files hold thousands, and they are dict keys
     """One imported name: `import a.b as c` -> module="a.b", name=None, alias="c"."""
 
     module: str  # dotted, "" for `from . import x`
@@ -71,6 +72,88 @@ class Unit:
     def refs(self) -> frozenset[str]:
         return self.refs_def | self.refs_call
 
+    @cached_property
+    def label(self) -> str:
+        """What it defines, for reports: "Badge", "PALETTE,SIZE", or its kind."""
+        return ",".join(sorted(self.binds)) or self.kind
+
+    @cached_property
+    def occurrences(self) -> Occurrences:
+        return Occurrences.of(self.stmts)
+
+
+# Nodes that bind a name given as a string, not as an `ast.Name` with a position.
+_STRING_BINDERS: dict[type[ast.AST], tuple[str, ...]] = {
+    ast.alias: ("name", "asname"), ast.ExceptHandler: ("name",), ast.Global: ("names",),
+    ast.Nonlocal: ("names",), ast.arg: ("arg",)}
+if hasattr(ast, "MatchAs"):
+    _STRING_BINDERS.update({ast.MatchAs: ("name",), ast.MatchStar: ("name",),
+                            ast.MatchMapping: ("rest",)})
+
+
+@dataclass
+class Occurrences:
+    """Where names occur in a unit's statements, from one walk (renaming and linking
+    module attribute chains both need it)."""
+
+    names: dict[str, list[ast.Name]] = field(default_factory=dict)  # every Name, by id
+    # Every longest `name.a.b` chain: its parts and its Attribute nodes, innermost first
+    # (`nodes[k]` spans `parts[:k + 2]`).
+    chains: list[tuple[tuple[str, ...], list[ast.Attribute]]] = field(default_factory=list)
+    chain_roots: set[int] = field(default_factory=set)  # ids of the Names chains start at
+    definitions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = field(
+        default_factory=list)
+    string_bound: set[str] = field(default_factory=set)  # bound by `global`, `as`, imports...
+
+    @classmethod
+    def of(cls, stmts: list[ast.stmt]) -> Occurrences:
+        found = cls()
+        inside: set[int] = set()  # Attributes already part of a longer chain
+        stack: list[ast.AST] = list(reversed(stmts))
+        while stack:  # preorder, in source order: a chain's outer node comes first
+            node = stack.pop()
+            if isinstance(node, ast.Name):
+                found.names.setdefault(node.id, []).append(node)
+                continue
+            if isinstance(node, ast.Attribute):
+                if id(node) not in inside:
+                    found._add_chain(node, inside)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.definitions.append(node)
+            for attr in _STRING_BINDERS.get(type(node), ()):
+                found.string_bound |= _bound_strings(node, attr)
+            children: list[ast.AST] = []
+            for field_name in node._fields:
+                value = getattr(node, field_name, None)
+                if isinstance(value, list):
+                    children.extend(v for v in value if isinstance(v, ast.AST))
+                elif isinstance(value, ast.AST):
+                    children.append(value)
+            stack.extend(reversed(children))
+        return found
+
+    def _add_chain(self, node: ast.Attribute, inside: set[int]) -> None:
+        parts: list[str] = []
+        nodes: list[ast.Attribute] = []
+        cur: ast.expr = node
+        while isinstance(cur, ast.Attribute):
+            inside.add(id(cur))
+            parts.append(cur.attr)
+            nodes.append(cur)
+            cur = cur.value
+        if isinstance(cur, ast.Name):
+            self.chain_roots.add(id(cur))
+            self.chains.append(((cur.id, *reversed(parts)), nodes[::-1]))
+
+
+def _bound_strings(node: ast.AST, attr: str) -> set[str]:
+    value = getattr(node, attr, None)
+    if isinstance(value, list):
+        return set(value)
+    if isinstance(node, ast.alias) and attr == "name":
+        return {value.split(".")[0]} if value and node.asname is None else set()
+    return {value} if isinstance(value, str) else set()
+
 
 _COMPOUND: tuple[type[ast.stmt], ...] = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
              ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
@@ -103,12 +186,14 @@ def analyze_module(source: str, tree: ast.Module) -> list[Unit]:
         start = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])])
         end = stmts[-1].end_lineno or stmts[-1].lineno
         unit = Unit(index, start, end, _kind(stmts, index), stmts)
-        _fill_imports(unit, group_counter)
+        text = "".join(lines[start - 1:end])
+        if "import" in text:  # every import form spells it; most statements have none
+            _fill_imports(unit, group_counter)
         unit.mutates = frozenset(_mutated_roots(stmts))
         unit.syspath = [e for s in stmts for e in _syspath_args(s)]
         if unit.syspath:
             unit.kind = "syspath"
-        _fill_refs(unit, "".join(lines[start - 1:end]))
+        _fill_refs(unit, text)
         if lazy_annotations:  # annotations are strings: names used only there are not needed
             only = _annotation_only_names(stmts)
             unit.refs_def -= only
@@ -202,13 +287,12 @@ def _fill_imports(unit: Unit, groups: Iterator[int]) -> None:
         group = next(groups)
         for node, deferred, guarded in _walk_imports(stmt, False, False):
             target = unit.nested_imports if deferred else unit.imports
-            recs = _records(node, group if not deferred else next(groups))
-            target.extend(replace(r, guarded=guarded) for r in recs)
+            target.extend(_records(node, group if not deferred else next(groups), guarded))
         # `m = importlib.import_module("pkg.mod")` binds `m` to the module, like an import.
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and len(unit.stmts) == 1
                 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
                 and _dynamic_import_name(stmt.value) and unit.imports):
-            unit.imports[-1] = replace(unit.imports[-1], alias=stmt.targets[0].id)
+            unit.imports[-1] = unit.imports[-1]._replace(alias=stmt.targets[0].id)
             unit.kind = "import"
 
 
@@ -241,18 +325,19 @@ def _dynamic_import_name(call: ast.Call) -> str | None:
     return None
 
 
-def _records(node: ast.AST, group: int) -> list[ImportRec]:
+def _records(node: ast.AST, group: int, guarded: bool) -> list[ImportRec]:
     line = getattr(node, "lineno", 0)
     if isinstance(node, ast.Import):
-        return [ImportRec(a.name, 0, None, a.asname, line, group) for a in node.names]
+        return [ImportRec(a.name, 0, None, a.asname, line, group, False, guarded)
+                for a in node.names]
     if isinstance(node, ast.ImportFrom):
         if node.module == "__future__":
             return []
-        return [ImportRec(node.module or "", node.level, a.name, a.asname, line, group)
-                for a in node.names]
+        return [ImportRec(node.module or "", node.level, a.name, a.asname, line, group,
+                          False, guarded) for a in node.names]
     assert isinstance(node, ast.Call)
     return [ImportRec(_dynamic_import_name(node) or "", 0, None, None, line, group,
-                      dynamic=True)]
+                      True, guarded)]
 
 
 def _mutated_roots(stmts: list[ast.stmt]) -> Iterator[str]:

@@ -87,8 +87,7 @@ class _Linker:
         self.flat = flat
         self.program = flat.program
         self.resolver: Resolver = flat.program.resolver(flat.scene.path)
-        order = self.resolver.graph.execution_order(flat.scene.path)
-        self.position = {unit: i for i, unit in enumerate(order)}
+        self.position = self.resolver.graph.positions(flat.scene.path)
         self.pieces: dict[tuple[str, int], Piece] = {}
         self.queue: deque[tuple[str, int]] = deque()
         self.needed: set[str] = set()
@@ -147,25 +146,28 @@ class _Linker:
                              severity=Severity.INFO, path=module, line=unit.start)
 
     def need(self, target: Local) -> None:
-        if target.key in self.needed:
+        key = target.key
+        if key in self.needed:
             return
-        self.needed.add(target.key)
+        self.needed.add(key)
         info = self.program.module(target.module)
         bindings = info.bindings if info else {}
         for index in bindings.get(target.name) or bindings.get("*", []):
             self.include(target.module, index)
-        for module, index in self.effects_on.get(target.key, []):
+        for module, index in self.effects_on.get(key, []):
             self.include(module, index)
 
     def include(self, module: str, index: int) -> None:
         key = (module, index)
-        if key in self.pieces or self.unit(module, index).kind in NOT_EMITTED:
+        if key in self.pieces:
             return
         info = self.program.module(module)
         assert info is not None
         unit, layout = info.units[index], info.layout[index]
+        if unit.kind in NOT_EMITTED:
+            return
         piece = Piece(module, unit.start, unit.binds, kind=unit.kind,
-                      origin=f"{module}:{','.join(sorted(unit.binds)) or unit.kind}",
+                      origin=f"{module}:{unit.label}",
                       position=self.position.get(key, len(self.position) + index))
         if layout is None:
             piece.tree = self.program.cst(module).body[index]
@@ -192,12 +194,12 @@ class _Linker:
         piece.links = dict(facts.links)
         piece.chains = dict(facts.chains)
         piece.drop_imports = facts.drop_imports
-        self.flat.submodule_imports |= facts.submodules
-        unit = self.unit(module, index)
+        if facts.submodules:
+            self.flat.submodule_imports |= facts.submodules
         for target in facts.needs:
             self.need(target)
         for code, message, severity in facts.reports:
-            self._report_once(module, unit, code, message, severity)
+            self._report_once(module, self.unit(module, index), code, message, severity)
 
     def _facts(self, module: str, index: int) -> _Facts:
         unit = self.unit(module, index)
@@ -281,7 +283,7 @@ class _Linker:
                      roots: dict[str, ModuleRef], local_imports: dict[str, Target]) -> None:
         """`h.f` where `h` is a repo module: link the whole chain to `f`'s definition."""
         bare: set[str] = set()
-        for chain, node in _attribute_chains(unit.stmts, set(roots)):
+        for chain in _attribute_chains(unit, set(roots)):
             if len(chain) == 1:
                 bare.add(chain[0])
                 continue
@@ -342,6 +344,9 @@ class _Linker:
                 for q in binders.get(key, []):
                     if q is not p and self._chain_at_def_time(unit, chain):
                         deps[id(p)].add(id(q))
+        rank = {id(p): k for k, p in enumerate(pieces)}
+        if all(rank[j] < rank[i] for i, d in deps.items() for j in d):
+            return pieces  # the usual case: execution order already defines before use
         by_id = {id(p): p for p in pieces}
         users: dict[int, list[int]] = {i: [] for i in by_id}
         waiting = {i: len(d) for i, d in deps.items()}
@@ -385,25 +390,10 @@ def _resolve_from(resolver: Resolver, base: ModuleRef,
     return target, used
 
 
-def _attribute_chains(stmts: list[ast.stmt],
-                      roots: set[str]) -> list[tuple[tuple[str, ...], ast.AST]]:
+def _attribute_chains(unit: Unit, roots: set[str]) -> list[tuple[str, ...]]:
     """Every load of `root.a.b...` (longest chain) and every bare load of `root`."""
-    out: list[tuple[tuple[str, ...], ast.AST]] = []
-    inside: set[int] = set()
-    for stmt in stmts:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Attribute) and id(node) not in inside:
-                parts = []
-                cur: ast.AST = node
-                while isinstance(cur, ast.Attribute):
-                    inside.add(id(cur))
-                    parts.append(cur.attr)
-                    cur = cur.value
-                if isinstance(cur, ast.Name) and cur.id in roots:
-                    inside.add(id(cur))
-                    out.append(((cur.id, *reversed(parts)), node))
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and node.id in roots and id(node) not in inside \
-                    and isinstance(node.ctx, ast.Load):
-                out.append(((node.id,), node))
+    found = unit.occurrences
+    out = [parts for parts, _ in found.chains if parts[0] in roots]
+    out += [(root,) for root in sorted(roots) for name in found.names.get(root, [])
+            if id(name) not in found.chain_roots and isinstance(name.ctx, ast.Load)]
     return out

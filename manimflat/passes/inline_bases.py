@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import cast
 
 import libcst as cst
-import libcst.matchers as m
 
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
@@ -98,9 +97,17 @@ def _local_chain(flat: Flat, scene: Piece) -> list[Piece]:
 def _member_name(stmt: cst.CSTNode) -> str | None:
     if isinstance(stmt, cst.FunctionDef):
         return stmt.name.value
-    if m.matches(stmt, m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(
-            target=m.Name())])])):
-        return stmt.body[0].targets[0].target.value  # type: ignore[attr-defined]
+    only = _only_statement(stmt)
+    if isinstance(only, cst.Assign) and len(only.targets) == 1 \
+            and isinstance(only.targets[0].target, cst.Name):
+        return only.targets[0].target.value
+    return None
+
+
+def _only_statement(stmt: cst.CSTNode) -> cst.BaseSmallStatement | None:
+    """The statement of a line holding just one small statement."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        return stmt.body[0]
     return None
 
 
@@ -142,20 +149,32 @@ def _spaced(stmt: cst.BaseStatement) -> cst.BaseStatement:
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return m.matches(stmt, m.SimpleStatementLine(body=[m.Expr(m.SimpleString()
-                                                              | m.ConcatenatedString())]))
+    only = _only_statement(stmt)
+    return isinstance(only, cst.Expr) and isinstance(only.value, (cst.SimpleString,
+                                                                   cst.ConcatenatedString))
 
 
 def _super_calls(body: list[cst.BaseStatement]) -> set[str]:
     """Names of methods called as `super().name(...)`; `super(X, self)` is unsafe."""
     names: set[str] = set()
-    for stmt in body:
-        for call in m.findall(stmt, m.Call(func=m.Name("super"))):
-            if call.args:  # type: ignore[attr-defined]
+
+    class _Find(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if _is_super(node) and node.args:
                 raise _Unsafe("super() with arguments")
-        for attr in m.findall(stmt, m.Attribute(value=m.Call(func=m.Name("super")))):
-            names.add(attr.attr.value)  # type: ignore[attr-defined]
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            if _is_super(node.value):
+                names.add(node.attr.value)
+
+    for stmt in body:
+        stmt.visit(_Find())
     return names
+
+
+def _is_super(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) \
+        and node.func.value == "super"
 
 
 class _SuperToSelf(cst.CSTTransformer):
@@ -166,7 +185,6 @@ class _SuperToSelf(cst.CSTTransformer):
 
     def leave_Attribute(self, original: cst.Attribute,
                         updated: cst.Attribute) -> cst.BaseExpression:
-        if m.matches(updated.value, m.Call(func=m.Name("super"))) \
-                and updated.attr.value in self.names:
+        if _is_super(updated.value) and updated.attr.value in self.names:
             return cst.Attribute(cst.Name("self"), cst.Name(self.prefix + updated.attr.value))
         return updated

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analyses.bindings import Unresolved
 from ..diagnostics import Severity
 from ..ir import Flat
 from ..pass_manager import ALL, Pass
@@ -34,13 +33,8 @@ class ResolveImports(Pass):
                 if unit.kind == "syspath":
                     flat.report("MF107", "sys.path edit removed; its folder is an import root",
                                 severity=Severity.FIXED, path=module, line=unit.start)
-                if unit.kind in ("main", "type_checking"):
-                    continue
-                for rec in unit.imports:
-                    target = (resolver.resolve_module(module, rec.module, rec.level)
-                              if rec.name == "*" else resolver.resolve_import(module, rec))
-                    if isinstance(target, Unresolved) and not rec.guarded:
-                        flat.report("MF101", target.reason, path=module, line=rec.line)
+            for rec, target in resolver.broken_imports(module):
+                flat.report("MF101", target.reason, path=module, line=rec.line)
         for cycle in graph.cycles(flat.modules):
             flat.report("MF108", "import cycle: " + " -> ".join(cycle),
                         severity=Severity.INFO, path=cycle[0])
