@@ -1,5 +1,6 @@
 """The text fast paths agree with libcst: a statement's text cut from its file's lines is what
-libcst prints for it, and renaming by text edits gives what renaming the tree gives."""
+libcst prints for it, renaming by text edits gives what renaming the tree gives, and the
+identifiers read from `ast` are the `Name` nodes of the libcst tree."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from manimflat.analyses.layout import unit_texts
 from manimflat.analyses.units import analyze_module
+from manimflat.assets.refs import names_in
 from manimflat.passes.emit import _source
 from manimflat.transforms import rename_text, rewrite_statement
 
@@ -101,6 +103,14 @@ def test_renaming_text_matches_renaming_the_tree(name: str, source: str) -> None
                                                  frozenset()))
         assert text == tree_text, f"{name}:{unit.start}"
     assert edited or all(u.kind == "import" for u in units)
+
+
+@pytest.mark.parametrize(("name", "source"), MODULES, ids=[n for n, _ in MODULES])
+def test_identifiers_from_ast_are_the_names_libcst_holds(name: str, source: str) -> None:
+    tree = ast.parse(source)
+    body = cst.parse_module(source).body
+    for unit in analyze_module(source, tree):
+        assert unit.occurrences.identifiers == names_in(body[unit.index]), f"{name}:{unit.start}"
 
 
 def test_text_rename_declines_what_it_cannot_see() -> None:

@@ -91,6 +91,9 @@ if hasattr(ast, "MatchAs"):
                             ast.MatchMapping: ("rest",)})
 
 
+_SINGLETONS = (ast.Constant, getattr(ast, "MatchSingleton", ast.Constant))
+
+
 @dataclass
 class Occurrences:
     """Where names occur in a unit's statements, from one walk (renaming and linking
@@ -104,10 +107,14 @@ class Occurrences:
     definitions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = field(
         default_factory=list)
     string_bound: set[str] = field(default_factory=set)  # bound by `global`, `as`, imports...
+    # Every identifier: names, attributes, keywords, parameters, definitions, imported
+    # modules (what libcst holds as `Name` nodes).
+    identifiers: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, stmts: list[ast.stmt]) -> Occurrences:
         found = cls()
+        identifiers: set[str] = set()
         inside: set[int] = set()  # Attributes already part of a longer chain
         stack: list[ast.AST] = list(reversed(stmts))
         while stack:  # preorder, in source order: a chain's outer node comes first
@@ -116,12 +123,23 @@ class Occurrences:
                 found.names.setdefault(node.id, []).append(node)
                 continue
             if isinstance(node, ast.Attribute):
+                identifiers.add(node.attr)
                 if id(node) not in inside:
                     found._add_chain(node, inside)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                identifiers.add(node.name)
                 found.definitions.append(node)
+            elif isinstance(node, ast.keyword) and node.arg:
+                identifiers.add(node.arg)
+            elif isinstance(node, _SINGLETONS) and isinstance(node.value, (bool, type(None))):
+                identifiers.add(str(node.value))  # libcst's `Name("True")`
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                identifiers.update(node.module.split("."))
             for attr in _STRING_BINDERS.get(type(node), ()):
                 found.string_bound |= _bound_strings(node, attr)
+                value = getattr(node, attr, None)
+                identifiers.update(value if isinstance(value, list) else
+                                   value.split(".") if value and value != "*" else ())
             children: list[ast.AST] = []
             for field_name in node._fields:
                 value = getattr(node, field_name, None)
@@ -130,6 +148,7 @@ class Occurrences:
                 elif isinstance(value, ast.AST):
                     children.append(value)
             stack.extend(reversed(children))
+        found.identifiers = frozenset(identifiers | found.names.keys())
         return found
 
     def _add_chain(self, node: ast.Attribute, inside: set[int]) -> None:

@@ -39,6 +39,7 @@ class Plan:
     taken: set[str] = field(default_factory=set)  # every name of the pieces: builders avoid them
     reads_pixels: bool = False  # some piece reads `.pixel_array`: image replacements get one
     builder_names: dict[str, str] = field(default_factory=dict)  # builder -> its output name
+    pieces: set[int] = field(default_factory=set)  # indices of the pieces holding planned edits
 
     def builder(self, name: str) -> str:
         """Use builder `name`; returns its name in the output (`car_icon_asset` when the
@@ -165,7 +166,7 @@ def _with_arg(ref: Ref, new_arg: cst.BaseExpression) -> cst.Call:
 def apply(flat: Flat, plan: Plan) -> None:
     """Rewrite the pieces with the plan, add the builders it uses and its header lines."""
     touched: list[Piece] = []
-    for piece in flat.pieces:
+    for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
         new = piece.node.visit(transformer)
         if transformer.changed:
@@ -187,7 +188,7 @@ def _drop_dead_constants(flat: Flat, candidates: set[str]) -> None:
     """Module constants that only built asset paths (`ICONS = os.path.join(...)`) are dead
     once the paths are gone; drop them, and what only they used, until nothing changes."""
     while candidates:
-        used: dict[int, set[str]] = {id(p): names_in(p.node) for p in flat.pieces}
+        used: dict[int, frozenset[str]] = {id(p): piece_names(flat, p) for p in flat.pieces}
         dead = [p for p in flat.pieces if p.binds and p.binds <= candidates
                 and isinstance(p.node, cst.SimpleStatementLine)
                 and not any(p.binds & used[id(q)] for q in flat.pieces if q is not p)]
@@ -195,7 +196,7 @@ def _drop_dead_constants(flat: Flat, candidates: set[str]) -> None:
             return
         next_candidates: set[str] = set()
         for p in dead:
-            next_candidates |= names_in(p.node) - p.binds
+            next_candidates |= piece_names(flat, p) - p.binds
             flat.pieces.remove(p)
         candidates = next_candidates
 
@@ -215,8 +216,17 @@ def _add_builders(flat: Flat, plan: Plan, first: int) -> None:
 def taken_names(flat: Flat) -> set[str]:
     names: set[str] = set()
     for piece in flat.pieces:
-        names |= piece.binds | names_in(piece.node)
+        names |= piece.binds | piece_names(flat, piece)
     return names
+
+
+def piece_names(flat: Flat, piece: Piece) -> frozenset[str]:
+    """Every identifier in the piece (`names_in` of its tree), from its unit's `ast` while
+    it is as written, so that no tree is made for it."""
+    info = flat.program.module(piece.module) if piece.module else None
+    if info is not None and piece.index is not None:
+        return info.units[piece.index].occurrences.identifiers
+    return frozenset(names_in(piece.node))
 
 
 class _Apply(cst.CSTTransformer):

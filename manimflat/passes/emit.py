@@ -10,6 +10,7 @@ pieces, so the output is deterministic and flattening it again gives the same by
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -19,6 +20,7 @@ from ..ir import Flat, Piece
 from ..pass_manager import ALL, Pass
 
 _EMPTY = cst.Module(body=[])
+_MODULE_DUNDER = re.compile(r"(?<![.\w])__(?:file|name)__\b")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def _report_module_dunders(flat: Flat) -> None:
     """`__file__`/`__name__` still in the output (the asset passes remove the asset paths
     built from `__file__`): in a flattened file they describe another file."""
     code = flat.code or ""
-    if "__file__" not in code and "__name__" not in code:
+    if not _MODULE_DUNDER.search(code):  # `x.__name__` is an attribute, not the global
         return
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Name) and node.id in ("__file__", "__name__"):

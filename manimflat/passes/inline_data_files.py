@@ -59,7 +59,7 @@ class InlineDataFiles(Pass):
         if flat.settings.assets == "reject":
             reject(flat, refs, "data file")
             return ALL
-        plan = Plan()
+        plan = Plan(pieces={ref.piece for ref in refs})
         checks: list[tuple[AssetRecord, str, str, str]] = []  # record, file, content, language
         for ref in refs:
             if ref.api == "open" and not _reads(ref.mode):

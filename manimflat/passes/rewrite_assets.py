@@ -55,7 +55,8 @@ class RewriteAssets(Pass):
     def run(self, flat: Flat) -> frozenset[str]:
         refs = find_refs(flat, _APIS)
         plan = Plan(taken=taken_names(flat) if refs else set(),
-                    reads_pixels=refs != [] and _reads_pixel_arrays(flat))
+                    reads_pixels=refs != [] and _reads_pixel_arrays(flat),
+                    pieces={ref.piece for ref in refs})
         _plan_font_keywords(flat, plan)
         if not refs and not plan.drop_kwargs:
             return frozenset({"*"})
@@ -117,7 +118,8 @@ def _reads_pixel_arrays(flat: Flat) -> bool:
             found = found or node.attr.value == "pixel_array"
 
     for piece in flat.pieces:
-        piece.node.visit(_V())
+        if piece.text is None or "pixel_array" in piece.text:
+            piece.node.visit(_V())
     return found
 
 
@@ -253,11 +255,14 @@ def _plan_font_keywords(flat: Flat, plan: Plan) -> None:
     fonts = repo_fonts(Path(flat.program.root))
     if not fonts or flat.settings.assets == "keep":
         return
-    for piece in flat.pieces:
+    for index, piece in enumerate(flat.pieces):
+        if piece.text is not None and "font" not in piece.text:
+            continue
         for call, family in _font_keywords(piece.node):
             rel = font_matches(family, fonts)
             if rel is None:
                 continue
+            plan.pieces.add(index)
             plan.drop_kwargs[id(call)] = {"font"}
             plan.records.append(AssetRecord(rel, "font", "dropped", None, piece.line,
                                             piece.module))
