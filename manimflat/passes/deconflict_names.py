@@ -6,6 +6,8 @@ scene also uses. After: every key has one output name and each piece is rewritte
 references, its own definitions, and `module.attr` chains) to use it. Names that cannot move
 (the scene class, manim's star-imported names and builtins that are used) keep theirs; a
 repository definition that collides is renamed `name_<module>` (MF201, severity fixed).
+A piece still as written is renamed by text edits; one whose tree was edited, that drops
+imports, or where a nested scope binds a renamed name is rewritten with libcst.
 """
 
 from __future__ import annotations
