@@ -59,6 +59,7 @@ CASES: list[tuple[str, str, str]] = [
     ("manim_cfg_quality", "scene.py", "CfgQuality"),
     ("manim_folder", "manim/intro.py", "ManimFolder"),
     ("manimgl_file", "ce_scene.py", "CEScene"),
+    ("module_attribute_store", "scene.py", "ModuleAttributeStore"),
     ("name_collision", "scene.py", "NameCollision"),
     ("non_ascii_folders", "vidéos/scène.py", "Scène"),
     ("optional_star_import", "scene.py", "OptionalStarImport"),

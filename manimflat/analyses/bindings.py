@@ -8,7 +8,8 @@ statically). Names resolve through plain, aliased, relative, star and `__init__`
 Cycles are cut by a resolving-stack guard (an import cycle is resolved as a unit: a name
 inside it resolves if any path to its definition exists).
 
-Known limit: attribute assignment on modules (`helpers.X = 1`) is not tracked.
+Names that a module-level statement of any file assigns on a repository module
+(`settings.RADIUS = 0.5` after `import settings`) resolve as names of that module.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from . import externals
 from .paths import Value, as_path, evaluate
-from .units import ImportRec
+from .units import ImportRec, stored_chains
 
 if TYPE_CHECKING:
     from ..program import ModuleInfo, Program
@@ -82,6 +83,7 @@ class Resolver:
         self._modules: dict[tuple[str, str, int], Target] = {}
         self.unit_facts: dict[tuple[str, int], object] = {}  # collect-closure's, per unit
         self._broken_imports: dict[str, list[tuple[ImportRec, Unresolved]]] = {}
+        self._indexing_stores = False  # while `attribute_stores` is being computed
         self._stack: set[tuple[str, str]] = set()
         self.allowed = program.allowed_imports
 
@@ -252,11 +254,36 @@ class Resolver:
         return self.attribute(base, rec.name)
 
     def attribute(self, base: ModuleRef, attr: str) -> Target:
-        """`base.attr` for a repository module: a name it binds, else a submodule."""
+        """`base.attr` for a repository module: a name it binds, a submodule, or a name
+        another file assigns on it (`settings.RADIUS = 0.5` after `import settings`)."""
         target = self.resolve(base.module, attr)
         if isinstance(target, (Unresolved, Builtin)):
-            return self.submodule(base.module, attr) or target
+            found: Target | None = self.submodule(base.module, attr)
+            if found is None and not self._indexing_stores \
+                    and (base.module, attr) in self.attribute_stores:
+                found = Local(base.module, attr)
+            return found or target
         return target
+
+    @cached_property
+    def attribute_stores(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
+        """(module, name) -> the module-level statements, in any file, that assign
+        `module.name`; Python lets other files add names to a module this way."""
+        self._indexing_stores = True  # resolving the stores must not consult them
+        cached = set(self._names)
+        out: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        for path in sorted(self.program.files):
+            info = self.program.module(path)
+            for unit in info.units if info else []:
+                for chain in stored_chains(unit) if unit.mutates else ():
+                    target, used = self.resolve_chain(path, chain[:-1])
+                    if isinstance(target, ModuleRef) and used == len(chain) - 1:
+                        out.setdefault((target.module, chain[-1]), []).append(
+                            (path, unit.index))
+        for key in set(self._names) - cached:  # resolved without the stores: forget
+            del self._names[key]
+        self._indexing_stores = False
+        return out
 
     def _star_lookup(self, importer: str, rec: ImportRec, name: str) -> Target | None:
         base = self.resolve_module(importer, rec.module, rec.level)

@@ -380,6 +380,27 @@ def _mutated_roots(stmts: list[ast.stmt]) -> Iterator[str]:
                         yield root
 
 
+def stored_chains(unit: Unit) -> list[tuple[str, ...]]:
+    """`a.b.name` chains assigned at module level (`settings.RADIUS = 0.5`)."""
+    out = []
+    for stmt in unit.stmts:
+        for node in _walk_module_level(stmt):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = [e for t in node.targets for e in
+                           (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t])]
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            for target in targets:
+                parts: list[str] = []
+                while isinstance(target, ast.Attribute):
+                    parts.append(target.attr)
+                    target = target.value
+                if parts and isinstance(target, ast.Name):
+                    out.append((target.id, *reversed(parts)))
+    return out
+
+
 def _walk_module_level(node: ast.AST) -> Iterator[ast.AST]:
     yield node
     for child in ast.iter_child_nodes(node):

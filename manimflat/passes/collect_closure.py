@@ -11,6 +11,8 @@ original program, then stably re-sorted so that definition-time dependencies com
 
 Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks (MF208),
 sys.path edits, `__all__`, module docstrings, and imports (re-created by normalize-imports).
+A name that another file assigns on a repository module (`settings.RADIUS = 0.5` after
+`import settings`) is that module's name too, defined by that statement.
 Known limits: a module object used as a value cannot be inlined (MF202); names created at
 run time (`globals()[...] = ...`) are not seen (MF103).
 """
@@ -152,10 +154,24 @@ class _Linker:
         self.needed.add(key)
         info = self.program.module(target.module)
         bindings = info.bindings if info else {}
-        for index in bindings.get(target.name) or bindings.get("*", []):
+        indices = bindings.get(target.name) or bindings.get("*", [])
+        for index in indices:
             self.include(target.module, index)
+        if not indices:  # a name other files assign on the module (`settings.R = 1`)
+            self._need_stored(target)
         for module, index in self.effects_on.get(key, []):
             self.include(module, index)
+
+    def _need_stored(self, target: Local) -> None:
+        stores = self.resolver.attribute_stores.get((target.module, target.name), [])
+        run = [store for store in stores if store in self.position]
+        for module, index in run:
+            self.include(module, index)
+        if stores and not run:
+            where = ", ".join(sorted({module for module, _ in stores}))
+            self.flat.report("MF103", f"{target.module}: {target.name!r} is only assigned on "
+                             f"it by {where}, which this scene does not run",
+                             path=target.module)
 
     def include(self, module: str, index: int) -> None:
         key = (module, index)

@@ -170,3 +170,22 @@ def test_decorator_from_another_file_comes_with_its_dependencies(make_repo) -> N
     })
     code = flat(repo, "S").code
     assert code.index("SCALE = 2") < code.index("def bigger") < code.index("@bigger")
+
+
+def test_a_name_assigned_on_a_module_by_a_file_the_scene_does_not_run(make_repo) -> None:
+    repo = make_repo({
+        "settings.py": "SIZE = 1\n",
+        "setup_big.py": "import settings\n\nsettings.RADIUS = 2\n",
+        "scene.py": """
+            from manim import *
+            import settings
+
+
+            class S(Scene):
+                def construct(self):
+                    self.add(Dot(radius=settings.RADIUS))
+        """,
+    })
+    result = flat(repo, "S")
+    assert codes(result) == ["MF103"]
+    assert "'RADIUS' is only assigned on it by setup_big.py" in result.diagnostics[0].message
