@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from .analyses.layout import UnitText, unit_texts
+from .analyses.layout import UnitText, printed, unit_texts
 from .analyses.units import Unit, analyze_module
 from .diagnostics import Diagnostic, Severity, diag
 from .settings import DEFAULT_ALLOWED_IMPORTS
@@ -29,7 +29,7 @@ from .settings import DEFAULT_ALLOWED_IMPORTS
 if TYPE_CHECKING:
     from .analyses.bindings import Resolver
     from .analyses.scenes import Hierarchy
-    from .ir import SceneRef
+    from .ir import Piece, SceneRef
 
 MAX_FILE_BYTES = 2_000_000
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv",
@@ -208,6 +208,15 @@ class Program:
             return None
         units = analyze_module(source, tree)
         return ModuleInfo(rel, source, tree, units, _dialect_hint(units), _literal_all(tree))
+
+    def source_of(self, piece: Piece) -> tuple[str, int]:
+        """A piece's code and the blank lines above it: its text, or its tree printed (once
+        per tree: scenes share trees)."""
+        if piece.text is not None:
+            return piece.text, piece.blank_before
+        if piece.node not in self.texts:
+            self.texts[piece.node] = printed(piece.node)
+        return self.texts[piece.node]
 
     def cst(self, rel: str) -> cst.Module:
         """The libcst tree of `rel`, parsed once and cached."""

@@ -10,10 +10,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from manimflat.analyses.layout import unit_texts
+from manimflat.analyses.layout import printed, unit_texts
 from manimflat.analyses.units import analyze_module
 from manimflat.assets.refs import names_in
-from manimflat.passes.emit import _source
 from manimflat.transforms import rename_text, rewrite_statement
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -76,7 +75,7 @@ def test_statement_text_is_what_libcst_prints(name: str, source: str) -> None:
     body = cst.parse_module(source).body
     for unit, layout in zip(units, unit_texts(source, tree, units), strict=True):
         assert layout is not None, f"{name}:{unit.start} fell back to libcst"
-        assert (layout.text, layout.blank_before) == _source(body[unit.index]), \
+        assert (layout.text, layout.blank_before) == printed(body[unit.index]), \
             f"{name}:{unit.start}"
 
 
@@ -99,7 +98,7 @@ def test_renaming_text_matches_renaming_the_tree(name: str, source: str) -> None
         if text is None:
             continue
         edited += 1
-        tree_text, _ = _source(rewrite_statement(body[unit.index], renames, chains,
+        tree_text, _ = printed(rewrite_statement(body[unit.index], renames, chains,
                                                  frozenset()))
         assert text == tree_text, f"{name}:{unit.start}"
     assert edited or all(u.kind == "import" for u in units)

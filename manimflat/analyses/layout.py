@@ -16,7 +16,11 @@ import ast
 from dataclasses import dataclass
 from functools import cached_property
 
+import libcst as cst
+
 from .units import Unit
+
+_EMPTY = cst.Module(body=[])
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,19 @@ def unit_texts(source: str, tree: ast.Module, units: list[Unit]) -> list[UnitTex
         out.append(UnitText("".join(lead[blank:]), "".join(lines[unit.start - 1:unit.end]),
                             "".join(foot), blank))
     return out
+
+
+def printed(node: cst.BaseStatement) -> tuple[str, int]:
+    """What libcst prints for a statement, without the blank lines above it, and how many
+    there were (the text `unit_texts` cuts for a statement as written)."""
+    leading = list(getattr(node, "leading_lines", ()))
+    blanks = 0
+    while leading and leading[0].comment is None:
+        leading.pop(0)
+        blanks += 1
+    if hasattr(node, "leading_lines"):
+        node = node.with_changes(leading_lines=leading)
+    return joined(_EMPTY.code_for_node(node)), blanks
 
 
 def _compound(unit: Unit) -> bool:

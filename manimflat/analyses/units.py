@@ -110,6 +110,7 @@ class Occurrences:
     # Every identifier: names, attributes, keywords, parameters, definitions, imported
     # modules (what libcst holds as `Name` nodes).
     identifiers: frozenset[str] = frozenset()
+    attributes: set[str] = field(default_factory=set)  # every `x.attr`
 
     @classmethod
     def of(cls, stmts: list[ast.stmt]) -> Occurrences:
@@ -123,7 +124,7 @@ class Occurrences:
                 found.names.setdefault(node.id, []).append(node)
                 continue
             if isinstance(node, ast.Attribute):
-                identifiers.add(node.attr)
+                found.attributes.add(node.attr)
                 if id(node) not in inside:
                     found._add_chain(node, inside)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -148,7 +149,7 @@ class Occurrences:
                 elif isinstance(value, ast.AST):
                     children.append(value)
             stack.extend(reversed(children))
-        found.identifiers = frozenset(identifiers | found.names.keys())
+        found.identifiers = frozenset(identifiers | found.names.keys() | found.attributes)
         return found
 
     def _add_chain(self, node: ast.Attribute, inside: set[int]) -> None:

@@ -550,11 +550,10 @@ def find_refs(flat: Flat, apis: frozenset[str] | None = None) -> list[Ref]:
     # of a repo share: memoise it on the program, build the env only if needed. A text
     # without the words of an asset call is not parsed at all.
     mentions = flat.program.memo.setdefault("asset-mentions", {})
-    keys = [p.node if p.text is None else p.text for p in flat.pieces]
+    keys = [flat.program.source_of(p)[0] for p in flat.pieces]
     for piece, key in zip(flat.pieces, keys):
         if key not in mentions:
-            mentions[key] = (piece.text is None or bool(_MENTION_WORDS.search(piece.text))) \
-                and _mentions_asset_call(piece.node)
+            mentions[key] = bool(_MENTION_WORDS.search(key)) and _mentions_asset_call(piece.node)
     if not any(mentions[key] for key in keys):
         return []
     env = build_env(flat)

@@ -9,11 +9,13 @@ decision leaves the IR unchanged.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..analyses.units import Occurrences
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat, Piece
 from .builders import ALL_BUILDERS
@@ -172,7 +174,7 @@ def apply(flat: Flat, plan: Plan) -> None:
         if transformer.changed:
             touched.append(piece)
             piece.node = new  # type: ignore[assignment]
-            used = names_in(piece.node)  # links of names the rewrite removed (`os`) must go
+            used = piece_names(flat, piece)  # links of names the rewrite removed (`os`) go
             piece.links = {k: v for k, v in piece.links.items() if k in used}
     _drop_dead_constants(flat, plan.path_names)
     first = min((i for i, p in enumerate(flat.pieces) if any(p is t for t in touched)),
@@ -221,12 +223,21 @@ def taken_names(flat: Flat) -> set[str]:
 
 
 def piece_names(flat: Flat, piece: Piece) -> frozenset[str]:
-    """Every identifier in the piece (`names_in` of its tree), from its unit's `ast` while
-    it is as written, so that no tree is made for it."""
+    """Every identifier in the piece (`names_in` of its tree), read with `ast`: from its
+    unit while it is as written, else from its source (visiting big trees is slow)."""
     info = flat.program.module(piece.module) if piece.module else None
     if info is not None and piece.index is not None:
         return info.units[piece.index].occurrences.identifiers
-    return frozenset(names_in(piece.node))
+    return source_facts(flat, piece).identifiers
+
+
+def source_facts(flat: Flat, piece: Piece) -> Occurrences:
+    """`Occurrences` of the piece's source, parsed with `ast` once per text."""
+    text, _ = flat.program.source_of(piece)
+    cache = flat.program.memo.setdefault("source-facts", {})
+    if text not in cache:
+        cache[text] = Occurrences.of(ast.parse(text).body)
+    return cache[text]  # type: ignore[return-value]
 
 
 class _Apply(cst.CSTTransformer):

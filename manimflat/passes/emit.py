@@ -13,13 +13,10 @@ import ast
 import re
 from dataclasses import dataclass
 
-import libcst as cst
-
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, Pass
 
-_EMPTY = cst.Module(body=[])
 _MODULE_DUNDER = re.compile(r"(?<![.\w])__(?:file|name)__\b")
 
 
@@ -59,32 +56,13 @@ def render(flat: Flat) -> str:
     """The output text for the current IR (also used by --print-after before emit)."""
     chunks = ["\n".join(flat.header) + "\n"] if flat.header else []
     previous: Piece | None = None
-    texts = flat.program.texts
     for piece in flat.pieces:
-        if piece.text is not None:
-            text, blank_before = piece.text, piece.blank_before
-        else:
-            if piece.node not in texts:
-                texts[piece.node] = _source(piece.node)
-            text, blank_before = texts[piece.node]
+        text, blank_before = flat.program.source_of(piece)
         if chunks:
             chunks.append("\n" * _separation(previous, piece, blank_before))
         chunks.append(text)
         previous = piece
     return "".join(chunks)
-
-
-def _source(node: cst.BaseStatement) -> tuple[str, int]:
-    """The statement's text without leading blank lines, and how many there were."""
-    leading = list(getattr(node, "leading_lines", ()))
-    blanks = 0
-    while leading and leading[0].comment is None:
-        leading.pop(0)
-        blanks += 1
-    if hasattr(node, "leading_lines"):
-        node = node.with_changes(leading_lines=leading)
-    text = _EMPTY.code_for_node(node)
-    return (text if text.endswith("\n") else text + "\n"), blanks
 
 
 def _separation(previous: Piece | None, piece: Piece, blank_before: int) -> int:

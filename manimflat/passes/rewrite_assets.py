@@ -38,7 +38,16 @@ from ..assets.refs import (
     repo_fonts,
 )
 from ..assets.replace import builder_call, size_of, style_suffix
-from ..assets.rewrite import Plan, apply, dispatch, keep, reject, taken_names, where
+from ..assets.rewrite import (
+    Plan,
+    apply,
+    dispatch,
+    keep,
+    reject,
+    source_facts,
+    taken_names,
+    where,
+)
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat
 from ..pass_manager import NONE, Pass
@@ -110,17 +119,9 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
 
 
 def _reads_pixel_arrays(flat: Flat) -> bool:
-    found = False
-
-    class _V(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            nonlocal found
-            found = found or node.attr.value == "pixel_array"
-
-    for piece in flat.pieces:
-        if piece.text is None or "pixel_array" in piece.text:
-            piece.node.visit(_V())
-    return found
+    return any("pixel_array" in flat.program.source_of(piece)[0]
+               and "pixel_array" in source_facts(flat, piece).attributes
+               for piece in flat.pieces)
 
 
 def _plan_pil(flat: Flat, plan: Plan, ref: Ref) -> None:
