@@ -46,7 +46,7 @@ class SceneRef:
                 "dialect": self.dialect, "is_base": self.is_base}
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """One top-level statement of the output file.
 
@@ -62,7 +62,8 @@ class Piece:
     origin: str = ""  # qualified name for the report, e.g. "utils/colors.py:BLUE_E"
     renames: dict[str, str] = field(default_factory=dict)  # source name -> output name
     # What each global name used in it refers to: "path.py:name" (repo), "mod:numpy",
-    # "from:numpy:array", "star:manim:Circle", "builtin:len".
+    # "from:numpy:array", "star:manim:Circle", "builtin:len". `links` and `chains` may be
+    # shared with other scenes' pieces: passes assign new dicts, never edit them in place.
     links: dict[str, str] = field(default_factory=dict)
     # Attribute chains on inlined repo modules (`h.f` after `import helpers as h`) -> key.
     chains: dict[tuple[str, ...], str] = field(default_factory=dict)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from .analyses.layout import UnitText, printed, unit_texts
-from .analyses.units import Unit, analyze_module
+from .analyses.units import Unit, analyze_module, stored_chains
 from .diagnostics import Diagnostic, Severity, diag
 from .settings import DEFAULT_ALLOWED_IMPORTS
 
@@ -241,6 +241,13 @@ class Program:
     def syspath_roots(self) -> list[str]:
         from .analyses.bindings import syspath_roots
         return syspath_roots(self)
+
+    @cached_property
+    def stored_attributes(self) -> frozenset[str]:
+        """Names assigned as `x.name = ...` at module level anywhere: the only names that
+        `Resolver.attribute_stores` can add to a module (checked first: it is cheap)."""
+        return frozenset(chain[-1] for rel in self.files if (info := self.module(rel))
+                         for unit in info.units if unit.mutates for chain in stored_chains(unit))
 
     @cached_property
     def hierarchy(self) -> Hierarchy:

@@ -259,8 +259,8 @@ class Resolver:
         target = self.resolve(base.module, attr)
         if isinstance(target, (Unresolved, Builtin)):
             found: Target | None = self.submodule(base.module, attr)
-            if found is None and not self._indexing_stores \
-                    and (base.module, attr) in self.attribute_stores:
+            if found is None and attr in self.program.stored_attributes \
+                    and not self._indexing_stores and (base.module, attr) in self.attribute_stores:
                 found = Local(base.module, attr)
             return found or target
         return target

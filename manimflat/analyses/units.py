@@ -445,6 +445,9 @@ def global_refs(source: str) -> frozenset[str] | None:
 
 
 def _fill_refs(unit: Unit, source: str) -> None:
+    if unit.kind in ("import", "future", "docstring"):  # binds its imports, reads nothing
+        unit.binds = frozenset(r.bound for r in unit.imports if r.bound)
+        return
     found = _symtable_facts(source)
     if found is None:
         # Code that parses but does not compile (e.g. `return` at module level): fall back

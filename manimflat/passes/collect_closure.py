@@ -207,8 +207,7 @@ class _Linker:
         piece = self.pieces[key]
         if facts.node is not None:
             piece.node = facts.node
-        piece.links = dict(facts.links)
-        piece.chains = dict(facts.chains)
+        piece.links, piece.chains = facts.links, facts.chains  # shared: passes replace them
         piece.drop_imports = facts.drop_imports
         if facts.submodules:
             self.flat.submodule_imports |= facts.submodules

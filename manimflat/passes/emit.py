@@ -43,8 +43,8 @@ def _report_module_dunders(flat: Flat) -> None:
     """`__file__`/`__name__` still in the output (the asset passes remove the asset paths
     built from `__file__`): in a flattened file they describe another file."""
     code = flat.code or ""
-    if not _MODULE_DUNDER.search(code):  # `x.__name__` is an attribute, not the global
-        return
+    if ("__file__" not in code and "__name__" not in code) or not _MODULE_DUNDER.search(code):
+        return  # `x.__name__` is an attribute, not the global
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Name) and node.id in ("__file__", "__name__"):
             flat.report("MF207", f"`{node.id}` is used in the output; it names the flattened "

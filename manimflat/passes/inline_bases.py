@@ -57,7 +57,7 @@ class InlineBases(Pass):
             return ALL
         scene.node = merged
         for parent in chain:
-            scene.links.update({k: v for k, v in parent.links.items() if k not in scene.links})
+            scene.links = {**parent.links, **scene.links}
         gone = {id(p) for p in chain}
         flat.pieces = [p for p in flat.pieces if id(p) not in gone]
         names = ", ".join(sorted(n for p in chain for n in p.binds))
