@@ -89,15 +89,13 @@ _STRING_BINDERS: dict[type[ast.AST], tuple[str, ...]] = {
 if hasattr(ast, "MatchAs"):
     _STRING_BINDERS.update({ast.MatchAs: ("name",), ast.MatchStar: ("name",),
                             ast.MatchMapping: ("rest",)})
-
-
-_SINGLETONS = (ast.Constant, getattr(ast, "MatchSingleton", ast.Constant))
+_SINGLETONS = (ast.Constant, getattr(ast, "MatchSingleton", ast.Constant))  # True/False/None
 
 
 @dataclass
 class Occurrences:
-    """Where names occur in a unit's statements, from one walk (renaming and linking
-    module attribute chains both need it)."""
+    """Where names occur in a unit's statements, from one walk: what renaming by text,
+    linking module attribute chains and the asset passes need to know."""
 
     names: dict[str, list[ast.Name]] = field(default_factory=dict)  # every Name, by id
     # Every longest `name.a.b` chain: its parts and its Attribute nodes, innermost first
