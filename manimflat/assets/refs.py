@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 
 from ..analyses.paths import Value, evaluate
-from ..ir import Flat
+from ..ir import Flat, Piece
 
 _EMPTY = cst.Module(body=[])
 SVG_EXT = (".svg",)
@@ -66,7 +66,7 @@ _ASSET_BASES = frozenset({"SVGMobject", "ImageMobject", "OpenGLImageMobject", "C
 # A statement whose source has none of these words cannot hold an asset call (`__init__`
 # only loads a file in a class naming an asset base): a regex over its text is far cheaper
 # than parsing and visiting its tree.
-_MENTION_WORDS = re.compile("|".join(sorted(
+_MENTION_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(sorted(
     {re.escape(k.rsplit(".", 1)[-1]) for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES)))
 VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
@@ -291,6 +291,20 @@ class _Finder(cst.CSTVisitor):
         self.frames: list[_Frame] = []  # enclosing classes and functions, outermost first
         self._source: str | None = None
         self._cursor = 0
+        self._defs = _definition_mentions(flat, self.piece)
+        self._next_def = 0
+
+    def _enter(self, node: cst.ClassDef | cst.FunctionDef) -> bool:
+        """Push the frame; False (skip its body) when its text cannot hold an asset call."""
+        self.frames.append(_Frame(node, self.frames, self))
+        if self._defs is None:
+            return True
+        mentions, nested = self._defs[self._next_def]
+        self._next_def += 1
+        if mentions or self._asset_class(outer=True) is not None:
+            return True  # an asset subclass's `__init__` loads its file without the words
+        self._next_def += nested
+        return False
 
     def _position(self, node: cst.Call) -> tuple[int, int]:
         """Line and column of the call: its text searched in the piece's text, in visiting
@@ -311,14 +325,14 @@ class _Finder(cst.CSTVisitor):
     def evaluate(self, text: str, names: dict[str, Value]) -> Value | None:
         return evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.frames.append(_Frame(node, self.frames, self))
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return self._enter(node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.frames.pop()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.frames.append(_Frame(node, self.frames, self))
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return self._enter(node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.frames.pop()
@@ -334,9 +348,10 @@ class _Finder(cst.CSTVisitor):
             loops.update(frame.loops())
         return loops
 
-    def _asset_class(self) -> str | None:
-        """`SVGMobject` when the innermost class derives from it (or from ImageMobject)."""
-        for frame in reversed(self.frames):
+    def _asset_class(self, outer: bool = False) -> str | None:
+        """`SVGMobject` when the innermost class (`outer`: around the newest frame) derives
+        from it (or from ImageMobject)."""
+        for frame in reversed(self.frames[:-1] if outer else self.frames):
             if isinstance(frame.node, cst.ClassDef):
                 for base in frame.node.bases:
                     name = (dotted(base.value) or "").rsplit(".", 1)[-1]
@@ -591,6 +606,32 @@ class _Mentions(cst.CSTVisitor):
                 or (func.attr.value == "__init__" and self.asset_classes))):
             self.found = True
         return not self.found
+
+
+def _definition_mentions(flat: Flat, piece: Piece) -> list[tuple[bool, int]] | None:
+    """For each function and class of a piece still as written, in the order libcst visits
+    them: whether its text has an asset call's words, and how many definitions it holds (to
+    step over when it is skipped). None for other pieces: nothing is skipped."""
+    info = flat.program.module(piece.module) if piece.module else None
+    if info is None or piece.index is None:
+        return None
+    out: list[tuple[bool, int]] = []
+
+    def walk(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                start = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                text = "".join(info.lines[start - 1:child.end_lineno])
+                at = len(out)
+                out.append((bool(_MENTION_WORDS.search(text)), 0))
+                walk(child)
+                out[at] = (out[at][0], len(out) - at - 1)
+            else:
+                walk(child)
+
+    for stmt in info.units[piece.index].stmts:
+        walk(ast.Module(body=[stmt], type_ignores=[]))
+    return out
 
 
 def _mentions_asset_call(node: cst.CSTNode) -> bool:
