@@ -66,8 +66,8 @@ _ASSET_BASES = frozenset({"SVGMobject", "ImageMobject", "OpenGLImageMobject", "C
 # A statement whose source has none of these words cannot hold an asset call (`__init__`
 # only loads a file in a class naming an asset base): a regex over its text is far cheaper
 # than parsing and visiting its tree.
-_MENTION_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(sorted(
-    {re.escape(k.rsplit(".", 1)[-1]) for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES)))
+_WORDS = sorted({k.rsplit(".", 1)[-1] for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES)
+_MENTION_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS)) + r")\b")
 VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
                        "read_csv"})
