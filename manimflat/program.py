@@ -209,6 +209,15 @@ class Program:
         units = analyze_module(source, tree)
         return ModuleInfo(rel, source, tree, units, _dialect_hint(units), _literal_all(tree))
 
+    def written(self, piece: Piece) -> tuple[Unit, UnitText] | None:
+        """The unit and its text, while the piece is still exactly as written in its file
+        (its `ast` positions and facts hold for its text); None otherwise."""
+        if piece.module is None or piece.index is None:
+            return None
+        info = self.module(piece.module)
+        layout = info.layout[piece.index] if info else None
+        return None if info is None or layout is None else (info.units[piece.index], layout)
+
     def source_of(self, piece: Piece) -> tuple[str, int]:
         """A piece's code and the blank lines above it: its text, or its tree printed (once
         per tree: scenes share trees)."""

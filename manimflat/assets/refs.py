@@ -611,17 +611,25 @@ class _Mentions(cst.CSTVisitor):
 def _definition_mentions(flat: Flat, piece: Piece) -> list[tuple[bool, int]] | None:
     """For each function and class of a piece still as written, in the order libcst visits
     them: whether its text has an asset call's words, and how many definitions it holds (to
-    step over when it is skipped). None for other pieces: nothing is skipped."""
-    info = flat.program.module(piece.module) if piece.module else None
-    if info is None or piece.index is None:
+    step over when it is skipped). None for other pieces: nothing is skipped. Memoised per
+    unit: every scene that includes the piece asks, in two passes."""
+    written = flat.program.written(piece)
+    if written is None:
         return None
+    unit, layout = written
+    cache = flat.program.memo.setdefault("definition-mentions", {})
+    key = (piece.module, unit.index)
+    if key in cache:
+        return cache[key]  # type: ignore[return-value]
+    lines = layout.body.splitlines(keepends=True)
     out: list[tuple[bool, int]] = []
 
     def walk(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 start = min([child.lineno] + [d.lineno for d in child.decorator_list])
-                text = "".join(info.lines[start - 1:child.end_lineno])
+                text = "".join(lines[start - unit.start:(child.end_lineno or start)
+                                     - unit.start + 1])
                 at = len(out)
                 out.append((bool(_MENTION_WORDS.search(text)), 0))
                 walk(child)
@@ -629,8 +637,8 @@ def _definition_mentions(flat: Flat, piece: Piece) -> list[tuple[bool, int]] | N
             else:
                 walk(child)
 
-    for stmt in info.units[piece.index].stmts:
-        walk(ast.Module(body=[stmt], type_ignores=[]))
+    walk(ast.Module(body=unit.stmts, type_ignores=[]))  # the statements are children too
+    cache[key] = out
     return out
 
 

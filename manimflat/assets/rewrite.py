@@ -225,9 +225,9 @@ def taken_names(flat: Flat) -> set[str]:
 def piece_names(flat: Flat, piece: Piece) -> frozenset[str]:
     """Every identifier in the piece (`names_in` of its tree), read with `ast`: from its
     unit while it is as written, else from its source (visiting big trees is slow)."""
-    info = flat.program.module(piece.module) if piece.module else None
-    if info is not None and piece.index is not None:
-        return info.units[piece.index].occurrences.identifiers
+    written = flat.program.written(piece)
+    if written is not None:
+        return written[0].occurrences.identifiers
     return source_facts(flat, piece).identifiers
 
 

@@ -53,14 +53,13 @@ def _rewrite(flat: Flat, piece: Piece, chains: dict[tuple[str, ...], str]) -> No
     cache = flat.program.rewrites
     edits = (tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())))
     shadowed = _shadowed(flat, piece)
-    info = flat.program.module(piece.module) if piece.module else None
-    if info is not None and piece.index is not None and not piece.drop_imports \
-            and not shadowed & piece.renames.keys():
-        text_key = (piece.module, piece.index, *edits)
-        layout = info.layout[piece.index]
-        if text_key not in cache and layout is not None:
-            cache[text_key] = rename_text(info.units[piece.index], layout, piece.renames, chains)
-        text = cache.get(text_key)
+    written = flat.program.written(piece)
+    if written is not None and not piece.drop_imports and not shadowed & piece.renames.keys():
+        unit, layout = written
+        text_key = (piece.module, unit.index, *edits)
+        if text_key not in cache:
+            cache[text_key] = rename_text(unit, layout, piece.renames, chains)
+        text = cache[text_key]
         if isinstance(text, str):
             piece.edit_text(text)
             return
