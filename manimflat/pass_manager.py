@@ -198,6 +198,10 @@ class PassFailure(RuntimeError):
         self.file = file
         self.tb = tb
 
+    def __reduce__(self) -> tuple[type[PassFailure], tuple[str, str, str]]:
+        # raised in `--jobs` workers: it must cross the process boundary whole
+        return PassFailure, (self.pass_name, self.file, self.tb)
+
 
 @dataclass
 class PassManager:
