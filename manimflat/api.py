@@ -31,6 +31,7 @@ class FlatResult:
     timings: dict[str, float] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    narration: tuple[dict[str, Any], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -57,7 +58,7 @@ class FlatResult:
                 "assets": [a.to_json() for a in self.assets], "inlined": list(self.inlined),
                 "lines": self.lines, "seconds": round(self.seconds, 4),
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
-                "verification": self.verification}
+                "verification": self.verification, "narration": list(self.narration)}
 
 
 class Session:
@@ -114,7 +115,7 @@ class Session:
                             path=scene.path, line=scene.line)
         return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
                           tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
-                          dict(flat.verification), dict(flat.files))
+                          dict(flat.verification), dict(flat.files), tuple(flat.narration))
 
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:

@@ -73,6 +73,9 @@ CODES: dict[str, Code] = _catalog(
     Code("MF208", "`if TYPE_CHECKING:` block dropped", "nothing to do"),
     Code("MF209", "unreachable code that used an undefined name removed",
          "delete the dead code after `raise`/`return` in the repository"),
+    Code("MF216", "plugin code lowered to plain Manim CE", "nothing to do"),
+    Code("MF217", "plugin name with no lowering to plain Manim CE",
+         "rewrite it with manim's own API, or allow the plugin"),
     # MF3xx: custom assets
     Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
     Code("MF302", "asset file is missing from the repository; replaced from its name",

@@ -52,6 +52,7 @@ class Pass:
 REGISTRY: dict[str, str] = {
     "resolve-imports": "manimflat.passes.resolve_imports:ResolveImports",
     "collect-closure": "manimflat.passes.collect_closure:CollectClosure",
+    "lower-plugins": "manimflat.passes.lower_plugins:LowerPlugins",
     "inline-bases": "manimflat.passes.inline_bases:InlineBases",
     "rewrite-assets": "manimflat.passes.rewrite_assets:RewriteAssets",
     "inline-data-files": "manimflat.passes.inline_data_files:InlineDataFiles",
@@ -64,8 +65,8 @@ REGISTRY: dict[str, str] = {
     "verify-render": "manimflat.passes.verify_render:VerifyRender",
 }
 
-FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "inline-bases", "rewrite-assets",
-                    "inline-data-files", "deconflict-names", "normalize-imports", "emit")
+FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "lower-plugins", "inline-bases",
+                    "rewrite-assets", "inline-data-files", "deconflict-names", "normalize-imports", "emit")
 VERIFY_PASSES = {"syntax": ("verify-syntax",),
                  "static": ("verify-syntax", "verify-static"),
                  "exec": ("verify-syntax", "verify-static", "verify-exec"),

@@ -62,6 +62,10 @@ EXAMPLES: dict[str, str] = {
     "MF208": "types.py:4: info MF208 `if TYPE_CHECKING:` block dropped [collect-closure]",
     "MF209": "util.py:14: fixed MF209 unreachable code using undefined 'debug_draw' removed "
              "[collect-closure]",
+    "MF216": "deck.py:7: fixed MF216 `next_slide()` of manim_slides: lowered to plain Manim CE "
+             "[lower-plugins]",
+    "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "
+             "rewrite it with manim's own API [lower-plugins]",
     "MF301": "scenes.py:20:17: fixed MF301 icons/factory.svg (icon: object word 'factory') "
              "replaced by factory_icon [rewrite-assets]",
     "MF302": "scenes.py:71:17: warning MF302 'icons/house.svg' is not in the repository; "

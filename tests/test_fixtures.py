@@ -76,7 +76,13 @@ CASES: list[tuple[str, str, str]] = [
     ("type_checking", "scene.py", "TypeChecking"),
     ("utils_two_folders", "chapter1/scene.py", "ChapterOne"),
     ("utils_two_folders", "chapter2/scene.py", "ChapterTwo"),
+    ("plugin_slides", "deck.py", "Deck"),
+    ("plugin_voiceover", "narrated.py", "Narrated"),
 ]
+# Their originals need a plugin that does not run on manim 0.22 (manim_slides 5.7 sets the
+# removed `config.write_to_movie`; manim_voiceover needs a speech service): their outputs are
+# rendered against hand-written plain Manim in tests/passes/test_lower_plugins.py instead.
+PLUGIN_CASES = frozenset({"plugin_slides", "plugin_voiceover"})
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
@@ -240,7 +246,8 @@ def render_api():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.render
-@pytest.mark.parametrize(("case", "file", "scene"), CASE_PARAMS)
+@pytest.mark.parametrize(("case", "file", "scene"),
+                         _params([c for c in CASES if c[0] not in PLUGIN_CASES]))
 def test_renders_the_same_last_frame(case: str, file: str, scene: str, tmp_path: Path,
                                      render_api) -> None:  # type: ignore[no-untyped-def]
     original, flattened = render_both(REPOS / case, file, scene, code_of(case, file, scene),
