@@ -35,14 +35,19 @@ class FlatResult:
 
     @property
     def ok(self) -> bool:
+        """An output and no error diagnostic (see `status` for what was proven)."""
         return self.code is not None and not any(d.is_error for d in self.diagnostics)
 
     @property
     def status(self) -> str:
+        """skipped, failed, or, for an output with no error: ok / fixed once the static level
+        proved the output contract, `unverified` under a `--passes` pipeline without it."""
         if self.scene.dialect != "manim-ce" or self.scene.is_base:
             return "skipped"
         if not self.ok:
             return "failed"
+        if "static" not in self.verification:
+            return "unverified"
         if any(d.severity is Severity.FIXED for d in self.diagnostics):
             return "fixed"
         return "ok"

@@ -83,8 +83,11 @@ def get_pass(name: str) -> type[Pass]:
     return cls
 
 
-def default_pipeline(verify: str = "none") -> list[str]:
-    return [*FLATTEN_PIPELINE, *VERIFY_PASSES.get(verify, ())]
+def default_pipeline(verify: str = "static") -> list[str]:
+    """The flattening passes, then the ladder up to `verify`; never below static, because
+    the static level proves the output contract that status `ok` promises."""
+    return [*FLATTEN_PIPELINE, *VERIFY_PASSES["static" if verify in ("none", "syntax")
+                                              else verify]]
 
 
 class PipelineError(ValueError):

@@ -40,7 +40,7 @@ class SettingsError(ValueError):
 class Settings:
     allowed_imports: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
     assets: str = "replace"
-    verify: str = "none"
+    verify: str = "static"  # the least any run proves (see pass_manager.default_pipeline)
     merge_bases: bool = False
     format: str = "py"
     # "none" keeps each statement as written (fast, faithful); "black" reformats the whole

@@ -12,7 +12,7 @@ from helpers import CORE, write_repo
 import manimflat
 from manimflat.cli import main
 
-PIPE = ",".join(CORE)
+PIPE = ",".join([*CORE, "verify-syntax", "verify-static"])
 REPO = {
     "helpers.py": "from manim import *\n\ndef ring():\n    return Annulus()\n",
     "scenes/a.py": "from manim import *\nfrom helpers import ring\n\nclass A(Scene):\n"

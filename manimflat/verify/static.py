@@ -14,6 +14,7 @@ import builtins
 import functools
 import hashlib
 import json
+import re
 import symtable
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from . import cache, sandbox
 _MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__builtins__", "__spec__", "__loader__",
                              "__package__", "__annotations__", "__dict__", "__file__"})
 # Constructors and functions that read a file named by their first argument.
+# A short string naming a media or data file: an asset the output would still need (the
+# output contract's rule, as `shared/contract_check.py` applies it).
+ASSET_NAME = re.compile(r"\.(svg|png|jpe?g|gif|wav|mp3|ogg|mp4|mov|ttf|otf|csv|txt|json|ya?ml|npy|npz)$",
+                        re.IGNORECASE)
 _FILE_READERS = frozenset({"ImageMobject", "SVGMobject", "OpenGLImageMobject", "add_sound",
                            "open", "loadtxt", "genfromtxt", "load", "read_csv", "imread"})
 
@@ -116,6 +121,12 @@ def _file_literal(node: ast.expr) -> bool:
     return False
 
 
+def names_asset(text: str) -> bool:
+    """Whether a string literal names a media or data file (short, one line)."""
+    text = text.strip()
+    return len(text) < 200 and "\n" not in text and bool(ASSET_NAME.search(text))
+
+
 def guarded_imports(tree: ast.Module) -> set[int]:
     """ids of import nodes inside `try:` bodies that have handlers (optional imports)."""
     return {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try) and t.handlers
@@ -139,6 +150,7 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
     extra: set[str] = set()
     scene_bases: frozenset[str] = frozenset()
     optional = guarded_imports(tree)
+    reported: set[int] = set()  # nodes of file arguments already reported
     for node in ast.walk(tree):
         if id(node) in optional and isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
@@ -181,6 +193,12 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
                 findings.append(Finding("MF405", f"`{_call_name(node)}` opens a file "
                                         f"({ast.unparse(arg)[:60]})", node.lineno,
                                         node.col_offset))
+                reported.update(id(n) for n in ast.walk(arg))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                id(node) not in reported and names_asset(node.value):
+            findings.append(Finding("MF405", f"names the file {node.value.strip()!r}, which a "
+                                    "single-file scene does not have", node.lineno,
+                                    node.col_offset))
         elif isinstance(node, ast.Call) and _call_name(node) == "Code" and any(
                 k.arg in ("file_name", "code_file") for k in node.keywords):
             findings.append(Finding("MF405", "`Code` reads a source file", node.lineno,

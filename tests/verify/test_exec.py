@@ -70,12 +70,13 @@ def test_memory_bomb_is_stopped_by_the_limit(fresh, scene):
 def test_writing_outside_the_working_folder_is_refused(fresh, scene, tmp_path):
     target = tmp_path / "escaped.txt"
     # Built at run time so the static level cannot see it: the sandbox must stop it.
-    body = f"self.wait()\nname = {str(tmp_path)!r} + '/escaped.txt'\nopen(name, 'w').write('x')"
+    body = (f"self.wait()\nname = {str(tmp_path)!r} + '/escaped.' + 'txt'\n"
+            "open(name, 'w').write('x')")
     out = verify_code(scene(body), "Demo", "exec", fresh)
     assert [d.code for d in out.diagnostics] == ["MF415"]
     assert str(target) in out.diagnostics[0].message
     assert not target.exists()
-    relative = scene("self.wait()\nname = 'inside' + '.txt'\nopen(name, 'w').write('ok')")
+    relative = scene("self.wait()\nname = 'inside.' + 'txt'\nopen(name, 'w').write('ok')")
     assert verify_code(relative, "Demo", "exec", fresh).ok  # its own temporary folder is fine
 
 
