@@ -7,6 +7,8 @@ supplies defaults.
 
 from __future__ import annotations
 
+import ast
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from .diagnostics import Diagnostic, Severity
 from .ir import AssetRecord, Flat, SceneRef
 from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
-from .settings import Settings, load_settings
+from .settings import DEFAULT_ALLOWED_IMPORTS, Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,22 @@ class FlatResult:
         return "ok"
 
     @property
+    def requires(self) -> list[str]:
+        """Third-party packages the output still imports beyond manim and what manim itself
+        installs (empty for a plain Manim CE scene): what a user must install to run it."""
+        if self.code is None:
+            return []
+        try:
+            tree = ast.parse(self.code)
+        except SyntaxError:
+            return []
+        tops = {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
+                for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                and not (isinstance(n, ast.ImportFrom) and n.level) for a in n.names}
+        return sorted(t for t in tops if t and t != "__future__"
+                      and t not in sys.stdlib_module_names and t not in DEFAULT_ALLOWED_IMPORTS)
+
+    @property
     def lines(self) -> int:
         return 0 if self.code is None else self.code.count("\n")
 
@@ -63,7 +81,8 @@ class FlatResult:
                 "assets": [a.to_json() for a in self.assets], "inlined": list(self.inlined),
                 "lines": self.lines, "seconds": round(self.seconds, 4),
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
-                "verification": self.verification, "narration": list(self.narration)}
+                "verification": self.verification, "narration": list(self.narration),
+                "requires": self.requires}
 
 
 class Session:

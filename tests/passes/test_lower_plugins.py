@@ -43,6 +43,7 @@ def test_slide_calls(make_repo, body: str, expected: str) -> None:
     result = flatten(make_repo, body)
     assert expected in result.code and "manim_slides import" not in result.code
     assert "class S(Scene):" in result.code and result.status == "fixed"
+    assert result.requires == [] and result.to_json()["requires"] == []
     assert {d.code for d in result.diagnostics} == {"MF216"}
 
 
@@ -67,7 +68,7 @@ def test_plugin_name_without_lowering_is_an_error(make_repo) -> None:
     result = flatten(make_repo, "self.add(Wipe([Dot()], [Square()]))",
                      imports="from manim_slides import Slide\n"
                              "from manim_slides.slide.animation import Wipe")
-    assert result.status == "failed"
+    assert result.status == "failed" and result.requires == ["manim_slides"]
     assert any(d.code == "MF217" and "`Wipe` of manim_slides" in d.message
                for d in result.diagnostics)
 
