@@ -17,7 +17,7 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from manimflat.dataset.minhash import LSHParams, clusters, signatures, similar_pairs
+from manimflat.dataset.minhash import LSHParams, clusters, near_pairs
 
 CALLS = ["Create", "FadeIn", "Write", "Transform", "Rotate", "Indicate", "GrowFromCenter"]
 SHAPES = ["Circle", "Square", "Triangle", "Dot", "Line", "Arrow", "Text", "MathTex"]
@@ -70,8 +70,8 @@ def measure(label: str, function: Callable[[], Any], rows: int) -> tuple[Any, di
 
 
 def ours(texts: list[str], params: LSHParams) -> Any:
-    sig = signatures(texts, params)
-    return clusters(len(texts), *similar_pairs(sig, params))
+    i, j, _ = near_pairs(texts, params)
+    return clusters(len(texts), i, j)
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")

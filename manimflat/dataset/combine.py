@@ -29,7 +29,7 @@ from ..markdown import strip_markdown, wrap_markdown
 from .clean import Record
 from .config import DatasetConfig
 from .judge import run_judge
-from .minhash import LSHParams, clusters, signatures, similar_pairs
+from .minhash import LSHParams, clusters, near_pairs
 from .normalize import count_tokens, digest, normalize_code, normalize_description
 from .sources import read_table
 
@@ -95,8 +95,8 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     n_ref = len(reference.norm_codes)
     # One LSH run over references then rows: a bucket's head is its lowest index, so any row
     # sharing a bucket with a reference is compared with that reference directly.
-    sig = signatures(reference.norm_codes + [r["norm_code"] for r in alive], params)
-    pi, pj = similar_pairs(sig, params)
+    pi, pj, psim = near_pairs(reference.norm_codes + [r["norm_code"] for r in alive], params)
+    similarity = {(i, j): float(x) for i, j, x in zip(pi.tolist(), pj.tolist(), psim.tolist())}
 
     # 1. contamination
     for r in alive:
@@ -108,9 +108,8 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
             _drop(r, "MF505", f"same description as reference {reference.origins[hit]}")
     for i, j in zip(pi.tolist(), pj.tolist()):
         if i < n_ref <= j and alive[j - n_ref]["status"] != "dropped":
-            similarity = float((sig[i] == sig[j]).mean())
-            _drop(alive[j - n_ref], "MF505", f"near duplicate (Jaccard ~{similarity:.2f}) of "
-                                             f"reference {reference.origins[i]}")
+            _drop(alive[j - n_ref], "MF505", f"near duplicate (Jaccard {similarity[i, j]:.2f}) "
+                                             f"of reference {reference.origins[i]}")
 
     # 2. exact duplicates
     index = {id(r): n for n, r in enumerate(alive)}
@@ -136,12 +135,16 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     live = np.array([r["status"] != "dropped" or r["reason"] == "MF503" for r in alive], bool)
     rows_i, rows_j = pi - n_ref, pj - n_ref
     mask = (pi >= n_ref) & live[np.maximum(rows_i, 0)] & live[np.maximum(rows_j, 0)]
-    ni, nj = rep[rows_i[mask]], rep[rows_j[mask]]
-    ni, nj = ni[ni != nj], nj[ni != nj]
+    ni, nj, nsim = rep[rows_i[mask]], rep[rows_j[mask]], psim[mask]
     contaminated = np.array([r["reason"] == "MF505" for r in alive], bool)
-    ok_pair = ~contaminated[ni] & ~contaminated[nj]
-    ni, nj = ni[ok_pair], nj[ok_pair]
+    ok_pair = (ni != nj) & ~contaminated[ni] & ~contaminated[nj]
+    ni, nj, nsim = ni[ok_pair], nj[ok_pair], nsim[ok_pair]
     near_label = clusters(len(alive), ni, nj)
+    # the closest verified partner of each row, for its MF504 message
+    closest: dict[int, float] = {}
+    for a, b, x in zip(ni.tolist(), nj.tolist(), nsim.tolist()):
+        for row in (a, b):
+            closest[row] = max(closest.get(row, 0.0), x)
     if config.dedup.near == "drop":
         by_cluster: dict[int, list[Record]] = {}
         for n, r in enumerate(alive):
@@ -150,7 +153,8 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
         for members in by_cluster.values():
             members.sort(key=rank)
             for other in members[1:]:
-                _drop(other, "MF504", f"near duplicate of {members[0]['source']}:"
+                _drop(other, "MF504", f"near duplicate (Jaccard {closest[index[id(other)]]:.2f}"
+                                      f" with its cluster) of {members[0]['source']}:"
                                       f"{members[0]['origin']}")
 
     # 4. same description, different code: one cluster for the split

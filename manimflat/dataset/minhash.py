@@ -5,14 +5,24 @@ inserts into dict-backed hash tables; here tokenization and shingle hashing run 
 kernels, the permutations are one multiply per (shingle, permutation) in large numpy blocks, and
 LSH bands are grouped by sorting band keys instead of probing dicts.
 
-Hash family: token ids -> polynomial n-gram hash -> splitmix64 finalizer -> per permutation
-`(x ^ b) * a mod 2**64` (a odd). The order of the products is decided by their high bits, which
-mix every bit of x: a multiply-shift family, good enough for min-wise hashing in practice (the
-benchmark measures recall against datasketch on planted near-duplicates).
+Hash family: token text -> 64-bit BLAKE2b (stable: the same code has the same signature in
+every build, whatever else is in the batch) -> polynomial n-gram hash -> splitmix64 finalizer ->
+per permutation `(x ^ b) * a mod 2**64` (a odd). The order of the products is decided by their
+high bits, which mix every bit of x: a multiply-shift family, good enough for min-wise hashing
+in practice (the benchmark measures recall against datasketch on planted near-duplicates).
+
+LSH is tuned for recall (bands of few rows, so a pair at the threshold shares a band with
+probability >= 0.999), and every candidate pair is then verified with the exact Jaccard
+similarity of its shingle sets: precision is exact, and the similarity is reported.
+The shingled text is the scene, not its boilerplate: the manim import line and the
+`class X(Scene):` / `def construct(self):` header are left out (`strip_boilerplate`), and a row
+with fewer than `min_shingles` distinct shingles has too little code to be called a near
+duplicate of anything (exact duplicates are found apart, on the whole normalized code).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +34,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 _TOKENS = r"(\w+|[^\w\s])"
+# Lines every scene has: they say nothing about what it shows (RE2 syntax, multiline).
+_BOILERPLATE = (r"(?m)^[ \t]*(from manim import [^\n]*|import manim[^\n]*|"
+                r"class \w+\([\w., ]*\):|def construct\(self\)( -> None)?:)[ \t]*$")
+RECALL_AT_THRESHOLD = 0.999
+_WINDOW = 16  # rows of a sorted LSH bucket each row is compared with
 _BLOCK = 1 << 18  # shingle x permutation products per numpy block (32 MiB of uint64)
 _U64 = np.uint64
 
@@ -34,25 +49,41 @@ class LSHParams:
     ngram: int = 5
     threshold: float = 0.7
     seed: int = 1
+    strip_boilerplate: bool = True
+    min_shingles: int = 5
 
     @property
     def bands(self) -> tuple[int, int]:
-        return optimal_bands(self.threshold, self.num_perm)
+        return recall_bands(self.threshold, self.num_perm)
 
 
 @cache
-def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows per band) minimizing false positives + false negatives around the threshold
-    (datasketch's criterion, integrated on a grid so it costs milliseconds, not seconds)."""
-    best, best_error = (1, num_perm), float("inf")
-    low, high = np.linspace(0.0, threshold, 201), np.linspace(threshold, 1.0, 201)
-    for b in range(1, num_perm + 1):
-        for r in range(1, num_perm // b + 1):
-            fp = float(np.trapezoid(1 - (1 - low ** r) ** b, low))
-            fn = float(np.trapezoid((1 - high ** r) ** b, high))
-            if 0.5 * fp + 0.5 * fn < best_error:
-                best, best_error = (b, r), 0.5 * fp + 0.5 * fn
-    return best
+def recall_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band): the most rows per band (fewest spurious candidates) for which a
+    pair at `threshold` still shares a band with probability >= RECALL_AT_THRESHOLD."""
+    for r in range(num_perm, 0, -1):
+        b = num_perm // r
+        if 1 - (1 - threshold ** r) ** b >= RECALL_AT_THRESHOLD:
+            return b, r
+    return num_perm, 1
+
+
+def scene_texts(texts: Sequence[str], params: LSHParams) -> pa.Array:
+    """The texts as shingled: without the boilerplate lines when `strip_boilerplate`."""
+    strings = pa.array(texts, type=pa.large_string())
+    if params.strip_boilerplate:
+        strings = pc.replace_substring_regex(strings, _BOILERPLATE, "")
+    return strings
+
+
+def _stable_hashes(tokens: pa.Array) -> np.ndarray:
+    """64-bit hash of each token's text, the same in every batch (BLAKE2b of the distinct
+    tokens, which are few, then gathered)."""
+    encoded = pc.dictionary_encode(tokens)
+    vocab = np.fromiter((int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(),
+                                        "little") for t in encoded.dictionary.to_pylist()),
+                        dtype=np.uint64, count=len(encoded.dictionary))
+    return vocab[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
@@ -62,13 +93,13 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _U64(31))
 
 
-def shingles(texts: Sequence[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
+def shingles(texts: Sequence[str] | pa.Array, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of every token n-gram of every text, and each text's start offset.
 
     Texts shorter than `ngram` tokens get one shingle of all their tokens; empty texts get one
     shingle of their own (a distinct constant per row), so they never match each other.
     """
-    strings = pa.array(texts, type=pa.large_string())
+    strings = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.large_string())
     spaced = pc.replace_substring_regex(strings, _TOKENS, r" \1 ")
     tokens = pc.utf8_split_whitespace(spaced)
     flat = pc.list_flatten(tokens)
@@ -77,8 +108,7 @@ def shingles(texts: Sequence[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
     parents = pc.list_parent_indices(tokens).filter(real).to_numpy(zero_copy_only=False)
     counts = np.bincount(parents, minlength=len(texts)).astype(np.int64)
     flat = flat.filter(real)
-    ids = pc.dictionary_encode(flat).indices.to_numpy(zero_copy_only=False).astype(np.uint64)
-    ids = _splitmix(ids)  # spread small ids over 64 bits before the polynomial
+    ids = _stable_hashes(flat) if len(flat) else np.zeros(0, dtype=np.uint64)
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
 
@@ -112,20 +142,24 @@ def signatures(texts: Sequence[str], params: LSHParams = LSHParams()) -> np.ndar
     """(len(texts), num_perm) uint64 MinHash signatures."""
     if not len(texts):
         return np.zeros((0, params.num_perm), dtype=np.uint64)
-    values, offsets = shingles(texts, params.ngram)
+    return _signatures(*shingles(scene_texts(texts, params), params.ngram), params)
+
+
+def _signatures(values: np.ndarray, offsets: np.ndarray, params: LSHParams) -> np.ndarray:
+    n = len(offsets)  # one offset per row
     rng = np.random.default_rng(params.seed)
     a = rng.integers(0, 2 ** 63, params.num_perm, dtype=np.uint64) * _U64(2) + _U64(1)
     b = rng.integers(0, 2 ** 63, params.num_perm, dtype=np.uint64)
-    out = np.empty((len(texts), params.num_perm), dtype=np.uint64)
+    out = np.empty((n, params.num_perm), dtype=np.uint64)
     # Blocks of whole rows so each np.minimum.reduceat sees complete segments.
     per_block = max(1, _BLOCK // params.num_perm)
     bounds = np.append(offsets, len(values))
     row = 0
     buf = np.empty((per_block, params.num_perm), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        while row < len(texts):
+        while row < n:
             last = int(np.searchsorted(bounds, bounds[row] + per_block, side="right")) - 1
-            last = min(max(last, row + 1), len(texts))
+            last = min(max(last, row + 1), n)
             lo, hi = int(bounds[row]), int(bounds[last])
             chunk = values[lo:hi, None]
             block = buf[:hi - lo] if hi - lo <= per_block else np.empty(
@@ -138,9 +172,10 @@ def signatures(texts: Sequence[str], params: LSHParams = LSHParams()) -> np.ndar
 
 
 def candidate_pairs(sig: np.ndarray, params: LSHParams) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs (i < j) sharing at least one band; each band's equal keys are found by
-    sorting, and every member of a bucket is paired with the bucket's first member (a star keeps
-    the pair count linear; clusters are connected components, so stars lose nothing for them)."""
+    """Unique pairs (i < j) sharing at least one band. A band's equal keys are found by
+    sorting; in the sorted order each row is paired with the next `_WINDOW` rows of its bucket
+    (every pair of a small bucket) and with its bucket's first row, so a huge bucket of
+    boilerplate stays linear while two similar rows behind a dissimilar head are still met."""
     bands, rows = params.bands
     n = len(sig)
     left, right = [], []
@@ -158,6 +193,10 @@ def candidate_pairs(sig: np.ndarray, params: LSHParams) -> tuple[np.ndarray, np.
         member = ~new
         left.append(head[member])
         right.append(order[member])
+        for step in range(1, min(_WINDOW, n)):
+            same = ordered[step:] == ordered[:-step]
+            left.append(order[:-step][same])
+            right.append(order[step:][same])
     if not left:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     i, j = np.concatenate(left), np.concatenate(right)
@@ -166,16 +205,32 @@ def candidate_pairs(sig: np.ndarray, params: LSHParams) -> tuple[np.ndarray, np.
     return pairs // n, pairs % n
 
 
-def similar_pairs(sig: np.ndarray, params: LSHParams) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs whose estimated Jaccard similarity reaches the threshold."""
-    i, j = candidate_pairs(sig, params)
-    keep = np.zeros(len(i), dtype=bool)
-    step = max(1, _BLOCK // sig.shape[1])
-    for lo in range(0, len(i), step):
-        hi = lo + step
-        same = (sig[i[lo:hi]] == sig[j[lo:hi]]).mean(axis=1)
-        keep[lo:hi] = same >= params.threshold
-    return i[keep], j[keep]
+def near_pairs(texts: Sequence[str], params: LSHParams = LSHParams()
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) whose exact shingle-set Jaccard similarity reaches the threshold, with
+    it: LSH finds the candidates, the shingle sets decide."""
+    empty = np.zeros(0, np.int64)
+    if not len(texts):
+        return empty, empty, np.zeros(0)
+    values, offsets = shingles(scene_texts(texts, params), params.ngram)
+    i, j = candidate_pairs(_signatures(values, offsets, params), params)
+    bounds = np.append(offsets, len(values))
+    sets: dict[int, np.ndarray] = {}
+
+    def shingle_set(row: int) -> np.ndarray:
+        if row not in sets:
+            sets[row] = np.unique(values[bounds[row]:bounds[row + 1]])
+        return sets[row]
+
+    similarity = np.zeros(len(i))
+    for n, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
+        sa, sb = shingle_set(a), shingle_set(b)
+        if min(len(sa), len(sb)) < params.min_shingles:
+            continue  # too little code to call it a near duplicate
+        common = len(np.intersect1d(sa, sb, assume_unique=True))
+        similarity[n] = common / (len(sa) + len(sb) - common)
+    keep = similarity >= params.threshold
+    return i[keep], j[keep], similarity[keep]
 
 
 def clusters(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -185,5 +240,5 @@ def clusters(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def near_duplicate_clusters(texts: Sequence[str], params: LSHParams = LSHParams()) -> np.ndarray:
-    sig = signatures(texts, params)
-    return clusters(len(texts), *similar_pairs(sig, params))
+    i, j, _ = near_pairs(texts, params)
+    return clusters(len(texts), i, j)

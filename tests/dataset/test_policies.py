@@ -12,7 +12,13 @@ import pytest
 from manimflat.dataset.clean import clean_row
 from manimflat.dataset.combine import Reference, combine
 from manimflat.dataset.config import ConfigError, DatasetError, load_config, parse_config
-from manimflat.dataset.minhash import LSHParams, near_duplicate_clusters, signatures
+from manimflat.dataset.minhash import (
+    LSHParams,
+    near_duplicate_clusters,
+    near_pairs,
+    recall_bands,
+    signatures,
+)
 from manimflat.dataset.normalize import normalize_code
 
 SCENE = "class S{n}(Scene):\n    def construct(self):\n{body}"
@@ -46,6 +52,55 @@ def test_minhash_estimates_jaccard_and_clusters_planted_pairs() -> None:
     assert len(set(labels.tolist())) == 40
     sig = signatures(["a b c d e f", "a b c d e f", "", ""], LSHParams(num_perm=64))
     assert (sig[0] == sig[1]).all() and not (sig[2] == sig[3]).all()
+
+
+def _jaccard(a: str, b: str, n: int = 5) -> float:
+    def grams(text: str) -> set[tuple[str, ...]]:
+        t = text.split()
+        return {tuple(t[k:k + n]) for k in range(len(t) - n + 1)}
+    ga, gb = grams(a), grams(b)
+    return len(ga & gb) / len(ga | gb)
+
+
+def test_near_pairs_find_every_planted_pair_above_the_threshold_exactly() -> None:
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(20000)]
+    base = [" ".join(rng.choice(words) for _ in range(200)) for _ in range(300)]
+    planted = []
+    for text in base:  # Jaccard 0.70-0.95: replace a few tokens
+        tokens = text.split()
+        for _ in range(rng.randint(1, 6)):
+            tokens[rng.randrange(len(tokens))] = rng.choice(words)
+        planted.append(" ".join(tokens))
+    texts = base + planted
+    i, j, sim = near_pairs(texts)
+    found = {(a, b): x for a, b, x in zip(i.tolist(), j.tolist(), sim.tolist())}
+    truth = {k: _jaccard(base[k], planted[k]) for k in range(len(base))}
+    wanted = [k for k, x in truth.items() if x >= 0.75]
+    assert len(wanted) > 200
+    hit = [k for k in wanted if (k, k + len(base)) in found]
+    assert len(hit) / len(wanted) >= 0.99
+    # precision is exact: every reported pair really is that similar, and says how similar
+    for (a, b), x in found.items():
+        assert x == pytest.approx(_jaccard(texts[a], texts[b])) and x >= 0.7
+    assert recall_bands(0.7, 256) == (51, 5)
+
+
+def test_signatures_do_not_depend_on_the_batch() -> None:
+    text = _scene(1, ["circle = Circle(color=RED)", "self.play(Create(circle))"])
+    alone = signatures([text])[0]
+    among = signatures([_scene(2, ["x = 1"]), "other words " * 40, text])[2]
+    assert (alone == among).all()
+
+
+def test_boilerplate_does_not_make_short_scenes_near_duplicates() -> None:
+    create = _scene(1, ["group = VGroup(Square(), Circle())", "self.play(Create(group))"])
+    rotate = _scene(2, ["group = VGroup(Square(), Circle())",
+                        "self.play(group.animate.rotate(30 * DEGREES))"])
+    texts = ["from manim import *\n\n" + create, "from manim import *\n\n" + rotate]
+    assert len(near_pairs(texts)[0]) == 0
+    with_header = LSHParams(strip_boilerplate=False, min_shingles=0)
+    assert signatures(texts, with_header).shape == (2, 256)
 
 
 def test_config_errors_are_collected_and_explained(tmp_path: Path) -> None:
