@@ -231,8 +231,8 @@ def _read_csv(path: Path, data: bytes, columns: list[str] | None) -> list[TableR
                        else f"not valid CSV ({exc})")
             else:
                 resume = failed
-                why = (f"a quote opened here is closed only on line {failed + 1}, where "
-                       f"{exc}: most likely an unclosed quote")
+                why = (f"the quoted field opened on this line runs on to line {failed + 1} "
+                       f"and breaks there ({exc}): most likely an unclosed quote")
             span = f"line {first + 1}" if resume == first + 1 else f"lines {first + 1}-{resume}"
             records.append(TableRecord(
                 line=first + 1, end=resume, reason="MF517", raw="".join(lines[first:resume]),
