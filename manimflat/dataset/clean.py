@@ -41,6 +41,9 @@ def clean_batch(rows: list[dict[str, Any]], verify: str, require_description: bo
 
 
 def reject(row: dict[str, Any], code: str, message: str) -> Record:
+    where = row.get("where")  # a table row's `file:line`: say where the rejected row is
+    if isinstance(where, str) and not message.startswith(where):
+        message = f"{where}: {message}"
     return _record(row, row.get("code") if isinstance(row.get("code"), str) else None,
                    status="rejected", reason=code, message=message)
 
@@ -98,7 +101,7 @@ def _clean(row: dict[str, Any], verify: str, require_description: bool) -> Recor
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        return reject(row, "MF502", f"line {exc.lineno}: {exc.msg}")
+        return reject(row, "MF502", f"line {exc.lineno} of the code: {exc.msg}")
     scene = _scene(tree, row.get("scene"))
     if scene is None:
         return reject(row, "MF506", "no class with a construct method or a Scene base")

@@ -2,7 +2,8 @@
 
 A raw row is a plain dict (it crosses process and Ray boundaries): `source`, `origin` (where the
 row came from: `file#index`, `path.py:Scene`, `nb.ipynb#cell4`), `code`, `description`, `split`,
-`scene`, and for repo rows `flat_status`/`flat_message` from the flattener. Items that cannot
+`scene`, for table rows `where` (`file:line` where the record starts), and for repo rows
+`flat_status`/`flat_message` from the flattener. Items that cannot
 even be read (a malformed JSON line or CSV record, bytes that are not UTF-8, a repo file with a
 syntax error) still become rows, carrying `read_error` (naming the file and line) and
 `read_reason` (its MFxxx code), so they are counted and rejected instead of lost.
@@ -285,7 +286,12 @@ def read_table_rows(source: SourceConfig) -> list[Row]:
             continue
         split = record.get(source.split_column) if source.split_column else None
         scene = record.get(source.scene_column) if source.scene_column else None
-        extra = {"read_notes": list(record.notes)} if record.notes else {}
+        # Where the record starts in its file: cleaning's rejects name it.
+        where = (f"{source.path.name}: row {record.line}" if source.path.suffix == ".parquet"
+                 else f"{source.path.name}:{record.line}")
+        extra: dict[str, Any] = {"where": where}
+        if record.notes:
+            extra["read_notes"] = list(record.notes)
         rows.append(_row(source, origin, record.get(source.code_column),
                          record.get(source.description_column) or "", split, scene, **extra))
     return rows

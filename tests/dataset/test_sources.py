@@ -200,6 +200,19 @@ def test_jsonl_errors_name_the_line_not_the_record(tmp_path: Path) -> None:
                                 "(column 'description')"))}
 
 
+def test_cleaning_rejects_name_the_file_line_of_table_rows(tmp_path: Path) -> None:
+    text = _csv([["code", "description"], [_scene("Fine"), "fine"],
+                 ["class Bad(Scene):\n    def construct(self)\n", "no colon"],
+                 ["x = 1\n", "no scene"]])
+    (tmp_path / "t.csv").write_text(text)
+    _, rows, rejects = _build(tmp_path, "table", "t.csv")
+    assert len(rows) == 1
+    line = text[:text.index('"class Bad')].count("\n") + 1
+    assert sorted((r["reason"], r["message"]) for r in rejects) == [
+        ("MF502", f"t.csv:{line}: line 2 of the code: expected ':'"),
+        ("MF506", f"t.csv:{line + 3}: no class with a construct method or a Scene base")]
+
+
 def test_parquet_with_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     codes = [_scene("Ok").encode(), _scene("Bad").encode() + b"# \xe9\n"]
     binary = pa.array(codes, pa.binary())
