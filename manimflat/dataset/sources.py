@@ -204,6 +204,7 @@ def _read_csv(path: Path, data: bytes, columns: list[str] | None) -> list[TableR
     header: list[str] | None = None
     records: list[TableRecord] = []
     pos = 0  # index of the first line not yet read
+    rescanned, budget = 0, 8 * offsets[-1] + (1 << 20)  # bytes re-read after unclosed quotes
     while pos < len(lines):
         reader = csv.reader((lines[i] for i in range(pos, len(lines))), strict=True)
         done = 0  # lines of this reader used by complete records
@@ -234,6 +235,16 @@ def _read_csv(path: Path, data: bytes, columns: list[str] | None) -> list[TableR
                 resume = failed
                 why = (f"the quoted field opened on this line runs on to line {failed + 1} "
                        f"and breaks there ({exc}): most likely an unclosed quote")
+            if "end of data" in str(exc):
+                rescanned += offsets[-1] - offsets[first]
+                if rescanned > budget:  # each unclosed quote re-reads to the end: bound it
+                    records.append(TableRecord(
+                        line=first + 1, end=len(lines), reason="MF517",
+                        raw="".join(lines[first:]),
+                        error=f"{path.name}:{first + 1}: malformed CSV: quotes left open again "
+                              f"and again (the file may not be CSV); lines {first + 1}-"
+                              f"{len(lines)} rejected unread; fix the quoting"))
+                    break
             span = f"line {first + 1}" if resume == first + 1 else f"lines {first + 1}-{resume}"
             records.append(TableRecord(
                 line=first + 1, end=resume, reason="MF517", raw="".join(lines[first:resume]),
@@ -378,7 +389,8 @@ def _unusable_files(source: SourceConfig, root: Path, diagnostics: list[Any], sc
         if scope and rel != scope and not rel.startswith(scope + "/"):
             continue
         seen.add(rel)
-        reason, message = _FILE_CODES[d.code], f"{d.location()}: {d.message}"
+        reason = _FILE_CODES[d.code]
+        message = f"{d.location()}: {d.message.removeprefix(rel + ': ')}"
         if d.code == "MF104" and "UTF-8" in d.message:
             reason, message = "MF518", _undecodable(root, rel) or message
         rows.append(_row(source, rel, None, read_reason=reason, read_error=(

@@ -99,6 +99,17 @@ def test_unclosed_quote_with_no_quote_after_it(tmp_path: Path) -> None:
     _lines_covered(tmp_path / "t.csv")
 
 
+def test_quotes_left_open_again_and_again_are_bounded(tmp_path: Path) -> None:
+    """Each of these lines opens a quote that runs to the end of the file, so resuming after
+    each one would re-read the file once per line; past a budget the rest is one reject."""
+    (tmp_path / "t.csv").write_text("code,description\n" + 'aa","\n,' * 20000)
+    records = read_table(tmp_path / "t.csv")
+    assert all(r.reason == "MF517" for r in records) and len(records) < 100
+    assert records[-1].error is not None and "again and again" in records[-1].error
+    assert records[-1].end == 20002  # every line is still in some reject
+    _lines_covered(tmp_path / "t.csv")
+
+
 def test_ragged_rows_are_rejected_unless_the_extra_fields_are_empty(tmp_path: Path) -> None:
     text = ("code,description\n"
             f'"{_scene("Fine")}",ok\n'
