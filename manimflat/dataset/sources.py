@@ -3,9 +3,9 @@
 A raw row is a plain dict (it crosses process and Ray boundaries): `source`, `origin` (where the
 row came from: `file#index`, `path.py:Scene`, `nb.ipynb#cell4`), `code`, `description`, `split`,
 `scene`, for table rows `where` (`file:line` where the record starts), and for repo rows
-`flat_status`/`flat_message` from the flattener. Items that cannot
-even be read (a malformed JSON line or CSV record, bytes that are not UTF-8, a repo file with a
-syntax error) still become rows, carrying `read_error` (naming the file and line) and
+`flat_status`/`flat_message` from the flattener. Items that cannot even be read (a malformed
+JSON line or CSV record, bytes that are not UTF-8, a repo file with a syntax error) still
+become rows, carrying `read_error` (naming the file and line) and
 `read_reason` (its MFxxx code), so they are counted and rejected instead of lost.
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..diagnostics import Diagnostic
 from .config import DatasetError, SourceConfig
 
 Row = dict[str, Any]
@@ -378,8 +379,8 @@ def read_repo(source: SourceConfig) -> list[Row]:
 _FILE_CODES = {"MF102": "MF502", "MF104": "MF512"}  # the flattener's file skips, as row codes
 
 
-def _unusable_files(source: SourceConfig, root: Path, diagnostics: list[Any], scope: str
-                    ) -> list[Row]:
+def _unusable_files(source: SourceConfig, root: Path, diagnostics: list[Diagnostic],
+                    scope: str) -> list[Row]:
     rows: list[Row] = []
     seen: set[str] = set()
     for d in diagnostics:
@@ -443,13 +444,17 @@ def read_notebooks(source: SourceConfig) -> list[Row]:
             rows.append(_row(source, name, None, read_error=(
                 f"{name}: not a notebook: no list of cell objects under \"cells\"")))
             continue
-        rows.extend(_notebook_rows(source, name, cells))
+        try:
+            rows.extend(_notebook_rows(source, name, cells))
+        except Exception as exc:  # noqa: BLE001 - a reader bug loses this notebook, loudly
+            rows.append(_row(source, name, None, read_reason="MF508", read_error=(
+                f"{name}: the notebook reader crashed: {type(exc).__name__}: {exc}")))
     return rows
 
 
 def _cell_text(cell: dict[str, Any]) -> str:
     text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else str(text)
+    return "".join(map(str, text)) if isinstance(text, list) else str(text)
 
 
 def _notebook_rows(source: SourceConfig, name: str, cells: list[dict[str, Any]]) -> list[Row]:
