@@ -8,10 +8,12 @@ import csv
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from click.testing import CliRunner
 
 from manimflat.dataset import build, load_config
@@ -268,6 +270,19 @@ def test_repo_and_notebook_files_that_are_not_utf8(tmp_path: Path) -> None:
     line = raw[:offset].count(b"\n") + 1
     assert reject["reason"] == "MF518" and reject["message"].startswith(
         f"bad.ipynb:{line}: not UTF-8: byte 0xE9 at byte offset {offset}")
+
+
+def test_repo_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """The name survives as `\\xNN` in the origin; hashing and writing it do not crash."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    try:
+        with open(os.fsencode(repo) + b"/caf\xe9.py", "w", encoding="utf-8") as handle:
+            handle.write(_scene("Cafe"))
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    summary, rows, _ = _build(tmp_path, "repo", "repo", "require_description = false\n")
+    assert list(rows) == ["caf\\xe9.py:Cafe"] and summary["balanced"]
 
 
 def test_notebook_scene_cell_with_a_syntax_error_is_a_reject(tmp_path: Path) -> None:
