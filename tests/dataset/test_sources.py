@@ -301,6 +301,23 @@ def test_notebook_scene_cell_with_a_syntax_error_is_a_reject(tmp_path: Path) -> 
     assert summary["sources"]["s"]["input"] == 2
 
 
+def test_notebook_with_an_escaped_lone_surrogate(tmp_path: Path) -> None:
+    """Valid JSON, not Unicode text: a reject (parquet could not even store it), not a crash."""
+    books = tmp_path / "books"
+    books.mkdir()
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": _scene(name) + f"        self.add(Text('{mark}'))\n"}
+             for name, mark in (("Ok", "ok"), ("Lone", "\ud83d"))]
+    (books / "n.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                               "nbformat_minor": 5}))
+    summary, rows, rejects = _build(tmp_path, "notebooks", "books")
+    assert list(rows) == ["n.ipynb#cell0"] and summary["balanced"]
+    [reject] = rejects
+    assert reject["reason"] == "MF518" and reject["message"].startswith(
+        "n.ipynb#cell1: the code holds a lone surrogate (U+D83D, line 18 of the code)")
+    assert "Text('\\ud83d')" in reject["code"]
+
+
 def test_summary_balance_is_checked_against_the_written_files(tmp_path: Path) -> None:
     """The input count comes from the reader, not from the rows the summary counts: a source
     parquet that lost a row makes the summary unbalanced, with a diagnostic."""
