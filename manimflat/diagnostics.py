@@ -134,6 +134,13 @@ CODES: dict[str, Code] = _catalog(
          "nothing to do"),
     Code("MF515", "duplicate whose own split differs from its cluster's split",
          "nothing to do: a cluster must stay on one side of the split"),
+    Code("MF516", "dataset source yields no rows",
+         "check the source's path and kind: an empty table, or a repo or notebooks without "
+         "scenes"),
+    Code("MF517", "malformed CSV record (an unclosed quote, or a wrong number of fields)",
+         "quote fields holding commas, quotes or newlines; the message names the line"),
+    Code("MF518", "text is not UTF-8 (or holds a lone surrogate)",
+         "re-encode the file as UTF-8; the message names the line and byte offset"),
     # MF9xx: internal
     Code("MF901", "internal error in a pass", "report a bug with the input"),
 )

@@ -135,6 +135,12 @@ EXAMPLES: dict[str, str] = {
              "not defined",
     "MF514": "repo/base.py:3: info MF514 BaseSlide skipped (a base class)",
     "MF515": "rows.parquet:27: info MF515 duplicate moved from test to train with its cluster",
+    "MF516": "data/repo: warning MF516 source 'videos' yields no rows: no scene class in any "
+             "Python file of the repository; check its path and kind",
+    "MF517": "rows.csv:14: error MF517 malformed CSV record: a quoted field opened "
+             "on this line is never closed (an unclosed quote)",
+    "MF518": "rows.csv:9: error MF518 not UTF-8: byte 0xE9 at byte offset 412 "
+             "(column 'code'); re-encode the file as UTF-8",
     "MF901": "scene.py: error MF901 internal error in pass collect-closure",
 }
 

@@ -17,6 +17,8 @@ from .normalize import digest, normalize_code, normalize_description
 
 Record = dict[str, Any]
 _SCENE_BASE = re.compile(r"Scene\b")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # not Unicode text: parquet cannot store it
+_TEXT_FIELDS = ("code", "description", "scene", "split")
 
 # Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
 COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
@@ -39,6 +41,9 @@ def clean_batch(rows: list[dict[str, Any]], verify: str, require_description: bo
 
 
 def reject(row: dict[str, Any], code: str, message: str) -> Record:
+    where = row.get("where")  # a table row's `file:line`: say where the rejected row is
+    if isinstance(where, str) and not message.startswith(where):
+        message = f"{where}: {message}"
     return _record(row, row.get("code") if isinstance(row.get("code"), str) else None,
                    status="rejected", reason=code, message=message)
 
@@ -53,12 +58,30 @@ def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
         "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
         "norm_code": None, "desc_hash": None}
     record.update(fields)
+    # A rejected row keeps its text for inspection; bytes that were not UTF-8 show as `\\xNN`.
+    for key in ("origin", "scene", "description", "code", "split", "message"):
+        if isinstance(record[key], str):
+            record[key] = printable(record[key])
     return record
+
+
+def printable(text: str) -> str:
+    """`text` with lone surrogates spelled out: `\\xNN` for an undecodable byte, else `\\uXXXX`."""
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}"
+                          if 0xDC80 <= ord(m.group()) <= 0xDCFF else f"\\u{ord(m.group()):04x}",
+                          text)
 
 
 def _clean(row: dict[str, Any], verify: str, require_description: bool) -> Record:
     if row.get("read_error"):
-        return reject(row, "MF512", row["read_error"])
+        return reject(row, row.get("read_reason") or "MF512", row["read_error"])
+    for key in _TEXT_FIELDS:  # readers reject bad bytes; this catches JSON escapes in notebooks
+        value = row.get(key)
+        if isinstance(value, str) and (bad := _SURROGATE.search(value)):
+            line = value.count("\n", 0, bad.start()) + 1
+            return reject(row, "MF518", f"{row['origin']}: the {key} holds a lone surrogate "
+                                        f"(U+{ord(bad.group()):04X}, line {line} of the {key}), "
+                                        "which is not Unicode text; fix the row")
     status = row.get("flat_status")
     if status == "skipped":
         return reject(row, "MF514", row.get("flat_message") or "base class or another dialect")
@@ -68,7 +91,7 @@ def _clean(row: dict[str, Any], verify: str, require_description: bool) -> Recor
     if not isinstance(code, str) or not code.strip():
         return reject(row, "MF501", "the code cell is empty" if isinstance(code, str)
                        else f"the code is {type(code).__name__}, not text")
-    notes: list[str] = []
+    notes: list[str] = list(row.get("read_notes") or [])
     fixed = status == "fixed"
     plain = strip_markdown(code)
     if plain != code:
@@ -78,7 +101,7 @@ def _clean(row: dict[str, Any], verify: str, require_description: bool) -> Recor
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        return reject(row, "MF502", f"line {exc.lineno}: {exc.msg}")
+        return reject(row, "MF502", f"line {exc.lineno} of the code: {exc.msg}")
     scene = _scene(tree, row.get("scene"))
     if scene is None:
         return reject(row, "MF506", "no class with a construct method or a Scene base")

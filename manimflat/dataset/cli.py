@@ -48,6 +48,8 @@ def build_command(config: Path, out: Path, executor: str, jobs: int | None, forc
         _fail(exc, 2)
     except DatasetError as exc:
         _fail(exc, 1)
+    for line in summary["diagnostics"]:
+        click.echo(line, err=True)
     total = summary["total"]
     click.echo(f"{summary['rows']} rows -> {out / 'dataset.parquet'} ("
                + ", ".join(f"{k} {v}" for k, v in total.items()) + ")")
@@ -70,6 +72,8 @@ def clean_command(config: Path, name: str, out: Path, executor: str, jobs: int |
         _fail(exc, 2)
     except DatasetError as exc:
         _fail(exc, 1)
+    for line in done.warnings:
+        click.echo(line, err=True)
     state = "up to date" if done.reused else "cleaned"
     click.echo(f"{name}: {done.rows} rows {state} -> {done.path}")
 

@@ -52,7 +52,8 @@ def hash_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     root = Path(os.path.commonpath([str(p) for p in paths])) if paths else Path()
     for path in sorted(paths):
-        digest.update(str(path.relative_to(root) if root != path else path.name).encode())
+        name = str(path.relative_to(root) if root != path else path.name)
+        digest.update(name.encode("utf-8", "surrogateescape"))  # names need not be UTF-8
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)

@@ -66,7 +66,8 @@ def test_every_row_is_accounted_for(built: Path) -> None:
     for name, expected in EXPECTED.items():
         got = {k: summary["sources"][name][k] for k in expected}
         assert got == expected, name
-    assert summary["balanced"]
+    assert summary["balanced"] and summary["diagnostics"] == []
+    assert all(entry["balanced"] for entry in summary["sources"].values())
     # 3+1 bench + 3+2 scraped + 2 notebooks rows are in the dataset.
     assert summary["rows"] == len(_rows(built / "dataset.parquet")) == 11
     # rejects.parquet holds every row not in the dataset: 24 inputs - 11 kept.
