@@ -1,15 +1,15 @@
 """The library entry points: `discover`, `flatten`, `flatten_all`.
 
 Options are keyword arguments named like the CLI flags (`assets="keep"`, `verify="exec"`,
-`merge_bases=True`, ...); `[tool.manimflat]` in the repo's or the caller's pyproject.toml
-supplies defaults.
+`merge_bases=True`, ...); `[tool.manimflat]` in the caller's pyproject.toml supplies
+defaults, and the scanned repo's own table only its content options (settings.REPO_KEYS).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, Severity
 from .ir import AssetRecord, Flat, SceneRef
 from .pass_manager import PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
-from .settings import Settings, load_settings
+from .settings import Settings, resolve_settings
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,10 @@ class Session:
     def __init__(self, repo: str | Path, *, program: Program | None = None,
                  **options: Any) -> None:
         root = find_root(Path(repo), options.get("root"))
-        self.settings: Settings = load_settings(root, **options)
+        self.settings: Settings
+        self.settings, _, notes = resolve_settings(root, **options)
+        # Repository settings that were ignored (MF113): repo-level, like program diagnostics.
+        self.settings_diagnostics: tuple[Diagnostic, ...] = notes
         # The copies `manimflat emit` keeps are outputs, never inputs.
         exclude = (*self.settings.exclude, self.settings.emit_dir)
         self.program = program or Program(root, exclude=exclude,
@@ -114,7 +117,7 @@ def flatten(repo: str | Path, scene: str, **options: Any) -> FlatResult:
     passes = options.pop("passes", None)
     session = Session(repo, **options)
     ref = session.find_scene(scene)
-    return session.flatten(ref, session.pipeline(passes))
+    return _noted(session, session.flatten(ref, session.pipeline(passes)))
 
 
 def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
@@ -123,4 +126,12 @@ def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
     session = Session(repo, **options)
     manager = session.pipeline(passes)
     for ref in session.scenes():
-        yield session.flatten(ref, manager)
+        yield _noted(session, session.flatten(ref, manager))
+
+
+def _noted(session: Session, result: FlatResult) -> FlatResult:
+    """The one-call functions have no session to ask, so ignored repository settings
+    (MF113) come with each result."""
+    if not session.settings_diagnostics:
+        return result
+    return replace(result, diagnostics=(*session.settings_diagnostics, *result.diagnostics))
