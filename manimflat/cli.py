@@ -312,7 +312,8 @@ def _write_report(session: Session, rows: list[tuple[FlatResult, str | None]],
                   path: Path) -> None:
     data = {"tool": {"name": "manimflat", "version": __version__},
             "root": str(session.program.root),
-            "diagnostics": [d.to_json() for d in session.program.diagnostics],
+            "diagnostics": [d.to_json() for d in (*session.settings_diagnostics,
+                                                  *session.program.diagnostics)],
             "scenes": [r.to_json(output) for r, output in rows]}
     write_files({path: json_text(data)})
 
