@@ -52,6 +52,7 @@ REPO_KEYS = frozenset({"exclude", "scenes", "merge_bases", "formatter"})
 MAX_TIMEOUT = 24 * 3600.0
 MEMORY_MB = (128, 1024 * 1024)
 MAX_JOBS = 256
+MAX_PYPROJECT_BYTES = 2 * 2**20
 
 
 class SettingsError(ValueError):
@@ -183,11 +184,14 @@ def _table(path: Path) -> tuple[dict[str, Any], str]:
     if not path.is_file():
         return {}, ""
     try:
+        if path.stat().st_size > MAX_PYPROJECT_BYTES:
+            raise SettingsError(f"{path}: larger than {MAX_PYPROJECT_BYTES // 2**20} MB")
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read [tool.manimflat]: {exc}") from exc
-    table = data.get("tool", {}).get("manimflat", {})
+    tool = data.get("tool", {})
+    table = tool.get("manimflat", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise SettingsError(f"{path}: [tool.manimflat] must be a table")
     return table, text
