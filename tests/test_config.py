@@ -179,21 +179,28 @@ def test_an_invalid_caller_pyproject_is_rejected_with_its_location(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ('asets = "keep"', "unknown manimflat setting 'asets' (did you mean 'assets'?)"),
-    ("scenes = [1]", "scenes must be a list of strings"),
+@pytest.mark.parametrize(("pyproject", "message"), [
+    ('[tool.manimflat]\nasets = "keep"', "(did you mean 'assets'?); the key is ignored"),
+    ("[tool.manimflat]\nscenes = [1]", "scenes must be a list of strings"),
     ("[tool.manimflat", "cannot read [tool.manimflat]"),
+    ("[tool]\nmanimflat = 3", "[tool.manimflat] must be a table"),
+    ("tool = 3\n" + "# padding\n" * 300_000, "larger than 2 MB"),
 ])
 def test_an_invalid_repo_pyproject_is_a_warning_not_the_callers_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, message: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pyproject: str, message: str) -> None:
     monkeypatch.chdir(tmp_path)
-    header = "" if table.startswith("[") else "[tool.manimflat]\n"
-    root = _repo(tmp_path, f"{header}{table}\n")
+    root = _repo(tmp_path, f"{pyproject}\n")
     result = CliRunner().invoke(cli, [str(root), "--list"])
     assert result.exit_code == 0, result.output
     assert "scenes/main.py:5 Intro manim-ce" in result.output
     assert "pyproject.toml" in result.output and "warning MF113" in result.output
     assert message in result.output
+
+
+def test_a_top_level_tool_that_is_not_a_table_is_no_manimflat_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _caller(tmp_path, monkeypatch, "tool = 3\n")
+    assert load_settings(None) == Settings()
 
 
 @pytest.mark.parametrize(("flag", "message"), [
