@@ -1,8 +1,8 @@
 """The library entry points: `discover`, `flatten`, `flatten_all`.
 
 Options are keyword arguments named like the CLI flags (`assets="keep"`, `verify="exec"`,
-`merge_bases=True`, ...); `[tool.manimflat]` in the repo's or the caller's pyproject.toml
-supplies defaults.
+`merge_bases=True`, ...); `[tool.manimflat]` in the caller's pyproject.toml supplies
+defaults, and the scanned repo's own table only its content options (settings.REPO_KEYS).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import ast
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, Severity
 from .ir import AssetRecord, Flat, SceneRef
 from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
-from .settings import DEFAULT_ALLOWED_IMPORTS, Settings, load_settings
+from .settings import DEFAULT_ALLOWED_IMPORTS, Settings, resolve_settings
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,10 @@ class Session:
     def __init__(self, repo: str | Path, *, program: Program | None = None,
                  **options: Any) -> None:
         root = find_root(Path(repo), options.get("root"))
-        self.settings: Settings = load_settings(root, **options)
+        self.settings: Settings
+        self.settings, _, notes = resolve_settings(root, **options)
+        # Repository settings that were ignored (MF113): repo-level, like program diagnostics.
+        self.settings_diagnostics: tuple[Diagnostic, ...] = notes
         # The copies `manimflat emit` keeps are outputs, never inputs.
         exclude = (*self.settings.exclude, self.settings.emit_dir)
         self.program = program or Program(root, exclude=exclude,
@@ -152,7 +155,7 @@ def flatten(repo: str | Path, scene: str, **options: Any) -> FlatResult:
     passes = options.pop("passes", None)
     session = Session(repo, **options)
     ref = session.find_scene(scene)
-    return session.flatten(ref, session.pipeline(passes))
+    return _noted(session, session.flatten(ref, session.pipeline(passes)))
 
 
 def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
@@ -161,4 +164,12 @@ def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
     session = Session(repo, **options)
     manager = session.pipeline(passes)
     for ref in session.scenes():
-        yield session.flatten(ref, manager, contain_crash=True)
+        yield _noted(session, session.flatten(ref, manager, contain_crash=True))
+
+
+def _noted(session: Session, result: FlatResult) -> FlatResult:
+    """The one-call functions have no session to ask, so ignored repository settings
+    (MF113) come with each result."""
+    if not session.settings_diagnostics:
+        return result
+    return replace(result, diagnostics=(*session.settings_diagnostics, *result.diagnostics))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
+import re
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,17 @@ from rich.progress import Progress
 
 from . import __version__
 from .api import FlatResult, Session
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, diag
 from .ir import SceneRef
 from .markdown import wrap_markdown
+from .outputs import (
+    OutputPathError,
+    exit_on_sigterm,
+    inside,
+    usable_file,
+    usable_folder,
+    write_atomic,
+)
 from .pass_manager import PassFailure, PipelineError
 from .program import SceneLookupError
 from .settings import ASSET_POLICIES, FORMATS, FORMATTERS, VERIFY_LEVELS, SettingsError
@@ -84,12 +92,31 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], quiet_info: bool = True
         stderr.print(d.format(), style=style, markup=False)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+def write_files(files: Mapping[Path, str | Path]) -> None:
+    """Write each file (text, or a copy of the file named by a Path); a write that fails
+    (permissions, a full disk) is a clean error (exit 1), never a traceback."""
+    for target, data in files.items():
+        try:
+            write_atomic(target, data.read_bytes() if isinstance(data, Path) else data)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}"
+                                       ) from None
+
+
+def planned_files(result: FlatResult, text: str, target: Path) -> dict[Path, str | Path]:
+    """What writing `result` to `target` creates: the text, and the kept asset files
+    beside it, whose repository names must resolve inside the target's folder
+    (OutputPathError otherwise, before anything is written)."""
+    files: dict[Path, str | Path] = {target: text}
+    for rel, source in sorted(result.files.items()):
+        files[inside(target.parent, rel)] = Path(source)
+    return files
+
+
+def refused_output(result: FlatResult, exc: OutputPathError) -> FlatResult:
+    """`result` failed with MF114: it is not written."""
+    problem = diag("MF114", str(exc), path=result.scene.path, line=result.scene.line)
+    return replace(result, diagnostics=(*result.diagnostics, problem))
 
 
 def render_result(result: FlatResult, fmt: str) -> str:
@@ -137,9 +164,11 @@ def flatten_command(repo: Path, scene: str | None, output: Path | None, list_: b
     except (SettingsError, PipelineError) as exc:
         raise click.UsageError(str(exc)) from exc
     fmt = session.settings.format
+    print_diagnostics(session.settings_diagnostics)
     if list_:
         _list(session)
         return
+    _check_paths(output, report, folder=all_)
     try:
         if all_:
             if output is None:
@@ -154,6 +183,17 @@ def flatten_command(repo: Path, scene: str | None, output: Path | None, list_: b
         stderr.print(exc.tb, markup=False)
         sys.exit(INTERNAL_ERROR)
     sys.exit(code)
+
+
+def _check_paths(output: Path | None, report: Path | None, folder: bool) -> None:
+    """Outputs that cannot be written are usage errors before any work is done."""
+    problems = []
+    if output is not None and (why := usable_folder(output) if folder else usable_file(output)):
+        problems.append(f"-o: {why}")
+    if report is not None and (why := usable_file(report)):
+        problems.append(f"--report: {why}")
+    if problems:
+        raise click.UsageError("; ".join(problems))
 
 
 def _print_after(pass_name: str, code: str) -> None:
@@ -176,27 +216,25 @@ def _flatten_one(session: Session, spec: str, output: Path | None, report: Path 
         print_diagnostics([exc.diagnostic])
         return 1
     result = session.flatten(ref, manager)
-    print_diagnostics(result.diagnostics)
     text = render_result(result, fmt)
+    files: dict[Path, str | Path] = {}
+    if result.code is not None and output is not None:
+        try:
+            files = planned_files(result, text, output)
+        except OutputPathError as exc:
+            result = refused_output(result, exc)
+    print_diagnostics(result.diagnostics)
     changed = False
-    if result.code is not None:
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            changed = not output.exists() or output.read_text(encoding="utf-8") != text
-            if changed and not check:
-                write_atomic(output, text)
-                _copy_kept_files(result, output.parent)
+    if result.code is not None and output is None:
+        click.echo(text, nl=False)
+    if output is not None and files:
+        changed = not output.is_file() or output.read_bytes() != text.encode("utf-8")
+        if changed and not check:
+            write_files(files)
+    written = str(output.resolve()) if output is not None and files else None
     if report is not None:
-        _write_report(session, [(result, str(output.resolve()) if output else None)], report)
+        _write_report(session, [(result, written)], report)
     return 1 if (not result.ok or (check and changed)) else 0
-
-
-def _copy_kept_files(result: FlatResult, folder: Path) -> None:
-    for name, source in result.files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(Path(source).read_bytes())
 
 
 def output_names(scenes: Sequence[SceneRef], pattern: str) -> dict[str, str]:
@@ -226,10 +264,15 @@ def _flatten_all(session: Session, out_dir: Path, report: Path | None,
             progress.advance(task)
             path = None
             if result.code is not None and result.status != "skipped":
-                target = out_dir / names[result.scene.spec]
-                write_atomic(target, render_result(result, session.settings.format))
-                _copy_kept_files(result, target.parent)
-                path = str(target.resolve())
+                name = names[result.scene.spec]
+                text = render_result(result, session.settings.format)
+                try:
+                    files = planned_files(result, text, inside(out_dir, name))
+                except OutputPathError as exc:
+                    result = refused_output(result, exc)
+                else:
+                    write_files(files)
+                    path = str(next(iter(files)))
             failed |= result.status == "failed"
             rows.append((result, path))
     for result, _ in rows:
@@ -271,12 +314,21 @@ def _write_report(session: Session, rows: list[tuple[FlatResult, str | None]],
                   path: Path) -> None:
     data = {"tool": {"name": "manimflat", "version": __version__},
             "root": str(session.program.root),
-            "diagnostics": [d.to_json() for d in session.program.diagnostics],
+            "diagnostics": [d.to_json() for d in (*session.settings_diagnostics,
+                                                  *session.program.diagnostics)],
             "scenes": [r.to_json(output) for r, output in rows]}
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_files({path: json_text(data)})
+
+
+def json_text(data: object) -> str:
+    """JSON that can be written as UTF-8: a path from a file name that is not UTF-8 holds
+    lone surrogates (os.fsdecode), written as `\\udcXX` escapes that Python reads back."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    exit_on_sigterm()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="manimflat",
                  standalone_mode=True)

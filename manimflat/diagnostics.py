@@ -57,6 +57,12 @@ CODES: dict[str, Code] = _catalog(
          "import the module with a literal name"),
     Code("MF112", "manim.cfg setting carried into the output as a `config` statement",
          "nothing to do"),
+    Code("MF113", "setting in the scanned repository's pyproject.toml ignored",
+         "the repository may set only how its code is read (see docs/configuration.md); "
+         "pass the rest as flags, keyword arguments or in your own pyproject.toml"),
+    Code("MF114", "output path would leave the output folder and was not written",
+         "use scene, module and asset names that stay inside the output folder, and no "
+         "symlinks there that point outside it"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),

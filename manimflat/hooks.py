@@ -1,14 +1,16 @@
 """Pre-commit entry points: `manimflat check FILE...` and `manimflat emit FILE...`.
 
 pre-commit passes the changed files. Each is mapped to its repository root (`find_root`), the
-repository's `[tool.manimflat]` settings apply, and every Manim CE scene defined in those
-files is flattened (bases and other dialects are not scenes to flatten).
+repository's `[tool.manimflat]` content options apply (settings.REPO_KEYS; what runs and where
+files go come only from the hook's arguments, so a hostile checkout cannot switch on
+execution), and every Manim CE scene defined in those files is flattened (bases and other
+dialects are not scenes to flatten).
 
 - `check` fails (exit 1) when a scene gets an error diagnostic, needs an asset file that is
   missing (MF302: the output would show a stand-in), or a changed file does not parse (MF102).
   It verifies at least at the `static` level, since a hook's job is to catch what is broken.
 - `emit` writes or refreshes the flattened copies under `emit_dir` (default `flat/`, relative
-  to the repo root) and fails when it changed something, as formatters do. The emit folder is
+  to the repo root, and it must resolve inside it: MF114) and fails when it changed something, as formatters do. The emit folder is
   excluded from the scan: flattened copies are outputs, never inputs.
 
 Known limit: a scene deleted or renamed leaves its old copy in `emit_dir` (pre-commit only
@@ -31,13 +33,16 @@ from .cli import (
     INTERNAL_ERROR,
     main,
     output_names,
+    planned_files,
     print_diagnostics,
+    refused_output,
     render_result,
     stderr,
-    write_atomic,
+    write_files,
 )
 from .diagnostics import Diagnostic
 from .ir import SceneRef
+from .outputs import OutputPathError, inside
 from .pass_manager import PassFailure
 from .program import find_root
 from .settings import ASSET_POLICIES, VERIFY_LEVELS, SettingsError, load_settings
@@ -58,7 +63,9 @@ def _groups(files: Sequence[Path]) -> dict[Path, set[str]]:
 
 
 def _output_folder(root: Path, emit_dir: str, out_dir: Path | None) -> Path:
-    return (out_dir if out_dir is not None else root / emit_dir).resolve()
+    """The caller's --out-dir, else `emit_dir` inside the repository (OutputPathError when it
+    resolves outside, e.g. through a symlink)."""
+    return out_dir.resolve() if out_dir is not None else inside(root, emit_dir)
 
 
 def _session(root: Path, options: dict[str, Any], verify_floor: str | None,
@@ -66,8 +73,8 @@ def _session(root: Path, options: dict[str, Any], verify_floor: str | None,
     settings = load_settings(root, **options)
     # The copies (in the configured folder and in --out-dir) are outputs: scanning them
     # would find every scene twice, and the name collision would then rename the copies.
-    folders = {_output_folder(root, settings.emit_dir, None),
-               _output_folder(root, settings.emit_dir, out_dir)}
+    folders = {(root / settings.emit_dir).resolve(),
+               *([out_dir.resolve()] if out_dir is not None else [])}
     outputs = sorted(f.relative_to(root).as_posix() for f in folders if f.is_relative_to(root))
     extra: dict[str, Any] = {"exclude": (*settings.exclude, *outputs)}
     if verify_floor and options.get("verify") is None and settings.verify == "none":
@@ -116,7 +123,7 @@ def _flattened(files: Sequence[Path], options: dict[str, Any], outcome: _Outcome
     """Flatten each scene of the changed files, printing its diagnostics; a file that does
     not parse fails the run, and so does a crashing pass (123, after its traceback)."""
     for session, root, scenes, unreadable in _scenes(files, options, verify_floor, out_dir):
-        print_diagnostics(_shown(unreadable, root))
+        print_diagnostics(_shown([*session.settings_diagnostics, *unreadable], root))
         if any(d.code == SYNTAX_ERROR for d in unreadable):
             outcome.fail()
         for ref in scenes:
@@ -168,30 +175,30 @@ def run_emit(files: Sequence[Path], out_dir: Path | None = None, **options: Any)
             # Names over every scene of the repo, so a file's name does not depend on which
             # files happened to change together.
             names[root] = output_names(session.scenes(selected=True), settings.output_name)
-        folder = _output_folder(root, settings.emit_dir, out_dir)
-        target = folder / names[root][ref.spec]
-        changed = _refresh_text(target, render_result(result, settings.format))
-        for name, source in sorted(result.files.items()):  # kept assets (`keep` policy)
-            changed |= _refresh_bytes(target.parent / name, Path(source).read_bytes())
-        if changed:
+        try:
+            folder = _output_folder(root, settings.emit_dir, out_dir)
+            target = inside(folder, names[root][ref.spec])
+            planned = planned_files(result, render_result(result, settings.format), target)
+        except OutputPathError as exc:
+            print_diagnostics(_shown(refused_output(result, exc).diagnostics[-1:], root))
+            _say(root, ref, "cannot be written; its copy is left as it was")
+            outcome.fail()
+            continue
+        # Kept assets (`keep` policy) are refreshed with the copy; unchanged files are kept.
+        stale = {path: data for path, data in planned.items() if not _same(path, data)}
+        if stale:
+            write_files(stale)
             stderr.print(f"refreshed {os.path.relpath(target)}", markup=False)
             outcome.fail()
     return outcome.code
 
 
-def _refresh_text(path: Path, text: str) -> bool:
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+def _same(path: Path, data: str | Path) -> bool:
+    """Whether `path` already holds `data` (text, or the bytes of the file `data` names)."""
+    if not path.is_file():
         return False
-    write_atomic(path, text)
-    return True
-
-
-def _refresh_bytes(path: Path, data: bytes) -> bool:
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
+    new = data.read_bytes() if isinstance(data, Path) else data.encode("utf-8")
+    return path.read_bytes() == new
 
 
 _FILES = click.argument("files", nargs=-1, type=click.Path(path_type=Path))
@@ -201,21 +208,27 @@ _ASSETS = click.option("--assets", type=click.Choice(ASSET_POLICIES), help="Asse
 @click.command("check")
 @_FILES
 @click.option("--verify", type=click.Choice(VERIFY_LEVELS),
-              help="Validation level (default: the configured one, at least static).")
+              help="Validation level (default: the caller's configured one, at least static).")
+@click.option("--timeout", type=float, help="Seconds per scene for exec/render.")
+@click.option("--memory-mb", type=int, help="Memory limit for exec/render.")
 @_ASSETS
-def check_command(files: tuple[Path, ...], verify: str | None, assets: str | None) -> None:
+def check_command(files: tuple[Path, ...], verify: str | None, timeout: float | None,
+                  memory_mb: int | None, assets: str | None) -> None:
     """Exit 1 when a scene defined in FILES cannot be flattened cleanly."""
-    sys.exit(run_check(files, verify=verify, assets=assets))
+    sys.exit(run_check(files, verify=verify, timeout=timeout, memory_mb=memory_mb,
+                       assets=assets))
 
 
 @click.command("emit")
 @_FILES
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the copies (default: emit_dir of [tool.manimflat], 'flat').")
+              help="Folder for the copies (default: the emit-dir setting, 'flat').")
+@click.option("--output-name", help="File name of each copy, with {scene} and {module}.")
 @_ASSETS
-def emit_command(files: tuple[Path, ...], out_dir: Path | None, assets: str | None) -> None:
+def emit_command(files: tuple[Path, ...], out_dir: Path | None, output_name: str | None,
+                 assets: str | None) -> None:
     """Write or refresh the flattened copy of each scene in FILES; exit 1 if one changed."""
-    sys.exit(run_emit(files, out_dir, assets=assets))
+    sys.exit(run_emit(files, out_dir, output_name=output_name, assets=assets))
 
 
 def check_main(argv: Sequence[str] | None = None) -> int:

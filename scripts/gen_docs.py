@@ -47,6 +47,10 @@ EXAMPLES: dict[str, str] = {
              "statically [resolve-imports]",
     "MF112": "manim.cfg: fixed MF112 `config.background_color = \"#2d3047\"` carried over from "
              "manim.cfg [collect-closure]",
+    "MF113": "pyproject.toml:5: warning MF113 'verify' ignored: the scanned repository may set "
+             "only exclude, formatter, merge-bases, scenes; the caller sets the rest",
+    "MF114": "...py:4: error MF114 output path '../A.py' resolves to /data/out/A.py, outside "
+             "the output folder /data/out/d",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "
@@ -171,10 +175,16 @@ repos:
 
 `manimflat-check` fails when a scene in the changed files gets an error diagnostic, needs an
 asset file that is missing (MF302), or a changed file does not parse (MF102); it verifies at
-least at the `static` level unless `verify` is configured. `manimflat-emit` writes
+least at the `static` level unless `--verify` is given. `manimflat-emit` writes
 `<emit-dir>/<output-name>` for each scene in the changed files and fails when it changed
 something, as formatters do; a failing scene's copy is left as it was. Both are also console
 scripts (`manimflat.hooks:check_main` / `emit_main`, `main(argv) -> int`).
+
+The repository's own `[tool.manimflat]` sets only its content options (see
+[configuration.md](configuration.md#what-the-scanned-repository-may-set)): what the hooks run
+and where they write come from the hook's `args:`, e.g.
+`args: [--verify=exec, --timeout=120]` for `manimflat-check` or
+`args: [--out-dir=build/flat, "--output-name={module}_{scene}.py"]` for `manimflat-emit`.
 """
 
 DIAGNOSTICS_INTRO = """# Diagnostics

@@ -106,16 +106,21 @@ def test_check_ignores_non_scene_and_deleted_files(repo: Callable[..., Path]) ->
     assert check_main(["helpers.py", "gone.py", "README.md"]) == 0
 
 
-def test_check_verifies_statically_unless_configured(repo: Callable[..., Path],
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_verifies_statically_unless_the_caller_says_otherwise(
+        repo: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     root = repo(CLEAN)
-    # An unknown pyproject key is a usage error, with a suggestion.
-    (root / "pyproject.toml").write_text('[tool.manimflat]\nverfy = "none"\n')
-    assert check_main(["scene.py"]) == 2
-    assert "did you mean 'verify'?" in capsys.readouterr().err
-    (root / "pyproject.toml").write_text('[tool.manimflat]\nverify = "syntax"\n')
+    # The repository's own table cannot choose the level (a hostile checkout would switch
+    # on execution): a warning, and the hook stays at `static`.
+    (root / "pyproject.toml").write_text('[tool.manimflat]\nverify = "syntax"\nverfy = 1\n')
     assert check_main(["scene.py"]) == 0
-    assert check_main(["--verify", "static", "scene.py"]) == 0
+    err = capsys.readouterr().err
+    assert "pyproject.toml:2: warning MF113 'verify' ignored" in err
+    assert "pyproject.toml:3: warning MF113 unknown manimflat setting 'verfy' (did you mean " \
+        "'verify'?)" in err
+    # The hook's arguments (`args:` in .pre-commit-config.yaml) are the caller's settings.
+    assert check_main(["--verify", "syntax", "scene.py"]) == 0
+    assert check_main(["--verify", "exec", "--timeout", "0", "scene.py"]) == 2
+    assert "timeout must be more than 0" in capsys.readouterr().err
 
 
 def test_a_crashing_pass_exits_123_naming_the_pass_and_file(
@@ -149,15 +154,33 @@ def test_emit_writes_then_is_idempotent_and_restores_edits(
     assert [s.name for s in manimflat.discover(root, exclude=["flat"])] == ["Clean"]
 
 
-def test_emit_folder_and_naming_come_from_pyproject(repo: Callable[..., Path]) -> None:
+def test_emit_folder_and_naming_come_from_the_hooks_arguments(
+        repo: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     root = repo(CLEAN)
     (root / "pyproject.toml").write_text(
-        '[tool.manimflat]\nemit-dir = "out/flat"\noutput-name = "{module}_{scene}.py"\n')
+        '[tool.manimflat]\nemit-dir = "../outside"\noutput-name = "../../{scene}.py"\n')
     assert emit_main(["scene.py"]) == 1
-    assert (root / "out" / "flat" / "scene_Clean.py").is_file()
+    assert "warning MF113 'emit-dir' ignored" in capsys.readouterr().err
+    assert sorted(p.name for p in (root / "flat").iterdir()) == ["Clean.py"]
+    assert not (root.parent / "outside").exists()
+    assert emit_main(["--output-name", "{module}_{scene}.py", "scene.py"]) == 1
+    assert (root / "flat" / "scene_Clean.py").is_file()
     assert emit_main(["--out-dir", "elsewhere", "scene.py"]) == 1
     assert emit_main(["--out-dir", "elsewhere", "scene.py"]) == 0  # its copies are not scanned
-    assert sorted(p.name for p in (root / "elsewhere").iterdir()) == ["scene_Clean.py"]
+    assert sorted(p.name for p in (root / "elsewhere").iterdir()) == ["Clean.py"]
+
+
+def test_emit_refuses_an_emit_folder_that_leads_outside_the_repository(
+        repo: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(CLEAN)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "flat").symlink_to(outside)
+    assert emit_main(["scene.py"]) == 1
+    err = capsys.readouterr().err
+    assert "scene.py:5: error MF114" in err and "outside the output folder" in err
+    assert "Clean cannot be written; its copy is left as it was" in err
+    assert list(outside.iterdir()) == []
 
 
 def test_emit_leaves_a_failing_scene_unwritten(repo: Callable[..., Path]) -> None:
