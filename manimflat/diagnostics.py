@@ -57,6 +57,12 @@ CODES: dict[str, Code] = _catalog(
          "import the module with a literal name"),
     Code("MF112", "manim.cfg setting carried into the output as a `config` statement",
          "nothing to do"),
+    Code("MF115", "manim.cfg cannot be read and was ignored",
+         "fix the line named in the message; manim itself would not read the file either"),
+    Code("MF116", "manim.cfg setting not carried into the output: its value is not usable",
+         "give the setting a finite number or a plain value (no `%` interpolation)"),
+    Code("MF117", "file nested too deeply to be parsed and was skipped",
+         "split the long expression named in the message; files no scene needs are ignored"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),
