@@ -298,8 +298,12 @@ class Program:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in {self.root}; "
-                                        "run `manimflat REPO --list`", path=path or None))
+            skipped = sorted({f"{d.path} ({d.code})" for d in self.diagnostics
+                              if d.path and d.path.endswith(".py")})
+            unread = f"; files skipped: {', '.join(skipped[:5])}" if skipped else ""
+            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in {self.root}"
+                                        f"{unread}; run `manimflat REPO --list`",
+                                        path=path or None))
         where = ", ".join(s.spec for s in matches)
         raise SceneLookupError(diag("MF109", f"{name!r} is ambiguous: {where}; pass "
                                     "path/to/file.py:Name"))

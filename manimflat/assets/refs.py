@@ -654,7 +654,7 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
             how = "assets_dir" if base in assets_dirs else "as given"
             candidates += [(base / str(pure), how)]
             candidates += [(base / f"{pure}{ext}", "default extension") for ext in extensions]
-    outside = False
+    outside = linked = False
     for cand, how in candidates:
         norm = Path(os.path.normpath(cand))
         if not norm.is_relative_to(root):
@@ -662,8 +662,8 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
             continue
         if norm.is_file():
             real = contained(norm, root)
-            if real is None:  # a symlink out of the repo
-                outside = True
+            if real is None:  # a symlink out of the repo, on the file or a folder on the way
+                linked = True
                 continue
             return Target(key, value, real.relative_to(root).as_posix(), real, "found", how)
     hit = _by_name(str(root), pure.name, extensions)
@@ -672,7 +672,7 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
         if real is None:
             return Target(key, value, hit, None, "outside")
         return Target(key, value, real.relative_to(root).as_posix(), real, "found", "by name")
-    if outside and pure.is_absolute():
+    if linked or (outside and pure.is_absolute()):
         return Target(key, value, value, None, "outside")
     if outside and not any(Path(os.path.normpath(c)).is_relative_to(root) for c, _ in candidates):
         return Target(key, value, value, None, "outside")
