@@ -150,7 +150,8 @@ class Program:
                 rel = str(rel_folder / name) if str(rel_folder) != "." else name
                 if self._excluded(rel):
                     continue
-                if contained(Path(folder) / name, self.root) is None:
+                full = Path(folder) / name  # os.walk does not enter linked folders
+                if full.is_symlink() and contained(full, self.root) is None:
                     self._skip(rel, "symlink pointing outside the repository")
                     continue
                 found.add(rel)
