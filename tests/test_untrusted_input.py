@@ -28,6 +28,7 @@ from manimflat.analyses.paths import evaluate
 
 SECRET = "s3cr3t-0f-the-caller-5417"
 HEAD = "from manim import *\n\n"
+CIRCLE = HEAD + "class A(Scene):\n    def construct(self):\n        self.add(Circle())\n"
 _OPENED: list[str] | None = None
 
 
@@ -141,8 +142,7 @@ def test_manim_cfg_symlinked_outside_is_not_read(tmp_path: Path) -> None:
     cfg = tmp_path / "outside" / "manim.cfg"
     cfg.parent.mkdir()
     cfg.write_text(f"[CLI]\nbackground_color = #{SECRET[:6]}\nassets_dir = {SECRET}\n")
-    repo = write_repo(tmp_path / "r", {"scene.py": HEAD + (
-        "class A(Scene):\n    def construct(self):\n        self.add(Circle())\n")})
+    repo = write_repo(tmp_path / "r", {"scene.py": CIRCLE})
     (repo / "manim.cfg").symlink_to(cfg)
     proc, text, report = run_scene(repo, tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -259,7 +259,7 @@ def test_form_feeds_keep_the_scene_complete(tmp_path: Path, body: bytes) -> None
 def test_deep_expression_in_an_unrelated_file_is_skipped_not_the_scene(tmp_path: Path) -> None:
     deep = " + ".join(["1"] * 5000)
     repo = write_repo(tmp_path / "r", {
-        "scene.py": HEAD + "class A(Scene):\n    def construct(self):\n        self.add(Circle())\n",
+        "scene.py": CIRCLE,
         "big.py": f"class B:\n    pass\n\nX = {deep}\n", "deeper.py": f"Y = [{deep}]\n"})
     listed = cli(str(repo), "--list")
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
@@ -273,33 +273,29 @@ def test_deep_expression_in_an_unrelated_file_is_skipped_not_the_scene(tmp_path:
     assert manimflat.flatten(repo, "A").ok
 
 
+def with_cfg(tmp_path: Path, cfg: str) -> tuple[subprocess.CompletedProcess[str], str, dict]:
+    repo = write_repo(tmp_path / "r", {"scene.py": CIRCLE, "manim.cfg": cfg})
+    return run_scene(repo, tmp_path)
+
+
 def test_manim_cfg_with_percent_is_read_as_manim_reads_it(tmp_path: Path) -> None:
-    repo = write_repo(tmp_path / "r", {
-        "scene.py": HEAD + "class A(Scene):\n    def construct(self):\n        self.add(Circle())\n",
-        "manim.cfg": "[CLI]\nbackground_color = %(nothing)s\nframe_width = 16\n"
-                     "background_opacity = 50%%\n"})
-    proc, text, report = run_scene(repo, tmp_path)
+    proc, text, report = with_cfg(tmp_path, "[CLI]\nbackground_color = %(nothing)s\n"
+                                  "frame_width = 16\nbackground_opacity = 50%%\n")
     assert proc.returncode == 0, proc.stderr
-    assert "config.frame_width = 16.0" in text and "background_color" not in text
-    found = {(d["code"], d["path"], d["line"]) for d in report["diagnostics"]}
-    assert ("MF116", "manim.cfg", 2) in found
+    assert "config.frame_width = 16.0" in text and "background_" not in text
+    assert sorted((d["code"], d["path"], d["line"]) for d in report["diagnostics"]) == [
+        ("MF116", "manim.cfg", 2), ("MF116", "manim.cfg", 4)]
 
 
 def test_manim_cfg_that_does_not_parse_is_ignored_with_its_line(tmp_path: Path) -> None:
-    repo = write_repo(tmp_path / "r", {
-        "scene.py": HEAD + "class A(Scene):\n    def construct(self):\n        self.add(Circle())\n",
-        "manim.cfg": "frame_width = 16\n[CLI]\n"})
-    proc, text, report = run_scene(repo, tmp_path)
+    proc, text, report = with_cfg(tmp_path, "frame_width = 16\n[CLI]\n")
     assert proc.returncode == 0 and "class A(Scene)" in text and "config." not in text
     assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("MF115", 1)]
 
 
 def test_manim_cfg_infinite_numbers_are_not_emitted(tmp_path: Path) -> None:
-    repo = write_repo(tmp_path / "r", {
-        "scene.py": HEAD + "class A(Scene):\n    def construct(self):\n        self.add(Circle())\n",
-        "manim.cfg": "[CLI]\nframe_height = inf\nframe_width = nan\nbackground_opacity = -Infinity\n"
-                     "background_color = #202020\n"})
-    proc, text, report = run_scene(repo, tmp_path)
+    proc, text, report = with_cfg(tmp_path, "[CLI]\nframe_height = inf\nframe_width = nan\n"
+                                  "background_opacity = -Infinity\nbackground_color = #202020\n")
     assert proc.returncode == 0, proc.stderr
     assert "Infinity" not in text and "NaN" not in text and "inf" not in text
     assert 'config.background_color = "#202020"' in text

@@ -77,10 +77,10 @@ def _read_statements(program: Program, scene_path: str) -> list[tuple[str, str]]
         try:
             value = kind(raw)
         except ValueError:
-            continue  # manim refuses it too
+            value = math.nan
         if isinstance(value, float) and not math.isfinite(value):
-            _warn(program, "MF116", rel, f"{key} = {raw} is not a finite number; not carried "
-                  "over", _line_of(program, rel, key))
+            _warn(program, "MF116", rel, f"{key} = {raw[:40]} is not a finite number; not "
+                  "carried over", _line_of(program, rel, key))
             continue
         out.append((rel, f"config.{key} = {json.dumps(value)}"))
     return out
