@@ -84,7 +84,7 @@ class Target:
     key: Value | None  # the loop variable's value, None without a loop
     value: str | None  # the evaluated path, None when unknown
     rel: str  # repo-relative posix path of the file, else the value, else the expression
-    path: Path | None = None  # absolute file inside the repo (status "found")
+    path: Path | None = None  # the file, symlinks resolved, inside the repo (status "found")
     status: str = "unresolved"  # found | missing | outside | unresolved
     how: str = ""  # how the file was found: "as given", "assets_dir", "by name"
 

@@ -22,7 +22,6 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import libcst as cst
 
@@ -41,7 +40,6 @@ from ..assets.rewrite import (
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat
 from ..pass_manager import ALL, NONE, Pass
-from ..program import read_inside
 
 MAX_INLINE_BYTES = 100_000
 _TEXT_APIS = frozenset({"code", "read_text", "loadtxt", "read_csv"})
@@ -93,9 +91,9 @@ def _binary(ref: Ref) -> bool:
     return ref.api in ("read_bytes", "npload") or (ref.api == "open" and "b" in ref.mode)
 
 
-def _read(root: Path, target: Target, binary: bool) -> str | bytes | None:
+def _read(target: Target, binary: bool) -> str | bytes | None:
     assert target.path is not None
-    data = read_inside(root, target.path, MAX_INLINE_BYTES)
+    data = target.path.read_bytes()
     if binary:
         return data
     try:
@@ -126,9 +124,9 @@ def _plan_inline(flat: Flat, plan: Plan, ref: Ref,
         if target.path.stat().st_size > MAX_INLINE_BYTES:
             _leave(flat, plan, ref, f"{target.rel} is larger than {MAX_INLINE_BYTES} bytes")
             return
-        try:
-            content = _read(flat.program.root, target, _binary(ref))
-        except OSError as exc:  # OutsideRoot too: every read is checked where it happens
+        try:  # `locate` gave a file inside the repository, with its symlinks resolved
+            content = _read(target, _binary(ref))
+        except OSError as exc:
             _leave(flat, plan, ref, f"{target.rel} cannot be read ({exc.strerror or exc})")
             return
         if content is None:
