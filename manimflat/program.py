@@ -154,6 +154,9 @@ class Program:
                 if full.is_symlink() and contained(full, self.root) is None:
                     self._skip(rel, "symlink pointing outside the repository")
                     continue
+                if not full.is_file():  # a FIFO or a device: reading it would block
+                    self._skip(rel, "not a regular file")
+                    continue
                 found.add(rel)
         return frozenset(found)
 
@@ -332,6 +335,8 @@ def read_inside(root: Path, path: Path, limit: int) -> bytes:
     real = contained(path, root)
     if real is None:
         raise OutsideRoot(f"{path} leaves {root}")
+    if not real.is_file():  # a FIFO or a device would block or never end
+        raise OSError(f"{path.name} is not a regular file")
     with real.open("rb") as fh:
         return fh.read(limit + 1)
 

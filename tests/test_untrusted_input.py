@@ -302,3 +302,27 @@ def test_manim_cfg_infinite_numbers_are_not_emitted(tmp_path: Path) -> None:
     assert sorted((d["code"], d["line"]) for d in report["diagnostics"]) == [
         ("MF116", 2), ("MF116", 3), ("MF116", 4)]
     compile(text, "A.py", "exec")
+
+
+def test_manim_cfg_interpolation_cannot_expand_without_bound(tmp_path: Path) -> None:
+    lines = ["[CLI]", "x0 = " + "A" * 1000]
+    lines += [f"x{i} = " + f"%(x{i - 1})s" * 20 for i in range(1, 10)]
+    start = time.perf_counter()
+    proc, text, report = with_cfg(tmp_path, "\n".join([*lines, "background_color = %(x9)s\n"]))
+    assert proc.returncode == 0 and time.perf_counter() - start < 60
+    assert "background_color" not in text
+    assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("MF116", 12)]
+
+
+def test_fifos_and_link_loops_are_not_read(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "r", {"scene.py": HEAD + (
+        "class A(Scene):\n    def construct(self):\n        self.add(Text(open('data.txt').read()))\n"
+        "        self.add(SVGMobject('loop.svg'))\n")})
+    for name in ("data.txt", "helpers.py", "manim.cfg"):
+        os.mkfifo(repo / name)
+    (repo / "loop.svg").symlink_to("loop.svg")
+    proc, text, report = run_scene(repo, tmp_path)
+    assert proc.returncode == 1  # the data file is missing: an error, named
+    assert "class A(Scene)" in text
+    assert ("MF104", "helpers.py") in {(d["code"], d["path"]) for d in report["diagnostics"]}
+    assert {"MF302", "MF308"} <= codes_in(report)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import configparser
 import json
 import math
+import re
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 # such as -ql override them, while a `config.*` line in the file would override the flags.
 VISUAL_KEYS = {"background_color": str, "background_opacity": float, "frame_height": float,
                "frame_width": float}
+MAX_VALUE = 4096  # characters of a setting after `%(name)s` interpolation
+_REFERENCE = re.compile(r"%\(([^)]+)\)s")  # configparser.BasicInterpolation's own pattern
 
 
 def nearest_cfg(program: Program, scene_path: str) -> str | None:
@@ -108,7 +112,7 @@ def _parse(program: Program, rel: str) -> configparser.ConfigParser | None:
     if len(data) > MAX_FILE_BYTES:
         _warn(program, "MF115", rel, "larger than 2 MB; not read")
         return None
-    parser = configparser.ConfigParser()
+    parser = configparser.ConfigParser(interpolation=_BoundedInterpolation())
     try:
         parser.read_string(data.decode("utf-8", errors="replace"), source=rel)
     except configparser.Error as exc:
@@ -116,6 +120,40 @@ def _parse(program: Program, rel: str) -> configparser.ConfigParser | None:
               getattr(exc, "lineno", None) or _parse_error_line(exc))
         return None
     return parser
+
+
+class _BoundedInterpolation(configparser.BasicInterpolation):
+    """manim's `%(name)s` interpolation, refused for a value that would expand past
+    `MAX_VALUE` characters: references nest ten deep and repeat, so a 2 kB file could
+    otherwise expand to terabytes."""
+
+    def before_get(self, parser: MutableMapping[str, Mapping[str, str]], section: str,
+                   option: str, value: str, defaults: Mapping[str, str]) -> str:
+        xform = parser.optionxform if isinstance(parser, configparser.RawConfigParser) \
+            else str.lower
+        if _expanded_size(value, defaults, xform, {}, 0) > MAX_VALUE:
+            raise configparser.InterpolationError(
+                option, section, f"value expands past {MAX_VALUE} characters")
+        return str(super().before_get(parser, section, option, value, defaults))
+
+
+def _expanded_size(value: str, options: Mapping[str, str], xform: Callable[[str], str],
+                   sizes: dict[str, int], depth: int) -> int:
+    """Characters `value` interpolates to (once per referenced option: linear time), or more
+    than `MAX_VALUE` as soon as that is certain."""
+    if depth > configparser.MAX_INTERPOLATION_DEPTH:
+        return MAX_VALUE + 1  # the interpolation itself refuses it
+    total = len(_REFERENCE.sub("", value))
+    for name in _REFERENCE.findall(value):
+        key = xform(name)
+        if key not in sizes:
+            sizes[key] = MAX_VALUE + 1  # a cycle
+            sizes[key] = _expanded_size(options.get(key, ""), options, xform, sizes,
+                                        depth + 1)
+        total += sizes[key]
+        if total > MAX_VALUE:
+            break
+    return total
 
 
 def _warn(program: Program, code: str, rel: str, why: str, line: int | None = None) -> None:

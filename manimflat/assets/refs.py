@@ -671,6 +671,8 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
         real = contained(root / hit, root)
         if real is None:
             return Target(key, value, hit, None, "outside")
+        if not real.is_file():  # a FIFO would block the reader
+            return Target(key, value, value, None, "missing")
         return Target(key, value, real.relative_to(root).as_posix(), real, "found", "by name")
     if linked or (outside and pure.is_absolute()):
         return Target(key, value, value, None, "outside")
