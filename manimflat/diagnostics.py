@@ -63,6 +63,12 @@ CODES: dict[str, Code] = _catalog(
     Code("MF114", "output path would leave the output folder and was not written",
          "use scene, module and asset names that stay inside the output folder, and no "
          "symlinks there that point outside it"),
+    Code("MF115", "manim.cfg cannot be read and was ignored",
+         "fix the line named in the message; manim itself would not read the file either"),
+    Code("MF116", "manim.cfg setting not carried into the output: its value is not usable",
+         "give the setting a finite number or a plain value (no `%` interpolation)"),
+    Code("MF117", "file nested too deeply to be parsed and was skipped",
+         "split the long expression named in the message; files no scene needs are ignored"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),

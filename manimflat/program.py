@@ -5,7 +5,9 @@ Every file is read as text and parsed with `ast` (for analysis) the first time s
 needs it, and with libcst only if a pass needs the tree of one of its statements (most
 statements are emitted from their text, see `ir.Piece`).
 Files that cannot be used (binary, too large, not UTF-8, symlinks leaving the repository,
-syntax errors) are recorded as diagnostics on first use, never raised.
+syntax errors, nesting too deep to parse) are recorded as diagnostics on first use, never
+raised. Every read of a repository file goes through `contained` / `read_inside`: the path is
+resolved (symlinks first) and must stay inside the root.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from .analyses.layout import UnitText, printed, unit_texts
+from .analyses.layout import UnitText, printed, source_lines, unit_texts
 from .analyses.units import Unit, analyze_module, stored_chains
 from .diagnostics import Diagnostic, Severity, diag
 from .settings import DEFAULT_ALLOWED_IMPORTS
@@ -94,7 +96,7 @@ class ModuleInfo:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.source.splitlines(keepends=True)
+        return source_lines(self.source)
 
     @cached_property
     def layout(self) -> list[UnitText | None]:
@@ -148,9 +150,12 @@ class Program:
                 rel = str(rel_folder / name) if str(rel_folder) != "." else name
                 if self._excluded(rel):
                     continue
-                full = Path(folder) / name
-                if full.is_symlink() and not _inside(full.resolve(), self.root):
+                full = Path(folder) / name  # os.walk does not enter linked folders
+                if full.is_symlink() and contained(full, self.root) is None:
                     self._skip(rel, "symlink pointing outside the repository")
+                    continue
+                if not full.is_file():  # a FIFO or a device: reading it would block
+                    self._skip(rel, "not a regular file")
                     continue
                 found.add(rel)
         return frozenset(found)
@@ -184,11 +189,13 @@ class Program:
         return info
 
     def _load(self, rel: str) -> ModuleInfo | None:
-        path = self.root / rel
         try:
-            data = path.read_bytes()
+            data = read_inside(self.root, self.root / rel, MAX_FILE_BYTES)
+        except OutsideRoot:
+            self._skip(rel, "symlink pointing outside the repository")
+            return None
         except OSError as exc:
-            self._skip(rel, f"cannot be read ({exc.strerror})")
+            self._skip(rel, f"cannot be read ({exc.strerror or exc})")
             return None
         if len(data) > MAX_FILE_BYTES or b"\0" in data:
             self._skip(rel, "binary or larger than 2 MB")
@@ -206,8 +213,19 @@ class Program:
             line = getattr(exc, "lineno", None)
             self._skip(rel, f"syntax error: {getattr(exc, 'msg', exc)}", "MF102", line)
             return None
-        units = analyze_module(source, tree)
+        except (RecursionError, MemoryError):
+            self._too_deep(rel, source)
+            return None
+        try:
+            units = analyze_module(source, tree)
+        except RecursionError:  # the analyses walk trees recursively, as libcst does
+            self._too_deep(rel, source)
+            return None
         return ModuleInfo(rel, source, tree, units, _dialect_hint(units), _literal_all(tree))
+
+    def _too_deep(self, rel: str, source: str) -> None:
+        self._skip(rel, "nested too deeply to be parsed; split the expression", "MF117",
+                   _deepest_line(source))
 
     def written(self, piece: Piece) -> tuple[Unit, UnitText] | None:
         """The unit and its text, while the piece is still exactly as written in its file
@@ -284,19 +302,52 @@ class Program:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in {self.root}; "
-                                        "run `manimflat REPO --list`", path=path or None))
+            skipped = sorted({f"{d.path} ({d.code})" for d in self.diagnostics
+                              if d.path and d.path.endswith(".py")})
+            unread = f"; files skipped: {', '.join(skipped[:5])}" if skipped else ""
+            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in {self.root}"
+                                        f"{unread}; run `manimflat REPO --list`",
+                                        path=path or None))
         where = ", ".join(s.spec for s in matches)
         raise SceneLookupError(diag("MF109", f"{name!r} is ambiguous: {where}; pass "
                                     "path/to/file.py:Name"))
 
 
-def _inside(path: Path, root: Path) -> bool:
+class OutsideRoot(OSError):
+    """A read that would leave the repository (through `..`, an absolute path or a symlink)."""
+
+
+def contained(path: Path, root: Path) -> Path | None:
+    """`path` with every symlink resolved, if that stays inside `root` (a resolved folder);
+    None if it leaves it or cannot be resolved (a symlink loop). The one check every reader of
+    repository files uses: a link anywhere on the way is followed before deciding."""
     try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(root) else None
+
+
+def read_inside(root: Path, path: Path, limit: int) -> bytes:
+    """The bytes of a repository file, at most `limit` + 1 of them (so callers can tell a file
+    larger than `limit` without reading it all). Raises `OutsideRoot` for a path leaving `root`,
+    OSError when it cannot be read."""
+    real = contained(path, root)
+    if real is None:
+        raise OutsideRoot(f"{path} leaves {root}")
+    if not real.is_file():  # a FIFO or a device would block or never end
+        raise OSError(f"{path.name} is not a regular file")
+    with real.open("rb") as fh:
+        return fh.read(limit + 1)
+
+
+def _deepest_line(source: str) -> int | None:
+    """The line with the most brackets or operators: where a too-deep expression is."""
+    lines = source_lines(source)
+    if not lines:
+        return None
+    weight = [sum(line.count(ch) for ch in "([{+-*/|&") for line in lines]
+    return weight.index(max(weight)) + 1
 
 
 def _dialect_hint(units: list[Unit]) -> str | None:

@@ -51,6 +51,12 @@ EXAMPLES: dict[str, str] = {
              "only exclude, formatter, merge-bases, scenes; the caller sets the rest",
     "MF114": "...py:4: error MF114 output path '../A.py' resolves to /data/out/A.py, outside "
              "the output folder /data/out/d",
+    "MF115": "manim.cfg:1: warning MF115 manim.cfg: does not parse: File contains no section "
+             "headers.",
+    "MF116": "manim.cfg:2: warning MF116 manim.cfg: frame_height = inf is not a finite number; "
+             "not carried over",
+    "MF117": "big.py:4: warning MF117 big.py: nested too deeply to be parsed; split the "
+             "expression",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "

@@ -5,7 +5,7 @@ libcst gives a statement the comment lines just above it (its `leading_lines`), 
 compound statement the further-indented lines after its last child (its block's `footer`),
 and gives the module header everything before the first statement. `emit` strips the blank
 lines in front of a statement and separates statements itself. Where these rules might not
-hold (CRLF or form feeds, a file whose first block is not indented by four spaces, which
+hold (CRLF, form feeds or other characters `str.splitlines` breaks at, a file whose first block is not indented by four spaces, which
 libcst's codegen re-indents, a footer that cannot be told apart), the text is None and the
 statement goes through libcst.
 """
@@ -13,14 +13,20 @@ statement goes through libcst.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from .units import Unit
+if TYPE_CHECKING:
+    from .units import Unit
 
 _EMPTY = cst.Module(body=[])
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# Characters `str.splitlines` breaks lines at but Python's tokenizer does not.
+_OTHER_BREAKS = frozenset("\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,18 @@ def joined(*parts: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def source_lines(source: str) -> list[str]:
+    """The lines of a Python file as the tokenizer and `ast` line numbers count them (ends
+    kept): only CR, LF and CRLF end a line. `str.splitlines` also breaks at form feeds and
+    other separators, which shifts every line number after them."""
+    return _LINE.findall(source)
+
+
 def unit_texts(source: str, tree: ast.Module, units: list[Unit]) -> list[UnitText | None]:
     """The text of every unit, or None where it must come from libcst."""
-    lines = source.splitlines(keepends=True)
-    if "\r" in source or "\f" in source or _first_indent(lines, tree) not in (None, "    "):
+    lines = source_lines(source)
+    if "\r" in source or not _OTHER_BREAKS.isdisjoint(source) \
+            or _first_indent(lines, tree) not in (None, "    "):
         return [None] * len(units)
     out: list[UnitText | None] = []
     for i, unit in enumerate(units):

@@ -6,6 +6,11 @@ literals, f-strings and `%`/`.format` over known names (dotted ones too: `config
 realpath/normpath/expanduser`, `os.getcwd()`, `__file__`, `pathlib.Path(...)`, `.parent`,
 `.resolve()`, `.absolute()`, `/`, `str(...)`, `+` on strings. Anything else is "unknown"
 (None): callers turn that into a diagnostic rather than guessing.
+
+The expressions come from the scanned repository, so evaluation is bounded: `.format`, `%`
+and f-strings only substitute whole values (no `{0.attr}` / `{0[key]}` walks, no `*` widths,
+no nested specs), widths and precisions are at most `MAX_WIDTH`, and no string or path grows
+past `MAX_CHARS`: a format that would walk into an object or build a huge string is unknown.
 """
 
 from __future__ import annotations
@@ -13,10 +18,15 @@ from __future__ import annotations
 import ast
 import operator
 import os
-from collections.abc import Callable, Mapping
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
 
 Value = str | PurePosixPath | int | float
+MAX_CHARS = 4096  # longer than any real path
+MAX_WIDTH = 256  # of a format field: `{:>08}`, `%5.2f`
+MAX_INT = 2**63
 
 
 class _Unknown(Exception):
@@ -30,10 +40,11 @@ def evaluate(expr: str | ast.expr, *, file: str, cwd: str,
     `file` and `cwd` are absolute posix paths. `names` maps module constants and loop
     variables to their values. Returns None when the value cannot be known statically.
     """
-    node = ast.parse(expr, mode="eval").body if isinstance(expr, str) else expr
     try:
+        node = ast.parse(expr, mode="eval").body if isinstance(expr, str) else expr
         return _Eval(file, cwd, names or {}).visit(node)
-    except (_Unknown, TypeError, ValueError, KeyError, IndexError, RecursionError):
+    except (_Unknown, TypeError, ValueError, KeyError, IndexError, RecursionError,
+            SyntaxError, MemoryError, OverflowError):
         return None
 
 
@@ -71,6 +82,12 @@ class _Eval(ast.NodeVisitor):
     def __init__(self, file: str, cwd: str, names: Mapping[str, Value]) -> None:
         self.file, self.cwd, self.names = file, cwd, names
 
+    def visit(self, node: ast.AST) -> Value:
+        value: Value = super().visit(node)
+        if isinstance(value, int) and abs(value) > MAX_INT:  # `n = n * n` lines
+            raise _Unknown("too large")
+        return _bounded(value)
+
     def generic_visit(self, node: ast.AST) -> Value:
         raise _Unknown(type(node).__name__)
 
@@ -90,23 +107,26 @@ class _Eval(ast.NodeVisitor):
         parts = []
         for value in node.values:
             if isinstance(value, ast.FormattedValue):
-                if value.format_spec is not None:
-                    spec = self.visit(value.format_spec)
-                    parts.append(format(self.visit(value.value), str(spec)))
-                else:
-                    parts.append(str(self.visit(value.value)))
+                spec = "" if value.format_spec is None else str(self.visit(value.format_spec))
+                conversion = chr(value.conversion) if value.conversion >= 0 else None
+                parts.append(_format_field(self.visit(value.value), conversion, spec))
             else:
                 parts.append(str(self.visit(value)))
-        return "".join(parts)
+        return _bounded("".join(parts))
 
     def visit_BinOp(self, node: ast.BinOp) -> Value:
-        left, right = self.visit(node.left), self.visit(node.right)
+        left = self.visit(node.left)
+        if isinstance(node.op, ast.Mod) and isinstance(node.right, ast.Tuple):
+            return _percent(left, tuple(self.visit(e) for e in node.right.elts))
+        right = self.visit(node.right)
         if isinstance(node.op, ast.Div) and isinstance(left, PurePosixPath):
             return left / str(right)
         if isinstance(node.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+            if len(left) + len(right) > MAX_CHARS:
+                raise _Unknown("too long")
             return left + right
         if isinstance(node.op, ast.Mod) and isinstance(left, str):
-            return left % right
+            return _percent(left, right)
         if isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)) and all(
                 isinstance(v, (int, float)) for v in (left, right)):
             return _ARITHMETIC[type(node.op)](left, right)  # f"{i + 1}.svg" in loops
@@ -157,7 +177,7 @@ class _Eval(ast.NodeVisitor):
             if isinstance(target, PurePosixPath) and func.attr in _PATH_METHODS:
                 return _PATH_METHODS[func.attr](target, *args)
             if isinstance(target, str) and func.attr == "format":
-                return target.format(*args)
+                return _str_format(target, args, {})
             if isinstance(target, str) and func.attr in ("lower", "upper", "strip"):
                 return getattr(target, func.attr)()
         raise _Unknown(dotted or "call")
@@ -168,8 +188,10 @@ class _Eval(ast.NodeVisitor):
             target = self.visit(func.value)
             if isinstance(target, str):
                 args = [self.visit(a) for a in node.args]
+                if any(k.arg is None for k in node.keywords):
+                    raise _Unknown("**kwargs")
                 kwargs = {k.arg: self.visit(k.value) for k in node.keywords if k.arg}
-                return target.format(*args, **kwargs)
+                return _str_format(target, args, kwargs)
         raise _Unknown("call with keywords")
 
 
@@ -182,3 +204,72 @@ def _dotted(node: ast.expr) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+# --------------------------------------------------------------------------- formatting
+# The format-spec mini-language with plain numbers only (no nested `{...}`).
+_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?"
+                   r"[bcdeEfFgGnosxX%]?")
+_PERCENT = re.compile(r"%(?P<key>\([^)]*\))?[-#0 +]*(?P<width>\*|\d*)"
+                      r"(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<type>.)", re.DOTALL)
+
+
+def _bounded(value: Value) -> Value:
+    if isinstance(value, (str, PurePosixPath)) and len(str(value)) > MAX_CHARS:
+        raise _Unknown("too long")
+    return value
+
+
+def _small(*numbers: str | None) -> bool:
+    return all(not n or (n.isdigit() and int(n) <= MAX_WIDTH) for n in numbers)
+
+
+def _format_field(value: Value, conversion: str | None, spec: str) -> str:
+    """`format(value, spec)` after `!s`/`!r`/`!a`, for a whole value and a bounded spec."""
+    if conversion is not None:
+        if conversion not in "sra":
+            raise _Unknown("conversion")
+        value = str(value) if conversion == "s" else repr(value) if conversion == "r" \
+            else ascii(value)
+    match = _SPEC.fullmatch(spec)
+    if match is None or not _small(match["width"], match["precision"]):
+        raise _Unknown("format spec")
+    return str(_bounded(format(value, spec)))
+
+
+def _str_format(template: str, args: Sequence[Value], kwargs: Mapping[str, Value]) -> str:
+    """`template.format(*args, **kwargs)`, where each field names an argument by position or
+    keyword and nothing else: `{0.__class__}` or `{x[key]}` would reach into the object."""
+    parts: list[str] = []
+    auto = 0
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if field is None:
+            continue
+        if field == "":
+            field, auto = str(auto), auto + 1
+        if field.isdigit():
+            if int(field) >= len(args):
+                raise _Unknown("format index")
+            value = args[int(field)]
+        elif field.isidentifier() and field in kwargs:
+            value = kwargs[field]
+        else:
+            raise _Unknown("format field")
+        parts.append(_format_field(value, conversion, spec or ""))
+        if sum(map(len, parts)) > MAX_CHARS:
+            raise _Unknown("too long")
+    return str(_bounded("".join(parts)))
+
+
+def _percent(template: Value, args: Value | tuple[Value, ...]) -> str:
+    """`template % args` for positional conversions with bounded widths (no `*`, no keys)."""
+    if not isinstance(template, str):
+        raise _Unknown("%")
+    for match in _PERCENT.finditer(template):
+        if match["type"] == "%" and match.group(0) == "%%":
+            continue
+        if match["key"] is not None or match["type"] not in "diouxXeEfFgGcrsa" \
+                or not _small(match["width"], match["precision"]):
+            raise _Unknown("% spec")
+    return str(_bounded(template % args))

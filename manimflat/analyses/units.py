@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from .layout import source_lines
+
 COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
 
 
@@ -194,7 +196,7 @@ def group_statements(body: list[ast.stmt]) -> list[list[ast.stmt]]:
 
 
 def analyze_module(source: str, tree: ast.Module) -> list[Unit]:
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     lazy_annotations = any(isinstance(s, ast.ImportFrom) and s.module == "__future__"
                            and any(a.name == "annotations" for a in s.names) for s in tree.body)
     units = []

@@ -13,7 +13,8 @@ targets). A value is then looked up the way manim does (`seek_full_path_from_def
 as given, then under the assets folder with each default extension; since the working
 directory of the original run is unknown we try the scene's folder, the defining module's
 folder and the repo root, and finally a file of that name anywhere in the repo when exactly
-one exists. A path that leaves the repository is never opened.
+one exists. A path that leaves the repository, by `..`, an absolute path or a symlink
+anywhere on the way (`program.contained`), is never opened: its status is "outside".
 
 Known limits: values flowing through function parameters or attributes set at run time are
 "unresolved" (the passes still replace the reference, from the words of the expression).
@@ -22,7 +23,6 @@ Known limits: values flowing through function parameters or attributes set at ru
 from __future__ import annotations
 
 import ast
-import configparser
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -32,8 +32,10 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from ..analyses.config_files import cfg_value
 from ..analyses.paths import Value, evaluate
 from ..ir import Flat, Piece
+from ..program import contained
 
 _EMPTY = cst.Module(body=[])
 SVG_EXT = (".svg",)
@@ -82,7 +84,7 @@ class Target:
     key: Value | None  # the loop variable's value, None without a loop
     value: str | None  # the evaluated path, None when unknown
     rel: str  # repo-relative posix path of the file, else the value, else the expression
-    path: Path | None = None  # absolute file inside the repo (status "found")
+    path: Path | None = None  # the file, symlinks resolved, inside the repo (status "found")
     status: str = "unresolved"  # found | missing | outside | unresolved
     how: str = ""  # how the file was found: "as given", "assets_dir", "by name"
 
@@ -167,25 +169,14 @@ def build_env(flat: Flat) -> Env:
     scene_dir = (root / flat.scene.path).parent
     env = Env(root, scene_dir)
     for folder in dict.fromkeys([root, scene_dir]):
-        cfg_dir = _cfg_assets_dir(folder / "manim.cfg")
+        cfg_dir = cfg_value(flat.program, (folder / "manim.cfg").relative_to(root).as_posix(),
+                            "assets_dir")
         if cfg_dir is not None:
             env.assets_dirs.append(folder / cfg_dir)
             env.names.setdefault("config.assets_dir", cfg_dir)
     for piece in flat.pieces:
         _module_constants(piece.node, env, _file_of(flat, piece.module))
     return env
-
-
-def _cfg_assets_dir(path: Path) -> str | None:
-    if not path.is_file():
-        return None
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return None
-    value = parser.get("CLI", "assets_dir", fallback=None)
-    return value.strip() if value else None
 
 
 def _file_of(flat: Flat, module: str | None) -> str:
@@ -663,22 +654,27 @@ def locate(value: str, *, root: Path, bases: list[Path], assets_dirs: list[Path]
             how = "assets_dir" if base in assets_dirs else "as given"
             candidates += [(base / str(pure), how)]
             candidates += [(base / f"{pure}{ext}", "default extension") for ext in extensions]
-    outside = False
+    outside = linked = False
     for cand, how in candidates:
         norm = Path(os.path.normpath(cand))
         if not norm.is_relative_to(root):
             outside = True
             continue
         if norm.is_file():
-            real = norm.resolve()
-            if not real.is_relative_to(root):  # a symlink out of the repo
-                outside = True
+            real = contained(norm, root)
+            if real is None:  # a symlink out of the repo, on the file or a folder on the way
+                linked = True
                 continue
             return Target(key, value, real.relative_to(root).as_posix(), real, "found", how)
     hit = _by_name(str(root), pure.name, extensions)
     if hit is not None:
-        return Target(key, value, hit, root / hit, "found", "by name")
-    if outside and pure.is_absolute():
+        real = contained(root / hit, root)
+        if real is None:
+            return Target(key, value, hit, None, "outside")
+        if not real.is_file():  # a FIFO would block the reader
+            return Target(key, value, value, None, "missing")
+        return Target(key, value, real.relative_to(root).as_posix(), real, "found", "by name")
+    if linked or (outside and pure.is_absolute()):
         return Target(key, value, value, None, "outside")
     if outside and not any(Path(os.path.normpath(c)).is_relative_to(root) for c, _ in candidates):
         return Target(key, value, value, None, "outside")

@@ -124,7 +124,11 @@ def _plan_inline(flat: Flat, plan: Plan, ref: Ref,
         if target.path.stat().st_size > MAX_INLINE_BYTES:
             _leave(flat, plan, ref, f"{target.rel} is larger than {MAX_INLINE_BYTES} bytes")
             return
-        content = _read(target, _binary(ref))
+        try:  # `locate` gave a file inside the repository, with its symlinks resolved
+            content = _read(target, _binary(ref))
+        except OSError as exc:
+            _leave(flat, plan, ref, f"{target.rel} cannot be read ({exc.strerror or exc})")
+            return
         if content is None:
             _leave(flat, plan, ref, f"{target.rel} is not UTF-8 text")
             return
