@@ -188,7 +188,7 @@ def _hidden() -> list[Path]:
             p = p.resolve()
             if p not in seen and p != Path("/"):
                 seen.append(p)
-    return seen
+    return sorted(seen, key=lambda p: len(p.parts))  # a folder before any folder inside it
 
 
 _SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-")
@@ -282,6 +282,39 @@ class _Watchdog:
         elif sum(_rss(p) for p in pids) > self.limit:
             self.killed = "memory"
         return self.killed is not None
+
+
+class _Process:
+    """bwrap's init (PID 1 of the sandbox), known by its PID namespace so a recycled pid is never
+    mistaken for it. Its exit completes only once every process in the namespace is dead."""
+
+    def __init__(self, pid: int, ns: str) -> None:
+        self.pid, self.ns = pid, ns
+
+    @classmethod
+    def first_child(cls, parent: int) -> _Process | None:
+        kids = _children(parent)
+        try:
+            return cls(kids[0], os.readlink(f"/proc/{kids[0]}/ns/pid")) if kids else None
+        except OSError:
+            return None
+
+    def running(self) -> bool:
+        try:
+            if os.readlink(f"/proc/{self.pid}/ns/pid") != self.ns:
+                return False
+            with open(f"/proc/{self.pid}/stat", encoding="ascii", errors="replace") as fh:
+                return fh.read().rpartition(")")[2].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
+    def wait_gone(self, seconds: float) -> None:
+        """After bwrap itself ended: its init is killed with it, and the namespace with that;
+        wait until that has happened, so nothing of the run is left when `run` returns."""
+        end = time.monotonic() + seconds
+        while self.running() and time.monotonic() < end:
+            _kill([self.pid])
+            time.sleep(0.01)
 
 
 def _kill(pids: list[int]) -> None:
@@ -493,6 +526,7 @@ def _run_cold(kind: str, task_file: Path, cwd: Path, work: Path, readable: list[
     dog = _Watchdog(proc.pid, (), memory_mb)
     deadline = time.monotonic() + timeout
     timed_out = False
+    init: _Process | None = None
     try:
         while True:
             pipe.pump()
@@ -501,6 +535,8 @@ def _run_cold(kind: str, task_file: Path, cwd: Path, work: Path, readable: list[
                 break
             except subprocess.TimeoutExpired:
                 pass
+            if init is None and kind == "bubblewrap":
+                init = _Process.first_child(proc.pid)
             if time.monotonic() > deadline:
                 timed_out = True
                 break
@@ -514,6 +550,8 @@ def _run_cold(kind: str, task_file: Path, cwd: Path, work: Path, readable: list[
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if init is not None:
+            init.wait_gone(10)
     code = proc.returncode if proc.returncode is not None else -signal.SIGKILL
     return code, timed_out, dog.killed
 
