@@ -212,10 +212,12 @@ def bwrap_argv(*, readable: list[Path], writable: list[Path], cwd: Path,
     assert bwrap is not None
     hidden = _hidden()
     argv = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    size = str(tmp_mb * 1024 * 1024)
+    # tmpfs is memory the watchdog does not see: /tmp gets the file-size limit, the rest little.
+    temp = Path(tempfile.gettempdir()).resolve()
     for p in hidden:
-        argv += ["--size", size, "--tmpfs", str(p)]
-    argv += ["--size", size, "--tmpfs", "/dev/shm"]
+        mb = tmp_mb if p in (Path("/tmp"), temp) else 16
+        argv += ["--size", str(mb * 1024 * 1024), "--tmpfs", str(p)]
+    argv += ["--size", str(64 * 1024 * 1024), "--tmpfs", "/dev/shm"]
     for f in _SECRET_FILES:
         if os.path.isfile(f):
             argv += ["--ro-bind", "/dev/null", f]
