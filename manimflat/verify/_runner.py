@@ -227,9 +227,10 @@ def _no_ptrace() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
 
 
-def _clean_namespace() -> None:
+def _clean_namespace(keep: str) -> None:
     """After a run inside the zygote's PID namespace: kill every process but bwrap's init and
-    this one (a `setsid()` child of the scene included), and empty the private temp folders."""
+    this one (a `setsid()` child of the scene included), and empty the private temp folders
+    except `keep`, the folder bound from outside (the parent reads and removes what is there)."""
     import shutil
     import signal
     import time
@@ -248,6 +249,8 @@ def _clean_namespace() -> None:
     for folder in ("/tmp", "/var/tmp", "/dev/shm"):
         for name in os.listdir(folder) if os.path.isdir(folder) else ():
             path = os.path.join(folder, name)
+            if keep == path or keep.startswith(path + os.sep):
+                continue
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path, ignore_errors=True)
             else:
@@ -279,8 +282,9 @@ def _child(task: dict[str, Any], cwd: str, out: int, err: int, res: int) -> int:
     return run_task({**task, "result_fd": res})
 
 
-def zygote(fd: int) -> int:
+def zygote(fd: int, root: str) -> int:
     """Warm start: import manim once, then fork one child per task, one task at a time.
+    `root` is the folder bound from outside that holds the tasks' working folders.
 
     Messages on the Unix socket `fd` (SOCK_SEQPACKET): this side sends `{"ready": true}`, then
     per task it receives `{"task", "cwd"}` with three descriptors (stdout, stderr, result pipe),
@@ -319,9 +323,9 @@ def zygote(fd: int) -> int:
         sock.send(json.dumps({"started": pid}).encode())
         _, status = os.waitpid(pid, 0)
         if message["task"].get("pid_namespace"):
-            _clean_namespace()
+            _clean_namespace(root)
         sock.send(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode())
 
 
 if __name__ == "__main__":
-    sys.exit(zygote(int(sys.argv[2])) if sys.argv[1:2] == ["--zygote"] else main())
+    sys.exit(zygote(int(sys.argv[2]), sys.argv[3]) if sys.argv[1:2] == ["--zygote"] else main())

@@ -392,7 +392,8 @@ class _Zygote:
         home.mkdir()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
-        argv = [sys.executable, "-X", "utf8", str(RUNNER), "--zygote", str(theirs.fileno())]
+        argv = [sys.executable, "-X", "utf8", str(RUNNER), "--zygote", str(theirs.fileno()),
+                str(self.root)]
         if kind == "bubblewrap":
             argv = [*bwrap_argv(readable=[], writable=[self.root], cwd=home, tmp_mb=512), *argv]
         self.proc = subprocess.Popen(

@@ -383,3 +383,20 @@ def test_without_bubblewrap_the_weaker_sandbox_is_said_once_and_marked(tmp_path)
     assert [(d["code"], d["severity"]) for d in notes] == [("MF418", "warning")]
     assert "weaker sandbox" in notes[0]["message"]
     assert "MANIMFLAT_SANDBOX=weak" in notes[0]["message"]
+
+
+def test_a_warm_run_leaves_nothing_for_the_next_one():
+    # Runs forked from the same zygote share its sandbox: what one leaves in /tmp, or a process
+    # it leaves waiting, must be gone before the next run starts.
+    # (A shell, since the audit hook refuses Python's own writes to /tmp.)
+    writer = _scene("subprocess.run(['sh', '-c', 'echo x > /tmp/planted'], check=True)\n"
+                    "subprocess.Popen(['sleep', '77'], start_new_session=True)\nself.add(Circle())",
+                    imports="import subprocess")
+    reader = _scene("assert not os.path.exists('/tmp/planted'), 'planted file survived'\n"
+                    "assert len([p for p in os.listdir('/proc') if p.isdigit()]) <= 4, "
+                    "os.listdir('/proc')\nself.add(Circle())", imports="import os")
+    settings = Settings(cache=False, timeout=30)
+    assert verify_code(writer, "Probe", "exec", settings).ok
+    out = verify_code(reader, "Probe", "exec", settings)
+    assert out.ok, out.diagnostics
+    assert _alive("sleep\x0077") == []
