@@ -119,6 +119,39 @@ def asset_boxes(scene: Any) -> list[list[int]]:
     return boxes
 
 
+def redirect_svg_scratch(workdir: str) -> None:
+    """`SVGMobject` writes a modified copy `<name>_.svg` beside the SVG it reads; inside its
+    repository that is a read-only folder now, so the copy goes to the working folder instead.
+    Only the known implementation is replaced; anything else is left as it is."""
+    import inspect
+    import tempfile
+    import xml.etree.ElementTree as ET
+
+    from manim.mobject.svg import svg_mobject as sm
+
+    original = sm.SVGMobject.generate_mobject
+    if "modified_file_path" not in inspect.getsource(original):
+        return
+
+    def generate_mobject(self: Any) -> Any:
+        file_path = self.get_file_path()
+        new_tree = self.modify_xml_tree(ET.parse(file_path))
+        fd, scratch = tempfile.mkstemp(suffix=file_path.suffix, dir=workdir)
+        os.close(fd)
+        try:
+            new_tree.write(scratch)
+            svg = sm.se.SVG.parse(scratch)
+        finally:
+            os.unlink(scratch)
+        mobjects, mobject_dict = self.get_mobjects_from(svg)
+        self.add(*mobjects)
+        self.id_to_vgroup_dict = mobject_dict
+        self.flip(sm.RIGHT)
+        return self
+
+    sm.SVGMobject.generate_mobject = generate_mobject  # type: ignore[method-assign]
+
+
 def run_exec(task: dict[str, Any]) -> dict[str, Any]:
     from manim import config
 
@@ -197,8 +230,10 @@ def run_task(task: dict[str, Any]) -> int:
         if job == "info":
             result: dict[str, Any] = {m: star_names(m) for m in task["modules"]}
         elif job == "exec":
+            redirect_svg_scratch(task["workdir"])
             result = run_exec(task)
         else:
+            redirect_svg_scratch(task["workdir"])
             result = run_render(task)
         data = json.dumps(result).encode()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent through stderr
