@@ -128,6 +128,10 @@ CODES: dict[str, Code] = _catalog(
     Code("MF416", "compiling the output emits a SyntaxWarning", "fix the construct it names"),
     Code("MF417", "original scene does not render in its repository; frames not compared",
          "make the original render (see the message) to check equivalence"),
+    Code("MF418", "validation runs in the weaker sandbox: bubblewrap cannot run here",
+         "install bubblewrap (`apt install bubblewrap`) and allow user namespaces"),
+    Code("MF419", "validation run ended without the runner's result, or broke the process limit",
+         "do not exit the process or imitate manimflat's output; start fewer processes"),
     # MF5xx: dataset
     Code("MF501", "row has no code", "fix the source row"),
     Code("MF502", "row's code does not parse", "fix the source row"),

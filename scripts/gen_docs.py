@@ -129,6 +129,10 @@ EXAMPLES: dict[str, str] = {
     "MF416": "Intro.py:5:12: error MF416 SyntaxWarning: 'is' with a literal [verify-syntax]",
     "MF417": "scene.py:Intro: warning MF417 scene.py:Intro: ['NameError: name BG is not "
              "defined'] [verify-render]",
+    "MF418": "Intro.py: warning MF418 validation runs in the weaker sandbox (rlimits and an "
+             "audit hook only): bubblewrap (`bwrap`) is not installed [verify-exec]",
+    "MF419": "Intro.py: error MF419 the run exited with status 0 but sent no result: the scene "
+             "ended the process itself or printed imitation results [verify-exec]",
     "MF501": "rows.parquet:17: error MF501 row has no code",
     "MF502": "rows.parquet:18: error MF502 code does not parse: unexpected indent",
     "MF503": "rows.parquet:19: info MF503 duplicate of rows.parquet:4",

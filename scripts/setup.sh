@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install everything manimflat needs on a fresh Debian/Ubuntu machine with Python >= 3.10:
 # the system libraries manim builds against (cairo, pango, pkg-config), ffmpeg, a LaTeX
-# distribution for Tex/MathTex (with dvisvgm), then manimflat itself with its test extras.
+# distribution for Tex/MathTex (with dvisvgm), bubblewrap (the sandbox every validation runs in;
+# without it validation falls back to a weaker sandbox, MF418), espeak-ng (text to speech for
+# voice-over scenes), then manimflat itself with its test extras.
 # Idempotent: what is already installed is not installed again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=0
-for cmd in latex dvisvgm ffmpeg pkg-config; do
+for cmd in latex dvisvgm ffmpeg pkg-config bwrap espeak-ng; do
   command -v "$cmd" >/dev/null 2>&1 || need_apt=1
 done
 pkg-config --exists pangocairo 2>/dev/null || need_apt=1
@@ -18,8 +20,14 @@ if [ "$need_apt" = 1 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config libcairo2-dev libpango1.0-dev ffmpeg git \
     texlive-latex-base texlive-latex-recommended texlive-latex-extra \
-    texlive-fonts-recommended texlive-science dvisvgm cm-super >/dev/null
+    texlive-fonts-recommended texlive-science dvisvgm cm-super bubblewrap espeak-ng >/dev/null
 fi
 
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# bubblewrap needs user namespaces; say so now rather than at the first validation.
+if ! bwrap --ro-bind / / --unshare-all --die-with-parent --new-session true 2>/dev/null; then
+  echo "warning: bubblewrap cannot create its namespaces here (user namespaces disabled?);" \
+       "validation will use the weaker sandbox (MF418)" >&2
+fi

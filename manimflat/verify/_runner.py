@@ -1,10 +1,14 @@
 """Child-process entry of the sandbox: `python _runner.py TASK.json`. Never imported by manimflat.
 
-It installs a write guard (an audit hook refusing writes outside the task's `writable` folders),
-then does one job: `info` (what `from M import *` brings, which exports are Scene classes),
-`exec` (run a scene's construct with animations skipped and no media written), or `render`
-(`python -m manim render ...` exactly as a user would run it). The JSON result is printed after
-a marker on stdout; the parent reads nothing else from this process.
+It sets rlimits and a write guard (an audit hook refusing writes outside the task's `writable`
+folders), then does one job: `info` (what `from M import *` brings, which exports are Scene
+classes), `exec` (run a scene's construct with animations skipped and no media written), or
+`render` (`python -m manim render ...` exactly as a user would run it). The JSON result goes to
+the descriptor `result_fd` the parent opened for it (not inherited by programs the scene starts);
+stdout and stderr are the scene's own and never count as a result.
+
+`_runner.py --zygote FD` is the warm start: it imports manim once and forks one child per task
+received on the Unix socket FD (see `zygote`).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import sys
 import traceback
 from typing import Any
 
-MARKER = "\x1emanimflat-result\x1e"  # == sandbox.RESULT_MARKER (this file imports nothing local)
 REFUSED = "manimflat-sandbox: write refused outside the working folder"
+_HERE = os.path.dirname(os.path.realpath(__file__))
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 # audit event -> indexes of the path arguments that get written/removed
 _PATH_EVENTS = {"os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
@@ -115,6 +119,39 @@ def asset_boxes(scene: Any) -> list[list[int]]:
     return boxes
 
 
+def redirect_svg_scratch(workdir: str) -> None:
+    """`SVGMobject` writes a modified copy `<name>_.svg` beside the SVG it reads; inside its
+    repository that is a read-only folder now, so the copy goes to the working folder instead.
+    Only the known implementation is replaced; anything else is left as it is."""
+    import inspect
+    import tempfile
+    import xml.etree.ElementTree as ET
+
+    from manim.mobject.svg import svg_mobject as sm
+
+    original = sm.SVGMobject.generate_mobject
+    if "modified_file_path" not in inspect.getsource(original):
+        return
+
+    def generate_mobject(self: Any) -> Any:
+        file_path = self.get_file_path()
+        new_tree = self.modify_xml_tree(ET.parse(file_path))
+        fd, scratch = tempfile.mkstemp(suffix=file_path.suffix, dir=workdir)
+        os.close(fd)
+        try:
+            new_tree.write(scratch)
+            svg = sm.se.SVG.parse(scratch)
+        finally:
+            os.unlink(scratch)
+        mobjects, mobject_dict = self.get_mobjects_from(svg)
+        self.add(*mobjects)
+        self.id_to_vgroup_dict = mobject_dict
+        self.flip(sm.RIGHT)
+        return self
+
+    sm.SVGMobject.generate_mobject = generate_mobject  # type: ignore[method-assign]
+
+
 def run_exec(task: dict[str, Any]) -> dict[str, Any]:
     from manim import config
 
@@ -163,9 +200,11 @@ def run_render(task: dict[str, Any]) -> dict[str, Any]:
     return {"boxes": boxes}
 
 
-def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int) -> None:
+def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int, processes: int = 0) -> None:
     """Limits for this process and every tool it starts (latex, ffmpeg), set before any scene
-    code runs. Set here rather than in a `preexec_fn`, which is unsafe with threads."""
+    code runs. Set here rather than in a `preexec_fn`, which is unsafe with threads.
+    `processes` (RLIMIT_NPROC) only inside the sandbox's user namespace, where it counts the
+    sandbox's processes alone (the kernel exempts a caller that is root)."""
     import resource
 
     mem = memory_mb * 1024 * 1024
@@ -174,11 +213,16 @@ def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int) -> None:
     fsize = fsize_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if processes > 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
-def main() -> int:
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        task = json.load(fh)
+def run_task(task: dict[str, Any]) -> int:
+    """The job; its result goes to `task["result_fd"]`. 0 only when the result was sent."""
+    result_fd = int(task["result_fd"])
+    os.set_inheritable(result_fd, False)  # latex, ffmpeg or a shell never get it
+    # The runner's own folder is no import root of the scene (as `python -m manim` has it).
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _HERE]
     set_limits(**task["limits"])
     install_guard(task["writable"])
     try:
@@ -186,85 +230,137 @@ def main() -> int:
         if job == "info":
             result: dict[str, Any] = {m: star_names(m) for m in task["modules"]}
         elif job == "exec":
+            redirect_svg_scratch(task["workdir"])
             result = run_exec(task)
         else:
+            redirect_svg_scratch(task["workdir"])
             result = run_render(task)
+        data = json.dumps(result).encode()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent through stderr
         traceback.print_exc()
         sys.stderr.write(f"manimflat-exception: {type(exc).__name__}\n")
         sys.stderr.flush()
         return 1
     sys.stdout.flush()
-    sys.stdout.write(MARKER + json.dumps(result) + "\n")
-    sys.stdout.flush()
+    while data:
+        data = data[os.write(result_fd, data):]
+    os.close(result_fd)
     return 0
 
 
-def zygote() -> int:
-    """Warm start (`_runner.py --zygote`): import manim once, then fork one child per task.
+def main() -> int:
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        task = json.load(fh)
+    return run_task(task)
 
-    Reads `[task_file, cwd]` JSON lines on stdin and answers each with the child's pid. The child
-    starts its own session, sends its output to `stdout`/`stderr` files in the task's folder and
-    runs `main` exactly as a cold start would (limits, write guard, job). When a child ends, its
-    exit code is written (atomically) to `exit` in that folder, which the parent polls.
-    """
+
+def _no_ptrace() -> None:
+    """Children run the scenes: they must not ptrace (or read the memory of) the zygote."""
+    import ctypes
+
+    pr_set_dumpable = 4
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
+
+
+def _clean_namespace(keep: str) -> None:
+    """After a run inside the zygote's PID namespace: kill every process but bwrap's init and
+    this one (a `setsid()` child of the scene included), and empty the private temp folders
+    except `keep`, the folder bound from outside (the parent reads and removes what is there)."""
+    import shutil
     import signal
+    import time
 
+    me = os.getpid()
+    for _ in range(200):
+        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        if not others:
+            break
+        for pid in others:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.005)  # bwrap's init reaps them
+    for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        for name in os.listdir(folder) if os.path.isdir(folder) else ():
+            path = os.path.join(folder, name)
+            if keep == path or keep.startswith(path + os.sep):
+                continue
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
+def _child(task: dict[str, Any], cwd: str, out: int, err: int, res: int) -> int:
+    """The forked child of the zygote: its own session, descriptors and folders, then `run_task`
+    exactly as a cold start would run it."""
+    import ctypes
+    import tempfile
+
+    os.setsid()
+    ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # dumpable again: only the zygote is protected
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    res = os.dup2(res, 3, inheritable=False)
+    os.closerange(4, 1 << 16)  # the zygote's socket and the received copies included
+    os.chdir(cwd)
+    work = task["workdir"]
+    os.environ.update(HOME=work, TMPDIR=work, XDG_CACHE_HOME=os.path.join(work, ".cache"))
+    tempfile.tempdir = None  # recomputed from TMPDIR
+    sys.argv = [sys.argv[0]]
+    return run_task({**task, "result_fd": res})
+
+
+def zygote(fd: int, root: str) -> int:
+    """Warm start: import manim once, then fork one child per task, one task at a time.
+    `root` is the folder bound from outside that holds the tasks' working folders.
+
+    Messages on the Unix socket `fd` (SOCK_SEQPACKET): this side sends `{"ready": true}`, then
+    per task it receives `{"task", "cwd"}` with three descriptors (stdout, stderr, result pipe),
+    answers `{"started": pid}` and, once the child ended and the namespace is clean,
+    `{"exit": code}`. The parent keeps every deadline; this side never waits on the parent.
+    """
+    import socket
+
+    sock = socket.socket(fileno=fd)
+    _no_ptrace()
     import manim  # noqa: F401 - the point: every child starts with manim imported
 
-    pending: dict[int, str] = {}
-
-    def reap(*_: Any) -> None:
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            work = pending.pop(pid, None)
-            if work is not None:
-                tmp = os.path.join(work, "exit.tmp")
-                with open(tmp, "w", encoding="utf-8") as fh:
-                    fh.write(str(os.waitstatus_to_exitcode(status)))
-                os.replace(tmp, os.path.join(work, "exit"))
-
-    signal.signal(signal.SIGCHLD, reap)
-    for line in sys.stdin:
-        task_file, cwd = json.loads(line)
-        work = os.path.dirname(task_file)
-        # Block SIGCHLD until the child is in `pending`, so a fast child is never lost.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    sock.send(json.dumps({"ready": True}).encode())
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(sock, 1 << 20, 3)
+        except OSError:
+            return 0
+        if not data:
+            return 0
+        message = json.loads(data)
+        if len(fds) != 3:
+            return 1
+        out, err, res = fds
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-                os.setsid()
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                for fd, name in ((1, "stdout"), (2, "stderr")):
-                    out = os.open(os.path.join(work, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-                    os.dup2(out, fd)
-                os.chdir(cwd)
-                os.environ.update(HOME=work, TMPDIR=work,
-                                  XDG_CACHE_HOME=os.path.join(work, ".cache"))
-                import tempfile
-
-                tempfile.tempdir = None  # recomputed from TMPDIR
-                sys.argv = [sys.argv[0], task_file]
-                code = main()
+                code = _child(message["task"], message["cwd"], out, err, res)
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        pending[pid] = work
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-        sys.stdout.write(f"{pid}\n")
-        sys.stdout.flush()
-    return 0
+        for f in fds:
+            os.close(f)
+        sock.send(json.dumps({"started": pid}).encode())
+        _, status = os.waitpid(pid, 0)
+        if message["task"].get("pid_namespace"):
+            _clean_namespace(root)
+        sock.send(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode())
 
 
 if __name__ == "__main__":
-    sys.exit(zygote() if sys.argv[1:] == ["--zygote"] else main())
+    sys.exit(zygote(int(sys.argv[2]), sys.argv[3]) if sys.argv[1:2] == ["--zygote"] else main())

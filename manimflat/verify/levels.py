@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -136,6 +135,9 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
     if res.timed_out:
         out.add("MF408", f"killed after {settings.timeout:.0f} s (time limit); raise --timeout "
                 "if the scene is just slow", path=path, line=line)
+    elif res.killed == "processes":
+        out.add("MF419", f"killed: the scene held more than {sandbox.MAX_PROCESSES} processes at "
+                "once (the sandbox's process limit)", path=path, line=line)
     elif missing is not None:
         out.add("MF412", missing.message(), path=path)
         out.result["environment"] = missing.tool
@@ -143,8 +145,14 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
         refused = next(ln for ln in res.stderr.splitlines() if sandbox.WRITE_REFUSED in ln)
         out.add("MF415", refused.split(": ", 1)[-1][:200], path=path, line=line)
     elif res.memory_exceeded:
-        out.add("MF409", f"exceeded the {settings.memory_mb} MB memory limit", path=path,
-                line=line)
+        together = " (all its processes together)" if res.killed == "memory" else ""
+        out.add("MF409", f"exceeded the {settings.memory_mb} MB memory limit{together}",
+                path=path, line=line)
+    elif res.returncode == 0 and res.result is None:
+        # Only the runner's own descriptor carries a result; printing one counts for nothing.
+        out.add("MF419", "the run exited with status 0 but sent no result: the scene ended the "
+                "process itself (sys.exit, os._exit) or printed imitation results",
+                path=path, line=line)
     else:
         last = res.exception() or res.tail(1) or f"exit status {res.returncode}"
         # manim logs the LaTeX error (to stdout); its exception points at a log file that is
@@ -156,6 +164,15 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
                 f" in `{context.group(1).strip()}`" if context else "")
         out.add(failure, last[:300], path=path, line=line)
     out.result["stderr"] = res.tail(20)
+
+
+def _sandboxed(out: LevelOutcome, res: sandbox.SandboxResult, path: str | None) -> None:
+    """Which sandbox ran it, and (once per process) why it was the weaker one."""
+    out.result["sandbox"] = res.sandbox
+    notice = sandbox.weak_sandbox_notice()
+    if notice is not None:
+        out.add("MF418", "validation runs in the weaker sandbox (rlimits and an audit hook "
+                f"only): {notice}", path=path, severity=Severity.WARNING)
 
 
 def _environment_ok(out: LevelOutcome, code: str, path: str | None, video: bool = False) -> bool:
@@ -178,7 +195,8 @@ def exec_in_place(file: Path, scene: str, cwd: Path, settings: Settings) -> Leve
     start = time.perf_counter()
     res = sandbox.run({"job": "exec", "file": str(file.resolve()), "scene": scene}, cwd=cwd,
                       timeout=settings.timeout, memory_mb=settings.memory_mb)
-    if res.result is None or res.returncode != 0:
+    _sandboxed(out, res, str(file))
+    if not res.ok or res.result is None:
         _classify(out, res, settings, str(file), "MF407", file_name=file.name)
     else:
         out.result.update(res.result)
@@ -197,10 +215,11 @@ def check_exec(code: str, scene: str, settings: Settings, path: str | None = Non
         new, fixes = repairs.add_wait(code, scene)
         if fixes:
             res = _exec_once(new, scene, settings)
-            if res.result is not None:
+            if res.ok:
                 out.code = new
                 out.add_fixes(fixes, path)
-    if res.result is None or res.returncode != 0:
+    _sandboxed(out, res, path)
+    if not res.ok or res.result is None:
         _classify(out, res, settings, path, "MF407")
         return out
     out.result.update(res.result)
@@ -213,13 +232,14 @@ def check_render(code: str, scene: str, settings: Settings, path: str | None = N
     out = LevelOutcome(code)
     if not _environment_ok(out, code, path, video=settings.render_video):
         return out
-    work = Path(tempfile.mkdtemp(prefix="manimflat-render-"))
+    work = sandbox.workdir("manimflat-render-")  # where a warm run's zygote can see it
     try:
         file = work / SCENE_FILE
         file.write_text(code, encoding="utf-8")
         frame, res = render_run(file, scene, cwd=work, out_dir=work / "media",
                                 timeout=settings.timeout, memory_mb=settings.memory_mb,
                                 video=settings.render_video, warm=True)
+        _sandboxed(out, res, path)
         if not frame.ok or frame.png is None:
             _classify(out, res, settings, path, "MF410")
             return out
@@ -252,6 +272,8 @@ def run_level(level: str, code: str, scene: str, settings: Settings,
     out = CHECKS[level](code, scene, settings, path)
     out.result["seconds"] = round(time.perf_counter() - start, 4)
     if settings.cache and "environment" not in out.result:
+        # MF418 is said once per process, not once per cached scene.
         cache.store(k, {"code": out.code, "result": out.result,
-                        "diagnostics": [d.to_json() for d in out.diagnostics]})
+                        "diagnostics": [d.to_json() for d in out.diagnostics
+                                        if d.code != "MF418"]})
     return out

@@ -79,7 +79,8 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
     png = pngs
     if video and movie is not None and png is None:
         png = _last_video_frame(movie, out_dir / f"{scene}_last.png")
-    ok = res.returncode == 0 and not res.timed_out and (movie if video else png) is not None
+    # A frame without the runner's result does not count: the scene may have written it.
+    ok = res.ok and (movie if video else png) is not None
     error = None
     if not ok:
         error = (f"timed out after {timeout:.0f} s" if res.timed_out
@@ -94,7 +95,9 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
 
 def _newest(folder: Path, scene: str, suffix: str) -> Path | None:
     # manim names outputs <Scene>[_ManimCE_v<version>]<suffix> under images/ or videos/.
-    hits = [p for p in folder.rglob(f"{scene}*{suffix}") if "partial_movie_files" not in p.parts]
+    # Never a link: the scene wrote this folder, and a link could point at any file.
+    hits = [p for p in folder.rglob(f"{scene}*{suffix}")
+            if "partial_movie_files" not in p.parts and not p.is_symlink() and p.is_file()]
     return max(hits, key=lambda p: p.stat().st_mtime) if hits else None
 
 
