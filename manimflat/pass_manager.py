@@ -52,11 +52,13 @@ class Pass:
 REGISTRY: dict[str, str] = {
     "resolve-imports": "manimflat.passes.resolve_imports:ResolveImports",
     "collect-closure": "manimflat.passes.collect_closure:CollectClosure",
+    "upgrade-api": "manimflat.passes.upgrade_api:UpgradeApi",
     "inline-bases": "manimflat.passes.inline_bases:InlineBases",
     "rewrite-assets": "manimflat.passes.rewrite_assets:RewriteAssets",
     "inline-data-files": "manimflat.passes.inline_data_files:InlineDataFiles",
     "deconflict-names": "manimflat.passes.deconflict_names:DeconflictNames",
     "normalize-imports": "manimflat.passes.normalize_imports:NormalizeImports",
+    "repair-escapes": "manimflat.passes.repair_escapes:RepairEscapes",
     "emit": "manimflat.passes.emit:Emit",
     "verify-syntax": "manimflat.passes.verify_syntax:VerifySyntax",
     "verify-static": "manimflat.passes.verify_static:VerifyStatic",
@@ -64,8 +66,9 @@ REGISTRY: dict[str, str] = {
     "verify-render": "manimflat.passes.verify_render:VerifyRender",
 }
 
-FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "inline-bases", "rewrite-assets",
-                    "inline-data-files", "deconflict-names", "normalize-imports", "emit")
+FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "upgrade-api", "inline-bases",
+                    "rewrite-assets", "inline-data-files", "deconflict-names",
+                    "normalize-imports", "repair-escapes", "emit")
 VERIFY_PASSES = {"syntax": ("verify-syntax",),
                  "static": ("verify-syntax", "verify-static"),
                  "exec": ("verify-syntax", "verify-static", "verify-exec"),
