@@ -85,8 +85,12 @@ def get_pass(name: str) -> type[Pass]:
     return cls
 
 
-def default_pipeline(verify: str = "none") -> list[str]:
-    return [*FLATTEN_PIPELINE, *VERIFY_PASSES.get(verify, ())]
+def default_pipeline(verify: str = "none", options: dict[str, str] | None = None) -> list[str]:
+    """The default passes; `options` gives some of them options: {"repair-escapes":
+    "latex_escapes=true"} makes the item `repair-escapes{latex_escapes=true}`."""
+    options = options or {}
+    return [f"{name}{{{options[name]}}}" if name in options else name
+            for name in (*FLATTEN_PIPELINE, *VERIFY_PASSES.get(verify, ()))]
 
 
 class PipelineError(ValueError):
@@ -101,21 +105,24 @@ def parse_pipeline(spec: str | Iterable[str]) -> list[Pass]:
 
     Options use xDSL's syntax: `name{opt=value opt2=value}`.
     """
-    items: list[tuple[str, dict[str, str]]] = []
-    if isinstance(spec, str):
-        pos = 0
-        while pos < len(spec):
-            m = _SPEC.match(spec, pos)
-            if not m or m.end() == pos:
-                raise PipelineError(f"cannot parse pipeline at {spec[pos:]!r}")
-            opts = dict(kv.split("=", 1) for kv in (m.group(2) or "").split() if "=" in kv)
-            items.append((m.group(1), opts))
-            pos = m.end()
-    else:
-        items = [(name, {}) for name in spec]
+    specs = [spec] if isinstance(spec, str) else list(spec)  # a list item may have options
+    items = [item for one in specs for item in _parse_spec(one)]
     passes = [_instantiate(get_pass(name), opts) for name, opts in items]
     check_pipeline(passes)
     return passes
+
+
+def _parse_spec(spec: str) -> list[tuple[str, dict[str, str]]]:
+    items = []
+    pos = 0
+    while pos < len(spec):
+        m = _SPEC.match(spec, pos)
+        if not m or m.end() == pos:
+            raise PipelineError(f"cannot parse pipeline at {spec[pos:]!r}")
+        opts = dict(kv.split("=", 1) for kv in (m.group(2) or "").split() if "=" in kv)
+        items.append((m.group(1), opts))
+        pos = m.end()
+    return items
 
 
 def _instantiate(cls: type[Pass], opts: dict[str, str]) -> Pass:

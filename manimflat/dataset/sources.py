@@ -134,10 +134,17 @@ def _comment_run(lines: Any) -> list[str]:
 
 def read_repo(source: SourceConfig) -> list[Row]:
     import manimflat  # the flattener; imported here so table-only builds do not need it
+    from manimflat.pass_manager import default_pipeline
+    from manimflat.program import find_root
+    from manimflat.settings import load_settings
 
     rows: list[Row] = []
+    options = dict(source.options)
+    if "passes" not in options:  # a dataset wants the LaTeX its authors meant: repair, not report
+        verify = load_settings(find_root(source.path, options.get("root")), **options).verify
+        options["passes"] = default_pipeline(verify, {"repair-escapes": "latex_escapes=true"})
     try:
-        for result in manimflat.flatten_all(source.path, **source.options):
+        for result in manimflat.flatten_all(source.path, **options):
             ref = result.scene
             origin = f"{ref.path}:{ref.name}"
             errors = [d for d in result.diagnostics if d.is_error]

@@ -27,6 +27,7 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -34,7 +35,6 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, Pass
-from ..transforms import as_module
 from ..verify.repairs import Fix
 
 
@@ -47,23 +47,16 @@ class RepairEscapes(Pass):
     latex_escapes: bool = False  # repair `"\theta"` to `r"\theta"` (changes the value)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        cache = flat.program.rewrites  # scenes of a repository share most pieces
         for piece in flat.pieces:
             text, _ = flat.program.source_of(piece)
             if "\\" not in text:
                 continue
-            key = ("repair-escapes", text, self.latex_escapes)
-            if key not in cache:
-                cache[key] = _repair_piece_text(text, self.latex_escapes)
-            result = cache[key]
-            assert isinstance(result, tuple)
-            new, fixes, offset = result
+            new, fixes, offset = _repair_piece_text(text, self.latex_escapes)
             for fix in fixes:
                 line = None if piece.module is None or fix.line is None else (
                     fix.line + piece.line - offset)
-                flat.report(fix.code, fix.message, path=piece.module, line=line, col=fix.col,
-                            severity=Severity.WARNING if fix.code == "MF211"
-                            and not self.latex_escapes else Severity.FIXED)
+                flat.report(fix.code, fix.message, path=piece.module, line=line,
+                            col=None if fix.col is None else fix.col + 1, severity=fix.severity)
             if new != text:
                 _replace(piece, new)
         return ALL  # no name, link or binding changes
@@ -77,22 +70,23 @@ def _replace(piece: Piece, new: str) -> None:
         piece.node = body[-1] if body else piece.node
 
 
-def _repair_piece_text(text: str, latex: bool) -> tuple[str, list[Fix], int]:
+@lru_cache(maxsize=4096)  # scenes of a repository share most pieces
+def _repair_piece_text(text: str, latex: bool) -> tuple[str, tuple[Fix, ...], int]:
     """The repaired text, its fixes (lines in `text`), and the text line of the statement."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             tree = ast.parse(text)
         except SyntaxError:
-            return text, [], 1
+            return text, (), 1
     stmt = tree.body[0] if tree.body else None
     offset = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))]) \
         if stmt is not None else 1
     invalid = any("escape sequence" in str(w.message) for w in caught)
     if not invalid and not _latex_suspect(tree):
-        return text, [], offset
+        return text, (), offset
     new, fixes = repair_code(text, latex)
-    return new, fixes, offset
+    return new, tuple(fixes), offset
 
 
 def repair_code(code: str, latex: bool = False) -> tuple[str, list[Fix]]:
@@ -113,7 +107,7 @@ _CONTROL_CHARS = {"\t": "t", "\f": "f", "\n": "n", "\r": "r", "\b": "b", "\a": "
 
 # LaTeX commands that start with an escape letter: `\t` + `heta`. Common ones only: a word
 # outside the list (`"\nHello"`) is a newline the author meant.
-LATEX_COMMANDS = frozenset("""
+LATEX_COMMANDS = frozenset(re.findall(r"\w+", """
     theta tau times text textbf textit textrm texttt textsf textcolor textstyle textnormal
     tfrac tilde to top triangle triangleleft triangleright tan tanh therefore tiny tag
     thinspace tbinom
@@ -128,7 +122,7 @@ LATEX_COMMANDS = frozenset("""
     alpha approx angle ast arccos arcsin arctan arg aleph amalg acute atop array aligned
     vec varphi varepsilon vartheta varrho varsigma varpi vee vert vdots vdash vspace
     varnothing vmatrix vphantom veebar
-""".split())
+"""))
 # Calls whose string arguments manim hands to LaTeX.
 LATEX_CALLS = frozenset({
     "Tex", "MathTex", "SingleStringMathTex", "TexText", "TextMobject", "TexMobject", "Title",
@@ -139,16 +133,22 @@ LATEX_CALLS = frozenset({
 LATEX_KEYWORDS = frozenset({"tex_to_color_map", "substrings_to_isolate", "isolate",
                             "tex_template", "x_label", "y_label", "label"})
 _LATEX_WORD = re.compile(r"[A-Za-z]+")
-_LATEX_MARKS = re.compile(r"\$|\^|_\{|\{|\\[A-Za-z]")
+# Other signs of LaTeX in a literal's source: `$`, `^`, braces, a command written `\\alpha` or
+# as an invalid escape (`\pi`); not the suspect escape itself.
+_LATEX_MARKS = re.compile(r"\$|\^|\{|\\\\[A-Za-z]|\\(?![abfnrtvxNuU])[A-Za-z]")
 
 
 def _escapes(body: str, is_bytes: bool) -> tuple[bool, bool]:
-    """(has an invalid escape, has a valid escape other than `\\\\`)."""
+    """(has an invalid escape, has a valid escape other than `\\\\`). A backslash that ends
+    the text (an f-string's text before `{`) escapes the brace: invalid."""
     valid = _VALID_BYTES if is_bytes else _VALID_STR
     invalid = other = False
     i = 0
     while i < len(body):
-        if body[i] == "\\" and i + 1 < len(body):
+        if body[i] == "\\" and i + 1 == len(body):
+            invalid = True
+            i += 1
+        elif body[i] == "\\":
             c = body[i + 1]
             if c not in valid:
                 invalid = True
@@ -162,8 +162,8 @@ def _escapes(body: str, is_bytes: bool) -> tuple[bool, bool]:
 
 def _double_invalid(body: str, is_bytes: bool) -> str:
     valid = _VALID_BYTES if is_bytes else _VALID_STR
-    return re.sub(r"\\(.)", lambda m: m.group(0) if m.group(1) in valid else "\\\\" + m.group(1),
-                  body, flags=re.DOTALL)
+    return re.sub(r"\\(.|\Z)", lambda m: m.group(0) if m.group(1) and m.group(1) in valid
+                  else "\\\\" + m.group(1), body, flags=re.DOTALL)
 
 
 def _latex_escapes(body: str) -> list[tuple[int, str]]:
@@ -258,16 +258,18 @@ class _EscapeFixer(cst.CSTTransformer):
         return None
 
     # -- rewriting ---------------------------------------------------------------------------
-    def _record(self, node: cst.CSTNode, code: str, message: str) -> None:
+    def _record(self, node: cst.CSTNode, code: str, message: str,
+                severity: Severity = Severity.FIXED) -> None:
         pos = self.get_metadata(PositionProvider, node).start
-        self.fixes.append(Fix(code, message, pos.line, pos.column + 1))
+        self.fixes.append(Fix(code, message, pos.line, pos.column, severity))
 
     def _latex_report(self, original: cst.CSTNode, old: str, found: list[tuple[int, str]],
                       context: str, intended: str) -> None:
         what = ", ".join(f"\\{w[0]} ({_CONTROL[w[0]]}) for \\{w}" for _, w in found)
         verb = "repaired to" if self.latex else "write"
         self._record(original, "MF211", f"{_short(old)} in {context} holds {what}: LaTeX "
-                     f"gets a control character instead of the command; {verb} {intended}")
+                     f"gets a control character instead of the command; {verb} {intended}",
+                     Severity.FIXED if self.latex else Severity.WARNING)
 
     def leave_SimpleString(self, original: cst.SimpleString,
                            updated: cst.SimpleString) -> cst.SimpleString:

@@ -262,7 +262,7 @@ COLOUR_ATTRIBUTES: dict[str, str] = {
     "green": "get_green", "blue": "get_blue", "hue": "get_hue", "saturation": "get_saturation",
     "luminance": "get_luminance"}
 # The colour names CSS defines (colour's `Color("red")`); manim's own names differ.
-CSS_COLOURS = dict(pair.split(":") for pair in """
+CSS_COLOURS = dict(re.findall(r"(\w+):(\w{6})", """
 aliceblue:F0F8FF antiquewhite:FAEBD7 aqua:00FFFF aquamarine:7FFFD4 azure:F0FFFF beige:F5F5DC
 bisque:FFE4C4 black:000000 blanchedalmond:FFEBCD blue:0000FF blueviolet:8A2BE2 brown:A52A2A
 burlywood:DEB887 cadetblue:5F9EA0 chartreuse:7FFF00 chocolate:D2691E coral:FF7F50
@@ -292,7 +292,7 @@ sienna:A0522D silver:C0C0C0 skyblue:87CEEB slateblue:6A5ACD slategray:708090 sla
 snow:FFFAFA springgreen:00FF7F steelblue:4682B4 tan:D2B48C teal:008080 thistle:D8BFD8
 tomato:FF6347 turquoise:40E0D0 violet:EE82EE wheat:F5DEB3 white:FFFFFF whitesmoke:F5F5F5
 yellow:FFFF00 yellowgreen:9ACD32
-""".split())
+"""))
 
 REMOVED_NAMES = frozenset(NAMES)
 _NUMPY = "mod:numpy"
@@ -323,7 +323,8 @@ class _Upgrader(cst.CSTTransformer):
         when = f"Manim CE {since}" if since.startswith("v") else f"{since}, not Manim CE"
         message = (f"`{old}` is gone ({when}); using `{new}`" if code == "MF413" else
                    f"`{old}` is gone ({when}) and cannot be rewritten here; {new}")
-        self.fixes.append(Fix(code, message, pos.line, pos.column + 1))
+        self.fixes.append(Fix(code, message, pos.line, pos.column,
+                              Severity.FIXED if code == "MF413" else Severity.ERROR))
 
     def _introduce(self, expr: str) -> None:
         self.introduced.update(re.findall(r"(?<![.\w])([A-Za-z_]\w*)", expr))
@@ -503,7 +504,7 @@ class _RangeTo(cst.CSTTransformer):
             pos = self.get_metadata(PositionProvider, original).start
             self.fixes.append(Fix("MF413", "`.range_to(b, n)` is gone with colour (Manim CE "
                                   "v0.18.0); using `color_gradient([a, b], n)`, which steps "
-                                  "in RGB instead of HSL", pos.line, pos.column + 1))
+                                  "in RGB instead of HSL", pos.line, pos.column))
             a, b, n = _code(func.value), _code(updated.args[0].value), _code(
                 updated.args[1].value)
             return cst.parse_expression(f"color_gradient([{a}, {b}], {n})")
@@ -594,8 +595,8 @@ class UpgradeApi(Pass):
         for fix in fixes:
             line = None if piece.module is None or fix.line is None else (
                 fix.line + piece.line - offset)
-            flat.report(fix.code, fix.message, path=piece.module, line=line, col=fix.col,
-                        severity=Severity.FIXED if fix.code == "MF413" else Severity.ERROR)
+            flat.report(fix.code, fix.message, path=piece.module, line=line,
+                        col=None if fix.col is None else fix.col + 1, severity=fix.severity)
         clashes = sorted(n for n in introduced if links.get(n, key_of(n)) != key_of(n))
         if clashes:  # the rewrite would refer to a repository definition of the same name
             flat.report("MF212", f"cannot upgrade the removed Manim API here: the new name "
