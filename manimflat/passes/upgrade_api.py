@@ -307,11 +307,13 @@ class _Upgrader(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, names: frozenset[str], methods: frozenset[str],
-                 colour: frozenset[str], colour_modules: frozenset[str]) -> None:
+                 colour: frozenset[str], colour_modules: frozenset[str],
+                 colour_api: bool) -> None:
         self.names = names  # removed names used here
         self.methods = methods  # removed method names no repository code defines
         self.colour = colour  # names bound to colour.Color
         self.colour_modules = colour_modules  # names bound to the colour module
+        self.colour_api = colour_api  # the program uses colour: its method names are its
         self.fixes: list[Fix] = []
         self.introduced: set[str] = set()
         self._skip: set[int] = set()  # Name nodes that are attributes or keywords
@@ -351,6 +353,15 @@ class _Upgrader(cst.CSTTransformer):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._skip.add(id(node.attr))
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._skip.add(id(node.name))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if self._is_colour_class(func) or isinstance(func, cst.Name) and \
@@ -380,8 +391,7 @@ class _Upgrader(cst.CSTTransformer):
             return self._colour_call(original, updated)
         if isinstance(func, cst.Attribute) and isinstance(updated.func, cst.Attribute):
             name = func.attr.value
-            if name in COLOUR_METHODS and (self.colour or self.colour_modules) and \
-                    not updated.args:
+            if name in COLOUR_METHODS and self.colour_api and not updated.args:
                 receiver = _code(updated.func.value)
                 text = COLOUR_METHODS[name].format(x=receiver)
                 self._record(original, f".{name}()", text.replace(receiver, "x", 1), "v0.18.0")
@@ -512,18 +522,19 @@ class _RangeTo(cst.CSTTransformer):
 
 
 def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset[str],
-                   colour: frozenset[str], colour_modules: frozenset[str]
+                   colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool
                    ) -> tuple[cst.Module, list[Fix], set[str]]:
-    """The module with the table applied; its fixes and the names the rewrites introduced."""
+    """The module with the table applied; its fixes and the names the rewrites introduced.
+    `colour_api`: the program uses colour, so colour's method names are rewritten too."""
     fixes: list[Fix] = []
     introduced: set[str] = set()
-    if colour or colour_modules:
+    if colour_api:
         ranges = _RangeTo()
         module = MetadataWrapper(module).visit(ranges)
         fixes += ranges.fixes
         if ranges.fixes:
             introduced.add("color_gradient")
-    upgrader = _Upgrader(names, methods, colour, colour_modules)
+    upgrader = _Upgrader(names, methods, colour, colour_modules, colour_api)
     module = MetadataWrapper(module).visit(upgrader)
     return module, fixes + upgrader.fixes, introduced | upgrader.introduced
 
@@ -535,6 +546,7 @@ def _methods_in(text: str, defined: set[str]) -> frozenset[str]:
 
 
 _DEFINED = re.compile(r"\bdef\s+(\w+)")
+_COLOUR_WORDS = re.compile(r"\.(?:" + "|".join([*COLOUR_METHODS, "range_to"]) + r")\s*\(")
 
 
 def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
@@ -550,7 +562,8 @@ def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
         return code, []
     module = cst.parse_module(code)
     module = module.visit(_DropColourImports())
-    new, fixes, _ = upgrade_module(module, names, methods, colour_names, colour_modules)
+    new, fixes, _ = upgrade_module(module, names, methods, colour_names, colour_modules,
+                                   bool(colour_names or colour_modules))
     return new.code, fixes
 
 
@@ -575,22 +588,26 @@ class UpgradeApi(Pass):
     def run(self, flat: Flat) -> frozenset[str]:
         defined = {name for p in flat.pieces if p.module and p.is_definition
                    for name in _DEFINED.findall(flat.program.source_of(p)[0])}
+        colour_api = any(key.startswith(("from:colour:", "mod:colour")) for p in flat.pieces
+                         for key in p.links.values())
         changed = False
         for piece in flat.pieces:
-            changed |= self._upgrade(flat, piece, defined)
+            changed |= self._upgrade(flat, piece, defined, colour_api)
         return NONE if changed else ALL
 
-    def _upgrade(self, flat: Flat, piece: Piece, defined: set[str]) -> bool:
+    def _upgrade(self, flat: Flat, piece: Piece, defined: set[str], colour_api: bool) -> bool:
         links = piece.links
         names = frozenset(n for n, k in links.items() if k == REMOVED + n)
         colour = frozenset(n for n, k in links.items() if k == "from:colour:Color")
         modules = frozenset(n for n, k in links.items() if k == "mod:colour")
         text, _ = flat.program.source_of(piece)
         methods = _methods_in(text, defined) if "." in text else frozenset()
-        if not (names or colour or modules or methods):
+        colour_words = colour_api and _COLOUR_WORDS.search(text) is not None
+        if not (names or colour or modules or methods or colour_words):
             return False
         tree = cst.parse_module(text)
-        new, fixes, introduced = upgrade_module(tree, names, methods, colour, modules)
+        new, fixes, introduced = upgrade_module(tree, names, methods, colour, modules,
+                                                colour_api)
         offset = _first_line(text)
         for fix in fixes:
             line = None if piece.module is None or fix.line is None else (
