@@ -76,7 +76,16 @@ CASES: list[tuple[str, str, str]] = [
     ("type_checking", "scene.py", "TypeChecking"),
     ("utils_two_folders", "chapter1/scene.py", "ChapterOne"),
     ("utils_two_folders", "chapter2/scene.py", "ChapterTwo"),
+    ("invalid_escapes", "scene.py", "InvalidEscapes"),
+    ("removed_api", "scene.py", "Drift"),
 ]
+
+# Cases whose original cannot run on today's manim, so there is no frame to compare with:
+# the reason, and where their output is rendered instead.
+NO_ORIGINAL_RENDER: dict[str, str] = {
+    "removed_api": "written for an older Manim CE; tests/passes/test_upgrade_api.py renders "
+                   "the output against the same scene written with today's API",
+}
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
 # golden file is committed for them until the output is right.
@@ -243,6 +252,8 @@ def render_api():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("case", "file", "scene"), CASE_PARAMS)
 def test_renders_the_same_last_frame(case: str, file: str, scene: str, tmp_path: Path,
                                      render_api) -> None:  # type: ignore[no-untyped-def]
+    if case in NO_ORIGINAL_RENDER:
+        pytest.skip(NO_ORIGINAL_RENDER[case])
     original, flattened = render_both(REPOS / case, file, scene, code_of(case, file, scene),
                                       tmp_path)
     diff = render_api.compare_frames(original, flattened)

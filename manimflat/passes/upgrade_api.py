@@ -62,6 +62,7 @@ manim's removed one (never a repository definition of the same name).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -328,8 +329,9 @@ class _Upgrader(cst.CSTTransformer):
         self.fixes.append(Fix(code, message, pos.line, pos.column,
                               Severity.FIXED if code == "MF413" else Severity.ERROR))
 
-    def _introduce(self, expr: str) -> None:
-        self.introduced.update(re.findall(r"(?<![.\w])([A-Za-z_]\w*)", expr))
+    def _introduce(self, expr: str, old: str = "") -> None:
+        """Record the global names `expr` reads that `old` (what it replaced) did not."""
+        self.introduced.update(_names(expr) - _names(old))
 
     # -- what is a colour ------------------------------------------------------------------
     def _is_colour_class(self, node: cst.BaseExpression) -> bool:
@@ -385,7 +387,7 @@ class _Upgrader(cst.CSTTransformer):
                     return updated
                 text = _code(new)
                 self._record(original, func.value, text, upgrade.since)
-                self._introduce(text)
+                self._introduce(text, _code(updated))
                 return new
         if self._is_colour_class(func):
             return self._colour_call(original, updated)
@@ -487,6 +489,13 @@ class _Upgrader(cst.CSTTransformer):
         self._record(original, original.value, upgrade.new, upgrade.since)
         self._introduce(upgrade.new)
         return cst.parse_expression(upgrade.new)
+
+
+def _names(expr: str) -> set[str]:
+    if not expr:
+        return set()
+    tree = ast.parse(expr, mode="eval")
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 def _floats(node: cst.BaseExpression) -> str | None:

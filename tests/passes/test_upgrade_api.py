@@ -217,21 +217,16 @@ def test_without_a_star_import_of_manim_a_missing_name_stays_an_error(tmp_path: 
     assert "MF103" in codes(result) and not result.ok
 
 
-# -- rendering with the real manim ----------------------------------------------------------
+# -- the fixture, and rendering it with the real manim ----------------------------------------
 
-OLD_SCENE = '''
-    from manim import *
-    from colour import Color
+def test_fixture_matches_its_golden_output() -> None:
+    result = manimflat.flatten(FIXTURE / "repos" / "removed_api", "Drift")
+    golden = FIXTURE / "golden" / "removed_api" / "Drift.py"
+    assert result.code == golden.read_text(encoding="utf-8")
+    assert result.status == "fixed" and set(codes(result)) == {"MF413"}
 
-    class Drift(Scene):
-        def construct(self):
-            sq = Square(color=Color(hex="#FC6255").get_hex()).shift(LEFT * FRAME_X_RADIUS / 2)
-            label = TexMobject("x^2").next_to(sq, UP)
-            words = TextMobject("old").next_to(sq, DOWN)
-            dot = SmallDot(color=Color("red")).shift(RIGHT)
-            self.play(ShowCreation(sq), FadeInFromDown(label), FadeInFrom(words, LEFT))
-            self.play(ShowCreationThenFadeOut(dot), WiggleOutThenIn(sq))
-'''
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures"
 TODAY_SCENE = '''
     from manim import *
 
@@ -252,8 +247,7 @@ def test_upgraded_scene_renders_like_todays_api(tmp_path: Path) -> None:
         pytest.skip("ffmpeg is not installed")
     from manimflat.verify.render import compare_frames, render_last_frame
 
-    repo = write_repo(tmp_path / "repo", {"scene.py": OLD_SCENE})
-    result = manimflat.flatten(repo, "Drift", verify="static")
+    result = manimflat.flatten(FIXTURE / "repos" / "removed_api", "Drift", verify="static")
     assert result.ok and result.code is not None and "colour" not in result.code
     pngs = []
     for name, code in (("flat", result.code), ("today", dedent(TODAY_SCENE))):
