@@ -248,7 +248,7 @@ def test_upgraded_scene_renders_like_todays_api(tmp_path: Path) -> None:
     from manimflat.verify.render import compare_frames, render_last_frame
 
     result = manimflat.flatten(FIXTURE / "repos" / "removed_api", "Drift", verify="static")
-    assert result.ok and result.code is not None and "colour" not in result.code
+    assert result.ok and result.code is not None and "from colour" not in result.code
     pngs = []
     for name, code in (("flat", result.code), ("today", dedent(TODAY_SCENE))):
         folder = tmp_path / name
