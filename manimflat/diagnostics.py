@@ -77,7 +77,7 @@ CODES: dict[str, Code] = _catalog(
          "backslash, same value)", "nothing to do; write LaTeX in raw strings (r\"...\")"),
     Code("MF211", "LaTeX string holds a valid escape that changes its text (`\\t` of `\\theta` "
          "is a tab)", "write the literal the message gives (a raw string); the dataset driver "
-         "repairs it with repair-escapes{latex_escapes=true}"),
+         "repairs it with repair-warnings{latex_escapes=true}"),
     Code("MF212", "removed Manim CE API that cannot be upgraded automatically",
          "rewrite the call as the message says (Manim CE's changelog names the replacement)"),
     # MF3xx: custom assets
@@ -101,7 +101,7 @@ CODES: dict[str, Code] = _catalog(
     # MF4xx: verification
     Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
     Code("MF402", "invalid escape sequence left in the output (a SyntaxWarning)",
-         "write the string as a raw string (r\"...\"); repair-escapes repairs the ones it "
+         "write the string as a raw string (r\"...\"); repair-warnings repairs the ones it "
          "can prove the value of"),
     Code("MF403", "undefined name in the output", "see the message for the name"),
     Code("MF404", "output imports a module that is not allowed", "see MF106"),

@@ -58,7 +58,7 @@ REGISTRY: dict[str, str] = {
     "inline-data-files": "manimflat.passes.inline_data_files:InlineDataFiles",
     "deconflict-names": "manimflat.passes.deconflict_names:DeconflictNames",
     "normalize-imports": "manimflat.passes.normalize_imports:NormalizeImports",
-    "repair-escapes": "manimflat.passes.repair_escapes:RepairEscapes",
+    "repair-warnings": "manimflat.passes.repair_warnings:RepairWarnings",
     "emit": "manimflat.passes.emit:Emit",
     "verify-syntax": "manimflat.passes.verify_syntax:VerifySyntax",
     "verify-static": "manimflat.passes.verify_static:VerifyStatic",
@@ -68,7 +68,7 @@ REGISTRY: dict[str, str] = {
 
 FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "upgrade-api", "inline-bases",
                     "rewrite-assets", "inline-data-files", "deconflict-names",
-                    "normalize-imports", "repair-escapes", "emit")
+                    "normalize-imports", "repair-warnings", "emit")
 VERIFY_PASSES = {"syntax": ("verify-syntax",),
                  "static": ("verify-syntax", "verify-static"),
                  "exec": ("verify-syntax", "verify-static", "verify-exec"),
@@ -86,8 +86,8 @@ def get_pass(name: str) -> type[Pass]:
 
 
 def default_pipeline(verify: str = "none", options: dict[str, str] | None = None) -> list[str]:
-    """The default passes; `options` gives some of them options: {"repair-escapes":
-    "latex_escapes=true"} makes the item `repair-escapes{latex_escapes=true}`."""
+    """The default passes; `options` gives some of them options: {"repair-warnings":
+    "latex_escapes=true"} makes the item `repair-warnings{latex_escapes=true}`."""
     options = options or {}
     return [f"{name}{{{options[name]}}}" if name in options else name
             for name in (*FLATTEN_PIPELINE, *VERIFY_PASSES.get(verify, ()))]

@@ -63,10 +63,10 @@ EXAMPLES: dict[str, str] = {
     "MF209": "util.py:14: fixed MF209 unreachable code using undefined 'debug_draw' removed "
              "[collect-closure]",
     "MF210": "scene.py:12:17: fixed MF210 invalid escape sequence \\d in \"$\\displaystyle x$\": "
-             "made a raw string (same value) [repair-escapes]",
+             "made a raw string (same value) [repair-warnings]",
     "MF211": "scene.py:9:21: warning MF211 \"\\frac{a}{b}\" in MathTex(...) holds \\f (a form feed) "
              "for \\frac: LaTeX gets a control character instead of the command; write "
-             "r\"\\frac{a}{b}\" [repair-escapes]",
+             "r\"\\frac{a}{b}\" [repair-warnings]",
     "MF212": "scene.py:7:13: error MF212 `ShowCreationThenFadeOut` is gone (Manim CE v0.18.1) and "
              "cannot be rewritten here; write `Succession(...)` as the Manim CE changelog says "
              "[upgrade-api]",

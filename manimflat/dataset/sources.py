@@ -142,7 +142,7 @@ def read_repo(source: SourceConfig) -> list[Row]:
     options = dict(source.options)
     if "passes" not in options:  # a dataset wants the LaTeX its authors meant: repair, not report
         verify = load_settings(find_root(source.path, options.get("root")), **options).verify
-        options["passes"] = default_pipeline(verify, {"repair-escapes": "latex_escapes=true"})
+        options["passes"] = default_pipeline(verify, {"repair-warnings": "latex_escapes=true"})
     try:
         for result in manimflat.flatten_all(source.path, **options):
             ref = result.scene

@@ -2,7 +2,7 @@
 
 Before: `flat.code` holds the emitted file.
 After: `flat.code` compiles without SyntaxWarning, or an MF401/MF402/MF416 error says why not.
-Invalid escapes are repaired while flattening (repair-escapes); code that did not come from
+Invalid escapes are repaired while flattening (repair-warnings); code that did not come from
 the pipeline gets the same repair here (MF210 `fixed`). Timing in `flat.verification['syntax']['seconds']`.
 The work is in `manimflat.verify`; this pass only applies it to the flat.
 """

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, diag
-from ..passes import repair_escapes, upgrade_api
+from ..passes import repair_warnings, upgrade_api
 from ..settings import Settings
 from . import cache, environment, repairs, sandbox, static
 from .render import render_run
@@ -66,7 +66,7 @@ def check_syntax(code: str, scene: str, settings: Settings, path: str | None = N
                 line=exc.lineno, col=(exc.offset or 1) - 1)
         return out
     if any("escape sequence" in str(w.message) for w in found):
-        out.code, fixes = repair_escapes.repair_code(out.code)
+        out.code, fixes = repair_warnings.repair_code(out.code)
         out.add_fixes(fixes, path)
         found = _compile_warnings(out.code)
     if any("with a literal" in str(w.message) for w in found):

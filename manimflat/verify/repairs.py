@@ -2,9 +2,9 @@
 
 Each repair returns the new code and a list of `Fix`es (position in the code it was given, and
 a message); the level turns them into `fixed` diagnostics and verifies the repaired code again.
-Two repairs live with the passes that make them while flattening, and the levels call them
-for code that did not come from the pipeline: invalid escapes (`passes/repair_escapes.py`)
-and Manim CE's removed API (`passes/upgrade_api.py`).
+The flattening pipeline makes the compile-warning repairs and the API upgrades itself (passes
+`repair-warnings`, which also calls `identity_with_literal`, and `upgrade-api`); the levels
+apply them to code that did not come from the pipeline.
 
 - `identity_with_literal`: `x is 1` (a SyntaxWarning) becomes `x == 1`.
 - `add_wait`: a scene that plays nothing gets `self.wait()` at the end of `construct`, so it

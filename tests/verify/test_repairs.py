@@ -1,5 +1,5 @@
 """The verify levels' own repairs are deterministic and touch only what is broken (escapes and
-removed Manim names are repaired by passes: tests/passes/test_repair_escapes.py and
+removed Manim names are repaired by passes: tests/passes/test_repair_warnings.py and
 test_upgrade_api.py)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""repair-escapes: string literals say what their author meant, without SyntaxWarnings.
+"""repair-warnings: the output compiles without SyntaxWarnings; strings say what was meant.
 
 Before: pieces may hold non-raw string literals (plain, bytes, f-strings, each part of an
 implicit concatenation) with invalid escape sequences: `Tex("$\\displaystyle =\\ i$")`.
@@ -15,9 +15,11 @@ to compile to the same constant (MF210, fixed). A valid escape that starts a LaT
 a key of `tex_to_color_map`, or a string with `$`, braces, `^` or other backslash commands) is
 reported with the literal its author meant (MF211, warning); with `latex_escapes=true` (the
 dataset driver turns it on) it is repaired to that literal (MF211, fixed), which changes the
-value on purpose. Pieces without a backslash are not looked at; the others are checked with
-`ast` first, and parsed with libcst only when something is to be reported or repaired.
-`repair_code` applies the same repair to a whole file (the syntax level of `--verify`).
+value on purpose. An identity test with a literal (`x is 1`, also a SyntaxWarning) becomes
+an equality test (MF416, fixed). Pieces without a backslash or an `is` are not looked at; the
+others are compiled first, and parsed with libcst only when something is to be reported or
+repaired. `repair_code` applies the escape repair to a whole file (the syntax level of
+`--verify`, which also has `identity_with_literal`).
 """
 
 from __future__ import annotations
@@ -35,21 +37,22 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, Pass
-from ..verify.repairs import Fix
+from ..verify.repairs import Fix, identity_with_literal
 
 
 @dataclass(frozen=True)
-class RepairEscapes(Pass):
-    NAME = "repair-escapes"
-    DESCRIPTION = ("invalid escapes become raw strings of the same value; LaTeX escapes that "
-                   "change the text are reported (repaired with latex_escapes=true)")
+class RepairWarnings(Pass):
+    NAME = "repair-warnings"
+    DESCRIPTION = ("no SyntaxWarning: invalid escapes become raw strings of the same value, "
+                   "`is` with a literal `==`; LaTeX escapes that change the text are reported "
+                   "(repaired with latex_escapes=true)")
     NEEDS = ("closure",)
     latex_escapes: bool = False  # repair `"\theta"` to `r"\theta"` (changes the value)
 
     def run(self, flat: Flat) -> frozenset[str]:
         for piece in flat.pieces:
             text, _ = flat.program.source_of(piece)
-            if "\\" not in text:
+            if "\\" not in text and not _IS.search(text):
                 continue
             new, fixes, offset = _repair_piece_text(text, self.latex_escapes)
             for fix in fixes:
@@ -77,16 +80,20 @@ def _repair_piece_text(text: str, latex: bool) -> tuple[str, tuple[Fix, ...], in
         warnings.simplefilter("always")
         try:
             tree = ast.parse(text)
+            compile(tree, "<piece>", "exec", dont_inherit=True)  # `is 1` warns when compiled
         except SyntaxError:
             return text, (), 1
     stmt = tree.body[0] if tree.body else None
     offset = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))]) \
         if stmt is not None else 1
+    fixes: list[Fix] = []
+    if any("with a literal" in str(w.message) for w in caught):
+        text, fixes = identity_with_literal(text)
     invalid = any("escape sequence" in str(w.message) for w in caught)
-    if not invalid and not _latex_suspect(tree):
-        return text, (), offset
-    new, fixes = repair_code(text, latex)
-    return new, tuple(fixes), offset
+    if invalid or "\\" in text and _latex_suspect(tree):
+        text, more = repair_code(text, latex)
+        fixes += more
+    return text, tuple(fixes), offset
 
 
 def repair_code(code: str, latex: bool = False) -> tuple[str, list[Fix]]:
@@ -101,6 +108,7 @@ def repair_code(code: str, latex: bool = False) -> tuple[str, list[Fix]]:
 
 _VALID_STR = frozenset("\n\\'\"abfnrtv01234567xNuU")
 _VALID_BYTES = frozenset("\n\\'\"abfnrtv01234567x")
+_IS = re.compile(r"\bis\b")
 _CONTROL = {"t": "a tab", "f": "a form feed", "n": "a newline", "r": "a carriage return",
             "b": "a backspace", "a": "a bell", "v": "a vertical tab"}
 _CONTROL_CHARS = {"\t": "t", "\f": "f", "\n": "n", "\r": "r", "\b": "b", "\a": "a", "\v": "v"}

@@ -1,5 +1,5 @@
-"""repair-escapes: invalid escapes repaired without changing any value; LaTeX escape mistakes
-reported, and repaired only with latex_escapes=true."""
+"""repair-warnings: invalid escapes repaired without changing any value; LaTeX escape mistakes
+reported, and repaired only with latex_escapes=true; `is` with a literal made `==`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import manimflat
 from manimflat.diagnostics import Severity
-from manimflat.passes.repair_escapes import repair_code
+from manimflat.passes.repair_warnings import repair_code
 
-PIPELINE = [*CORE[:-1], "repair-escapes", "emit"]
+PIPELINE = [*CORE[:-1], "repair-warnings", "emit"]
 
 
 def values(code: str) -> list[object]:
@@ -134,7 +134,7 @@ def test_pass_repairs_every_inlined_piece(tmp_path: Path) -> None:
                      ("MF211", "scene.py", 7, Severity.WARNING)]
     assert result.status == "fixed"
     again = manimflat.flatten(repo, "Area", passes=[
-        *PIPELINE[:-2], "repair-escapes{latex_escapes=true}", "emit"])
+        *PIPELINE[:-2], "repair-warnings{latex_escapes=true}", "emit"])
     assert again.code is not None and 'MathTex(r"\\theta")' in again.code
     assert codes(again)[-1] == "MF211" and again.diagnostics[-1].severity is Severity.FIXED
 
@@ -167,3 +167,21 @@ def test_dataset_driver_repairs_latex_escapes(tmp_path: Path) -> None:
     [row] = read_repo(SourceConfig("demo", "repo", repo))
     assert 'MathTex(r"\\theta = \\frac{\\pi}{2}")' in row["code"]
     assert row["flat_status"] == "fixed"
+
+
+def test_identity_with_a_literal_is_repaired_while_flattening(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"scene.py": '''
+        from manim import *
+
+        def pick(n):
+            return RED if n is 0 else BLUE
+
+        class Pick(Scene):
+            def construct(self):
+                self.add(Dot(color=pick(0)))
+    '''})
+    result = manimflat.flatten(repo, "Pick", passes=PIPELINE)
+    assert result.code is not None and "return RED if n == 0 else BLUE" in result.code
+    assert compiles_cleanly(result.code)
+    assert [(d.code, d.line, d.severity) for d in result.diagnostics] == [
+        ("MF416", 4, Severity.FIXED)]
