@@ -15,7 +15,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Severity
 from .ir import AssetRecord, Flat, SceneRef
-from .pass_manager import PassManager, default_pipeline, parse_pipeline
+from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
 from .settings import Settings, load_settings
 
@@ -31,6 +31,7 @@ class FlatResult:
     timings: dict[str, float] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    narration: tuple[dict[str, Any], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -57,7 +58,7 @@ class FlatResult:
                 "assets": [a.to_json() for a in self.assets], "inlined": list(self.inlined),
                 "lines": self.lines, "seconds": round(self.seconds, 4),
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
-                "verification": self.verification}
+                "verification": self.verification, "narration": list(self.narration)}
 
 
 class Session:
@@ -89,8 +90,12 @@ class Session:
         spec = passes if passes is not None else default_pipeline(self.settings.verify)
         return PassManager(parse_pipeline(spec), frozenset(print_after), on_print)
 
-    def flatten(self, scene: SceneRef, manager: PassManager | None = None) -> FlatResult:
-        """Run the pipeline on one scene; bases and other dialects come back skipped."""
+    def flatten(self, scene: SceneRef, manager: PassManager | None = None, *,
+                contain_crash: bool = False) -> FlatResult:
+        """Run the pipeline on one scene; bases and other dialects come back skipped.
+
+        With `contain_crash` (many scenes in one run), a crashing pass fails this scene with
+        MF901 instead of raising, so one bug does not lose every other scene's output."""
         start = time.perf_counter()
         flat = Flat(self.program, scene, self.settings)
         if scene.dialect != "manim-ce":
@@ -98,10 +103,19 @@ class Session:
                         "scenes are flattened", severity=Severity.WARNING, path=scene.path,
                         line=scene.line)
         elif not scene.is_base:
-            (manager or self.pipeline()).run(flat)
+            try:
+                (manager or self.pipeline()).run(flat)
+            except PassFailure as exc:
+                if not contain_crash:
+                    raise
+                flat.code = None
+                cause = exc.tb.strip().splitlines()[-1] if exc.tb.strip() else "?"
+                flat.report("MF901", f"internal error in pass {exc.pass_name} on file "
+                            f"{exc.file}: {cause}; report a bug with this scene",
+                            path=scene.path, line=scene.line)
         return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
                           tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
-                          dict(flat.verification), dict(flat.files))
+                          dict(flat.verification), dict(flat.files), tuple(flat.narration))
 
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:
@@ -123,4 +137,4 @@ def flatten_all(repo: str | Path, **options: Any) -> Iterator[FlatResult]:
     session = Session(repo, **options)
     manager = session.pipeline(passes)
     for ref in session.scenes():
-        yield session.flatten(ref, manager)
+        yield session.flatten(ref, manager, contain_crash=True)

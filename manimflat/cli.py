@@ -238,6 +238,8 @@ def _flatten_all(session: Session, out_dir: Path, report: Path | None,
         _write_report(session, rows, report)
     ok = sum(r.status in ("ok", "fixed") for r, _ in rows)
     stderr.print(f"{ok}/{len(rows)} scenes flattened into {out_dir}", markup=False)
+    if any(d.code == "MF901" for r, _ in rows for d in r.diagnostics):
+        return INTERNAL_ERROR
     return 1 if failed else 0
 
 
@@ -247,7 +249,7 @@ def _results(session: Session, scenes: list[SceneRef],
     if jobs == 1 or len(scenes) < 2 * jobs:
         manager = session.pipeline(passes)
         for ref in scenes:
-            yield session.flatten(ref, manager)
+            yield session.flatten(ref, manager, contain_crash=True)
         return
     chunks = [scenes[i::jobs] for i in range(jobs)]
     options = {**session.settings.as_dict(), "root": str(session.program.root)}
@@ -262,7 +264,7 @@ def _worker(root: str, scenes: list[SceneRef], passes: str | None,
             options: dict[str, Any]) -> list[FlatResult]:
     session = Session(root, **options)
     manager = session.pipeline(passes)
-    return [session.flatten(ref, manager) for ref in scenes]
+    return [session.flatten(ref, manager, contain_crash=True) for ref in scenes]
 
 
 def _write_report(session: Session, rows: list[tuple[FlatResult, str | None]],

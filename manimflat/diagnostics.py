@@ -80,6 +80,9 @@ CODES: dict[str, Code] = _catalog(
          "repairs it with repair-warnings{latex_escapes=true}"),
     Code("MF212", "removed Manim CE API that cannot be upgraded automatically",
          "rewrite the call as the message says (Manim CE's changelog names the replacement)"),
+    Code("MF216", "plugin code lowered to plain Manim CE", "nothing to do"),
+    Code("MF217", "plugin name with no lowering to plain Manim CE",
+         "rewrite it with manim's own API, or allow the plugin"),
     # MF3xx: custom assets
     Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
     Code("MF302", "asset file is missing from the repository; replaced from its name",

@@ -135,6 +135,8 @@ class Flat:
     verification: dict[str, Any] = field(default_factory=dict)
     # Files the `keep` asset policy copies beside the output: output-relative name -> source.
     files: dict[str, str] = field(default_factory=dict)
+    # Narrations of lowered voiceover scenes, in code order: {"text", "duration", "module", "line"}
+    narration: list[dict[str, Any]] = field(default_factory=list)
     analyses: AnalysisCache | None = None
     current_pass: str | None = None
 

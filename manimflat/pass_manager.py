@@ -52,6 +52,7 @@ class Pass:
 REGISTRY: dict[str, str] = {
     "resolve-imports": "manimflat.passes.resolve_imports:ResolveImports",
     "collect-closure": "manimflat.passes.collect_closure:CollectClosure",
+    "lower-plugins": "manimflat.passes.lower_plugins:LowerPlugins",
     "upgrade-api": "manimflat.passes.upgrade_api:UpgradeApi",
     "inline-bases": "manimflat.passes.inline_bases:InlineBases",
     "rewrite-assets": "manimflat.passes.rewrite_assets:RewriteAssets",
@@ -66,8 +67,8 @@ REGISTRY: dict[str, str] = {
     "verify-render": "manimflat.passes.verify_render:VerifyRender",
 }
 
-FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "upgrade-api", "inline-bases",
-                    "rewrite-assets", "inline-data-files", "deconflict-names",
+FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "lower-plugins", "upgrade-api",
+                    "inline-bases", "rewrite-assets", "inline-data-files", "deconflict-names",
                     "normalize-imports", "repair-warnings", "emit")
 VERIFY_PASSES = {"syntax": ("verify-syntax",),
                  "static": ("verify-syntax", "verify-static"),
@@ -207,6 +208,10 @@ class PassFailure(RuntimeError):
         self.pass_name = pass_name
         self.file = file
         self.tb = tb
+
+    def __reduce__(self) -> tuple[type[PassFailure], tuple[str, str, str]]:
+        # raised in `--jobs` workers: it must cross the process boundary whole
+        return PassFailure, (self.pass_name, self.file, self.tb)
 
 
 @dataclass

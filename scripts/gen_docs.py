@@ -70,6 +70,10 @@ EXAMPLES: dict[str, str] = {
     "MF212": "scene.py:7:13: error MF212 `ShowCreationThenFadeOut` is gone (Manim CE v0.18.1) and "
              "cannot be rewritten here; write `Succession(...)` as the Manim CE changelog says "
              "[upgrade-api]",
+    "MF216": "deck.py:7: fixed MF216 `next_slide()` of manim_slides: lowered to plain Manim CE "
+             "[lower-plugins]",
+    "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "
+             "rewrite it with manim's own API [lower-plugins]",
     "MF301": "scenes.py:20:17: fixed MF301 icons/factory.svg (icon: object word 'factory') "
              "replaced by factory_icon [rewrite-assets]",
     "MF302": "scenes.py:71:17: warning MF302 'icons/house.svg' is not in the repository; "

@@ -1,34 +1,34 @@
 """Survey manimflat over a folder of repositories: how many scenes come out self-contained.
 
-    python scripts/survey.py /work/devrepos [--jobs 2] [--json survey.json] [--show 5]
+    python scripts/survey.py /work/corpus/dev [--jobs 2] [--json survey.json] [--markdown docs/survey.md]
 
 Each sub-folder of the given folder is one repository. For each, every scene is discovered,
-every renderable Manim CE scene is flattened with the library, and the output is judged here,
-independently of what the tool claims about it. An output is *self-contained* when:
+every Manim CE scene that is not a base is flattened with the library, and the output is judged
+here, independently of what the tool claims about it, by the strict output contract (the same
+rules as `shared/contract_check.py`). An output is *self-contained* when it:
 
-- it parses and compiles;
-- it imports no module of its repository (nor anything relative): no top-level name that the
-  repo root, `src/`, or the scene's folder or one of its ancestors holds;
-- it does not touch `sys.path`;
-- it has no undefined name: a scope-correct check (`symtable`) of every global a scope reads
-  against the module's own bindings, the builtins, and the names the output's star imports
-  really bring (`from manim import *` is resolved by importing manim in this process).
+- compiles with warnings as errors (no `SyntaxWarning`/`DeprecationWarning`);
+- defines the scene;
+- imports only the standard library, manim and the default allow-list; no module or folder name
+  of its repository, nothing relative; does not touch `sys.path` or `__file__`;
+- has no name that pyflakes reports undefined once `from manim import *` is expanded to
+  manim's real exports;
+- names no asset file (a short string literal ending in a media or data file extension).
 
-Names read at definition time before the statement that binds them (a module-level use-before-
-definition) are reported too, as `order`, and count against self-containment.
-The table gives, per repository and in total: scenes found, by dialect, bases, Manim CE scenes
-flattened, self-contained ones and their share; then the failures grouped by diagnostic code and
-by the failed check, with a few examples each.
+A scene *uses a plugin* when its output or its error diagnostics name a `manim_*` package that
+the repository does not hold (manim_slides, manim_voiceover, ...): those are counted apart, the
+plugin issue's work. The table gives, per repository and in total: scenes found, by dialect,
+bases, plugin scenes, plain CE scenes, how many came out self-contained and their share, and
+`lies`: outputs the tool called ok or fixed that fail the contract (must be 0). Then the failed
+checks with examples, and the plain CE scenes that fail without an error diagnostic (must be none).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import builtins
-import importlib
 import json
-import symtable
+import re
 import sys
 import time
 import traceback
@@ -39,294 +39,108 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# Reported but not counted against self-containment as defined above: a SyntaxWarning the
-# original has too; imports of installed or missing third-party packages outside the default
-# allow-list (dependencies of the source, not repo code); `__file__` (asset paths: assets issue);
-# names a guarded star import of a missing optional package would bind.
-INFO_CHECKS = ("syntax-warning", "foreign-import", "file-relative", "undefined-if-missing")
-MODULE_DUNDERS = frozenset({"__name__", "__file__", "__doc__", "__builtins__", "__spec__",
-                            "__loader__", "__package__", "__annotations__", "__dict__",
-                            "__path__", "__cached__"})
+ASSET = re.compile(r"\.(svg|png|jpe?g|gif|wav|mp3|ogg|mp4|mov|ttf|otf|csv|txt|json|ya?ml|npy|npz)$",
+                   re.IGNORECASE)
+PLUGIN = re.compile(r"\bmanim_[a-z][a-z0-9_]*", re.IGNORECASE)
+STDLIB = frozenset(sys.stdlib_module_names)
 
 
-def _allowed() -> frozenset[str]:
+@cache
+def allowed() -> frozenset[str]:
     from manimflat.settings import DEFAULT_ALLOWED_IMPORTS
 
-    return frozenset(sys.stdlib_module_names) | frozenset(DEFAULT_ALLOWED_IMPORTS) | {"manim"}
-
-
-ALLOWED = _allowed()
+    return frozenset(DEFAULT_ALLOWED_IMPORTS) | {"manim", "__future__"}
 
 
 @cache
-def star_exports(module: str) -> frozenset[str] | None:
-    """What `from module import *` binds, by importing it here (allowed modules only)."""
-    try:
-        mod = importlib.import_module(module)
-    except Exception:  # noqa: BLE001 - a module that cannot be imported exports nothing known
-        return None
-    names = getattr(mod, "__all__", None)
-    if names is None:
-        names = [n for n in dir(mod) if not n.startswith("_")]
-    return frozenset(names)
+def manim_exports() -> tuple[str, ...]:
+    import manim
+
+    return tuple(n for n in dir(manim) if not n.startswith("_"))
 
 
-@cache
-def _folder_names(folder: Path) -> frozenset[str]:
-    """Names importable from `folder` as an import root: its modules and sub-folders."""
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return frozenset()
-    return frozenset(p.stem if p.suffix == ".py" else p.name for p in entries
-                     if (p.suffix == ".py" and p.is_file())
-                     or (p.is_dir() and not p.name.startswith((".", "__"))))
-
-
-def local_module_names(repo: Path, scene_path: str) -> frozenset[str]:
-    """Top-level names that would import repo code when the scene runs: what the repo root,
-    `src/`, and the scene's folder and its ancestors hold (not `manim`, the real package wins)."""
-    roots = {repo, repo / "src"}
-    folder = (repo / scene_path).parent
-    while folder != repo and repo in folder.parents:
-        roots.add(folder)
-        folder = folder.parent
-    names: set[str] = set()
-    for root in roots:
-        names |= _folder_names(root)
-    return frozenset(names - {"manim"})
-
-
-def repo_module_bindings(repo: Path) -> frozenset[str]:
-    """Every name some parseable file of the repo binds at module level (any branch)."""
+def repo_names(repo: Path) -> frozenset[str]:
+    """Every module stem and folder name on the way to a `.py` file of the repo."""
     names: set[str] = set()
     for path in repo.rglob("*.py"):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError, ValueError, OSError):
-            continue
-        stack: list[ast.stmt] = list(tree.body)
-        while stack:
-            stmt = stack.pop()
-            names |= _binds(stmt)
-            if isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
-                for field_name in ("body", "orelse", "finalbody", "handlers"):
-                    for child in getattr(stmt, field_name, []):
-                        stack.extend(child.body if isinstance(child, ast.ExceptHandler)
-                                     else [child])
-    return frozenset(names)
+        rel = path.relative_to(repo)
+        names.add(path.stem)
+        names.update(rel.parent.parts)
+    return frozenset(names - {"manim", "__init__"})
 
 
-def _scope_globals(table: symtable.SymbolTable) -> set[str]:
-    """Globals read anywhere in `table` and its children (module scope: every unbound read)."""
-    out: set[str] = set()
-    for sym in table.get_symbols():
-        if not sym.is_referenced():
-            continue
-        if table.get_type() == "module" or sym.is_global() and not sym.is_declared_global() or sym.is_declared_global():
-            out.add(sym.get_name())
-    for child in table.get_children():
-        out |= _scope_globals(child)
-    return out
+def undefined(code: str) -> list[str]:
+    """Names pyflakes reports undefined, with `from manim import *` expanded."""
+    from pyflakes import api, messages, reporter
+
+    found: list[str] = []
+
+    class Collect(reporter.Reporter):
+        def __init__(self) -> None:
+            pass
+
+        def flake(self, msg: Any) -> None:
+            if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
+                found.append(msg.message_args[0])
+
+        def syntaxError(self, *args: Any) -> None:
+            found.append("<syntax error>")
+
+        def unexpectedError(self, *args: Any) -> None:
+            pass
+
+    star = "from manim import (" + ", ".join(manim_exports()) + ")"
+    api.check(re.sub(r"^from manim import \*\s*$", star, code, flags=re.MULTILINE), "<flat>", Collect())
+    return found
 
 
-def _module_bindings(tree: ast.Module, table: symtable.SymbolTable) -> set[str]:
-    bound = {s.get_name() for s in table.get_symbols()
-             if s.is_assigned() or s.is_imported() or s.is_namespace()}
-    # `global x` inside a function that assigns it also defines a module name
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Global):
-            bound.update(node.names)
-    return bound
-
-
-def _module_level_stars(tree: ast.Module) -> list[tuple[ast.ImportFrom, bool]]:
-    """Star imports run at module level (also inside if/try), each with whether a `try:` with
-    an except clause guards it."""
-    out: list[tuple[ast.ImportFrom, bool]] = []
-
-    def walk(body: list[ast.stmt], guarded: bool) -> None:
-        for node in body:
-            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-                out.append((node, guarded))
-            elif isinstance(node, ast.Try):
-                walk(node.body, guarded or bool(node.handlers))
-                for handler in node.handlers:
-                    walk(handler.body, guarded)
-                walk(node.orelse + node.finalbody, guarded)
-            elif isinstance(node, (ast.If, ast.With, ast.For, ast.While)):
-                walk(node.body + node.orelse, guarded)
-
-    walk(tree.body, False)
-    return out
-
-
-def undefined_names(code: str, tree: ast.Module) -> tuple[set[str], list[str], bool]:
-    """(names read but bound nowhere, unguarded star imports whose exports are unknown,
-    whether a guarded star import of an unavailable package may bind more names)."""
-    table = symtable.symtable(code, "<flat>", "exec")
-    defined = _module_bindings(tree, table) | set(dir(builtins)) | MODULE_DUNDERS
-    unknown_stars: list[str] = []
-    optional_unknown = False
-    for node, guarded in _module_level_stars(tree):
-        exports = star_exports(node.module or "") if not node.level else None
-        if exports is not None:
-            defined |= exports
-        elif guarded:
-            optional_unknown = True
-        else:
-            unknown_stars.append(node.module or ".")
-    return _scope_globals(table) - defined, unknown_stars, optional_unknown
-
-
-def _eager_loads(node: ast.AST) -> set[str]:
-    """Names read when a top-level statement runs (function bodies excluded, class bodies in)."""
-    out: set[str] = set()
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        parts: list[ast.AST] = [*node.decorator_list, *node.args.defaults,
-                                *[d for d in node.args.kw_defaults if d is not None]]
-        for part in parts:
-            out |= _eager_loads(part)
-        return out
-    if isinstance(node, ast.Lambda):
-        for d in [*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]]:
-            out |= _eager_loads(d)
-        return out
-    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-        # only the first iterable is evaluated in the enclosing scope
-        return _eager_loads(node.generators[0].iter)
-    if isinstance(node, ast.ClassDef):
-        local: set[str] = set()
-        for part in [*node.decorator_list, *node.bases, *[k.value for k in node.keywords]]:
-            out |= _eager_loads(part)
-        for stmt in node.body:
-            out |= _eager_loads(stmt) - local
-            local |= _binds(stmt)
-        return out
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-        return {node.id}
-    for child in ast.iter_child_nodes(node):
-        out |= _eager_loads(child)
-    return out
-
-
-def _binds(stmt: ast.stmt) -> set[str]:
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return {stmt.name}
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return {(a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*"}
-    return {n.id for n in ast.walk(stmt)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
-
-
-def used_before_definition(tree: ast.Module) -> set[str]:
-    """Module-level names read at definition time before any statement binds them."""
-    body_binds = [_binds(stmt) for stmt in tree.body]
-    all_bound = set().union(*body_binds) if body_binds else set()
-    seen: set[str] = set()
-    early: set[str] = set()
-    for stmt, binds in zip(tree.body, body_binds):
-        if isinstance(stmt, (ast.If, ast.Try)):
-            seen |= binds  # conditional definitions: do not guess which branch runs
-            continue
-        early |= (_eager_loads(stmt) & all_bound) - seen - binds
-        seen |= binds
-    return early
-
-
-def _attribute_chains(tree: ast.Module, name: str) -> set[tuple[str, ...]]:
-    """Every `name.a.b...` read in `tree`, as ('a', 'b', ...)."""
-    chains: set[tuple[str, ...]] = set()
-    for node in ast.walk(tree):
-        parts: list[str] = []
-        cur: ast.AST = node
-        while isinstance(cur, ast.Attribute):
-            parts.append(cur.attr)
-            cur = cur.value
-        if parts and isinstance(cur, ast.Name) and cur.id == name:
-            chains.add(tuple(reversed(parts)))
-    return {c for c in chains if not any(o != c and o[:len(c)] == c for o in chains)} or chains
-
-
-@cache
-def _module_binds(path: Path) -> frozenset[str]:
+def judge(code: str, scene: str | None, local: frozenset[str]) -> list[str]:
+    """The contract checks `code` fails, as `kind: detail` tags ([] when it passes)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (SyntaxError, UnicodeDecodeError, ValueError, OSError):
-        return frozenset()
-    return frozenset(set().union(*[_binds(stmt) for stmt in tree.body]) if tree.body else ())
-
-
-def dangling_in_source(repo: Path, scene_path: str, name: str, chains: set[tuple[str, ...]]
-                       ) -> bool:
-    """Whether every `name.a.b` chain names something the repo does not have (a missing module
-    or a module attribute nobody binds): the original fails there too."""
-    roots = [repo, repo / "src", *[f for f in (repo / scene_path).parents
-                                   if f == repo or repo in f.parents]]
-    for chain in chains:
-        for root in roots:
-            here = root / name
-            if not (here.is_dir() or here.with_suffix(".py").is_file()):
-                continue
-            for attr in chain:
-                if (here / attr).is_dir() or (here / f"{attr}.py").is_file():
-                    here = here / attr
-                    continue
-                module = here / "__init__.py" if here.is_dir() else here.with_suffix(".py")
-                if attr in _module_binds(module):
-                    return False  # exists: the tool should have resolved it
-                break
-            else:
-                return False
-    return True
-
-
-def judge(code: str, local: frozenset[str], repo_bound: frozenset[str] = frozenset(),
-          dangling: Any = None) -> list[str]:
-    """The self-containment checks `code` fails, as short tags ('' list when it passes)."""
-    try:
-        tree = ast.parse(code)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            compile(code, "<flat>", "exec")
+            tree = ast.parse(code)
+            compile(code, "<flat>", "exec", dont_inherit=True)
     except SyntaxError as exc:
-        return [f"parse: {exc.msg} (line {exc.lineno})"]
-    failed: list[str] = [f"syntax-warning: {w.message}" for w in caught
-                         if issubclass(w.category, SyntaxWarning)]
+        return [f"syntax-error: {exc.msg} (line {exc.lineno})"]
+    failed = [f"syntax-warning: {w.message}" for w in caught
+              if issubclass(w.category, (SyntaxWarning, DeprecationWarning))][:1]
+    classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    if scene and scene not in classes:
+        failed.append(f"scene-missing: {scene}")
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+        mods: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                failed.append(f"relative-import: {'.' * node.level}{node.module or ''}")
+            elif node.module:
+                mods = [node.module]
+        elif isinstance(node, ast.Import):
             mods = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            mods = ["." * node.level + (node.module or "")]
-        else:
-            mods = []
         for mod in mods:
-            if mod.startswith(".") or mod.split(".")[0] in local:
+            top = mod.split(".")[0]
+            if top in local and top not in STDLIB:
                 failed.append(f"local-import: {mod}")
-            elif mod.split(".")[0] not in ALLOWED:
-                failed.append(f"foreign-import: {mod}")
-        if isinstance(node, ast.Name) and node.id == "__file__":
+            elif top not in STDLIB and top not in allowed():
+                failed.append(f"third-party-import: {top}")
+        if isinstance(node, ast.Attribute) and node.attr == "path" and \
+                isinstance(node.value, ast.Name) and node.value.id == "sys":
+            failed.append("sys-path: sys.path")
+        elif isinstance(node, ast.Name) and node.id == "__file__":
             failed.append("file-relative: __file__")
-        if (isinstance(node, ast.Attribute) and node.attr == "path"
-                and isinstance(node.value, ast.Name) and node.value.id == "sys"):
-            failed.append("sys-path")
-    undefined, unknown_stars, optional_unknown = undefined_names(code, tree)
-    # A name no file of the repo binds at module level was undefined in the source already
-    # (typos, dead code): reported apart, still not self-contained. With a guarded star import
-    # of a package that is not installed, a name it may bind is undefined exactly as in the
-    # original run without that package (reported only). A repo package left as a module
-    # reference (`pkg.a.b`) whose path the repo does not have is a bug of the source too.
-    for name in sorted(undefined):
-        if dangling is not None and name in local and dangling(
-                name, _attribute_chains(tree, name)):
-            failed.append(f"undefined-in-source: {name}.<missing>")
-        elif name not in repo_bound and optional_unknown:
-            failed.append(f"undefined-if-missing: {name}")
-        else:
-            failed.append(f"undefined{'' if name in repo_bound else '-in-source'}: {name}")
-    failed += [f"unknown-star: {mod}" for mod in unknown_stars]
-    failed += [f"order: {name}" for name in sorted(used_before_definition(tree))]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value.strip()
+            if len(text) < 200 and "\n" not in text and ASSET.search(text):
+                failed.append(f"asset-path: {text}")
+    failed += [f"undefined-name: {name}" for name in undefined(code)]
     return sorted(set(failed))
+
+
+def plugins_used(code: str | None, messages: list[str], local: frozenset[str]) -> list[str]:
+    """`manim_*` packages the scene needs that the repository does not hold."""
+    found = set(PLUGIN.findall(code or "")) | {m for text in messages
+                                               for m in PLUGIN.findall(text)}
+    return sorted(m for m in found if m not in local and m not in allowed())
 
 
 def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
@@ -341,13 +155,13 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - one broken repo must not stop the survey
         out["error"] = traceback.format_exc(limit=3)
         return out
-    repo_bound = repo_module_bindings(path)
+    local = repo_names(path)
     manager = session.pipeline(passes)
     for ref in refs:
         row: dict[str, Any] = {"scene": ref.name, "path": ref.path, "line": ref.line,
-                               "dialect": ref.dialect, "is_base": ref.is_base,
-                               "flattened": False, "self_contained": False, "failed": [],
-                               "codes": []}
+                               "dialect": ref.dialect, "is_base": ref.is_base, "plugins": [],
+                               "status": "skipped", "self_contained": False, "failed": [],
+                               "errors": []}
         out["scenes"].append(row)
         if ref.dialect != "manim-ce" or ref.is_base:
             continue
@@ -357,18 +171,17 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
             row["failed"] = ["crash: " + " ".join(
                 traceback.format_exception_only(*sys.exc_info()[:2])).strip()[-300:]]
             continue
-        row["codes"] = sorted({d.code for d in result.diagnostics if d.is_error})
-        row["diagnostics"] = [f"{d.code} {d.path}:{d.line}: {d.message}"
-                              for d in result.diagnostics if d.is_error][:5]
+        row["status"] = result.status
+        row["errors"] = [f"{d.code} {d.path}:{d.line}: {d.message}"
+                         for d in result.diagnostics if d.is_error][:5]
+        row["plugins"] = plugins_used(result.code, [d.message for d in result.diagnostics],
+                                      local)
         if result.code is None:
             row["failed"] = ["no-output"]
             continue
-        row["flattened"] = True
         row["lines"] = result.lines
-        local = local_module_names(path, ref.path)
-        row["failed"] = judge(result.code, local, repo_bound,
-                              lambda n, c, p=ref.path: dangling_in_source(path, p, n, c))
-        row["self_contained"] = not [t for t in row["failed"] if not t.startswith(INFO_CHECKS)]
+        row["failed"] = judge(result.code, ref.name, local)
+        row["self_contained"] = not row["failed"]
         if row["self_contained"]:
             row["code"] = result.code  # for --render; dropped from the JSON
     out["seconds"] = round(time.perf_counter() - start, 2)
@@ -378,78 +191,88 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     rows = []
     total: Counter[str] = Counter()
+    checks: dict[str, list[str]] = defaultdict(list)
+    silent: list[str] = []
     for res in results:
         c: Counter[str] = Counter()
         for s in res["scenes"]:
+            where = f"{res['repo']}/{s['path']}:{s['line']} {s['scene']}"
             c["found"] += 1
             c[f"dialect:{s['dialect']}"] += 1
             c["bases"] += s["is_base"]
-            ce = s["dialect"] == "manim-ce" and not s["is_base"]
-            c["ce"] += ce
-            c["flattened"] += s["flattened"]
+            if s["dialect"] != "manim-ce" or s["is_base"]:
+                continue
+            if s["plugins"]:
+                c["plugin"] += 1
+                c["plugin_self_contained"] += s["self_contained"]
+                continue
+            c["plain"] += 1
             c["self_contained"] += s["self_contained"]
-            c["foreign"] += any(t.startswith("foreign-import") for t in s["failed"])
-            c["file"] += any(t.startswith("file-relative") for t in s["failed"])
-            # self-contained but for names the source itself never defines
-            c["source_bugs_only"] += not s["self_contained"] and s["flattened"] and all(
-                t.startswith(INFO_CHECKS + ("undefined-in-source",)) for t in s["failed"])
-        total.update(c)
-        rows.append({"repo": res["repo"], **c, "error": res["error"],
-                     "seconds": res.get("seconds")})
-    codes: dict[str, list[str]] = defaultdict(list)
-    checks: dict[str, list[str]] = defaultdict(list)
-    for res in results:
-        for s in res["scenes"]:
-            where = f"{res['repo']}/{s['path']}:{s['line']} {s['scene']}"
-            for code in s["codes"]:
-                codes[code].append(where)
+            c["lies"] += s["status"] in ("ok", "fixed") and not s["self_contained"]
+            if not s["self_contained"] and not s["errors"]:
+                silent.append(f"{where}  [{', '.join(s['failed'][:3])}]")
             by_kind: dict[str, list[str]] = defaultdict(list)
             for tag in s["failed"]:
                 by_kind[tag.split(":")[0]].append(tag.partition(": ")[2] or tag)
             for kind, details in by_kind.items():
                 checks[kind].append(f"{where}  [{', '.join(details[:4])}]")
-    return {"repos": rows, "total": dict(total), "by_code": dict(codes),
-            "by_check": dict(checks)}
+        total.update(c)
+        rows.append({"repo": res["repo"], **c, "error": res["error"],
+                     "seconds": res.get("seconds")})
+    return {"repos": rows, "total": dict(total), "by_check": dict(checks), "silent": silent}
+
+
+COLUMNS = (("found", "found"), ("ce", "dialect:manim-ce"), ("gl", "dialect:manimgl"),
+           ("old", "dialect:manimlib-old"), ("bases", "bases"), ("plugin", "plugin"),
+           ("plain", "plain"), ("self", "self_contained"), ("lies", "lies"))
+
+
+def table_lines(summary: dict[str, Any]) -> list[str]:
+    """The per-repo table as markdown rows."""
+    def share(c: dict[str, Any]) -> str:
+        return f"{100 * c.get('self_contained', 0) / c['plain']:.1f}%" if c.get("plain") else "-"
+
+    head = "| repo | " + " | ".join(name for name, _ in COLUMNS) + " | share |"
+    lines = [head, "|---" * (len(COLUMNS) + 2) + "|"]
+    for row in [*summary["repos"], {"repo": "**total**", **summary["total"]}]:
+        cells = [str(row.get(key, 0)) for _, key in COLUMNS]
+        error = f" ERROR {row['error'].splitlines()[-1]}" if row.get("error") else ""
+        lines.append(f"| {row['repo']}{error} | " + " | ".join(cells) + f" | {share(row)} |")
+    return lines
+
+
+LEGEND = ("found: every scene class; ce/gl/old: by dialect (ManimGL and old manimlib are "
+          "skipped); bases: abstract base scenes (listed, not flattened); plugin: CE scenes "
+          "needing a `manim_*` plugin; plain: the other CE scenes, non-base; self: plain scenes "
+          "whose output passes the strict contract; share = self / plain; lies: outputs the "
+          "tool called ok or fixed that fail the contract.")
 
 
 def print_table(summary: dict[str, Any], show: int) -> None:
-    head = (f"{'repo':34} {'found':>5} {'ce':>4} {'gl':>4} {'old':>4} {'other':>5} "
-            f"{'bases':>5} {'flat':>5} {'self':>5} {'share':>6} {'srcbug':>6} {'foreign':>7} "
-            f"{'file':>4}")
-    print(head)
-    print("-" * len(head))
+    print("\n".join(table_lines(summary)))
+    print("\n" + LEGEND)
+    print("\nfailed checks (plain CE scenes):")
+    for key, where in sorted(summary["by_check"].items(), key=lambda kv: -len(kv[1])):
+        print(f"  {key}: {len(where)}")
+        for w in where[:show]:
+            print(f"      {w}")
+    print(f"\nfailing without an error diagnostic: {len(summary['silent'])}")
+    for w in summary["silent"][:show]:
+        print(f"      {w}")
 
-    def line(name: str, c: dict[str, Any]) -> str:
-        other = c.get("found", 0) - sum(c.get(f"dialect:{d}", 0)
-                                        for d in ("manim-ce", "manimgl", "manimlib-old"))
-        share = f"{100 * c.get('self_contained', 0) / c['ce']:.1f}%" if c.get("ce") else "-"
-        return (f"{name[:34]:34} {c.get('found', 0):5} {c.get('ce', 0):4} "
-                f"{c.get('dialect:manimgl', 0):4} {c.get('dialect:manimlib-old', 0):4} "
-                f"{other:5} {c.get('bases', 0):5} {c.get('flattened', 0):5} "
-                f"{c.get('self_contained', 0):5} {share:>6} {c.get('source_bugs_only', 0):6} "
-                f"{c.get('foreign', 0):7} {c.get('file', 0):4}")
 
-    for row in summary["repos"]:
-        print(line(row["repo"], row) + (f"  ERROR {row['error'].splitlines()[-1]}"
-                                         if row["error"] else ""))
-    print("-" * len(head))
-    print(line("TOTAL", summary["total"]))
-    print("\nfound: every scene class; ce: Manim CE scenes that are not bases; gl/old: ManimGL"
-          " and old manimlib scenes (skipped); flat: ce scenes emitted; self: emitted"
-          " self-contained; share = self / ce;\nsrcbug: not self-contained only because of names"
-          " that no file of the repo defines (bugs of the source itself); foreign: scenes importing"
-          " a third-party package outside the default allow-list;\nfile: scenes using `__file__`"
-          " (asset paths). Failure groups count scenes; syntax-warning, foreign-import and"
-          " file-relative are reported, not counted.")
-    for title, groups in (("error diagnostics (by code)", summary["by_code"]),
-                          ("failed checks", summary["by_check"])):
-        print(f"\n{title}:")
-        if not groups:
-            print("  none")
-        for key, where in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-            print(f"  {key}: {len(where)}")
-            for w in where[:show]:
-                print(f"      {w}")
+def write_markdown(path: Path, folder: Path, summary: dict[str, Any], show: int) -> None:
+    """docs/survey.md: the table and the failure classes, regenerated by this script."""
+    out = ["# Survey", "",
+           (f"Generated by `python scripts/survey.py {folder} --markdown {path}`: every scene of "
+           "every repository flattened with the default pipeline and judged by the strict "
+           "output contract (see the script's docstring)."), "", *table_lines(summary), "",
+           LEGEND, "", "## Failure classes (plain CE scenes)", ""]
+    for key, where in sorted(summary["by_check"].items(), key=lambda kv: -len(kv[1])):
+        out.append(f"- **{key}**: {len(where)} scenes")
+        out += [f"  - `{w}`" for w in where[:show]]
+    out += ["", f"Failing without an error diagnostic: {len(summary['silent'])}.", ""]
+    path.write_text("\n".join(out), encoding="utf-8")
 
 
 def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int,
@@ -469,10 +292,8 @@ def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int
     out: list[dict[str, Any]] = []
     for repo, res in zip(repos, results):
         root = Path(repo)
-        # spread over the repo; scenes importing packages outside the allow-list (often not
-        # installed) are left out
-        pool = [s for s in res["scenes"] if s.get("code")
-                and not any(t.startswith("foreign-import") for t in s["failed"])]
+        # spread over the repo (self-contained outputs only: their imports are all allowed)
+        pool = [s for s in res["scenes"] if s.get("code")]
         for s in pool[:: max(1, len(pool) // per_repo)][:per_repo]:
             scene_file = root / s["path"]
             # where the author ran it: a folder holding manim.cfg, else the repo root, else
@@ -530,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render", type=int, default=0, metavar="K",
                         help="also render K self-contained scenes per repo, original vs flattened")
     parser.add_argument("--timeout", type=float, default=120.0, help="per render, seconds")
+    parser.add_argument("--markdown", type=Path, help="write the table and failure classes here")
     args = parser.parse_args(argv)
     repos = sorted(str(p) for p in args.folder.iterdir() if p.is_dir()
                    and not p.name.startswith("."))
@@ -540,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         results = [survey_repo(r, args.passes) for r in repos]
     summary = summarize(results)
     print_table(summary, args.show)
+    if args.markdown:
+        write_markdown(args.markdown, args.folder, summary, args.show)
     if args.render:
         print(f"\nrendered comparisons ({args.render} per repo):")
         renders = render_sample(repos, results, args.render, args.timeout)

@@ -1,56 +1,96 @@
-"""scripts/survey.py judges outputs by itself (not by the tool's claims): check its judge."""
+"""scripts/survey.py judges outputs by the strict contract itself (not by the tool's claims).
+
+Its judge is checked on hand-made cases, against the independent checker in
+`../shared/contract_check.py` (when it is beside the project), and used to prove that the tool
+never calls an output `ok` or `fixed` that fails the contract: on every fixture repository
+here, and on a folder of real repositories when `MANIMFLAT_CORPUS` names one.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("survey", ROOT / "scripts" / "survey.py")
-assert spec is not None and spec.loader is not None
-survey = importlib.util.module_from_spec(spec)
-sys.modules["survey"] = survey
-spec.loader.exec_module(survey)
-
-GOLDEN = sorted((ROOT / "fixtures" / "golden").rglob("*.py"))
+SHARED_CHECKER = ROOT.parent / "shared" / "contract_check.py"
 
 
-@pytest.mark.parametrize("golden", GOLDEN, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_goldens_are_self_contained(golden: Path) -> None:
-    case = ROOT / "fixtures" / "repos" / golden.parent.name
-    local = survey.local_module_names(case, "scene.py")
-    failed = survey.judge(golden.read_text(encoding="utf-8"), local)
-    assert [t for t in failed if not t.startswith(survey.INFO_CHECKS)] == []
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+survey = _load("survey", ROOT / "scripts" / "survey.py")
+SCENE = "from manim import *\n\n\nclass S(Scene):\n    def construct(self):\n        {}\n"
 
 
 @pytest.mark.parametrize(("code", "tag"), [
-    ("from manim import *\nimport helpers\n", "local-import: helpers"),
-    ("from .helpers import f\n", "local-import: .helpers"),
-    ("import sys\nsys.path.append('x')\n", "sys-path"),
-    ("from manim import *\n\nclass S(Scene):\n    def construct(self):\n        f()\n",
-     "undefined: f"),
-    ("from manim import *\nX = Y + 1\nY = 2\n", "order: Y"),
-    ("def f(x=Z):\n    return x\nZ = 1\n", "order: Z"),
-    ("x = (\n", "parse: "),
-    ("import requests\n", "foreign-import: requests"),
-    ("p = __file__\n", "file-relative: __file__"),
+    (SCENE.format("import helpers"), "local-import: helpers"),
+    (SCENE.format("pass") + "from .helpers import f\n", "relative-import: .helpers"),
+    (SCENE.format("import sys; sys.path.append('x')"), "sys-path"),
+    (SCENE.format("f()"), "undefined-name: f"),
+    (SCENE.format("x = ("), "syntax-error"),
+    (SCENE.format("MathTex('\\frac{a}{b} \\ ')"), "syntax-warning"),
+    (SCENE.format("import requests"), "third-party-import: requests"),
+    (SCENE.format("p = __file__"), "file-relative"),
+    (SCENE.format("self.add(SVGMobject('icons/logo.svg'))"), "asset-path: icons/logo.svg"),
+    (SCENE.format("pass").replace("class S", "class T"), "scene-missing: S"),
 ])
 def test_judge_flags(code: str, tag: str) -> None:
-    failed = survey.judge(code, frozenset({"helpers"}), frozenset({"f", "Y", "Z"}))
+    failed = survey.judge(code, "S", frozenset({"helpers"}))
     assert any(t.startswith(tag) for t in failed), failed
 
 
-def test_judge_is_scope_correct() -> None:
-    code = ("from manim import *\n\n\ndef f(a):\n    b = [i for i in range(a)]\n"
-            "    return lambda c: b + [c, TAU, np.pi]\n\n\nclass S(Scene):\n"
-            "    k = 2\n    m = [k]\n\n    def construct(self):\n        global G\n"
-            "        G = f(self.k)\n        self.add(Dot())\n")
-    assert survey.judge(code, frozenset()) == []
+def test_judge_passes_a_self_contained_scene() -> None:
+    code = ("from manim import *\nimport numpy as np\n\n\ndef f(a):\n"
+            "    b = [i for i in range(a)]\n    return lambda c: b + [c, TAU, np.pi]\n\n\n"
+            "class S(Scene):\n    k = 2\n\n    def construct(self):\n"
+            "        self.add(Dot().shift(f(self.k)[0] * RIGHT), Text('data.csv is a name'))\n")
+    assert survey.judge(code, "S", frozenset()) == []
 
 
-def test_names_no_repo_file_defines_are_source_bugs() -> None:
-    failed = survey.judge("from manim import *\nx = typo_name\n", frozenset(), frozenset())
-    assert failed == ["undefined-in-source: typo_name"]
+def test_plugins_are_manim_packages_the_repo_lacks() -> None:
+    code = "from manim import *\nfrom manim_slides import Slide\nimport manim_ml\n"
+    assert survey.plugins_used(code, ["MF101 `manim_voiceover` is not installed"],
+                               frozenset({"manim_ml"})) == ["manim_slides", "manim_voiceover"]
+
+
+@pytest.mark.skipif(not SHARED_CHECKER.is_file(), reason="shared/contract_check.py is absent")
+@pytest.mark.parametrize("golden", sorted((ROOT / "fixtures" / "golden").rglob("*.py")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_judge_agrees_with_the_shared_checker(golden: Path) -> None:
+    checker = _load("contract_check", SHARED_CHECKER)
+    code = golden.read_text(encoding="utf-8")
+    repo = ROOT / "fixtures" / "repos" / golden.parent.name
+    theirs = checker.check(code, golden.stem, checker.repo_names(repo))
+    ours = survey.judge(code, golden.stem, survey.repo_names(repo))
+    assert bool(theirs) == bool(ours), (theirs, ours)
+
+
+def _assert_no_lies(folder: Path) -> dict:
+    repos = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    summary = survey.summarize([survey.survey_repo(str(r)) for r in repos])
+    lies = [w for where in summary["by_check"].values() for w in where]
+    assert summary["total"].get("lies", 0) == 0, lies[:10]
+    assert summary["silent"] == []
+    return summary
+
+
+def test_fixture_repositories_never_lie() -> None:
+    summary = _assert_no_lies(ROOT / "fixtures" / "repos")
+    assert summary["total"]["plain"] >= 25
+
+
+@pytest.mark.skipif("MANIMFLAT_CORPUS" not in os.environ,
+                    reason="set MANIMFLAT_CORPUS to a folder of real repositories")
+def test_real_repositories_never_lie() -> None:
+    _assert_no_lies(Path(os.environ["MANIMFLAT_CORPUS"]))

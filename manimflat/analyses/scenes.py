@@ -10,6 +10,7 @@ an abstract helper base: listed, marked, not flattened.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,9 +35,23 @@ def dialect_of(module: str) -> str:
     top = module.split(".")[0]
     if module.startswith("manimlib.imports") or top == "big_ol_pile_of_manim_imports":
         return "manimlib-old"
-    if top == "manimlib":
+    # `manim_imports_ext` is the ManimGL videos' convention (3b1b/videos and its forks)
+    if top in ("manimlib", "manim_imports_ext"):
         return "manimgl"
     return "manim-ce"
+
+
+_IMPORT_TOPS = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][\w.]*)", re.MULTILINE)
+
+
+def file_dialect(text: bytes) -> str | None:
+    """The dialect a file's own imports commit it to, when they name only one: a scene whose
+    base comes through an unresolvable helper (`from custom.x import *`) of a file that star-
+    imports `manimlib` is ManimGL, whatever the helper's name looks like."""
+    dialects = {dialect_of(m.decode()) for m in _IMPORT_TOPS.findall(text)
+                if m.split(b".")[0] in (b"manim", b"manimlib", b"manim_imports_ext",
+                                        b"big_ol_pile_of_manim_imports")}
+    return dialects.pop() if len(dialects) == 1 else None
 
 
 def is_scene_type(target: External) -> bool:
@@ -149,6 +164,8 @@ def find_scenes(program: Program) -> list[SceneRef]:
             dialect = hierarchy.scene_dialect(cls, resolver)
             if dialect is None:
                 continue
+            if dialect == "manim-ce":
+                dialect = file_dialect(text) or dialect
             is_base = not hierarchy.has_construct(cls, resolver)
             found.append(SceneRef(stmt.name, rel, stmt.lineno, dialect, is_base))
     return found

@@ -313,7 +313,11 @@ class _Apply(cst.CSTTransformer):
                 assert isinstance(updated_node.func, cst.Attribute)
                 if IMAGE_ONLY_METHODS[func.attr.value] == "drop":
                     self._note_image_method(func.attr.value)
-                    return updated_node.func.value  # it returns self: the call is a no-op
+                    # it returns self: the call is a no-op; its parentheses stay (a chain
+                    # split over lines inside them needs them)
+                    inner = updated_node.func.value
+                    return inner.with_changes(lpar=[*updated_node.lpar, *inner.lpar],
+                                              rpar=[*inner.rpar, *updated_node.rpar])
                 return self._pixels(size, func.attr.value, original_node)
         return updated_node
 

@@ -285,3 +285,18 @@ def test_image_replacement_carries_pixels_when_code_reads_them(tmp_path: Path) -
                 patches(ImageMobject("cat.png"))
         """, files={"cat.png": png(30, 20)})
     assert ".set(pixel_array=np.zeros((20, 30, 4), dtype=np.uint8)))" in out
+
+
+def test_dropped_image_method_keeps_the_parentheses_of_a_split_chain(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                img = (
+                    ImageMobject("images/digit.png")
+                    .scale(6)
+                    .set_resampling_algorithm(RESAMPLING_ALGORITHMS["none"])
+                )
+                self.add(img)
+        """, files={"images/digit.png": png(28, 28, (0, 0, 0))})
+    assert "set_resampling_algorithm" not in out and ".scale(6)\n" in out
+    assert codes(flat) == ["MF301", "MF307"]
