@@ -55,9 +55,11 @@ The table (old -> new; the version whose changelog removed the old name):
 | `a.range_to(b, n)` | `color_gradient([a, b], n)` (RGB, not HSL, steps) | v0.18.0 |
 
 A method is renamed only where no repository code in the output defines a method of that
-name; colour attributes (`.hex`, `.rgb`) only on a receiver known to be a colour (a
-`Color(...)` call, or a name assigned one in the same piece); a name only where it refers to
-manim's removed one (never a repository definition of the same name).
+name; colour's attributes only where the program uses colour: `.hex`, `.hex_l`, `.rgb`,
+`.hsl`, `.luminance`, `.saturation` (no manim object has them) on any receiver, `.red`,
+`.green`, `.blue`, `.hue` only on one known to be a colour (a `Color(...)` call, or a name
+assigned one in the same piece), never where they are assigned; a name only where it refers
+to manim's removed one (never a repository definition of the same name).
 """
 
 from __future__ import annotations
@@ -262,6 +264,9 @@ COLOUR_ATTRIBUTES: dict[str, str] = {
     "hex": "get_hex", "hex_l": "get_hex_l", "rgb": "get_rgb", "hsl": "get_hsl", "red": "get_red",
     "green": "get_green", "blue": "get_blue", "hue": "get_hue", "saturation": "get_saturation",
     "luminance": "get_luminance"}
+# Attributes no manim object has: where the program uses colour, they are colour's on any
+# receiver (`colors[i].hex`); the others (`.red`, `.hue`) only on a receiver known to be one.
+COLOUR_ONLY = frozenset({"hex", "hex_l", "rgb", "hsl", "luminance", "saturation"})
 # The colour names CSS defines (colour's `Color("red")`); manim's own names differ.
 CSS_COLOURS = dict(re.findall(r"(\w+):(\w{6})", """
 aliceblue:F0F8FF antiquewhite:FAEBD7 aqua:00FFFF aquamarine:7FFFD4 azure:F0FFFF beige:F5F5DC
@@ -319,6 +324,7 @@ class _Upgrader(cst.CSTTransformer):
         self.introduced: set[str] = set()
         self._skip: set[int] = set()  # Name nodes that are attributes or keywords
         self._colour_vars: set[str] = set()
+        self._stores: set[int] = set()
 
     def _record(self, node: cst.CSTNode, old: str, new: str, since: str,
                 code: str = "MF413") -> None:
@@ -355,6 +361,12 @@ class _Upgrader(cst.CSTTransformer):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._skip.add(id(node.attr))
 
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.add(id(node.target))  # `c.hex = ...` sets colour's attribute: left alone
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.add(id(node.target))
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._skip.add(id(node.name))
 
@@ -386,7 +398,9 @@ class _Upgrader(cst.CSTTransformer):
                                  "Manim CE changelog says", upgrade.since, "MF212")
                     return updated
                 text = _code(new)
-                self._record(original, func.value, text, upgrade.since)
+                shown = text if len(text) <= 60 and "\n" not in text else (
+                    _code(new.func) + "(...)" if isinstance(new, cst.Call) else upgrade.new)
+                self._record(original, func.value, shown, upgrade.since)
                 self._introduce(text, _code(updated))
                 return new
         if self._is_colour_class(func):
@@ -469,7 +483,8 @@ class _Upgrader(cst.CSTTransformer):
             self.introduced.add("ManimColor")
             return cst.Name("ManimColor")
         name = original.attr.value
-        if name in COLOUR_ATTRIBUTES and self._is_colour(original.value):
+        if name in COLOUR_ATTRIBUTES and id(original) not in self._stores and (
+                self._is_colour(original.value) or self.colour_api and name in COLOUR_ONLY):
             receiver = _code(updated.value)
             text = COLOUR_METHODS[COLOUR_ATTRIBUTES[name]].format(x=receiver)
             self._record(original, f".{name}", text.replace(receiver, "x", 1), "v0.18.0")

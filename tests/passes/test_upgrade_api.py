@@ -102,7 +102,8 @@ COLOUR_CASES: list[tuple[str, str]] = [
     ("c = Color('#abcdef')\ns = c.hex_l + c.hex\nt = c.rgb",
      ("c = ManimColor('#abcdef')\ns = c.to_hex().lower() + c.to_hex().lower()\n"
      "t = tuple(c.to_rgb())")),
-    ("x.rgb", "x.rgb"),  # not known to be a colour: left alone
+    ("h = colors[0].hex\nr = x.red", "h = colors[0].to_hex().lower()\nr = x.red"),
+    ("c.hex = '#000000'", "c.hex = '#000000'"),  # colour's setter: left alone
     ("ok = isinstance(c, Color)", "ok = isinstance(c, ManimColor)"),
     ("cs = list(Color('blue').range_to(Color('red'), 5))",
      'cs = list(color_gradient([ManimColor("#0000FF"), ManimColor("#FF0000")], 5))'),
