@@ -563,10 +563,18 @@ def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset
     return module, fixes + upgrader.fixes, introduced | upgrader.introduced
 
 
-def _methods_in(text: str, defined: set[str]) -> frozenset[str]:
-    return frozenset(m for m in METHODS if m not in defined and re.search(
-        rf"\.{m}\s*\(", text) and (m not in METHOD_KEYWORDS or any(
-            re.search(rf"\b{k}\s*=", text) for k in METHOD_KEYWORDS[m])))
+_METHOD_CALL = re.compile(r"\.(" + "|".join(METHODS) + r")\s*\(")
+
+
+def _methods_in(text: str, defined: Callable[[], set[str]]) -> frozenset[str]:
+    """Removed methods `text` calls that no repository code defines (`defined` is computed
+    only when some such call is found: most pieces call none)."""
+    called = set(_METHOD_CALL.findall(text))
+    if not called:
+        return frozenset()
+    return frozenset(m for m in called if m not in defined() and (
+        m not in METHOD_KEYWORDS or any(re.search(rf"\b{k}\s*=", text)
+                                        for k in METHOD_KEYWORDS[m])))
 
 
 _DEFINED = re.compile(r"\bdef\s+(\w+)")
@@ -577,7 +585,7 @@ def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
     """The table applied to a whole file: removed names that are undefined in it, methods
     it does not define, and colour where it imports colour (the import goes)."""
     names = undefined & REMOVED_NAMES
-    methods = _methods_in(code, set(_DEFINED.findall(code)))
+    methods = _methods_in(code, lambda: set(_DEFINED.findall(code)))
     colour = frozenset(re.findall(r"from\s+colour\s+import\s+Color\b(?:\s+as\s+(\w+))?", code))
     colour_names = frozenset(n or "Color" for n in colour)
     colour_modules = frozenset(n or "colour" for n in re.findall(
@@ -610,8 +618,14 @@ class UpgradeApi(Pass):
     NEEDS = ("closure",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        defined = {name for p in flat.pieces if p.module and p.is_definition
-                   for name in _DEFINED.findall(flat.program.source_of(p)[0])}
+        found: list[set[str]] = []
+
+        def defined() -> set[str]:  # names repository code defines with `def`, once per flat
+            if not found:
+                found.append({name for p in flat.pieces if p.module and p.is_definition
+                              for name in _DEFINED.findall(flat.program.source_of(p)[0])})
+            return found[0]
+
         colour_api = any(key.startswith(("from:colour:", "mod:colour")) for p in flat.pieces
                          for key in p.links.values())
         changed = False
@@ -619,13 +633,14 @@ class UpgradeApi(Pass):
             changed |= self._upgrade(flat, piece, defined, colour_api)
         return NONE if changed else ALL
 
-    def _upgrade(self, flat: Flat, piece: Piece, defined: set[str], colour_api: bool) -> bool:
+    def _upgrade(self, flat: Flat, piece: Piece, defined: Callable[[], set[str]],
+                 colour_api: bool) -> bool:
         links = piece.links
         names = frozenset(n for n, k in links.items() if k == REMOVED + n)
         colour = frozenset(n for n, k in links.items() if k == "from:colour:Color")
         modules = frozenset(n for n, k in links.items() if k == "mod:colour")
         text, _ = flat.program.source_of(piece)
-        methods = _methods_in(text, defined) if "." in text else frozenset()
+        methods = _methods_in(text, defined)
         colour_words = colour_api and _COLOUR_WORDS.search(text) is not None
         if not (names or colour or modules or methods or colour_words):
             return False
