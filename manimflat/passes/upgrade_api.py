@@ -46,6 +46,7 @@ The table (old -> new; the version whose changelog removed the old name):
 | `.scale_about_point(f, p)` | `.scale(f, about_point=p)` | v0.13.0 (#2331) |
 | `.get_center_point()` | `.get_center()` | v0.12.0 (#2245) |
 | `.next_section(type=...)` | `.next_section(section_type=...)` | v0.19.0 (#3884) |
+| `.set_camera_orientation(distance=...)`, `.move_camera(distance=...)` | `focal_distance=` | v0.13.0 (#2331) |
 | `Color` of `colour` (`from colour import Color`, `colour.Color`) | `ManimColor` | v0.18.0 (#3020) |
 | `Color("red")` (a CSS colour name) | `ManimColor("#FF0000")` (manim's `"red"` is its own RED) | v0.18.0 |
 | `Color(hex=h)` / `Color(rgb=t)` / `Color(hsl=t)` | `ManimColor(h)` / `ManimColor(t as floats)` / `ManimColor.from_hsl(t)` | v0.18.0 |
@@ -246,10 +247,17 @@ METHODS: dict[str, str] = {
     "get_derivative_graph": "plot_derivative_graph", "get_line_graph": "plot_line_graph",
     "rotate_in_place": "rotate", "scale_in_place": "scale", "stretch_in_place": "stretch",
     "scale_about_point": "scale", "get_center_point": "get_center",
-    "next_section": "next_section",
+    "next_section": "next_section", "set_camera_orientation": "set_camera_orientation",
+    "move_camera": "move_camera",
 }
 # Keyword arguments renamed on those methods (the method keeps its name when it is itself).
-METHOD_KEYWORDS: dict[str, dict[str, str]] = {"next_section": {"type": "section_type"}}
+METHOD_KEYWORDS: dict[str, dict[str, str]] = {
+    "next_section": {"type": "section_type"},
+    "set_camera_orientation": {"distance": "focal_distance"},
+    "move_camera": {"distance": "focal_distance"},
+}
+_KEYWORDS_SINCE = {"next_section": "v0.19.0", "set_camera_orientation": "v0.13.0",
+                   "move_camera": "v0.13.0"}
 
 # colour.Color -> ManimColor: methods (any receiver: manim has none of these names) and
 # attributes (only on a receiver known to be a colour).
@@ -428,7 +436,7 @@ class _Upgrader(cst.CSTTransformer):
                     if a.keyword is not None and a.keyword.value in renamed else a
                     for a in args]
             self._record(original, f".{name}({', '.join(renamed)}=)",
-                         f".{name}({', '.join(renamed.values())}=)", "v0.19.0")
+                         f".{name}({', '.join(renamed.values())}=)", _KEYWORDS_SINCE[name])
         elif name == "scale_about_point":
             if len(args) != 2 or any(a.keyword is not None or a.star for a in args):
                 self._record(original, f".{name}()", "write `.scale(factor, about_point=p)`",

@@ -16,7 +16,7 @@ from helpers import CORE, codes, dedent, write_repo
 import manimflat
 from manimflat.diagnostics import Severity
 from manimflat.passes import upgrade_api
-from manimflat.passes.upgrade_api import METHODS, NAMES, upgrade_code
+from manimflat.passes.upgrade_api import METHOD_KEYWORDS, METHODS, NAMES, upgrade_code
 
 PIPELINE = [*CORE[:2], "upgrade-api", *CORE[2:]]
 
@@ -81,6 +81,10 @@ CASES: dict[str, tuple[str, str]] = {
     "stretch_in_place": ("m.stretch_in_place(2, 0)", "m.stretch(2, 0)"),
     "scale_about_point": ("m.scale_about_point(2, ORIGIN)", "m.scale(2, about_point=ORIGIN)"),
     "get_center_point": ("p = m.get_center_point()", "p = m.get_center()"),
+    "set_camera_orientation": ("self.set_camera_orientation(phi=1, distance=8)",
+                               "self.set_camera_orientation(phi=1, focal_distance=8)"),
+    "move_camera": ("self.move_camera(distance=8, run_time=2)",
+                    "self.move_camera(focal_distance=8, run_time=2)"),
     "next_section": ("self.next_section('a', type=PresentationSectionType.NORMAL)",
                      "self.next_section('a', section_type=PresentationSectionType.NORMAL)"),
 }
@@ -115,6 +119,8 @@ def test_every_table_entry_has_a_case_and_is_documented() -> None:
     doc = upgrade_api.__doc__ or ""
     for name in CASES:
         assert f"`{name}" in doc or f"`.{name}(" in doc, name
+    for method, keywords in METHOD_KEYWORDS.items():
+        assert all(f"{method}({k}=" in doc for k in keywords), method
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
