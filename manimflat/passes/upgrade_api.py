@@ -18,6 +18,8 @@ The table (old -> new; the version whose changelog removed the old name):
 | `TexMobject` | `MathTex` | v0.6.0 (#1370) |
 | `TexText` | `Tex` | never in CE (manimgl's name) |
 | `ParametricSurface(f, u_min=a, u_max=b, ...)` | `Surface(f, u_range=[a, b], ...)` | v0.15.0 (#2568), v0.11.0 (#2061) |
+| `Axes`, `NumberPlane`, `ThreeDAxes` (`x_min=a, x_max=b`, y, z) | `x_range=[a, b], x_length=b - a` (the old axes had a unit per unit; a missing bound takes its old default, ±`config.frame_x_radius`, ...) | v0.12.0 (#2245) |
+| `NumberLine(x_min=a, x_max=b)`, `ParametricFunction(f, t_min=a, t_max=b)` | `x_range=[a, b]`, `t_range=[a, b]` | v0.12.0 (#2245) |
 | `WiggleOutThenIn` | `Wiggle` | v0.9.0 (#1773) |
 | `VFadeIn` / `VFadeOut` | `FadeIn` / `FadeOut` | v0.9.0 (#1773) |
 | `FadeInFrom(m, d)` | `FadeIn(m, shift=-d)` (d defaults to `DOWN`) | v0.9.0 (#1773) |
@@ -162,24 +164,60 @@ def _then_fade_out(call: cst.Call) -> cst.BaseExpression | None:
     return new.with_changes(args=_plain([*new.args, *rest]))
 
 
-def _ranges(new: str) -> CallRewrite:
-    """`ParametricSurface(f, u_min=a, u_max=b, v_min=c, v_max=d)` -> `Surface(f, u_range=[a,
-    b], v_range=[c, d])`: the old bounds' defaults were 0 and 1, as the ranges' are."""
+def _ranges(new: str, axes: str = "uv", lengths: bool = False) -> CallRewrite:
+    """`Old(f, u_min=a, u_max=b)` -> `New(f, u_range=[a, b])`, a bound not given taking the old
+    default (`OLD_BOUNDS`). With `lengths` (the axes classes), also `x_length=b - a`: the old
+    axes had one unit per unit of length, the new ones fit the frame."""
     def rewrite(call: cst.Call) -> cst.BaseExpression | None:
         bounds: dict[str, cst.BaseExpression] = {}
+        given = {a.keyword.value for a in call.args if a.keyword is not None}
         args = []
         for a in call.args:
-            if a.keyword is not None and re.fullmatch(r"[uv]_(min|max)", a.keyword.value):
+            if a.keyword is not None and re.fullmatch(rf"[{axes}]_(min|max)", a.keyword.value):
                 bounds[a.keyword.value] = a.value
             else:
                 args.append(a)
-        for axis in "uv":
+        for axis in axes:
             if f"{axis}_min" in bounds or f"{axis}_max" in bounds:
-                low = _code(bounds.get(f"{axis}_min", cst.Integer("0")))
-                high = _code(bounds.get(f"{axis}_max", cst.Integer("1")))
+                default_low, default_high = OLD_BOUNDS[axis]
+                low = _code(bounds[f"{axis}_min"]) if f"{axis}_min" in bounds else default_low
+                high = _code(bounds[f"{axis}_max"]) if f"{axis}_max" in bounds else default_high
                 args.append(_kw(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
+                if lengths and f"{axis}_length" not in given:
+                    args.append(_kw(f"{axis}_length", cst.parse_expression(
+                        _difference(high, low))))
         return call.with_changes(func=cst.Name(new), args=_plain(args))
     return rewrite
+
+
+def _difference(high: str, low: str) -> str:
+    """`high - low` as code, computed when both are number literals."""
+    try:
+        value = ast.literal_eval(high) - ast.literal_eval(low)
+    except (ValueError, TypeError, SyntaxError):
+        return f"{_operand(high, True)} - {_operand(low, False)}"
+    return repr(value)
+
+
+def _operand(expr: str, left: bool) -> str:
+    simple = re.fullmatch(r"[\w.]+", expr) or left and re.fullmatch(r"-[\w.]+", expr)
+    return expr if simple else f"({expr})"
+
+
+# The defaults of the bounds manim CE had before the ranges (v0.6.0 to v0.11.0).
+OLD_BOUNDS = {"u": ("0", "1"), "v": ("0", "1"), "t": ("0", "1"),
+              "x": ("-config.frame_x_radius", "config.frame_x_radius"),
+              "y": ("-config.frame_y_radius", "config.frame_y_radius"), "z": ("-3.5", "3.5")}
+# Classes manim still has whose `x_min=`/`x_max=`-style keywords became ranges (v0.12.0,
+# #2245; ParametricFunction's t_min/t_max earlier): keyword upgrades of today's names.
+RANGE_CALLS: dict[str, CallRewrite] = {
+    "ParametricFunction": _ranges("ParametricFunction", "t"),
+    "NumberLine": _ranges("NumberLine", "x"),
+    "Axes": _ranges("Axes", "xy", lengths=True),
+    "NumberPlane": _ranges("NumberPlane", "xy", lengths=True),
+    "ThreeDAxes": _ranges("ThreeDAxes", "xyz", lengths=True),
+}
+_RANGE_KEYWORD = re.compile(r"\b[tuvxyz]_(?:min|max)\s*=")
 
 
 @dataclass(frozen=True)
@@ -322,8 +360,9 @@ class _Upgrader(cst.CSTTransformer):
 
     def __init__(self, names: frozenset[str], methods: frozenset[str],
                  colour: frozenset[str], colour_modules: frozenset[str],
-                 colour_api: bool) -> None:
+                 colour_api: bool, range_calls: frozenset[str] = frozenset()) -> None:
         self.names = names  # removed names used here
+        self.range_calls = range_calls  # manim classes called here whose bounds became ranges
         self.methods = methods  # removed method names no repository code defines
         self.colour = colour  # names bound to colour.Color
         self.colour_modules = colour_modules  # names bound to the colour module
@@ -411,6 +450,17 @@ class _Upgrader(cst.CSTTransformer):
                 self._record(original, func.value, shown, upgrade.since)
                 self._introduce(text, _code(updated))
                 return new
+        if isinstance(func, cst.Name) and func.value in self.range_calls and any(
+                a.keyword is not None and _RANGE_KEYWORD.match(a.keyword.value + "=")
+                for a in updated.args):
+            new = RANGE_CALLS[func.value](updated)
+            assert new is not None
+            bounds = sorted({a.keyword.value for a in updated.args if a.keyword is not None
+                             and _RANGE_KEYWORD.match(a.keyword.value + "=")})
+            self._record(original, f"{func.value}({'=, '.join(bounds)}=)",
+                         f"{func.value}(..._range=[min, max])", "v0.12.0")
+            self._introduce(_code(new), _code(updated))
+            return new
         if self._is_colour_class(func):
             return self._colour_call(original, updated)
         if isinstance(func, cst.Attribute) and isinstance(updated.func, cst.Attribute):
@@ -554,7 +604,8 @@ class _RangeTo(cst.CSTTransformer):
 
 
 def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset[str],
-                   colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool
+                   colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool,
+                   range_calls: frozenset[str] = frozenset()
                    ) -> tuple[cst.Module, list[Fix], set[str]]:
     """The module with the table applied; its fixes and the names the rewrites introduced.
     `colour_api`: the program uses colour, so colour's method names are rewritten too."""
@@ -566,7 +617,7 @@ def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset
         fixes += ranges.fixes
         if ranges.fixes:
             introduced.add("color_gradient")
-    upgrader = _Upgrader(names, methods, colour, colour_modules, colour_api)
+    upgrader = _Upgrader(names, methods, colour, colour_modules, colour_api, range_calls)
     module = MetadataWrapper(module).visit(upgrader)
     return module, fixes + upgrader.fixes, introduced | upgrader.introduced
 
@@ -598,12 +649,15 @@ def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
     colour_names = frozenset(n or "Color" for n in colour)
     colour_modules = frozenset(n or "colour" for n in re.findall(
         r"^\s*import\s+colour\b(?:\s+as\s+(\w+))?", code, re.MULTILINE))
-    if not (names or methods or colour_names or colour_modules):
+    own = set(re.findall(r"\b(?:def|class)\s+(\w+)", code))
+    range_calls = frozenset(n for n in RANGE_CALLS if n not in own and re.search(
+        rf"\b{n}\s*\(", code)) if _RANGE_KEYWORD.search(code) else frozenset()
+    if not (names or methods or colour_names or colour_modules or range_calls):
         return code, []
     module = cst.parse_module(code)
     module = module.visit(_DropColourImports())
     new, fixes, _ = upgrade_module(module, names, methods, colour_names, colour_modules,
-                                   bool(colour_names or colour_modules))
+                                   bool(colour_names or colour_modules), range_calls)
     return new.code, fixes
 
 
@@ -650,11 +704,14 @@ class UpgradeApi(Pass):
         text, _ = flat.program.source_of(piece)
         methods = _methods_in(text, defined)
         colour_words = colour_api and _COLOUR_WORDS.search(text) is not None
-        if not (names or colour or modules or methods or colour_words):
+        range_calls = frozenset(n for n, k in links.items() if n in RANGE_CALLS and
+                                k == f"star:manim:{n}") if _RANGE_KEYWORD.search(text) \
+            else frozenset()
+        if not (names or colour or modules or methods or colour_words or range_calls):
             return False
         tree = cst.parse_module(text)
         new, fixes, introduced = upgrade_module(tree, names, methods, colour, modules,
-                                                colour_api)
+                                                colour_api, range_calls)
         offset = _first_line(text)
         for fix in fixes:
             line = None if piece.module is None or fix.line is None else (

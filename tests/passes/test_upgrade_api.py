@@ -89,6 +89,31 @@ CASES: dict[str, tuple[str, str]] = {
                      "self.next_section('a', section_type=PresentationSectionType.NORMAL)"),
 }
 
+RANGE_CASES: list[tuple[str, str]] = [
+    ("a = Axes(x_min=0, x_max=10, y_min=-1, y_max=1, color=RED)",
+     "a = Axes(color=RED, x_range=[0, 10], x_length=10, y_range=[-1, 1], y_length=2)"),
+    ("a = Axes(x_min=-a, x_max=PI)", "a = Axes(x_range=[-a, PI], x_length=PI - (-a))"),
+    ("a = NumberPlane(x_max=4, x_length=6)",
+     "a = NumberPlane(x_length=6, x_range=[-config.frame_x_radius, 4])"),
+    ("a = ThreeDAxes(z_min=-2, z_max=2)", "a = ThreeDAxes(z_range=[-2, 2], z_length=4)"),
+    ("n = NumberLine(x_min=-3, x_max=3)", "n = NumberLine(x_range=[-3, 3])"),
+    ("c = ParametricFunction(f, t_min=0, t_max=TAU)",
+     "c = ParametricFunction(f, t_range=[0, TAU])"),
+    ("a = Axes(x_range=[0, 5])", "a = Axes(x_range=[0, 5])"),  # already today's API
+]
+
+
+@pytest.mark.parametrize(("old", "new"), RANGE_CASES)
+def test_bounds_became_ranges(old: str, new: str) -> None:
+    fixed, _ = upgrade_code(f"from manim import *\n{old}\n", frozenset())
+    assert fixed == f"from manim import *\n{new}\n"
+
+
+def test_own_axes_class_keeps_its_keywords() -> None:
+    code = "class Axes:\n    def __init__(self, x_min=0): ...\na = Axes(x_min=1)\n"
+    assert upgrade_code(code, frozenset()) == (code, [])
+
+
 COLOUR_CASES: list[tuple[str, str]] = [
     ("c = Color('red')", 'c = ManimColor("#FF0000")'),  # CSS red, not manim's RED
     ("c = Color(RED)", "c = ManimColor(RED)"),
