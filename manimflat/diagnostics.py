@@ -85,6 +85,13 @@ CODES: dict[str, Code] = _catalog(
     Code("MF208", "`if TYPE_CHECKING:` block dropped", "nothing to do"),
     Code("MF209", "unreachable code that used an undefined name removed",
          "delete the dead code after `raise`/`return` in the repository"),
+    Code("MF210", "invalid escape sequence in a string literal repaired (raw string or doubled "
+         "backslash, same value)", "nothing to do; write LaTeX in raw strings (r\"...\")"),
+    Code("MF211", "LaTeX string holds a valid escape that changes its text (`\\t` of `\\theta` "
+         "is a tab)", "write the literal the message gives (a raw string); the dataset driver "
+         "repairs it with repair-warnings{latex_escapes=true}"),
+    Code("MF212", "removed Manim CE API that cannot be upgraded automatically",
+         "rewrite the call as the message says (Manim CE's changelog names the replacement)"),
     Code("MF216", "plugin code lowered to plain Manim CE", "nothing to do"),
     Code("MF217", "plugin name with no lowering to plain Manim CE",
          "rewrite it with manim's own API, or allow the plugin"),
@@ -108,7 +115,9 @@ CODES: dict[str, Code] = _catalog(
          "see the message: the submobject counts differ, so `Write` timing may change"),
     # MF4xx: verification
     Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
-    Code("MF402", "SyntaxWarning: invalid escape sequence (made a raw string)", "nothing to do"),
+    Code("MF402", "invalid escape sequence left in the output (a SyntaxWarning)",
+         "write the string as a raw string (r\"...\"); repair-warnings repairs the ones it "
+         "can prove the value of"),
     Code("MF403", "undefined name in the output", "see the message for the name"),
     Code("MF404", "output imports a module that is not allowed", "see MF106"),
     Code("MF405", "output references a file or sys.path/__file__", "see MF3xx"),
@@ -121,7 +130,8 @@ CODES: dict[str, Code] = _catalog(
     Code("MF411", "rendered frame differs from the original", "see the message for the difference"),
     Code("MF412", "environment problem: a tool manim needs is missing",
          "install what the message names (LaTeX, dvisvgm, ffmpeg)"),
-    Code("MF413", "deprecated or removed Manim name repaired", "nothing to do"),
+    Code("MF413", "name or call Manim CE removed or renamed upgraded to today's API",
+         "nothing to do"),
     Code("MF414", "scene had no animation; `self.wait()` added", "nothing to do"),
     Code("MF415", "scene tried to write outside its temporary working folder",
          "write files only under the working folder (media go to manim's media_dir)"),

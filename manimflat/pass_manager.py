@@ -53,11 +53,13 @@ REGISTRY: dict[str, str] = {
     "resolve-imports": "manimflat.passes.resolve_imports:ResolveImports",
     "collect-closure": "manimflat.passes.collect_closure:CollectClosure",
     "lower-plugins": "manimflat.passes.lower_plugins:LowerPlugins",
+    "upgrade-api": "manimflat.passes.upgrade_api:UpgradeApi",
     "inline-bases": "manimflat.passes.inline_bases:InlineBases",
     "rewrite-assets": "manimflat.passes.rewrite_assets:RewriteAssets",
     "inline-data-files": "manimflat.passes.inline_data_files:InlineDataFiles",
     "deconflict-names": "manimflat.passes.deconflict_names:DeconflictNames",
     "normalize-imports": "manimflat.passes.normalize_imports:NormalizeImports",
+    "repair-warnings": "manimflat.passes.repair_warnings:RepairWarnings",
     "emit": "manimflat.passes.emit:Emit",
     "verify-syntax": "manimflat.passes.verify_syntax:VerifySyntax",
     "verify-static": "manimflat.passes.verify_static:VerifyStatic",
@@ -65,8 +67,9 @@ REGISTRY: dict[str, str] = {
     "verify-render": "manimflat.passes.verify_render:VerifyRender",
 }
 
-FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "lower-plugins", "inline-bases",
-                    "rewrite-assets", "inline-data-files", "deconflict-names", "normalize-imports", "emit")
+FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "lower-plugins", "upgrade-api",
+                    "inline-bases", "rewrite-assets", "inline-data-files", "deconflict-names",
+                    "normalize-imports", "repair-warnings", "emit")
 VERIFY_PASSES = {"syntax": ("verify-syntax",),
                  "static": ("verify-syntax", "verify-static"),
                  "exec": ("verify-syntax", "verify-static", "verify-exec"),
@@ -83,11 +86,16 @@ def get_pass(name: str) -> type[Pass]:
     return cls
 
 
-def default_pipeline(verify: str = "static") -> list[str]:
-    """The flattening passes, then the ladder up to `verify`; never below static, because
-    the static level proves the output contract that status `ok` promises."""
-    return [*FLATTEN_PIPELINE, *VERIFY_PASSES["static" if verify in ("none", "syntax")
-                                              else verify]]
+def default_pipeline(verify: str = "static", options: dict[str, str] | None = None
+                     ) -> list[str]:
+    """The flattening passes, then the ladder up to `verify`, never below static: the static
+    level proves the output contract that status `ok` promises. `options` gives some passes
+    options: {"repair-warnings": "latex_escapes=true"} makes the item
+    `repair-warnings{latex_escapes=true}`."""
+    options = options or {}
+    ladder = VERIFY_PASSES["static" if verify in ("none", "syntax") else verify]
+    return [f"{name}{{{options[name]}}}" if name in options else name
+            for name in (*FLATTEN_PIPELINE, *ladder)]
 
 
 class PipelineError(ValueError):
@@ -102,21 +110,24 @@ def parse_pipeline(spec: str | Iterable[str]) -> list[Pass]:
 
     Options use xDSL's syntax: `name{opt=value opt2=value}`.
     """
-    items: list[tuple[str, dict[str, str]]] = []
-    if isinstance(spec, str):
-        pos = 0
-        while pos < len(spec):
-            m = _SPEC.match(spec, pos)
-            if not m or m.end() == pos:
-                raise PipelineError(f"cannot parse pipeline at {spec[pos:]!r}")
-            opts = dict(kv.split("=", 1) for kv in (m.group(2) or "").split() if "=" in kv)
-            items.append((m.group(1), opts))
-            pos = m.end()
-    else:
-        items = [(name, {}) for name in spec]
+    specs = [spec] if isinstance(spec, str) else list(spec)  # a list item may have options
+    items = [item for one in specs for item in _parse_spec(one)]
     passes = [_instantiate(get_pass(name), opts) for name, opts in items]
     check_pipeline(passes)
     return passes
+
+
+def _parse_spec(spec: str) -> list[tuple[str, dict[str, str]]]:
+    items = []
+    pos = 0
+    while pos < len(spec):
+        m = _SPEC.match(spec, pos)
+        if not m or m.end() == pos:
+            raise PipelineError(f"cannot parse pipeline at {spec[pos:]!r}")
+        opts = dict(kv.split("=", 1) for kv in (m.group(2) or "").split() if "=" in kv)
+        items.append((m.group(1), opts))
+        pos = m.end()
+    return items
 
 
 def _instantiate(cls: type[Pass], opts: dict[str, str]) -> Pass:

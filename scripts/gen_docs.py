@@ -72,6 +72,14 @@ EXAMPLES: dict[str, str] = {
     "MF208": "types.py:4: info MF208 `if TYPE_CHECKING:` block dropped [collect-closure]",
     "MF209": "util.py:14: fixed MF209 unreachable code using undefined 'debug_draw' removed "
              "[collect-closure]",
+    "MF210": "scene.py:12:17: fixed MF210 invalid escape sequence \\d in \"$\\displaystyle x$\": "
+             "made a raw string (same value) [repair-warnings]",
+    "MF211": "scene.py:9:21: warning MF211 \"\\frac{a}{b}\" in MathTex(...) holds \\f (a form feed) "
+             "for \\frac: LaTeX gets a control character instead of the command; write "
+             "r\"\\frac{a}{b}\" [repair-warnings]",
+    "MF212": "scene.py:7:13: error MF212 `ShowCreationThenFadeOut` is gone (Manim CE v0.18.1) and "
+             "cannot be rewritten here; write `Succession(...)` as the Manim CE changelog says "
+             "[upgrade-api]",
     "MF216": "deck.py:7: fixed MF216 `next_slide()` of manim_slides: lowered to plain Manim CE "
              "[lower-plugins]",
     "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "
@@ -101,8 +109,8 @@ EXAMPLES: dict[str, str] = {
     "MF312": "snippets/long.py: warning MF312 snippets/long.py: Code from the file has 412 "
              "submobjects, from the literal 410 [inline-data-files]",
     "MF401": "Intro.py:3:1: error MF401 output does not compile: invalid syntax [verify-syntax]",
-    "MF402": "Intro.py:12:20: fixed MF402 '\\f' in \"\\frac{1}{2}\" is an invalid escape; made a "
-             "raw string [verify-syntax]",
+    "MF402": "Intro.py:12: error MF402 compiling emits SyntaxWarning: invalid escape sequence "
+             "'\\d' [verify-syntax]",
     "MF403": "OptionalStarImport.py:14:16: error MF403 undefined name `Sparkle`: define it or "
              "import it [verify-static]",
     "MF404": "OptionalStarImport.py:4:5: error MF404 imports from `manim_sparkles`, which is "
@@ -120,8 +128,8 @@ EXAMPLES: dict[str, str] = {
              "[verify-render]",
     "MF412": "Intro.py: error MF412 LaTeX is not installed (latex not found on PATH) "
              "[verify-exec]",
-    "MF413": "Intro.py:9:14: fixed MF413 ShowCreation is removed in Manim CE; replaced by "
-             "Create [verify-exec]",
+    "MF413": "scene.py:9:19: fixed MF413 `ShowCreation` is gone (Manim CE v0.7.0); using "
+             "`Create` [upgrade-api]",
     "MF414": "Intro.py: fixed MF414 Intro played no animation; `self.wait()` added "
              "[verify-exec]",
     "MF415": "Intro.py: error MF415 tried to write /home/user/out.txt outside its working "

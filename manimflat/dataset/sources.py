@@ -344,11 +344,15 @@ def read_repo(source: SourceConfig) -> list[Row]:
     flattener could not use (a syntax error, not UTF-8, binary, a symlink leaving the repo):
     such a file may hold scenes, so it is an input that did not become a row."""
     from ..api import Session  # the flattener; imported here so table-only builds skip it
+    from ..pass_manager import default_pipeline
 
     options = dict(source.options)
     passes = options.pop("passes", None)
     try:
         session = Session(source.path, **options)
+        if passes is None:  # a dataset wants the LaTeX its authors meant: repair, not report
+            passes = default_pipeline(session.settings.verify,
+                                      {"repair-warnings": "latex_escapes=true"})
         manager = session.pipeline(passes)
         scenes = session.scenes()
     except Exception as exc:  # noqa: BLE001 - bad options or a flattener bug: say so, in a row

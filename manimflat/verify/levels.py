@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, diag
+from ..passes import repair_warnings, upgrade_api
 from ..settings import Settings
 from . import cache, environment, repairs, sandbox, static
 from .render import render_run
@@ -42,7 +43,7 @@ class LevelOutcome:
     def add_fixes(self, fixes: list[repairs.Fix], path: str | None) -> None:
         for f in fixes:
             self.add(f.code, f.message, path=path, line=f.line, col=f.col,
-                     severity=Severity.FIXED)
+                     severity=f.severity)
 
 
 # ---------------------------------------------------------------- syntax
@@ -64,7 +65,7 @@ def check_syntax(code: str, scene: str, settings: Settings, path: str | None = N
                 line=exc.lineno, col=(exc.offset or 1) - 1)
         return out
     if any("escape sequence" in str(w.message) for w in found):
-        out.code, fixes = repairs.raw_latex_strings(out.code)
+        out.code, fixes = repair_warnings.repair_code(out.code)
         out.add_fixes(fixes, path)
         found = _compile_warnings(out.code)
     if any("with a literal" in str(w.message) for w in found):
@@ -91,20 +92,18 @@ def _check_static(code: str, scene: str, settings: Settings, path: str | None) -
     out = LevelOutcome(code)
     tree = ast.parse(code)
     findings, undefined = static.check(code, tree, scene, settings.allowed_imports)
-    if set(undefined) & repairs.REPAIRABLE or any(
-            re.search(rf"\.{m}\s*\(", code) for m in repairs.METHOD_RENAMES):
-        new, fixes = repairs.removed_names(code, frozenset(undefined))
-        if fixes:
-            out.code = new
-            out.add_fixes(fixes, path)
-            tree = ast.parse(new)
-            findings, undefined = static.check(new, tree, scene, settings.allowed_imports)
+    new, fixes = upgrade_api.upgrade_code(code, frozenset(undefined))
+    if fixes:
+        out.code = new
+        out.add_fixes(fixes, path)
+        tree = ast.parse(new)
+        findings, undefined = static.check(new, tree, scene, settings.allowed_imports)
     for f in findings:
         out.add(f.code, f.message, path=path, line=f.line, col=f.col,
                 severity=Severity.WARNING if f.warning else Severity.ERROR)
     optional = static.optional_star_modules(tree, settings.allowed_imports)
     for name, node in undefined.items():
-        hint = " (removed from Manim CE)" if name in repairs.REPAIRABLE else ""
+        hint = " (removed from Manim CE)" if name in upgrade_api.REMOVED_NAMES else ""
         if optional:  # the name may come from an optional plugin when it is installed
             out.add("MF403", f"`{name}` is defined only if the optional `from {optional[0]} "
                     "import *` succeeds", path=path, line=node.lineno, col=node.col_offset,

@@ -20,7 +20,7 @@ def test_exec_records_animations_mobjects_and_repairs():
         "from manim import *\nclass Demo(Scene):\n    def construct(self):\n"
         "        self.play(ShowCreation(Square()))\n        self.add(TextMobject('$\\pi$'))\n"))
     assert flat.ok, [d.format() for d in flat.diagnostics]
-    assert [d.code for d in flat.diagnostics] == ["MF402", "MF413", "MF413"]
+    assert [d.code for d in flat.diagnostics] == ["MF210", "MF413", "MF413"]
     result = flat.verification["exec"]
     assert result["animations"] == 1 and result["mobjects"] == ["Square", "Tex"]
     assert result["seconds"] > 0

@@ -32,7 +32,7 @@ def test_pass_repairs_latex_and_records_timing():
     assert 'MathTex(r"\\pi")' in flat.code
     [d] = flat.diagnostics
     assert (d.code, d.severity, d.pass_name, d.path, d.line) == (
-        "MF402", Severity.FIXED, "verify-syntax", "Demo.py", 4)
+        "MF210", Severity.FIXED, "verify-syntax", "Demo.py", 4)
     assert flat.verification["syntax"]["seconds"] >= 0 and flat.ok
 
 

@@ -1,64 +1,16 @@
-"""Repairs are deterministic, preserve string values, and touch only what is broken."""
+"""The verify levels' own repairs are deterministic and touch only what is broken (escapes and
+removed Manim names are repaired by passes: tests/passes/test_repair_warnings.py and
+test_upgrade_api.py)."""
 
 from __future__ import annotations
 
-import ast
-import warnings
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from manimflat.verify.repairs import add_wait, raw_latex_strings, removed_names
+from manimflat.verify.repairs import add_wait, identity_with_literal
 
 
-def literal_values(code: str) -> list[object]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tree = ast.parse(code)
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="ab{}$ \\npqd'\"", max_size=20))
-def test_escape_repair_never_changes_a_value(body: str):
-    source = "x = " + repr(body).replace("\\\\", "\\") if "\\" in body else f"x = {body!r}"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<t>", "exec")
-    except SyntaxError:
-        return
-    fixed, _ = raw_latex_strings(source)
-    assert literal_values(fixed) == literal_values(source)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        compile(fixed, "<t>", "exec")
-
-
-def test_removed_animations_use_manims_own_equivalents():
-    code = ("self.play(ShowCreation(a), FadeInFrom(b, LEFT), FadeInFromDown(c),\n"
-            "          FadeOutAndShift(d), ShowCreationThenFadeOut(e), TextMobject('x'))\n")
-    fixed, fixes = removed_names(code, frozenset({
-        "ShowCreation", "FadeInFrom", "FadeInFromDown", "FadeOutAndShift",
-        "ShowCreationThenFadeOut", "TextMobject"}))
-    assert fixed == ("self.play(Create(a), FadeIn(b, shift=-LEFT), FadeIn(c, shift=UP),\n"
-                     "          FadeOut(d, shift=DOWN), Succession(Create(e), FadeOut(e)), "
-                     "Tex('x'))\n")
-    assert {f.code for f in fixes} == {"MF413"} and len(fixes) == 6
-
-
-def test_names_defined_in_the_file_are_not_renamed():
-    code = "obj.ShowCreation(x, ShowCreation=1)\nfoo(ShowCreation)\n"
-    fixed, _ = removed_names(code, frozenset())  # defined: not in the undefined set
-    assert fixed == code
-    fixed, _ = removed_names(code, frozenset({"ShowCreation"}))
-    assert fixed == "obj.ShowCreation(x, ShowCreation=1)\nfoo(Create)\n"
-
-
-def test_get_graph_becomes_plot_unless_the_file_defines_it():
-    assert removed_names("g = ax.get_graph(f)\n", frozenset())[0] == "g = ax.plot(f)\n"
-    own = "def get_graph(f): ...\ng = ax.get_graph(f)\n"
-    assert removed_names(own, frozenset())[0] == own
+def test_identity_with_a_literal_becomes_equality():
+    fixed, fixes = identity_with_literal("if x is 1 or y is not 'a':\n    pass\n")
+    assert fixed == "if x == 1 or y != 'a':\n    pass\n"
+    assert [f.code for f in fixes] == ["MF416", "MF416"]
 
 
 def test_add_wait_appends_to_construct_only():

@@ -27,7 +27,7 @@ def test_invalid_escape_becomes_raw_string_with_same_value(fresh, scene):
     code = scene('t = MathTex("\\pi + \\\\alpha")\nself.play(Write(t))')
     out = verify_code(code, "Demo", "syntax", fresh)
     assert out.ok
-    assert [d.code for d in out.diagnostics] == ["MF402"]
+    assert [d.code for d in out.diagnostics] == ["MF210"]
     assert out.diagnostics[0].severity is Severity.FIXED
     assert 'MathTex(r"\\pi + \\alpha")' in out.code
     assert compiles_cleanly(out.code)

@@ -1,0 +1,746 @@
+"""upgrade-api: names and calls Manim CE removed or renamed become today's equivalents.
+
+Before: pieces may use Manim CE API that older versions had and today's manim does not (the
+scene ran on the manim its author had): collect-closure links such a name, undefined today
+and star-imported from manim, to `removed:manim:<name>` instead of reporting it; `from colour
+import Color` / `import colour` link to the `colour` package, a dependency manim dropped in
+v0.18.0. After: each use is rewritten to what the changelog names as its replacement and the
+piece links to the new names (MF413, fixed), so the output runs on today's manim and imports
+no `colour`. A use that cannot be rewritten safely is an MF212 error naming what to write.
+`upgrade_code` applies the same table to a whole file (the static level of `--verify`).
+
+The table (old -> new; the version whose changelog removed the old name):
+
+| old | new | removed |
+| --- | --- | --- |
+| `ShowCreation` | `Create` | v0.7.0 (#1375) |
+| `TextMobject` | `Tex` | v0.6.0 (#1370) |
+| `TexMobject` | `MathTex` | v0.6.0 (#1370) |
+| `TexText` | `Tex` | never in CE (manimgl's name) |
+| `ParametricSurface(f, u_min=a, u_max=b, ...)` | `Surface(f, u_range=[a, b], ...)` | v0.15.0 (#2568), v0.11.0 (#2061) |
+| `Axes`, `NumberPlane`, `ThreeDAxes` (`x_min=a, x_max=b`, y, z) | `x_range=[a, b], x_length=b - a` (the old axes had a unit per unit; a missing bound takes its old default, ±`config.frame_x_radius`, ...) | v0.12.0 (#2245) |
+| `NumberLine(x_min=a, x_max=b)`, `ParametricFunction(f, t_min=a, t_max=b)` | `x_range=[a, b]`, `t_range=[a, b]` | v0.12.0 (#2245) |
+| `WiggleOutThenIn` | `Wiggle` | v0.9.0 (#1773) |
+| `VFadeIn` / `VFadeOut` | `FadeIn` / `FadeOut` | v0.9.0 (#1773) |
+| `FadeInFrom(m, d)` | `FadeIn(m, shift=-d)` (d defaults to `DOWN`) | v0.9.0 (#1773) |
+| `FadeInFromDown(m)` | `FadeIn(m, shift=UP)` | v0.9.0 (#1773) |
+| `FadeOutAndShift(m, d)` | `FadeOut(m, shift=d)` (d defaults to `DOWN`) | v0.9.0 (#1773) |
+| `FadeOutAndShiftDown(m)` | `FadeOut(m, shift=DOWN)` | v0.9.0 (#1773) |
+| `FadeInFromLarge(m, scale_factor=s)` | `FadeIn(m, scale=s)` (s defaults to 2) | v0.9.0 (#1773) |
+| `FadeInFromPoint(m, p)` | `FadeIn(m, target_position=p, scale=0)` | v0.9.0 (#1773) |
+| `FadeOutToPoint(m, p)` | `FadeOut(m, target_position=p)` | v0.9.0 (#1773) |
+| `ShowCreationThenDestruction(m)` | `ShowPassingFlash(m, time_width=2.0)` | v0.9.0 (#1773) |
+| `ShowCreationThenDestructionAround(m)` | `Circumscribe(m, time_width=2.0)` | v0.9.0 (#1773) |
+| `ShowCreationThenFadeAround(m)` | `Circumscribe(m, fade_out=True)` | v0.9.0 (#1773) |
+| `ShowPassingFlashAround(m)` | `Circumscribe(m, time_width=0.1)` | v0.9.0 (#1773) |
+| `CircleIndicate(m)` | `Circumscribe(m, shape=Circle)` | v0.9.0 (#1773) |
+| `ShowCreationThenFadeOut(m)` | `Succession(Create(m), FadeOut(m))` | v0.18.1 (#3688) |
+| `SmallDot(...)` | `Dot(..., radius=DEFAULT_SMALL_DOT_RADIUS)` | v0.6.0 (#1349) |
+| `FullScreenFadeRectangle(...)` | `FullScreenRectangle(stroke_width=0, fill_color=BLACK, fill_opacity=0.7, ...)` | v0.14.0 (#2390) |
+| `get_norm` | `np.linalg.norm` | v0.9.0 (#1773) |
+| `angle_between` | `angle_between_vectors` | v0.9.0 (#1773) |
+| `GREEN_SCREEN` | `PURE_GREEN` | v0.7.0 (#1504) |
+| `FRAME_WIDTH`, `FRAME_HEIGHT`, `FRAME_X_RADIUS`, `FRAME_Y_RADIUS` | `config.frame_width`, ... | never in CE (manimgl's constants) |
+| `DEG` | `DEGREES` | never in CE (manimgl's constant) |
+| `.get_graph(` | `.plot(` | v0.14.0 (#2390) |
+| `.get_implicit_curve(`, `.get_parametric_curve(`, `.get_derivative_graph(`, `.get_line_graph(` | `.plot_implicit_curve(`, ... | v0.14.0 (#2390) |
+| `.rotate_in_place(`, `.scale_in_place(`, `.stretch_in_place(` | `.rotate(`, `.scale(`, `.stretch(` | v0.13.0 (#2331) |
+| `.scale_about_point(f, p)` | `.scale(f, about_point=p)` | v0.13.0 (#2331) |
+| `.get_center_point()` | `.get_center()` | v0.12.0 (#2245) |
+| `.next_section(type=...)` | `.next_section(section_type=...)` | v0.19.0 (#3884) |
+| `.set_camera_orientation(distance=...)`, `.move_camera(distance=...)` | `focal_distance=` | v0.13.0 (#2331) |
+| `Color` of `colour` (`from colour import Color`, `colour.Color`) | `ManimColor` | v0.18.0 (#3020) |
+| `Color("red")` (a CSS colour name) | `ManimColor("#FF0000")` (manim's `"red"` is its own RED) | v0.18.0 |
+| `Color(hex=h)` / `Color(rgb=t)` / `Color(hsl=t)` | `ManimColor(h)` / `ManimColor(t as floats)` / `ManimColor.from_hsl(t)` | v0.18.0 |
+| `.get_hex()`, `.hex`, `.get_hex_l()`, `.hex_l` | `.to_hex().lower()` (long form) | v0.18.0 |
+| `.get_rgb()`, `.rgb`, `.get_hsl()`, `.hsl` | `tuple(.to_rgb())`, `tuple(.to_hsl())` | v0.18.0 |
+| `.get_red()`, `.get_green()`, `.get_blue()`, `.get_hue()`, `.get_saturation()`, `.get_luminance()` | `.to_rgb()[i]`, `.to_hsl()[i]` | v0.18.0 |
+| `a.range_to(b, n)` | `color_gradient([a, b], n)` (RGB, not HSL, steps) | v0.18.0 |
+
+A method is renamed only where no repository code in the output defines a method of that
+name; colour's attributes only where the program uses colour: `.hex`, `.hex_l`, `.rgb`,
+`.hsl`, `.luminance`, `.saturation` (no manim object has them) on any receiver, `.red`,
+`.green`, `.blue`, `.hue` only on one known to be a colour (a `Color(...)` call, or a name
+assigned one in the same piece), never where they are assigned; a name only where it refers
+to manim's removed one (never a repository definition of the same name).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..diagnostics import Severity
+from ..ir import Flat, Piece
+from ..pass_manager import ALL, NONE, Pass
+from ..verify.repairs import Fix
+
+CallRewrite = Callable[[cst.Call], cst.BaseExpression | None]
+REMOVED = "removed:manim:"  # the link key prefix collect-closure gives a removed name
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+
+
+def _plain(args: list[cst.Arg]) -> list[cst.Arg]:
+    return [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
+
+
+def _negated(expr: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(expr, (cst.Name, cst.Attribute)):
+        return cst.UnaryOperation(cst.Minus(), expr)
+    return cst.UnaryOperation(cst.Minus(), cst.parse_expression(f"({_code(expr)})"))
+
+
+def _second_arg(new: str, keyword: str, becomes: str, default: str | None,
+                negate: bool = False, extra: dict[str, str] | None = None) -> CallRewrite:
+    """`Old(m, x)` / `Old(m, keyword=x)` -> `New(m, becomes=±x, **extra)`."""
+    def rewrite(call: cst.Call) -> cst.BaseExpression | None:
+        args = list(call.args)
+        if not args or args[0].keyword is not None or args[0].star or any(
+                a.star for a in args):
+            return None
+        value: cst.BaseExpression | None = None
+        rest = []
+        for a in args[1:]:
+            if value is None and (a.keyword is None or a.keyword.value == keyword):
+                value = a.value
+            elif a.keyword is None:
+                return None  # more positional arguments than the old class took
+            else:
+                rest.append(a)
+        if value is None and default is None:
+            return None
+        value = value if value is not None else cst.parse_expression(default or "")
+        added = [_kw(becomes, _negated(value) if negate else value)]
+        given = {a.keyword.value for a in rest if a.keyword is not None}
+        added += [_kw(k, cst.parse_expression(v)) for k, v in (extra or {}).items()
+                  if k not in given]
+        return call.with_changes(func=cst.Name(new), args=_plain([args[0], *rest]) + added)
+    return rewrite
+
+
+def _add_kwargs(new: str, extra: dict[str, str], rename: dict[str, str] | None = None
+                ) -> CallRewrite:
+    """`Old(...)` -> `New(..., **extra)`; keywords the call gives win over `extra`."""
+    def rewrite(call: cst.Call) -> cst.BaseExpression | None:
+        args = []
+        given = set()
+        for a in call.args:
+            if a.keyword is not None and rename and a.keyword.value in rename:
+                a = a.with_changes(keyword=cst.Name(rename[a.keyword.value]))
+            if a.keyword is not None:
+                given.add(a.keyword.value)
+            args.append(a)
+        args = _plain(args) + [_kw(k, cst.parse_expression(v)) for k, v in extra.items()
+                               if k not in given]
+        return call.with_changes(func=cst.Name(new), args=args)
+    return rewrite
+
+
+def _then_fade_out(call: cst.Call) -> cst.BaseExpression | None:
+    """`Succession(Create(m), FadeOut(m))` names m twice: only for an m without effects."""
+    args = list(call.args)
+    if not args or args[0].keyword is not None or args[0].star or any(
+            a.keyword is None for a in args[1:]):
+        return None
+    m = _code(args[0].value)
+    if not re.fullmatch(r"[\w.]+(\[[\w.]+\])*", m):
+        return None
+    rest = [a for a in args[1:] if a.keyword is not None and a.keyword.value != "remover"]
+    new = cst.ensure_type(cst.parse_expression(f"Succession(Create({m}), FadeOut({m}))"),
+                          cst.Call)
+    return new.with_changes(args=_plain([*new.args, *rest]))
+
+
+def _ranges(new: str, axes: str = "uv", lengths: bool = False) -> CallRewrite:
+    """`Old(f, u_min=a, u_max=b)` -> `New(f, u_range=[a, b])`, a bound not given taking the old
+    default (`OLD_BOUNDS`). With `lengths` (the axes classes), also `x_length=b - a`: the old
+    axes had one unit per unit of length, the new ones fit the frame."""
+    def rewrite(call: cst.Call) -> cst.BaseExpression | None:
+        bounds: dict[str, cst.BaseExpression] = {}
+        given = {a.keyword.value for a in call.args if a.keyword is not None}
+        args = []
+        for a in call.args:
+            if a.keyword is not None and re.fullmatch(rf"[{axes}]_(min|max)", a.keyword.value):
+                bounds[a.keyword.value] = a.value
+            else:
+                args.append(a)
+        for axis in axes:
+            if f"{axis}_min" in bounds or f"{axis}_max" in bounds:
+                default_low, default_high = OLD_BOUNDS[axis]
+                low = _code(bounds[f"{axis}_min"]) if f"{axis}_min" in bounds else default_low
+                high = _code(bounds[f"{axis}_max"]) if f"{axis}_max" in bounds else default_high
+                args.append(_kw(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
+                if lengths and f"{axis}_length" not in given:
+                    args.append(_kw(f"{axis}_length", cst.parse_expression(
+                        _difference(high, low))))
+        return call.with_changes(func=cst.Name(new), args=_plain(args))
+    return rewrite
+
+
+def _difference(high: str, low: str) -> str:
+    """`high - low` as code, computed when both are number literals."""
+    try:
+        value = ast.literal_eval(high) - ast.literal_eval(low)
+    except (ValueError, TypeError, SyntaxError):
+        return f"{_operand(high, True)} - {_operand(low, False)}"
+    return repr(value)
+
+
+def _operand(expr: str, left: bool) -> str:
+    simple = re.fullmatch(r"[\w.]+", expr) or left and re.fullmatch(r"-[\w.]+", expr)
+    return expr if simple else f"({expr})"
+
+
+# The defaults of the bounds manim CE had before the ranges (v0.6.0 to v0.11.0).
+OLD_BOUNDS = {"u": ("0", "1"), "v": ("0", "1"), "t": ("0", "1"),
+              "x": ("-config.frame_x_radius", "config.frame_x_radius"),
+              "y": ("-config.frame_y_radius", "config.frame_y_radius"), "z": ("-3.5", "3.5")}
+# Classes manim still has whose `x_min=`/`x_max=`-style keywords became ranges (v0.12.0,
+# #2245; ParametricFunction's t_min/t_max earlier): keyword upgrades of today's names.
+RANGE_CALLS: dict[str, CallRewrite] = {
+    "ParametricFunction": _ranges("ParametricFunction", "t"),
+    "NumberLine": _ranges("NumberLine", "x"),
+    "Axes": _ranges("Axes", "xy", lengths=True),
+    "NumberPlane": _ranges("NumberPlane", "xy", lengths=True),
+    "ThreeDAxes": _ranges("ThreeDAxes", "xyz", lengths=True),
+}
+_RANGE_KEYWORD = re.compile(r"\b[tuvxyz]_(?:min|max)\s*=")
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """One removed name: what replaces it (an expression), or how calls to it are rewritten."""
+
+    new: str
+    since: str
+    call: CallRewrite | None = None  # calls to the old name; a bare name becomes `new`
+
+
+# Names used as values (Name nodes), keyed by the old name.
+NAMES: dict[str, Upgrade] = {
+    "ShowCreation": Upgrade("Create", "v0.7.0"),
+    "TextMobject": Upgrade("Tex", "v0.6.0"),
+    "TexMobject": Upgrade("MathTex", "v0.6.0"),
+    "TexText": Upgrade("Tex", "manimgl"),
+    "ParametricSurface": Upgrade("Surface", "v0.15.0", _ranges("Surface")),
+    "WiggleOutThenIn": Upgrade("Wiggle", "v0.9.0"),
+    "VFadeIn": Upgrade("FadeIn", "v0.9.0"),
+    "VFadeOut": Upgrade("FadeOut", "v0.9.0"),
+    "FadeInFrom": Upgrade("FadeIn", "v0.9.0", _second_arg("FadeIn", "direction", "shift",
+                                                          "DOWN", negate=True)),
+    "FadeInFromDown": Upgrade("FadeIn", "v0.9.0", _add_kwargs("FadeIn", {"shift": "UP"})),
+    "FadeOutAndShift": Upgrade("FadeOut", "v0.9.0", _second_arg("FadeOut", "direction",
+                                                                "shift", "DOWN")),
+    "FadeOutAndShiftDown": Upgrade("FadeOut", "v0.9.0", _add_kwargs("FadeOut",
+                                                                     {"shift": "DOWN"})),
+    "FadeInFromLarge": Upgrade("FadeIn", "v0.9.0", _second_arg("FadeIn", "scale_factor",
+                                                               "scale", "2")),
+    "FadeInFromPoint": Upgrade("FadeIn", "v0.9.0", _second_arg(
+        "FadeIn", "point", "target_position", None, extra={"scale": "0"})),
+    "FadeOutToPoint": Upgrade("FadeOut", "v0.9.0", _second_arg("FadeOut", "point",
+                                                               "target_position", "ORIGIN")),
+    "ShowCreationThenDestruction": Upgrade("ShowPassingFlash", "v0.9.0", _add_kwargs(
+        "ShowPassingFlash", {"time_width": "2.0"})),
+    "ShowCreationThenDestructionAround": Upgrade("Circumscribe", "v0.9.0", _add_kwargs(
+        "Circumscribe", {"time_width": "2.0"})),
+    "ShowCreationThenFadeAround": Upgrade("Circumscribe", "v0.9.0", _add_kwargs(
+        "Circumscribe", {"fade_out": "True"})),
+    "ShowPassingFlashAround": Upgrade("Circumscribe", "v0.9.0", _add_kwargs(
+        "Circumscribe", {"time_width": "0.1"})),
+    "CircleIndicate": Upgrade("Circumscribe", "v0.9.0", _add_kwargs(
+        "Circumscribe", {"shape": "Circle"})),
+    "ShowCreationThenFadeOut": Upgrade("Succession", "v0.18.1", _then_fade_out),
+    "SmallDot": Upgrade("Dot", "v0.6.0", _add_kwargs(
+        "Dot", {"radius": "DEFAULT_SMALL_DOT_RADIUS"})),
+    "FullScreenFadeRectangle": Upgrade("FullScreenRectangle", "v0.14.0", _add_kwargs(
+        "FullScreenRectangle", {"stroke_width": "0", "fill_color": "BLACK",
+                                "fill_opacity": "0.7"})),
+    "get_norm": Upgrade("np.linalg.norm", "v0.9.0"),
+    "angle_between": Upgrade("angle_between_vectors", "v0.9.0"),
+    "GREEN_SCREEN": Upgrade("PURE_GREEN", "v0.7.0"),
+    "FRAME_WIDTH": Upgrade("config.frame_width", "manimgl"),
+    "FRAME_HEIGHT": Upgrade("config.frame_height", "manimgl"),
+    "FRAME_X_RADIUS": Upgrade("config.frame_x_radius", "manimgl"),
+    "FRAME_Y_RADIUS": Upgrade("config.frame_y_radius", "manimgl"),
+    "DEG": Upgrade("DEGREES", "manimgl"),
+}
+
+# Methods removed from manim's classes: `x.old(...)` -> `x.new(...)`.
+METHODS: dict[str, str] = {
+    "get_graph": "plot", "get_implicit_curve": "plot_implicit_curve",
+    "get_parametric_curve": "plot_parametric_curve",
+    "get_derivative_graph": "plot_derivative_graph", "get_line_graph": "plot_line_graph",
+    "rotate_in_place": "rotate", "scale_in_place": "scale", "stretch_in_place": "stretch",
+    "scale_about_point": "scale", "get_center_point": "get_center",
+    "next_section": "next_section", "set_camera_orientation": "set_camera_orientation",
+    "move_camera": "move_camera",
+}
+# Keyword arguments renamed on those methods (the method keeps its name when it is itself).
+METHOD_KEYWORDS: dict[str, dict[str, str]] = {
+    "next_section": {"type": "section_type"},
+    "set_camera_orientation": {"distance": "focal_distance"},
+    "move_camera": {"distance": "focal_distance"},
+}
+_KEYWORDS_SINCE = {"next_section": "v0.19.0", "set_camera_orientation": "v0.13.0",
+                   "move_camera": "v0.13.0"}
+
+# colour.Color -> ManimColor: methods (any receiver: manim has none of these names) and
+# attributes (only on a receiver known to be a colour).
+COLOUR_METHODS: dict[str, str] = {
+    "get_hex": "{x}.to_hex().lower()", "get_hex_l": "{x}.to_hex().lower()",
+    "get_rgb": "tuple({x}.to_rgb())", "get_hsl": "tuple({x}.to_hsl())",
+    "get_red": "{x}.to_rgb()[0]", "get_green": "{x}.to_rgb()[1]", "get_blue": "{x}.to_rgb()[2]",
+    "get_hue": "{x}.to_hsl()[0]", "get_saturation": "{x}.to_hsl()[1]",
+    "get_luminance": "{x}.to_hsl()[2]",
+}
+COLOUR_ATTRIBUTES: dict[str, str] = {
+    "hex": "get_hex", "hex_l": "get_hex_l", "rgb": "get_rgb", "hsl": "get_hsl", "red": "get_red",
+    "green": "get_green", "blue": "get_blue", "hue": "get_hue", "saturation": "get_saturation",
+    "luminance": "get_luminance"}
+# Attributes no manim object has: where the program uses colour, they are colour's on any
+# receiver (`colors[i].hex`); the others (`.red`, `.hue`) only on a receiver known to be one.
+COLOUR_ONLY = frozenset({"hex", "hex_l", "rgb", "hsl", "luminance", "saturation"})
+# The colour names CSS defines (colour's `Color("red")`); manim's own names differ.
+CSS_COLOURS = dict(re.findall(r"(\w+):(\w{6})", """
+aliceblue:F0F8FF antiquewhite:FAEBD7 aqua:00FFFF aquamarine:7FFFD4 azure:F0FFFF beige:F5F5DC
+bisque:FFE4C4 black:000000 blanchedalmond:FFEBCD blue:0000FF blueviolet:8A2BE2 brown:A52A2A
+burlywood:DEB887 cadetblue:5F9EA0 chartreuse:7FFF00 chocolate:D2691E coral:FF7F50
+cornflowerblue:6495ED cornsilk:FFF8DC crimson:DC143C cyan:00FFFF darkblue:00008B darkcyan:008B8B
+darkgoldenrod:B8860B darkgray:A9A9A9 darkgrey:A9A9A9 darkgreen:006400 darkkhaki:BDB76B
+darkmagenta:8B008B darkolivegreen:556B2F darkorange:FF8C00 darkorchid:9932CC darkred:8B0000
+darksalmon:E9967A darkseagreen:8FBC8F darkslateblue:483D8B darkslategray:2F4F4F
+darkslategrey:2F4F4F darkturquoise:00CED1 darkviolet:9400D3 deeppink:FF1493 deepskyblue:00BFFF
+dimgray:696969 dimgrey:696969 dodgerblue:1E90FF firebrick:B22222 floralwhite:FFFAF0
+forestgreen:228B22 fuchsia:FF00FF gainsboro:DCDCDC ghostwhite:F8F8FF gold:FFD700
+goldenrod:DAA520 gray:808080 grey:808080 green:008000 greenyellow:ADFF2F honeydew:F0FFF0
+hotpink:FF69B4 indianred:CD5C5C indigo:4B0082 ivory:FFFFF0 khaki:F0E68C lavender:E6E6FA
+lavenderblush:FFF0F5 lawngreen:7CFC00 lemonchiffon:FFFACD lightblue:ADD8E6 lightcoral:F08080
+lightcyan:E0FFFF lightgoldenrodyellow:FAFAD2 lightgray:D3D3D3 lightgrey:D3D3D3
+lightgreen:90EE90 lightpink:FFB6C1 lightsalmon:FFA07A lightseagreen:20B2AA lightskyblue:87CEFA
+lightslategray:778899 lightslategrey:778899 lightsteelblue:B0C4DE lightyellow:FFFFE0
+lime:00FF00 limegreen:32CD32 linen:FAF0E6 magenta:FF00FF maroon:800000
+mediumaquamarine:66CDAA mediumblue:0000CD mediumorchid:BA55D3 mediumpurple:9370DB
+mediumseagreen:3CB371 mediumslateblue:7B68EE mediumspringgreen:00FA9A mediumturquoise:48D1CC
+mediumvioletred:C71585 midnightblue:191970 mintcream:F5FFFA mistyrose:FFE4E1 moccasin:FFE4B5
+navajowhite:FFDEAD navy:000080 oldlace:FDF5E6 olive:808000 olivedrab:6B8E23 orange:FFA500
+orangered:FF4500 orchid:DA70D6 palegoldenrod:EEE8AA palegreen:98FB98 paleturquoise:AFEEEE
+palevioletred:DB7093 papayawhip:FFEFD5 peachpuff:FFDAB9 peru:CD853F pink:FFC0CB plum:DDA0DD
+powderblue:B0E0E6 purple:800080 red:FF0000 rosybrown:BC8F8F royalblue:4169E1
+saddlebrown:8B4513 salmon:FA8072 sandybrown:F4A460 seagreen:2E8B57 seashell:FFF5EE
+sienna:A0522D silver:C0C0C0 skyblue:87CEEB slateblue:6A5ACD slategray:708090 slategrey:708090
+snow:FFFAFA springgreen:00FF7F steelblue:4682B4 tan:D2B48C teal:008080 thistle:D8BFD8
+tomato:FF6347 turquoise:40E0D0 violet:EE82EE wheat:F5DEB3 white:FFFFFF whitesmoke:F5F5F5
+yellow:FFFF00 yellowgreen:9ACD32
+"""))
+
+REMOVED_NAMES = frozenset(NAMES)
+_NUMPY = "mod:numpy"
+
+
+def key_of(name: str) -> str:
+    """The link key of a name a rewrite introduces."""
+    return _NUMPY if name == "np" else f"star:manim:{name}"
+
+
+class _Upgrader(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, names: frozenset[str], methods: frozenset[str],
+                 colour: frozenset[str], colour_modules: frozenset[str],
+                 colour_api: bool, range_calls: frozenset[str] = frozenset()) -> None:
+        self.names = names  # removed names used here
+        self.range_calls = range_calls  # manim classes called here whose bounds became ranges
+        self.methods = methods  # removed method names no repository code defines
+        self.colour = colour  # names bound to colour.Color
+        self.colour_modules = colour_modules  # names bound to the colour module
+        self.colour_api = colour_api  # the program uses colour: its method names are its
+        self.fixes: list[Fix] = []
+        self.introduced: set[str] = set()
+        self._skip: set[int] = set()  # Name nodes that are attributes or keywords
+        self._colour_vars: set[str] = set()
+        self._stores: set[int] = set()
+
+    def _record(self, node: cst.CSTNode, old: str, new: str, since: str,
+                code: str = "MF413") -> None:
+        pos = self.get_metadata(PositionProvider, node).start
+        when = f"Manim CE {since}" if since.startswith("v") else f"{since}, not Manim CE"
+        message = (f"`{old}` is gone ({when}); using `{new}`" if code == "MF413" else
+                   f"`{old}` is gone ({when}) and cannot be rewritten here; {new}")
+        self.fixes.append(Fix(code, message, pos.line, pos.column,
+                              Severity.FIXED if code == "MF413" else Severity.ERROR))
+
+    def _introduce(self, expr: str, old: str = "") -> None:
+        """Record the global names `expr` reads that `old` (what it replaced) did not."""
+        self.introduced.update(_names(expr) - _names(old))
+
+    # -- what is a colour ------------------------------------------------------------------
+    def _is_colour_class(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.colour
+        return (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)
+                and node.value.value in self.colour_modules and node.attr.value == "Color")
+
+    def _is_colour(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            return self._is_colour_class(node.func) or (
+                isinstance(node.func, cst.Name) and node.func.value == "ManimColor")
+        return isinstance(node, cst.Name) and node.value in self._colour_vars
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._is_colour(node.value):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self._colour_vars.add(target.target.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip.add(id(node.attr))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.add(id(node.target))  # `c.hex = ...` sets colour's attribute: left alone
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if self._is_colour_class(func) or isinstance(func, cst.Name) and \
+                func.value in self.names and NAMES[func.value].call is not None:
+            self._skip.add(id(func))  # rewritten with the call's arguments
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(id(node.keyword))
+
+    # -- rewriting --------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if isinstance(func, cst.Name) and func.value in self.names:
+            upgrade = NAMES[func.value]
+            if upgrade.call is not None:
+                new = upgrade.call(updated)
+                if new is None:
+                    self._record(original, func.value, f"write `{upgrade.new}(...)` as the "
+                                 "Manim CE changelog says", upgrade.since, "MF212")
+                    return updated
+                text = _code(new)
+                shown = text if len(text) <= 60 and "\n" not in text else (
+                    _code(new.func) + "(...)" if isinstance(new, cst.Call) else upgrade.new)
+                self._record(original, func.value, shown, upgrade.since)
+                self._introduce(text, _code(updated))
+                return new
+        if isinstance(func, cst.Name) and func.value in self.range_calls and any(
+                a.keyword is not None and _RANGE_KEYWORD.match(a.keyword.value + "=")
+                for a in updated.args):
+            new = RANGE_CALLS[func.value](updated)
+            assert new is not None
+            bounds = sorted({a.keyword.value for a in updated.args if a.keyword is not None
+                             and _RANGE_KEYWORD.match(a.keyword.value + "=")})
+            self._record(original, f"{func.value}({'=, '.join(bounds)}=)",
+                         f"{func.value}(..._range=[min, max])", "v0.12.0")
+            self._introduce(_code(new), _code(updated))
+            return new
+        if self._is_colour_class(func):
+            return self._colour_call(original, updated)
+        if isinstance(func, cst.Attribute) and isinstance(updated.func, cst.Attribute):
+            name = func.attr.value
+            if name in COLOUR_METHODS and self.colour_api and not updated.args:
+                receiver = _code(updated.func.value)
+                text = COLOUR_METHODS[name].format(x=receiver)
+                self._record(original, f".{name}()", text.replace(receiver, "x", 1), "v0.18.0")
+                return cst.parse_expression(text)
+            if name in self.methods:
+                return self._method(original, updated, name)
+        return updated
+
+    def _method(self, original: cst.Call, updated: cst.Call, name: str) -> cst.Call:
+        assert isinstance(updated.func, cst.Attribute)
+        new_name = METHODS[name]
+        args = list(updated.args)
+        renamed = METHOD_KEYWORDS.get(name, {})
+        if renamed:
+            if not any(a.keyword is not None and a.keyword.value in renamed for a in args):
+                return updated
+            args = [a.with_changes(keyword=cst.Name(renamed[a.keyword.value]))
+                    if a.keyword is not None and a.keyword.value in renamed else a
+                    for a in args]
+            self._record(original, f".{name}({', '.join(renamed)}=)",
+                         f".{name}({', '.join(renamed.values())}=)", _KEYWORDS_SINCE[name])
+        elif name == "scale_about_point":
+            if len(args) != 2 or any(a.keyword is not None or a.star for a in args):
+                self._record(original, f".{name}()", "write `.scale(factor, about_point=p)`",
+                             "v0.13.0", "MF212")
+                return updated
+            args = [args[0], _kw("about_point", args[1].value)]
+            self._record(original, f".{name}(f, p)", ".scale(f, about_point=p)", "v0.13.0")
+        else:
+            self._record(original, f".{name}()", f".{new_name}()",
+                         "v0.14.0" if new_name.startswith("plot") else
+                         "v0.12.0" if name == "get_center_point" else "v0.13.0")
+        return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new_name)),
+                                    args=_plain(args))
+
+    def _colour_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        old = _code(original.func)
+        args = list(updated.args)
+        new: str | None = None
+        if not args:
+            new = 'ManimColor("#000000")'
+        elif len(args) == 1 and not args[0].star:
+            arg, value = args[0], _code(args[0].value)
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            literal = arg.value.evaluated_value if isinstance(
+                arg.value, cst.SimpleString) else None
+            if keyword in (None, "color", "hex", "web") and isinstance(literal, str):
+                css = CSS_COLOURS.get(literal.lower().replace(" ", ""))
+                new = f'ManimColor("#{css}")' if css else f"ManimColor({value})"
+            elif keyword in (None, "color", "hex"):
+                new = f"ManimColor({value})"
+            elif keyword == "rgb":
+                new = f"ManimColor({_floats(arg.value) or f'tuple(map(float, {value}))'})"
+            elif keyword == "hsl":
+                new = f"ManimColor.from_hsl({value})"
+        elif {a.keyword.value for a in args if a.keyword is not None} == {
+                "hue", "saturation", "luminance"} and len(args) == 3:
+            by = {a.keyword.value: _code(a.value) for a in args if a.keyword is not None}
+            new = (f"ManimColor.from_hsl(({by['hue']}, {by['saturation']}, "
+                   f"{by['luminance']}))")
+        if new is None:
+            self._record(original, old + "(...)", "write a `ManimColor` (its `from_rgb`, "
+                         "`from_hsl`, `from_hex`)", "v0.18.0", "MF212")
+            return updated
+        self._record(original, f"{old}(...)", new, "v0.18.0")
+        self.introduced.add("ManimColor")
+        return cst.parse_expression(new)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
+                        ) -> cst.BaseExpression:
+        if self._is_colour_class(original) and id(original) not in self._skip:
+            self._record(original, _code(original), "ManimColor", "v0.18.0")
+            self.introduced.add("ManimColor")
+            return cst.Name("ManimColor")
+        name = original.attr.value
+        if name in COLOUR_ATTRIBUTES and id(original) not in self._stores and (
+                self._is_colour(original.value) or self.colour_api and name in COLOUR_ONLY):
+            receiver = _code(updated.value)
+            text = COLOUR_METHODS[COLOUR_ATTRIBUTES[name]].format(x=receiver)
+            self._record(original, f".{name}", text.replace(receiver, "x", 1), "v0.18.0")
+            return cst.parse_expression(text)
+        return updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if id(original) in self._skip:
+            return updated
+        if original.value in self.colour:
+            self._record(original, original.value, "ManimColor", "v0.18.0")
+            self.introduced.add("ManimColor")
+            return cst.Name("ManimColor")
+        if original.value not in self.names:
+            return updated
+        upgrade = NAMES[original.value]
+        self._record(original, original.value, upgrade.new, upgrade.since)
+        self._introduce(upgrade.new)
+        return cst.parse_expression(upgrade.new)
+
+
+def _names(expr: str) -> set[str]:
+    if not expr:
+        return set()
+    tree = ast.parse(expr, mode="eval")
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _floats(node: cst.BaseExpression) -> str | None:
+    """`(1, 0, 0)` as `(1.0, 0.0, 0.0)`: colour read numbers as fractions, ManimColor reads
+    integers as 0-255."""
+    if isinstance(node, (cst.Tuple, cst.List)) and all(
+            isinstance(e.value, (cst.Integer, cst.Float)) for e in node.elements):
+        values = [float(_code(e.value)) for e in node.elements]
+        return "(" + ", ".join(repr(v) for v in values) + ")"
+    return None
+
+
+class _RangeTo(cst.CSTTransformer):
+    """`a.range_to(b, n)` -> `color_gradient([a, b], n)` (runs before `_Upgrader`)."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        self.fixes: list[Fix] = []
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "range_to" and \
+                len(updated.args) == 2 and not any(a.keyword or a.star for a in updated.args):
+            pos = self.get_metadata(PositionProvider, original).start
+            self.fixes.append(Fix("MF413", "`.range_to(b, n)` is gone with colour (Manim CE "
+                                  "v0.18.0); using `color_gradient([a, b], n)`, which steps "
+                                  "in RGB instead of HSL", pos.line, pos.column))
+            a, b, n = _code(func.value), _code(updated.args[0].value), _code(
+                updated.args[1].value)
+            return cst.parse_expression(f"color_gradient([{a}, {b}], {n})")
+        return updated
+
+
+def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset[str],
+                   colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool,
+                   range_calls: frozenset[str] = frozenset()
+                   ) -> tuple[cst.Module, list[Fix], set[str]]:
+    """The module with the table applied; its fixes and the names the rewrites introduced.
+    `colour_api`: the program uses colour, so colour's method names are rewritten too."""
+    fixes: list[Fix] = []
+    introduced: set[str] = set()
+    if colour_api:
+        ranges = _RangeTo()
+        module = MetadataWrapper(module).visit(ranges)
+        fixes += ranges.fixes
+        if ranges.fixes:
+            introduced.add("color_gradient")
+    upgrader = _Upgrader(names, methods, colour, colour_modules, colour_api, range_calls)
+    module = MetadataWrapper(module).visit(upgrader)
+    return module, fixes + upgrader.fixes, introduced | upgrader.introduced
+
+
+_METHOD_CALL = re.compile(r"\.(" + "|".join(METHODS) + r")\s*\(")
+
+
+def _methods_in(text: str, defined: Callable[[], set[str]]) -> frozenset[str]:
+    """Removed methods `text` calls that no repository code defines (`defined` is computed
+    only when some such call is found: most pieces call none)."""
+    called = set(_METHOD_CALL.findall(text))
+    if not called:
+        return frozenset()
+    return frozenset(m for m in called if m not in defined() and (
+        m not in METHOD_KEYWORDS or any(re.search(rf"\b{k}\s*=", text)
+                                        for k in METHOD_KEYWORDS[m])))
+
+
+_DEFINED = re.compile(r"\bdef\s+(\w+)")
+_COLOUR_WORDS = re.compile(r"\.(?:" + "|".join([*COLOUR_METHODS, "range_to"]) + r")\s*\(")
+
+
+def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
+    """The table applied to a whole file: removed names that are undefined in it, methods
+    it does not define, and colour where it imports colour (the import goes)."""
+    names = undefined & REMOVED_NAMES
+    methods = _methods_in(code, lambda: set(_DEFINED.findall(code)))
+    colour = frozenset(re.findall(r"from\s+colour\s+import\s+Color\b(?:\s+as\s+(\w+))?", code))
+    colour_names = frozenset(n or "Color" for n in colour)
+    colour_modules = frozenset(n or "colour" for n in re.findall(
+        r"^\s*import\s+colour\b(?:\s+as\s+(\w+))?", code, re.MULTILINE))
+    own = set(re.findall(r"\b(?:def|class)\s+(\w+)", code))
+    range_calls = frozenset(n for n in RANGE_CALLS if n not in own and re.search(
+        rf"\b{n}\s*\(", code)) if _RANGE_KEYWORD.search(code) else frozenset()
+    if not (names or methods or colour_names or colour_modules or range_calls):
+        return code, []
+    module = cst.parse_module(code)
+    module = module.visit(_DropColourImports())
+    new, fixes, _ = upgrade_module(module, names, methods, colour_names, colour_modules,
+                                   bool(colour_names or colour_modules), range_calls)
+    return new.code, fixes
+
+
+class _DropColourImports(cst.CSTTransformer):
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if len(updated.body) == 1 and isinstance(updated.body[0], (cst.Import, cst.ImportFrom)):
+            text = _code(updated.body[0])
+            if re.fullmatch(r"(from\s+colour\s+import\s+Color(\s+as\s+\w+)?|import\s+colour"
+                            r"(\s+as\s+\w+)?)", text.strip()):
+                return cst.RemoveFromParent()
+        return updated
+
+
+@dataclass(frozen=True)
+class UpgradeApi(Pass):
+    NAME = "upgrade-api"
+    DESCRIPTION = "rewrite names and calls Manim CE removed or renamed to today's equivalents"
+    NEEDS = ("closure",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        found: list[set[str]] = []
+
+        def defined() -> set[str]:  # names repository code defines with `def`, once per flat
+            if not found:
+                found.append({name for p in flat.pieces if p.module and p.is_definition
+                              for name in _DEFINED.findall(flat.program.source_of(p)[0])})
+            return found[0]
+
+        colour_api = any(key.startswith(("from:colour:", "mod:colour")) for p in flat.pieces
+                         for key in p.links.values())
+        changed = False
+        for piece in flat.pieces:
+            changed |= self._upgrade(flat, piece, defined, colour_api)
+        return NONE if changed else ALL
+
+    def _upgrade(self, flat: Flat, piece: Piece, defined: Callable[[], set[str]],
+                 colour_api: bool) -> bool:
+        links = piece.links
+        names = frozenset(n for n, k in links.items() if k == REMOVED + n)
+        colour = frozenset(n for n, k in links.items() if k == "from:colour:Color")
+        modules = frozenset(n for n, k in links.items() if k == "mod:colour")
+        text, _ = flat.program.source_of(piece)
+        methods = _methods_in(text, defined)
+        colour_words = colour_api and _COLOUR_WORDS.search(text) is not None
+        range_calls = frozenset(n for n, k in links.items() if n in RANGE_CALLS and
+                                k == f"star:manim:{n}") if _RANGE_KEYWORD.search(text) \
+            else frozenset()
+        if not (names or colour or modules or methods or colour_words or range_calls):
+            return False
+        tree = cst.parse_module(text)
+        new, fixes, introduced = upgrade_module(tree, names, methods, colour, modules,
+                                                colour_api, range_calls)
+        offset = _first_line(text)
+        for fix in fixes:
+            line = None if piece.module is None or fix.line is None else (
+                fix.line + piece.line - offset)
+            flat.report(fix.code, fix.message, path=piece.module, line=line,
+                        col=None if fix.col is None else fix.col + 1, severity=fix.severity)
+        clashes = sorted(n for n in introduced if links.get(n, key_of(n)) != key_of(n))
+        if clashes:  # the rewrite would refer to a repository definition of the same name
+            flat.report("MF212", f"cannot upgrade the removed Manim API here: the new name "
+                        f"{clashes[0]!r} is defined by the repository too; rename it",
+                        path=piece.module, line=piece.line or None)
+            return False
+        if new.code == text:
+            return False
+        used = set(re.findall(r"[A-Za-z_]\w*", new.code))
+        gone = (names | colour | modules) - used
+        piece.links = {**{n: k for n, k in links.items() if n not in gone},
+                       **{n: key_of(n) for n in introduced if n in used}}
+        if piece.text is not None:
+            piece.edit_text(new.code)
+        else:
+            piece.node = new.body[-1]
+        return True
+
+
+def _first_line(text: str) -> int:
+    """The line of `text` where its statement starts (after the comments above it)."""
+    for i, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return i
+    return 1
