@@ -57,6 +57,8 @@ CODES: dict[str, Code] = _catalog(
          "import the module with a literal name"),
     Code("MF112", "manim.cfg setting carried into the output as a `config` statement",
          "nothing to do"),
+    Code("MF118", "base scene (no `construct`) skipped: the scenes that subclass it include it",
+         "nothing to do; flatten a scene that subclasses it"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),

@@ -47,6 +47,8 @@ EXAMPLES: dict[str, str] = {
              "statically [resolve-imports]",
     "MF112": "manim.cfg: fixed MF112 `config.background_color = \"#2d3047\"` carried over from "
              "manim.cfg [collect-closure]",
+    "MF118": "scenes.py:4: info MF118 GridScene is a base scene (no `construct` of its own or "
+             "inherited): not flattened alone; the scenes that subclass it include it",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "
@@ -145,6 +147,16 @@ failed or rewrote a file); 2 usage error (bad flag, bad `[tool.manimflat]`, unkn
 
 Settings come from `[tool.manimflat]` (see [configuration.md](configuration.md)); a flag
 overrides the same key.
+
+## The `--report` file
+
+`--report PATH` writes JSON: `tool` (`name`, `version`), `root`, `diagnostics` (repository
+level, e.g. files that do not parse) and `scenes`, one entry per scene found:
+`scene`, `module`, `line`, `output` (the written file or null), `status` (`ok`, `fixed`,
+`failed` or `skipped`), `dialect`, `base` (true for a base scene with no `construct`,
+skipped with the info diagnostic MF118: not a failure), `diagnostics`, `assets`, `inlined`,
+`lines`, `seconds`, `timings` and `verification`. A scene is `skipped` when it is a base or
+another dialect (MF105); `failed` when it has an error diagnostic.
 
 ## Pre-commit
 
