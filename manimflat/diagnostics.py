@@ -75,6 +75,13 @@ CODES: dict[str, Code] = _catalog(
     Code("MF208", "`if TYPE_CHECKING:` block dropped", "nothing to do"),
     Code("MF209", "unreachable code that used an undefined name removed",
          "delete the dead code after `raise`/`return` in the repository"),
+    Code("MF213", "name undefined in the output though the original defines it",
+         "a flattening bug: report it with the scene; the message names where the original "
+         "uses the name"),
+    Code("MF214", "name undefined in the output that no original statement uses",
+         "a flattening bug: report it with the scene"),
+    Code("MF215", "name undefined in the original as in the output",
+         "define or import the name in the repository"),
     # MF3xx: custom assets
     Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
     Code("MF302", "asset file is missing from the repository; replaced from its name",

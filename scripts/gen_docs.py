@@ -64,6 +64,13 @@ EXAMPLES: dict[str, str] = {
     "MF208": "types.py:4: info MF208 `if TYPE_CHECKING:` block dropped [collect-closure]",
     "MF209": "util.py:14: fixed MF209 unreachable code using undefined 'debug_draw' removed "
              "[collect-closure]",
+    "MF213": "effects.py:4: error MF213 undefined name `Animation_manim` at line 5 of the "
+             "output, though the original defines it where it uses it (effects.py:4 as "
+             "`Animation`): a flattening bug [emit]",
+    "MF214": "scene.py: error MF214 undefined name `blank_image` at line 12 of the output, "
+             "which no statement of the original uses: a flattening bug [emit]",
+    "MF215": "scene.py:9: error MF215 name `phi_degs` is undefined, in the original as in the "
+             "output (line 27): define or import it [emit]",
     "MF301": "scenes.py:20:17: fixed MF301 icons/factory.svg (icon: object word 'factory') "
              "replaced by factory_icon [rewrite-assets]",
     "MF302": "scenes.py:71:17: warning MF302 'icons/house.svg' is not in the repository; "

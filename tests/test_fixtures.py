@@ -76,6 +76,9 @@ CASES: list[tuple[str, str, str]] = [
     ("type_checking", "scene.py", "TypeChecking"),
     ("utils_two_folders", "chapter1/scene.py", "ChapterOne"),
     ("utils_two_folders", "chapter2/scene.py", "ChapterTwo"),
+    ("scene_named_like_manim", "scene.py", "Animation"),
+    ("annotation_only_names", "scene.py", "AnnotationOnlyNames"),
+    ("string_comments", "scene.py", "StringComments"),
 ]
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no

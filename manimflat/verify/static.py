@@ -1,31 +1,31 @@
 """The static level: what can be proven about the output without running it.
 
-Names are checked with `symtable`, so scoping is Python's own (class bodies do not leak into
-methods, comprehensions have their own scope, `global` declarations define module names).
-Defined means: bound at module level, a builtin, or brought by `from M import *` of an allowed
-module, whose real exports are read from the installed package once (in a sandboxed child, then
-cached on disk by tool versions).
+Names are checked with pyflakes, as the output contract is (`undefined_names`): class bodies
+do not leak into methods, annotations are read, `global` declarations define module names.
+Defined means: bound, a builtin, or brought by `from M import *` of manim or an allowed
+module, whose real exports are read from the installed package once (in a child process, then
+cached on disk by package version). Manim's Scene classes (for the scene check) come from a
+sandboxed child, cached by tool versions.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import hashlib
 import json
-import symtable
 import sys
 from dataclasses import dataclass
 
+from pyflakes import checker, messages
+
+from ..analyses import externals
+from ..settings import DEFAULT_ALLOWED_IMPORTS
 from . import cache, sandbox
 
-_MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__builtins__", "__spec__", "__loader__",
-                             "__package__", "__annotations__", "__dict__", "__file__"})
 # Constructors and functions that read a file named by their first argument.
 _FILE_READERS = frozenset({"ImageMobject", "SVGMobject", "OpenGLImageMobject", "add_sound",
                            "open", "loadtxt", "genfromtxt", "load", "read_csv", "imread"})
-
 
 @dataclass(frozen=True)
 class StarExports:
@@ -63,30 +63,56 @@ class Finding:
     warning: bool = False
 
 
-def _walk_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
-    out = [table]
-    for child in table.get_children():
-        out += _walk_tables(child)
-    return out
+def undefined_names(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS) -> set[str]:
+    """Names pyflakes reports undefined in `code`, star imports of manim and the allowed
+    modules expanded to their real exports (the output contract's own test)."""
+    return set(undefined_uses(code, allowed))
 
 
-def undefined_names(code: str, tree: ast.Module, extra: frozenset[str]) -> dict[str, ast.Name]:
-    """Global names that are read somewhere and bound nowhere (first use for each)."""
-    tables = _walk_tables(symtable.symtable(code, "<flat>", "exec"))
-    top = tables[0]
-    defined = {s.get_name() for s in top.get_symbols()
-               if s.is_assigned() or s.is_imported() or s.is_namespace()}
-    for t in tables[1:]:
-        defined |= {s.get_name() for s in t.get_symbols()
-                    if s.is_declared_global() and (s.is_assigned() or s.is_imported())}
-    used = {s.get_name() for t in tables for s in t.get_symbols()
-            if s.is_referenced() and s.is_global() and not s.is_free()}
-    missing = used - defined - set(dir(builtins)) - _MODULE_DUNDERS - extra
-    first: dict[str, ast.Name] = {}
+def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
+                   ) -> dict[str, tuple[int, int]]:
+    """Each undefined name (pyflakes' `UndefinedName` and `UndefinedLocal`) -> (line, col)
+    of its first report, in source order; {} when the code does not parse. Scoping is
+    pyflakes': class bodies do not leak into methods, annotations and string annotations
+    are read, `global` declarations define module names."""
+    try:
+        tree = ast.parse(_expand_stars(code, allowed))
+    except (SyntaxError, ValueError):
+        return {}
+    found: dict[str, tuple[int, int]] = {}
+    for msg in sorted(checker.Checker(tree, filename="<flat>").messages,
+                      key=lambda m: (m.lineno, m.col)):
+        if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
+            found.setdefault(str(msg.message_args[0]), (msg.lineno, msg.col))
+    return found
+
+
+def _expand_stars(code: str, allowed: tuple[str, ...]) -> str:
+    """`from M import *` (one line, M manim, stdlib or allowed, exports known) becomes
+    `from M import (a, b, ...)` on the same line, so positions stay and pyflakes checks every
+    name instead of giving up on the module."""
+    if "import *" not in code:
+        return code
+    lines = code.splitlines(keepends=True)
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return code
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in missing and node.id not in first:
-            first[node.id] = node
-    return dict(sorted(first.items(), key=lambda kv: (kv[1].lineno, kv[1].col_offset)))
+        if not (isinstance(node, ast.ImportFrom) and node.module and not node.level
+                and node.names[0].name == "*" and node.lineno == node.end_lineno):
+            continue
+        top = _top_module(node.module)
+        exports = externals.star_exports(node.module, (*allowed, "manim"))
+        if exports is None or not (top == "manim" or _is_allowed(node.module, allowed)):
+            continue
+        line = lines[node.lineno - 1]
+        indent = line[:len(line) - len(line.lstrip())]
+        if line.strip().split("#")[0].split() == ["from", node.module, "import", "*"]:
+            names = ", ".join(sorted(exports)) or "__name__"
+            end = "\n" if line.endswith("\n") else ""
+            lines[node.lineno - 1] = f"{indent}from {node.module} import ({names}){end}"
+    return "".join(lines)
 
 
 def _top_module(name: str) -> str:
@@ -136,7 +162,6 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
           ) -> tuple[list[Finding], dict[str, ast.Name]]:
     """Findings (imports, files, the scene class) and the undefined names by first use."""
     findings: list[Finding] = []
-    extra: set[str] = set()
     scene_bases: frozenset[str] = frozenset()
     optional = guarded_imports(tree)
     for node in ast.walk(tree):
@@ -164,11 +189,8 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
                 findings.append(Finding("MF404", f"imports from `{mod}`, which is neither manim, "
                                         "the standard library, nor allowed",
                                         node.lineno, node.col_offset))
-            elif any(a.name == "*" for a in node.names):
-                exports = star_exports(mod)
-                extra |= exports.names
-                if _top_module(mod) == "manim":
-                    scene_bases |= exports.scenes
+            elif any(a.name == "*" for a in node.names) and _top_module(mod) == "manim":
+                scene_bases |= star_exports(mod).scenes
         elif isinstance(node, ast.Attribute) and node.attr == "path" and \
                 isinstance(node.value, ast.Name) and node.value.id == "sys":
             findings.append(Finding("MF405", "uses `sys.path`", node.lineno, node.col_offset))
@@ -186,7 +208,9 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
             findings.append(Finding("MF405", "`Code` reads a source file", node.lineno,
                                     node.col_offset))
     findings += _check_scene(tree, scene, scene_bases)
-    return findings, undefined_names(code, tree, frozenset(extra))
+    positions = undefined_uses(code, allowed)
+    return findings, {name: ast.Name(name, ast.Load(), lineno=line, col_offset=col)
+                      for name, (line, col) in positions.items()}
 
 
 def _check_scene(tree: ast.Module, scene: str, manim_scenes: frozenset[str]) -> list[Finding]:
