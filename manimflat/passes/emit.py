@@ -18,6 +18,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..analyses.bindings import Unresolved
 from ..analyses.naming import Naming
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
@@ -78,6 +79,7 @@ def _original_uses(flat: Flat, name: str) -> list[tuple[str, int, str, bool]]:
     original text spells `name`, or what became it (a renamed name, a `module.attr` chain)."""
     names: Naming = flat.analyses.get("names")  # type: ignore[union-attr]
     memo = flat.program.memo.setdefault("undefined", {})
+    resolver = flat.program.resolver(flat.scene.path)
     out = []
     for piece in flat.pieces:
         info = flat.program.module(piece.module) if piece.module else None
@@ -96,10 +98,13 @@ def _original_uses(flat: Flat, name: str) -> list[tuple[str, int, str, bool]]:
             if at is None:
                 continue
             if info.path not in memo:
-                memo[info.path] = undefined_uses(info.source, flat.settings.allowed_imports)
+                memo[info.path] = undefined_uses(info.source, flat.settings.allowed_imports,
+                                                 drop_unknown_stars=True)
             undefined = memo[info.path]
             assert isinstance(undefined, dict)
-            out.append((info.path, at, src, src in undefined))
+            # Reported, and no star import of a repository module binds it either.
+            out.append((info.path, at, src, src in undefined and isinstance(
+                resolver.resolve(info.path, src.split(".")[0]), Unresolved)))
     return out
 
 

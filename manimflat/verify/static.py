@@ -69,14 +69,16 @@ def undefined_names(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORT
     return set(undefined_uses(code, allowed))
 
 
-def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
-                   ) -> dict[str, tuple[int, int]]:
+def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS, *,
+                   drop_unknown_stars: bool = False) -> dict[str, tuple[int, int]]:
     """Each undefined name (pyflakes' `UndefinedName` and `UndefinedLocal`) -> (line, col)
     of its first report, in source order; {} when the code does not parse. Scoping is
     pyflakes': class bodies do not leak into methods, annotations and string annotations
-    are read, `global` declarations define module names."""
+    are read, `global` declarations define module names. pyflakes reports nothing undefined
+    beside a star import it cannot expand (a repository module's); `drop_unknown_stars`
+    removes those, so every name they might bind is reported."""
     try:
-        tree = ast.parse(_expand_stars(code, allowed))
+        tree = ast.parse(_expand_stars(code, allowed, drop_unknown_stars))
     except (SyntaxError, ValueError):
         return {}
     found: dict[str, tuple[int, int]] = {}
@@ -87,7 +89,7 @@ def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
     return found
 
 
-def _expand_stars(code: str, allowed: tuple[str, ...]) -> str:
+def _expand_stars(code: str, allowed: tuple[str, ...], drop_unknown: bool = False) -> str:
     """`from M import *` (one line, M manim, stdlib or allowed, exports known) becomes
     `from M import (a, b, ...)` on the same line, so positions stay and pyflakes checks every
     name instead of giving up on the module."""
@@ -103,15 +105,18 @@ def _expand_stars(code: str, allowed: tuple[str, ...]) -> str:
                 and node.names[0].name == "*" and node.lineno == node.end_lineno):
             continue
         top = _top_module(node.module)
-        exports = externals.star_exports(node.module, (*allowed, "manim"))
-        if exports is None or not (top == "manim" or _is_allowed(node.module, allowed)):
-            continue
+        known = top == "manim" or _is_allowed(node.module, allowed)
+        exports = externals.star_exports(node.module, (*allowed, "manim")) if known else None
         line = lines[node.lineno - 1]
         indent = line[:len(line) - len(line.lstrip())]
-        if line.strip().split("#")[0].split() == ["from", node.module, "import", "*"]:
+        end = "\n" if line.endswith("\n") else ""
+        if line.strip().split("#")[0].split() != ["from", node.module, "import", "*"]:
+            continue
+        if exports is not None:
             names = ", ".join(sorted(exports)) or "__name__"
-            end = "\n" if line.endswith("\n") else ""
             lines[node.lineno - 1] = f"{indent}from {node.module} import ({names}){end}"
+        elif drop_unknown:
+            lines[node.lineno - 1] = f"{indent}pass{end}"
     return "".join(lines)
 
 

@@ -74,3 +74,24 @@ def test_a_name_already_reported_unresolved_is_not_reported_twice(make_repo):
     repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
                                   "    def construct(self):\n        self.add(Wobble())\n"})
     assert codes(flat(repo, "S")) == ["MF103"]
+
+
+def test_a_star_import_of_the_repo_does_not_hide_what_the_original_leaves_undefined(make_repo):
+    repo = make_repo({
+        "colors.py": "from manim import *\n\nTINT = TEAL\n",
+        "scene.py": """
+            from manim import *
+            from colors import *
+
+
+            class S(Scene):
+                def construct(self):
+                    for i in range(2):
+                        if i:
+                            self.remove(last)
+                        last = Dot(color=TINT)
+                        self.add(last)
+        """,
+    })
+    result = flat(repo, "S")
+    assert [(d.code, d.line) for d in result.diagnostics] == [("MF215", 9)]
