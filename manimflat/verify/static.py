@@ -78,46 +78,39 @@ def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
     beside a star import it cannot expand (a repository module's); `drop_unknown_stars`
     removes those, so every name they might bind is reported."""
     try:
-        tree = ast.parse(_expand_stars(code, allowed, drop_unknown_stars))
+        tree = ast.parse(code)
     except (SyntaxError, ValueError):
         return {}
+    stars = _StarNames(allowed, drop_unknown_stars)
+    tree = stars.visit(tree)
     found: dict[str, tuple[int, int]] = {}
-    for msg in sorted(checker.Checker(tree, filename="<flat>").messages,
-                      key=lambda m: (m.lineno, m.col)):
+    report = checker.Checker(tree, filename="<flat>", builtins=stars.names).messages
+    for msg in sorted(report, key=lambda m: (m.lineno, m.col)):
         if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
             found.setdefault(str(msg.message_args[0]), (msg.lineno, msg.col))
     return found
 
 
-def _expand_stars(code: str, allowed: tuple[str, ...], drop_unknown: bool = False) -> str:
-    """`from M import *` (one line, M manim, stdlib or allowed, exports known) becomes
-    `from M import (a, b, ...)` on the same line, so positions stay and pyflakes checks every
-    name instead of giving up on the module."""
-    if "import *" not in code:
-        return code
-    lines = code.splitlines(keepends=True)
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return code
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.ImportFrom) and node.module and not node.level
-                and node.names[0].name == "*" and node.lineno == node.end_lineno):
-            continue
-        top = _top_module(node.module)
-        known = top == "manim" or _is_allowed(node.module, allowed)
-        exports = externals.star_exports(node.module, (*allowed, "manim")) if known else None
-        line = lines[node.lineno - 1]
-        indent = line[:len(line) - len(line.lstrip())]
-        end = "\n" if line.endswith("\n") else ""
-        if line.strip().split("#")[0].split() != ["from", node.module, "import", "*"]:
-            continue
-        if exports is not None:
-            names = ", ".join(sorted(exports)) or "__name__"
-            lines[node.lineno - 1] = f"{indent}from {node.module} import ({names}){end}"
-        elif drop_unknown:
-            lines[node.lineno - 1] = f"{indent}pass{end}"
-    return "".join(lines)
+class _StarNames(ast.NodeTransformer):
+    """`from M import *` of manim, the standard library or an allowed module gives way to
+    M's real exports, which pyflakes then takes as builtins (binding hundreds of imports
+    would cost more than the check); pyflakes checks every name instead of giving up."""
+
+    def __init__(self, allowed: tuple[str, ...], drop_unknown: bool) -> None:
+        self.allowed = allowed
+        self.drop_unknown = drop_unknown
+        self.names: set[str] = set()
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt:  # noqa: N802 - ast's name
+        if node.names[0].name != "*" or not node.module or node.level:
+            return node
+        known = _top_module(node.module) == "manim" or _is_allowed(node.module, self.allowed)
+        exports = externals.star_exports(node.module, (*self.allowed, "manim")) \
+            if known else None
+        if exports is None and not self.drop_unknown:
+            return node
+        self.names |= exports or set()
+        return ast.copy_location(ast.Pass(), node)
 
 
 def _top_module(name: str) -> str:
