@@ -101,7 +101,7 @@ class _StarNames(ast.NodeTransformer):
         self.drop_unknown = drop_unknown
         self.names: set[str] = set()
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt:  # noqa: N802 - ast's name
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt:
         if node.names[0].name != "*" or not node.module or node.level:
             return node
         known = _top_module(node.module) == "manim" or _is_allowed(node.module, self.allowed)
