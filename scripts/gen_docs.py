@@ -70,7 +70,7 @@ EXAMPLES: dict[str, str] = {
     "MF214": "scene.py: error MF214 undefined name `blank_image` at line 12 of the output, "
              "which no statement of the original uses: a flattening bug [emit]",
     "MF215": "scene.py:9: error MF215 name `phi_degs` is undefined, in the original as in the "
-             "output (line 27): define or import it [emit]",
+             "output (line 27 of the output): define or import it [emit]",
     "MF301": "scenes.py:20:17: fixed MF301 icons/factory.svg (icon: object word 'factory') "
              "replaced by factory_icon [rewrite-assets]",
     "MF302": "scenes.py:71:17: warning MF302 'icons/house.svg' is not in the repository; "

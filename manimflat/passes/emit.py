@@ -71,7 +71,7 @@ def _refuse_undefined(flat: Flat) -> None:
         else:
             module, at, *_ = next(use for use in uses if use[3])
             flat.report("MF215", f"name `{name}` is undefined, in the original as in the output "
-                        f"(line {line}): define or import it", path=module, line=at)
+                        f"(line {line} of the output): define or import it", path=module, line=at)
 
 
 def _original_uses(flat: Flat, name: str) -> list[tuple[str, int, str, bool]]:
