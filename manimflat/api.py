@@ -77,6 +77,7 @@ class FlatResult:
     def to_json(self, output: str | None = None) -> dict[str, Any]:
         return {"scene": self.scene.name, "module": self.scene.path, "line": self.scene.line,
                 "output": output, "status": self.status, "dialect": self.scene.dialect,
+                "base": self.scene.is_base,
                 "diagnostics": [d.to_json() for d in self.diagnostics],
                 "assets": [a.to_json() for a in self.assets], "inlined": list(self.inlined),
                 "lines": self.lines, "seconds": round(self.seconds, 4),
@@ -129,7 +130,11 @@ class Session:
             flat.report("MF105", f"{scene.name} is a {scene.dialect} scene; only Manim CE "
                         "scenes are flattened", severity=Severity.WARNING, path=scene.path,
                         line=scene.line)
-        elif not scene.is_base:
+        elif scene.is_base:
+            flat.report("MF118", f"{scene.name} is a base scene (no `construct` of its own or "
+                        "inherited): not flattened alone; the scenes that subclass it include "
+                        "it", severity=Severity.INFO, path=scene.path, line=scene.line)
+        else:
             try:
                 (manager or self.pipeline()).run(flat)
             except PassFailure as exc:

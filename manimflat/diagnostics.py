@@ -69,6 +69,8 @@ CODES: dict[str, Code] = _catalog(
          "give the setting a finite number or a plain value (no `%` interpolation)"),
     Code("MF117", "file nested too deeply to be parsed and was skipped",
          "split the long expression named in the message; files no scene needs are ignored"),
+    Code("MF118", "base scene (no `construct`) skipped: the scenes that subclass it include it",
+         "nothing to do; flatten a scene that subclasses it"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),
@@ -95,6 +97,13 @@ CODES: dict[str, Code] = _catalog(
     Code("MF216", "plugin code lowered to plain Manim CE", "nothing to do"),
     Code("MF217", "plugin name with no lowering to plain Manim CE",
          "rewrite it with manim's own API, or allow the plugin"),
+    Code("MF213", "name undefined in the output though the original defines it",
+         "a flattening bug: report it with the scene; the message names where the original "
+         "uses the name"),
+    Code("MF214", "name undefined in the output that no original statement uses",
+         "a flattening bug: report it with the scene"),
+    Code("MF215", "name undefined in the original as in the output",
+         "define or import the name in the repository"),
     # MF3xx: custom assets
     Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
     Code("MF302", "asset file is missing from the repository; replaced from its name",

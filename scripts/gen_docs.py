@@ -57,6 +57,8 @@ EXAMPLES: dict[str, str] = {
              "not carried over",
     "MF117": "big.py:4: warning MF117 big.py: nested too deeply to be parsed; split the "
              "expression",
+    "MF118": "scenes.py:4: info MF118 GridScene is a base scene (no `construct` of its own or "
+             "inherited): not flattened alone; the scenes that subclass it include it",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "
@@ -84,6 +86,13 @@ EXAMPLES: dict[str, str] = {
              "[lower-plugins]",
     "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "
              "rewrite it with manim's own API [lower-plugins]",
+    "MF213": "effects.py:4: error MF213 undefined name `Animation_manim` at line 5 of the "
+             "output, though the original defines it where it uses it (effects.py:4 as "
+             "`Animation`): a flattening bug [emit]",
+    "MF214": "scene.py: error MF214 undefined name `blank_image` at line 12 of the output, "
+             "which no statement of the original uses: a flattening bug [emit]",
+    "MF215": "scene.py:9: error MF215 name `phi_degs` is undefined, in the original as in the "
+             "output (line 27 of the output): define or import it [emit]",
     "MF301": "scenes.py:20:17: fixed MF301 icons/factory.svg (icon: object word 'factory') "
              "replaced by factory_icon [rewrite-assets]",
     "MF302": "scenes.py:71:17: warning MF302 'icons/house.svg' is not in the repository; "
@@ -177,6 +186,16 @@ failed or rewrote a file); 2 usage error (bad flag, bad `[tool.manimflat]`, unkn
 
 Settings come from `[tool.manimflat]` (see [configuration.md](configuration.md)); a flag
 overrides the same key.
+
+## The `--report` file
+
+`--report PATH` writes JSON: `tool` (`name`, `version`), `root`, `diagnostics` (repository
+level, e.g. files that do not parse) and `scenes`, one entry per scene found:
+`scene`, `module`, `line`, `output` (the written file or null), `status` (`ok`, `fixed`,
+`failed` or `skipped`), `dialect`, `base` (true for a base scene with no `construct`,
+skipped with the info diagnostic MF118: not a failure), `diagnostics`, `assets`, `inlined`,
+`lines`, `seconds`, `timings` and `verification`. A scene is `skipped` when it is a base or
+another dialect (MF105); `failed` when it has an error diagnostic.
 
 ## Pre-commit
 

@@ -80,15 +80,18 @@ CASES: list[tuple[str, str, str]] = [
     ("removed_api", "scene.py", "Drift"),
     ("plugin_slides", "deck.py", "Deck"),
     ("plugin_voiceover", "narrated.py", "Narrated"),
+    ("scene_named_like_manim", "scene.py", "Animation"),
+    ("annotation_only_names", "scene.py", "AnnotationOnlyNames"),
+    ("string_comments", "scene.py", "StringComments"),
 ]
-# Their originals need a plugin that does not run on manim 0.22 (manim_slides 5.7 sets the
-# removed `config.write_to_movie`; manim_voiceover needs a speech service): their outputs are
-# rendered against hand-written plain Manim in tests/passes/test_lower_plugins.py instead.
-PLUGIN_CASES = frozenset({"plugin_slides", "plugin_voiceover"})
-
 # Cases whose original cannot run on today's manim, so there is no frame to compare with:
 # the reason, and where their output is rendered instead.
 NO_ORIGINAL_RENDER: dict[str, str] = {
+    **dict.fromkeys(("plugin_slides", "plugin_voiceover"),
+                    "needs a plugin that does not run on manim 0.22 (manim_slides 5.7 sets the "
+                    "removed `config.write_to_movie`; manim_voiceover needs a speech service); "
+                    "tests/passes/test_lower_plugins.py renders the output against the same "
+                    "scene written in plain Manim"),
     "removed_api": "written for an older Manim CE; tests/passes/test_upgrade_api.py renders "
                    "the output against the same scene written with today's API",
 }
@@ -255,8 +258,7 @@ def render_api():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.render
-@pytest.mark.parametrize(("case", "file", "scene"),
-                         _params([c for c in CASES if c[0] not in PLUGIN_CASES]))
+@pytest.mark.parametrize(("case", "file", "scene"), CASE_PARAMS)
 def test_renders_the_same_last_frame(case: str, file: str, scene: str, tmp_path: Path,
                                      render_api) -> None:  # type: ignore[no-untyped-def]
     if case in NO_ORIGINAL_RENDER:

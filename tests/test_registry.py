@@ -104,7 +104,8 @@ def test_bad_pipeline_is_a_usage_error(repo: Path, spec: str, message: str) -> N
 def test_custom_pipeline_and_print_after(repo: Path) -> None:
     result = CliRunner().invoke(cli, [
         str(repo), "--scene", "Hello",
-        "--passes", "resolve-imports,collect-closure,inline-data-files{check_mobjects=false},emit",
+        "--passes", ("resolve-imports,collect-closure,inline-data-files{check_mobjects=false},"
+                     "normalize-imports,emit"),  # without it the output imports nothing
         "--print-after", "collect-closure"])
     assert result.exit_code == 0, result.output
     assert "# --- after collect-closure ---" in result.stderr

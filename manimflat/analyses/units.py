@@ -7,7 +7,8 @@ CPython's own `symtable` (scope-correct, in C, fast):
 - `binds`: module-level names it defines;
 - `refs_def`: global names read when the statement executes (decorators, defaults, bases,
   class bodies, module-level expressions);
-- `refs_call`: global names read only when a function defined in it is called;
+- `refs_call`: global names read only when a function defined in it is called, and names
+  only annotations read (`annotation_refs`: not evaluated, but the output must bind them);
 - `imports`: import statements executed with the module (including inside `try`/`if`), and
   `nested_imports`: imports inside function bodies, executed when called;
 - `mutates`: module-level names whose objects it changes (`CONFIG["a"] = 1`, `L.append(x)`).
@@ -58,6 +59,7 @@ class Unit:
     start: int  # first line, decorators included
     end: int
     kind: str  # import|def|class|assign|effect|main|docstring|type_checking|syspath|future|all
+    # (docstring: any bare string statement at module level)
     stmts: list[ast.stmt]
     binds: frozenset[str] = frozenset()
     refs_def: frozenset[str] = frozenset()
@@ -66,6 +68,9 @@ class Unit:
     nested_imports: list[ImportRec] = field(default_factory=list)
     mutates: frozenset[str] = frozenset()
     syspath: list[ast.expr] = field(default_factory=list)
+    # Names only annotations read (see `_annotation_refs`), also in `refs_call`: one the
+    # program cannot bind is left as written rather than reported.
+    annotation_refs: frozenset[str] = frozenset()
     # Names bound in some nested scope (parameters, locals, class attributes): renaming a
     # global of that name needs real scope analysis; any other rename is by spelling.
     shadowed: frozenset[str] = frozenset()
@@ -214,27 +219,66 @@ def analyze_module(source: str, tree: ast.Module) -> list[Unit]:
         if unit.syspath:
             unit.kind = "syspath"
         _fill_refs(unit, text)
-        if lazy_annotations:  # annotations are strings: names used only there are not needed
-            only = _annotation_only_names(stmts)
-            unit.refs_def -= only
-            unit.refs_call -= only
+        if unit.kind not in ("import", "future", "docstring"):
+            only = _annotation_refs(stmts, lazy_annotations)
+            if lazy_annotations:  # never evaluated: they order nothing
+                unit.refs_def -= only
+            # ...but the output must still bind them (pyflakes reads annotations)
+            unit.annotation_refs = only
+            unit.refs_call = (unit.refs_call | only) - unit.refs_def
         units.append(unit)
     return units
 
 
-def _annotation_only_names(stmts: list[ast.stmt]) -> frozenset[str]:
-    in_annotations: set[str] = set()
-    annotation_ids: set[int] = set()
+def _annotation_refs(stmts: list[ast.stmt], lazy: bool) -> frozenset[str]:
+    """Global names only annotations read: under `from __future__ import annotations` every
+    name there, and always the names inside string annotations (which `symtable` does not
+    see). A name bound anywhere in the statements (a parameter, a class attribute) is taken
+    as local."""
+    names: set[str] = set()
+    inside: set[int] = set()  # ids of the nodes of annotations
+    elsewhere: set[str] = set()  # bound, or read where it is evaluated
     for stmt in stmts:
         for node in ast.walk(stmt):
             for ann in _annotations(node):
-                for sub in ast.walk(ann):
-                    annotation_ids.add(id(sub))
-                    if isinstance(sub, ast.Name):
-                        in_annotations.add(sub.id)
-    elsewhere = {n.id for s in stmts for n in ast.walk(s)
-                 if isinstance(n, ast.Name) and id(n) not in annotation_ids}
-    return frozenset(in_annotations - elsewhere)
+                names |= _annotation_names(ann, lazy)
+                inside.update(id(sub) for sub in ast.walk(ann))
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and (id(node) not in inside or
+                                               not isinstance(node.ctx, ast.Load)):
+                elsewhere.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                elsewhere.add(node.name)
+            for attr in _STRING_BINDERS.get(type(node), ()):
+                elsewhere |= _bound_strings(node, attr)
+    return frozenset(names - elsewhere)
+
+
+def _annotation_names(ann: ast.expr, lazy: bool) -> set[str]:
+    """Names an annotation reads: its own (when lazy) and those of string parts, which
+    pyflakes parses as code; `Literal[...]` holds values, not annotations."""
+    out: set[str] = set()
+    stack: list[ast.AST] = [ann]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            if lazy:
+                out.add(node.id)
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                parsed = ast.parse(node.value.strip(), mode="eval")
+            except (SyntaxError, ValueError):
+                continue
+            out |= _annotation_names(parsed.body, True)
+            continue
+        if isinstance(node, ast.Subscript) and (_name(node.value) == "Literal" or (
+                isinstance(node.value, ast.Attribute) and node.value.attr == "Literal")):
+            stack.append(node.value)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
 
 
 def _annotations(node: ast.AST) -> list[ast.expr]:
@@ -243,15 +287,21 @@ def _annotations(node: ast.AST) -> list[ast.expr]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
         return [node.returns]
     if isinstance(node, ast.AnnAssign):
-        return [node.annotation]
+        ann = node.annotation
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) and (
+                _name(ann) == "TypeAlias" or getattr(ann, "attr", None) == "TypeAlias"):
+            return [ann, node.value]  # `Maker: TypeAlias = "Callable[...]"` is one too
+        return [ann]
     return []
 
 
 def _kind(stmts: list[ast.stmt], index: int) -> str:
     s = stmts[0]
     if len(stmts) == 1:
-        if index == 0 and isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) \
+        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) \
                 and isinstance(s.value.value, str):
+            # The module docstring, or a string used as a section comment (`"""Helpers"""`
+            # between definitions): no effect, and out of place in another file's output.
             return "docstring"
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return "def"

@@ -10,7 +10,7 @@ can rename and rewrite imports. Pieces are ordered by Python's execution order o
 original program, then stably re-sorted so that definition-time dependencies come first.
 
 Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks (MF208),
-sys.path edits, `__all__`, module docstrings, and imports (re-created by normalize-imports).
+sys.path edits, `__all__`, module docstrings and other bare string statements, and imports (re-created by normalize-imports).
 A name that another file assigns on a repository module (`settings.RADIUS = 0.5` after
 `import settings`) is that module's name too, defined by that statement.
 Known limits: a module object used as a value cannot be inlined (MF202); names created at
@@ -250,6 +250,11 @@ class _Linker:
             self._note_submodules(piece, module, name, target)
         elif isinstance(target, Builtin):
             piece.links[name] = f"builtin:{name}"
+        elif isinstance(target, Unresolved) and name in unit.annotation_refs:
+            bound = self._type_checking_import(module, name)
+            if bound is not None:  # `if TYPE_CHECKING: from kinds import Badge`
+                self._link_name(piece, module, unit, name, bound)
+            # else an annotation names what nothing binds: left as written, as in the original
         elif isinstance(target, Unresolved):
             node = piece.node or self.program.cst(module).body[unit.index]
             live = drop_unreachable(node)
@@ -267,6 +272,18 @@ class _Linker:
             else:
                 piece.report("MF103",
                                   f"name {name!r} is not defined ({target.reason})")
+
+    def _type_checking_import(self, module: str, name: str) -> Target | None:
+        """What an import under `if TYPE_CHECKING:` binds `name` to, when it resolves: the
+        block is dropped, but the annotations that read the name stay."""
+        info = self.program.module(module)
+        for unit in info.units if info else []:
+            for rec in unit.imports if unit.kind == "type_checking" else []:
+                if rec.bound == name:
+                    target = self.resolver.resolve_import(module, rec)
+                    if not isinstance(target, (Unresolved, ModuleRef)):
+                        return target
+        return None
 
     def _note_submodules(self, piece: _Facts, module: str, name: str,
                          target: External) -> None:

@@ -8,6 +8,8 @@ references, its own definitions, and `module.attr` chains) to use it. Names that
 repository definition that collides is renamed `name_<module>` (MF201, severity fixed).
 A piece still as written is renamed by text edits; one whose tree was edited, that drops
 imports, or where a nested scope binds a renamed name is rewritten with libcst.
+Known limit: names inside string annotations (`x: "Circle"`) are not renamed; emit's
+undefined-name check reports one that ends up unbound (MF213).
 """
 
 from __future__ import annotations

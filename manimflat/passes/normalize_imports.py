@@ -3,7 +3,8 @@
 Before: pieces link names to keys ("mod:numpy", "from:math:tau", "star:manim:Circle", ...),
 and passes may have put lines in `Flat.header`. After: `Flat.header` is the whole import
 block: `from __future__` first, `from manim import *`, then every other import the pieces
-use, deduplicated, sorted, under its output name; unused imports are gone. An import outside
+use, deduplicated, sorted, under its output name (a renamed star-imported or builtin name is
+imported by name: `from manim import Animation as Animation_manim`); unused imports are gone. An import outside
 the standard library and the allow-list is an MF106 error: the output would not run alone.
 """
 
@@ -63,9 +64,13 @@ def import_line(key: str, name: str) -> str | None:
         if module == "manim" and attr == name and attr in externals.manim_exports():
             return None
         return f"from {module} import {attr}" + ("" if attr == name else f" as {name}")
-    if kind == "star":
-        module = rest.rsplit(":", 1)[0]
+    if kind == "star":  # a star-imported name renamed (a scene called `Animation`) is bound
+        module, _, attr = rest.rpartition(":")  # by name, since the star binds the old name
+        if attr != name:
+            return f"from {module} import {attr} as {name}"
         return None if module == "manim" else f"from {module} import *"
+    if kind == "builtin" and rest != name:  # a builtin renamed around a repo definition
+        return f"from builtins import {rest} as {name}"
     return None
 
 

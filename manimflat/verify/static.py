@@ -1,28 +1,29 @@
 """The static level: what can be proven about the output without running it.
 
-Names are checked with `symtable`, so scoping is Python's own (class bodies do not leak into
-methods, comprehensions have their own scope, `global` declarations define module names).
-Defined means: bound at module level, a builtin, or brought by `from M import *` of an allowed
-module, whose real exports are read from the installed package once (in a sandboxed child, then
-cached on disk by tool versions).
+Names are checked with pyflakes, as the output contract is (`undefined_names`): class bodies
+do not leak into methods, annotations are read, `global` declarations define module names.
+Defined means: bound, a builtin, or brought by `from M import *` of manim or an allowed
+module, whose real exports are read from the installed package once (in a child process, then
+cached on disk by package version). Manim's Scene classes (for the scene check) come from a
+sandboxed child, cached by tool versions.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import hashlib
 import json
 import re
-import symtable
 import sys
 from dataclasses import dataclass
 
+from pyflakes import checker, messages
+
+from ..analyses import externals
+from ..settings import DEFAULT_ALLOWED_IMPORTS
 from . import cache, sandbox
 
-_MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__builtins__", "__spec__", "__loader__",
-                             "__package__", "__annotations__", "__dict__", "__file__"})
 # Constructors and functions that read a file named by their first argument.
 # A short string naming a media or data file: an asset the output would still need (the
 # output contract's rule, as `shared/contract_check.py` applies it).
@@ -30,7 +31,6 @@ ASSET_NAME = re.compile(r"\.(svg|png|jpe?g|gif|wav|mp3|ogg|mp4|mov|ttf|otf|csv|t
                         re.IGNORECASE)
 _FILE_READERS = frozenset({"ImageMobject", "SVGMobject", "OpenGLImageMobject", "add_sound",
                            "open", "loadtxt", "genfromtxt", "load", "read_csv", "imread"})
-
 
 @dataclass(frozen=True)
 class StarExports:
@@ -68,30 +68,54 @@ class Finding:
     warning: bool = False
 
 
-def _walk_tables(table: symtable.SymbolTable) -> list[symtable.SymbolTable]:
-    out = [table]
-    for child in table.get_children():
-        out += _walk_tables(child)
-    return out
+def undefined_names(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS) -> set[str]:
+    """Names pyflakes reports undefined in `code`, star imports of manim and the allowed
+    modules expanded to their real exports (the output contract's own test)."""
+    return set(undefined_uses(code, allowed))
 
 
-def undefined_names(code: str, tree: ast.Module, extra: frozenset[str]) -> dict[str, ast.Name]:
-    """Global names that are read somewhere and bound nowhere (first use for each)."""
-    tables = _walk_tables(symtable.symtable(code, "<flat>", "exec"))
-    top = tables[0]
-    defined = {s.get_name() for s in top.get_symbols()
-               if s.is_assigned() or s.is_imported() or s.is_namespace()}
-    for t in tables[1:]:
-        defined |= {s.get_name() for s in t.get_symbols()
-                    if s.is_declared_global() and (s.is_assigned() or s.is_imported())}
-    used = {s.get_name() for t in tables for s in t.get_symbols()
-            if s.is_referenced() and s.is_global() and not s.is_free()}
-    missing = used - defined - set(dir(builtins)) - _MODULE_DUNDERS - extra
-    first: dict[str, ast.Name] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in missing and node.id not in first:
-            first[node.id] = node
-    return dict(sorted(first.items(), key=lambda kv: (kv[1].lineno, kv[1].col_offset)))
+def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS, *,
+                   drop_unknown_stars: bool = False) -> dict[str, tuple[int, int]]:
+    """Each undefined name (pyflakes' `UndefinedName` and `UndefinedLocal`) -> (line, col)
+    of its first report, in source order; {} when the code does not parse. Scoping is
+    pyflakes': class bodies do not leak into methods, annotations and string annotations
+    are read, `global` declarations define module names. pyflakes reports nothing undefined
+    beside a star import it cannot expand (a repository module's); `drop_unknown_stars`
+    removes those, so every name they might bind is reported."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return {}
+    stars = _StarNames(allowed, drop_unknown_stars)
+    tree = stars.visit(tree)
+    found: dict[str, tuple[int, int]] = {}
+    report = checker.Checker(tree, filename="<flat>", builtins=stars.names).messages
+    for msg in sorted(report, key=lambda m: (m.lineno, m.col)):
+        if isinstance(msg, (messages.UndefinedName, messages.UndefinedLocal)):
+            found.setdefault(str(msg.message_args[0]), (msg.lineno, msg.col))
+    return found
+
+
+class _StarNames(ast.NodeTransformer):
+    """`from M import *` of manim, the standard library or an allowed module gives way to
+    M's real exports, which pyflakes then takes as builtins (binding hundreds of imports
+    would cost more than the check); pyflakes checks every name instead of giving up."""
+
+    def __init__(self, allowed: tuple[str, ...], drop_unknown: bool) -> None:
+        self.allowed = allowed
+        self.drop_unknown = drop_unknown
+        self.names: set[str] = set()
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt:
+        if node.names[0].name != "*" or not node.module or node.level:
+            return node
+        known = _top_module(node.module) == "manim" or _is_allowed(node.module, self.allowed)
+        exports = externals.star_exports(node.module, (*self.allowed, "manim")) \
+            if known else None
+        if exports is None and not self.drop_unknown:
+            return node
+        self.names |= exports or set()
+        return ast.copy_location(ast.Pass(), node)
 
 
 def _top_module(name: str) -> str:
@@ -147,7 +171,6 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
           ) -> tuple[list[Finding], dict[str, ast.Name]]:
     """Findings (imports, files, the scene class) and the undefined names by first use."""
     findings: list[Finding] = []
-    extra: set[str] = set()
     scene_bases: frozenset[str] = frozenset()
     optional = guarded_imports(tree)
     reported: set[int] = set()  # nodes of file arguments already reported
@@ -176,11 +199,8 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
                 findings.append(Finding("MF404", f"imports from `{mod}`, which is neither manim, "
                                         "the standard library, nor allowed",
                                         node.lineno, node.col_offset))
-            elif any(a.name == "*" for a in node.names):
-                exports = star_exports(mod)
-                extra |= exports.names
-                if _top_module(mod) == "manim":
-                    scene_bases |= exports.scenes
+            elif any(a.name == "*" for a in node.names) and _top_module(mod) == "manim":
+                scene_bases |= star_exports(mod).scenes
         elif isinstance(node, ast.Attribute) and node.attr == "path" and \
                 isinstance(node.value, ast.Name) and node.value.id == "sys":
             findings.append(Finding("MF405", "uses `sys.path`", node.lineno, node.col_offset))
@@ -204,7 +224,9 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
             findings.append(Finding("MF405", "`Code` reads a source file", node.lineno,
                                     node.col_offset))
     findings += _check_scene(tree, scene, scene_bases)
-    return findings, undefined_names(code, tree, frozenset(extra))
+    positions = undefined_uses(code, allowed)
+    return findings, {name: ast.Name(name, ast.Load(), lineno=line, col_offset=col)
+                      for name, (line, col) in positions.items()}
 
 
 def _check_scene(tree: ast.Module, scene: str, manim_scenes: frozenset[str]) -> list[Finding]:

@@ -189,3 +189,70 @@ def test_a_name_assigned_on_a_module_by_a_file_the_scene_does_not_run(make_repo)
     result = flat(repo, "S")
     assert codes(result) == ["MF103"]
     assert "'RADIUS' is only assigned on it by setup_big.py" in result.diagnostics[0].message
+
+
+def test_names_only_annotations_read_are_kept(make_repo) -> None:
+    repo = make_repo({
+        "rows.py": """
+            from __future__ import annotations
+
+            from typing import TYPE_CHECKING, Iterable, Literal, Sequence
+
+            from manim import *
+
+            if TYPE_CHECKING:
+                from marks import Mark
+
+            Side = Literal["left", "right"]
+
+
+            def row(widths: Sequence[float], side: Side = "left") -> VGroup:
+                return VGroup(*[Square(w) for w in widths]).to_edge(LEFT if side == "left" else RIGHT)
+
+
+            def marks(items: "Iterable[Mark]") -> list[Mark]:
+                return list(items)
+        """,
+        "marks.py": "from manim import *\n\nMark = Dot\n",
+        "scene.py": """
+            from manim import *
+            from rows import marks, row
+
+
+            class S(Scene):
+                def construct(self):
+                    self.add(row([1, 2]), *marks([Dot()]))
+        """,
+    })
+    result = flat(repo, "S")
+    assert result.ok, [d.to_json() for d in result.diagnostics]
+    for line in ("from typing import Iterable", "from typing import Sequence",
+                 "from typing import Literal", 'Side = Literal["left", "right"]', "Mark = Dot"):
+        assert line in result.code.splitlines(), line
+    assert "TYPE_CHECKING" not in result.code
+
+
+def test_an_annotation_naming_what_nothing_binds_is_left_as_written(make_repo) -> None:
+    repo = make_repo({"scene.py": """
+        from __future__ import annotations
+        from manim import *
+
+
+        class S(Scene):
+            def construct(self) -> Missing:
+                self.add(Dot())
+    """})
+    result = flat(repo, "S")
+    assert "def construct(self) -> Missing:" in result.code
+    assert codes(result) == ["MF215"]  # undefined in the original as well
+
+
+def test_strings_used_as_comments_are_dropped(make_repo) -> None:
+    repo = make_repo({
+        "colors.py": '"""Speech bubbles."""\nfrom manim import *\n\n"""\nColours\n"""\n'
+                     'BUBBLE = TEAL\n\n"""Shapes"""\n\ndef bubble():\n    return Ellipse()\n',
+        "scene.py": "from manim import *\nfrom colors import BUBBLE\n\nclass S(Scene):\n"
+                    "    def construct(self):\n        self.add(Dot(color=BUBBLE))\n",
+    })
+    code = flat(repo, "S").code
+    assert '"""' not in code and "BUBBLE = TEAL" in code

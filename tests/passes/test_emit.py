@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import flat, write_repo
+from helpers import codes, flat, write_repo
 
 
 def test_output_is_deterministic_and_flattening_it_again_changes_nothing(make_repo, tmp_path):
@@ -37,3 +37,61 @@ def test_module_dunders_left_in_the_output_are_reported_at_their_output_line(mak
     result = flat(repo, "S")
     [d] = [d for d in result.diagnostics if d.code == "MF207"]
     assert (d.severity.value, d.path, d.line) == ("warning", "S.py", 6)
+
+
+def test_an_output_missing_a_binding_the_original_has_is_refused(make_repo):
+    """Without normalize-imports the import block is never built: the guard must say so."""
+    repo = make_repo({
+        "helpers.py": "import numpy as np\nfrom manim import *\n\n"
+                      "def dot():\n    return Dot(radius=np.sqrt(0.04))\n",
+        "scene.py": "from manim import *\nfrom helpers import dot\n\nclass S(Scene):\n"
+                    "    def construct(self):\n        self.add(dot())\n",
+    })
+    result = flat(repo, "S", passes="resolve-imports,collect-closure,deconflict-names,emit")
+    errors = [d for d in result.diagnostics if d.code == "MF213"]
+    assert {d.message.split("`")[1] for d in errors} == {"np", "Dot", "Scene"}
+    np_error = next(d for d in errors if "`np`" in d.message)
+    assert (np_error.path, np_error.line) == ("helpers.py", 5)
+    assert result.status == "failed"
+
+
+def test_a_name_undefined_in_the_original_too_is_an_error_naming_its_use(make_repo):
+    repo = make_repo({"scene.py": """
+        from manim import *
+
+
+        class S(Scene):
+            def construct(self):
+                self.add(Square(side))
+                side = 2
+    """})
+    result = flat(repo, "S")
+    assert [(d.code, d.path, d.line) for d in result.diagnostics] == [("MF215", "scene.py", 6)]
+    assert "`side`" in result.diagnostics[0].message and result.status == "failed"
+
+
+def test_a_name_already_reported_unresolved_is_not_reported_twice(make_repo):
+    repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n        self.add(Wobble())\n"})
+    assert codes(flat(repo, "S")) == ["MF103"]
+
+
+def test_a_star_import_of_the_repo_does_not_hide_what_the_original_leaves_undefined(make_repo):
+    repo = make_repo({
+        "colors.py": "from manim import *\n\nTINT = TEAL\n",
+        "scene.py": """
+            from manim import *
+            from colors import *
+
+
+            class S(Scene):
+                def construct(self):
+                    for i in range(2):
+                        if i:
+                            self.remove(last)
+                        last = Dot(color=TINT)
+                        self.add(last)
+        """,
+    })
+    result = flat(repo, "S")
+    assert [(d.code, d.line) for d in result.diagnostics] == [("MF215", 9)]

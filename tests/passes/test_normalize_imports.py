@@ -53,3 +53,30 @@ def test_future_annotations_stay_first(make_repo) -> None:
     })
     assert flat(repo, "S").code.startswith(
         "from __future__ import annotations\nfrom manim import *\n")
+
+
+def test_a_renamed_manim_name_is_imported_under_its_new_name(make_repo) -> None:
+    repo = make_repo({
+        "effects.py": "from manim import *\n\nclass Fill(Animation):\n"
+                      "    def interpolate_mobject(self, alpha):\n"
+                      "        self.mobject.set_fill(opacity=alpha)\n",
+        "scene.py": "from manim import *\nfrom effects import Fill\n\nclass Animation(Scene):\n"
+                    "    def construct(self):\n        self.play(Fill(Square()))\n",
+    })
+    result = flat(repo, "Animation")
+    assert "from manim import Animation as Animation_manim" in result.code.splitlines()
+    assert "class Fill(Animation_manim):" in result.code
+    assert result.ok and "MF213" not in codes(result)
+
+
+def test_a_builtin_the_scene_class_shadows_is_imported_from_builtins(make_repo) -> None:
+    repo = make_repo({
+        "shapes.py": "from manim import *\n\ndef pick():\n"
+                     "    return Square() if issubclass(UserWarning, Warning) else Circle()\n",
+        "scene.py": "from manim import *\nfrom shapes import pick\n\nclass Warning(Scene):\n"
+                    "    def construct(self):\n        self.add(pick())\n",
+    })
+    result = flat(repo, "Warning")
+    assert "from builtins import Warning as Warning_builtin" in result.code.splitlines()
+    assert "issubclass(UserWarning, Warning_builtin)" in result.code
+    assert result.ok, [d.to_json() for d in result.diagnostics]

@@ -91,3 +91,26 @@ def test_removed_manim_names_are_repaired_then_reverified(fresh, scene):
     assert out.ok
     assert [(d.code, d.severity) for d in out.diagnostics] == [("MF413", Severity.FIXED)] * 3
     assert "Tex(" in out.code and "Create(t)" in out.code and "FadeIn(t, shift=UP)" in out.code
+
+
+def test_undefined_names_follow_pyflakes_with_manim_expanded():
+    from manimflat.verify.static import undefined_names
+
+    code = '''from __future__ import annotations
+from manim import *
+from typing import Sequence
+
+
+def row(widths: Sequence[float], tint: Tint = RED) -> "VGroup | Shape":
+    return VGroup(*[Square(w, color=tint) for w in widths])
+
+
+class S(Scene):
+    SIDE = 1
+
+    def construct(self):
+        self.add(row([SIDE]), Wobble())
+'''
+    assert undefined_names(code) == {"Tint", "Shape", "SIDE", "Wobble"}
+    assert undefined_names("from manim import *\nx = ShowCreation\n") == {"ShowCreation"}
+    assert undefined_names("def f(:\n") == set()  # does not parse: verify-syntax says why
