@@ -47,6 +47,14 @@ EXAMPLES: dict[str, str] = {
              "statically [resolve-imports]",
     "MF112": "manim.cfg: fixed MF112 `config.background_color = \"#2d3047\"` carried over from "
              "manim.cfg [collect-closure]",
+    "MF119": "custom/logo.py:2: fixed MF119 'constants' is custom/constants.py, beside it (an "
+             "import that only works with the author's PYTHONPATH) [resolve-imports]",
+    "MF120": "scenes/triangle.py:2: fixed MF120 'Functions.GeometryFunctions.GeometryFunctions' "
+             "names no file; taken as Functions/GeometryFunctions.py, the only file whose path "
+             "ends in 'GeometryFunctions' [resolve-imports]",
+    "MF121": "scenes/s.py:2: error MF121 'Functions.GeometryFunctions.GeometryFunctions' is in "
+             "no import root, and a/GeometryFunctions.py and b/GeometryFunctions.py could both "
+             "be the file it names; import one of them by its path [resolve-imports]",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "
@@ -86,6 +94,11 @@ EXAMPLES: dict[str, str] = {
              "removed [rewrite-assets]",
     "MF312": "snippets/long.py: warning MF312 snippets/long.py: Code from the file has 412 "
              "submobjects, from the literal 410 [inline-data-files]",
+    "MF313": "scene.py:14:31: fixed MF313 data/style.yaml read with yaml.safe_load() inlined as "
+             "a dict literal of its value (3 values) [inline-data-files]",
+    "MF314": "scene.py:9:16: warning MF314 data/p.csv read with np.loadtxt(): keyword "
+             "converters= is not understood here; its text is inlined instead "
+             "[inline-data-files]",
     "MF401": "Intro.py:3:1: error MF401 output does not compile: invalid syntax [verify-syntax]",
     "MF402": "Intro.py:12:20: fixed MF402 '\\f' in \"\\frac{1}{2}\" is an invalid escape; made a "
              "raw string [verify-syntax]",

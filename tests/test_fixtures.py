@@ -76,6 +76,7 @@ CASES: list[tuple[str, str, str]] = [
     ("type_checking", "scene.py", "TypeChecking"),
     ("utils_two_folders", "chapter1/scene.py", "ChapterOne"),
     ("utils_two_folders", "chapter2/scene.py", "ChapterTwo"),
+    ("data_loaders", "scene.py", "DataLoaders"),
 ]
 
 # Cases whose current output is wrong, with the reason; each is a core bug to fix, and no
