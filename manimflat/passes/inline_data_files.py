@@ -426,18 +426,25 @@ def _find_use(flat: Flat, ref: Ref, parents: dict[int, cst.CSTNode]) -> _Use | N
         parent = parents.get(id(node))
         if isinstance(parent, cst.WithItem) and parent.item is node:
             return _with_use(flat, ref, parent, parents)
-        outer = parents.get(id(parent)) if isinstance(parent, cst.Attribute) else None
-        if isinstance(parent, cst.Attribute) and parent.attr.value == "read" \
-                and isinstance(outer, cst.Call) and outer.func is parent and not outer.args:
-            found = _loader_of(flat, ref, outer, parents, _TEXT_LOADERS)
-        else:
-            found = _loader_of(flat, ref, node, parents, _FILE_LOADERS)
+        read = _read_call(node, parents)
+        found = _loader_of(flat, ref, read, parents, _TEXT_LOADERS) if read is not node \
+            else _loader_of(flat, ref, node, parents, _FILE_LOADERS)
     else:  # Path(...).read_text()
         found = _loader_of(flat, ref, node, parents, _TEXT_LOADERS)
     if found is not None:
         use = _Use([found[0]], found[1], found[2])
         use.as_list = _list_call(found[0], parents) if found[1].startswith("csv") else None
     return use
+
+
+def _read_call(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> cst.CSTNode:
+    """`f.read()` around `f` (a text loader's argument), else `f` itself."""
+    attr = parents.get(id(node))
+    call = parents.get(id(attr)) if isinstance(attr, cst.Attribute) else None
+    if isinstance(attr, cst.Attribute) and attr.value is node and attr.attr.value == "read" \
+            and isinstance(call, cst.Call) and call.func is attr and not call.args:
+        return call
+    return node
 
 
 def _list_call(call: cst.Call, parents: dict[int, cst.CSTNode]) -> cst.Call | None:
@@ -466,7 +473,9 @@ def _with_use(flat: Flat, ref: Ref, item: cst.WithItem, parents: dict[int, cst.C
                 uses.append(n)
 
     block.body.visit(_V())
-    found = [_loader_of(flat, ref, n, parents, _FILE_LOADERS) for n in uses]
+    found = [_loader_of(flat, ref, n, parents, _FILE_LOADERS)
+             or _loader_of(flat, ref, _read_call(n, parents), parents, _TEXT_LOADERS)
+             for n in uses]
     if not found or any(f is None for f in found):
         return None
     loaders = [f for f in found if f is not None]

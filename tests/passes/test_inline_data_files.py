@@ -223,6 +223,9 @@ def test_yaml_json_toml_become_literals_and_their_imports_go(make_repo) -> None:
             cfg = json.load(f)
         conf = tomllib.load(open("data/conf.toml", "rb"))
         title = json.loads(Path("data/title.json").read_text())
+        with open("data/style.yaml") as fh:
+            again = yaml.load(fh.read(), Loader=yaml.SafeLoader)
+        raw = json.loads(open("data/title.json").read())
         """, {"data/style.yaml": "radius: 1.5\ncolors: [red, '#00FF00']\nempty:\n",
               "data/cfg.json": '{"side": 2.0, "n": 3, "bad": NaN}',
               "data/conf.toml": 'title = "T"\n[grid]\nrows = 2\n',
@@ -232,11 +235,12 @@ def test_yaml_json_toml_become_literals_and_their_imports_go(make_repo) -> None:
     cfg = value_of(out, "cfg")
     assert isinstance(cfg, dict) and cfg["side"] == 2.0 and cfg["bad"] != cfg["bad"]  # NaN
     assert value_of(out, "conf") == {"title": "T", "grid": {"rows": 2}}
-    assert value_of(out, "title") == "Hello"
+    assert value_of(out, "title") == value_of(out, "raw") == "Hello"
+    assert value_of(out, "again") == value_of(out, "style")
     assert "with " not in out and "open(" not in out and "DATA" not in out
     for module in ("yaml", "json", "tomllib", "csv", "pathlib"):
         assert f"import {module}" not in out, module
-    assert codes(result).count("MF313") == 4
+    assert codes(result).count("MF313") == 6
     assert not any(ext in out for ext in (".yaml", ".json", ".toml"))
 
 
