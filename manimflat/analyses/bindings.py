@@ -116,7 +116,7 @@ class Resolver:
 
     # -- modules ---------------------------------------------------------------------------
     @cached_property
-    def roots(self) -> list[str]:
+    def own_roots(self) -> list[str]:
         # The scene's folder, then each folder above it: scene repositories are often
         # collections of projects, each run with `manim` from its own folder.
         roots = [self.scene_dir]
@@ -126,8 +126,11 @@ class Resolver:
             roots.append("" if str(folder) == "." else str(folder))
         if "src" in self.program.dirs:
             roots.append("src")
-        roots.extend(self.program.syspath_roots)
         return list(dict.fromkeys(roots))
+
+    @cached_property
+    def roots(self) -> list[str]:
+        return list(dict.fromkeys([*self.own_roots, *self.program.syspath_roots]))
 
     def broken_imports(self, module: str) -> list[tuple[ImportRec, Unresolved]]:
         """The imports `module` executes that resolve nowhere and are not guarded."""
@@ -240,10 +243,40 @@ class Resolver:
             if f"{prefix}.py" in self.program.files or prefix in self.program.dirs:
                 found = self._find(root, parts)
                 if found:
-                    return found
+                    rival = self._rival(root, parts, found)
+                    if rival is None:
+                        return found
+                    guess = Guess("ambiguous", module, None, (
+                        f"{module!r} is {found.module} or {rival.module}, depending on the "
+                        "folder manim is run from (a relative sys.path entry); import one of "
+                        "them by its path"), (found.module, rival.module))
+                    self.guesses[("*", module)] = guess
+                    return Unresolved(guess.why)
         # Not in the repository: a package (installed or not). normalize-imports reports the
         # ones that are not installed, once per import line instead of once per use.
         return External(module)
+
+    @cached_property
+    def _syspath_rivals(self) -> dict[str, list[str]]:
+        """Import root -> the other folders the same relative `sys.path` entry names from
+        another working directory; the scene's own folders are never rivals."""
+        own = set(self.own_roots)
+        out: dict[str, list[str]] = {}
+        for folders in syspath_entries(self.program).values():
+            relative = [f for f, cwd in folders if cwd is not None]
+            for folder in relative:
+                if folder not in own:
+                    out.setdefault(folder, []).extend(f for f in relative if f != folder)
+        return out
+
+    def _rival(self, root: str, parts: list[str], found: ModuleRef) -> ModuleRef | None:
+        """Another file the module is, when it was found through a relative `sys.path`
+        entry that names a different folder from another working directory."""
+        for other in self._syspath_rivals.get(root, []):
+            alt = self._find(other, parts)
+            if alt is not None and alt != found and not alt.module.endswith("/"):
+                return alt
+        return None
 
     def _find(self, base: str, parts: list[str]) -> ModuleRef | None:
         path = "/".join([base, *parts]) if base else "/".join(parts)

@@ -46,7 +46,8 @@ class ResolveImports(Pass):
                     continue
                 for rec in [*unit.imports, *unit.nested_imports]:
                     guess = None if rec.level else resolver.guesses.get(
-                        (module.rpartition("/")[0], rec.module))
+                        (module.rpartition("/")[0], rec.module)) or resolver.guesses.get(
+                        ("*", rec.module))
                     if guess is not None:
                         _report_guess(flat, guess, module, rec.line)
                         if guess.kind == "ambiguous":

@@ -328,3 +328,16 @@ def test_author_env_fixture_renders_as_the_author_ran_it(
     assert flattened.ok and flattened.png, flattened.error
     diff = compare_frames(original, flattened.png)
     assert diff.identical, diff
+
+
+def test_relative_sys_path_naming_two_files_is_an_error_naming_both(make_repo) -> None:
+    repo = make_repo({
+        "proj/lib/sizes.py": "def side():\n    return 2\n",
+        "lib/sizes.py": "def side():\n    return 3\n",
+        "proj/scenes/s.py": SCENE.format(imports="import sys\nsys.path.append('lib')\n"
+                                                 "from sizes import side", use="Square(side())"),
+    })
+    result = flat(repo, "S")
+    d = next(d for d in result.diagnostics if d.code == "MF121")
+    assert "proj/lib/sizes.py" in d.message and " lib/sizes.py" in d.message
+    assert not result.ok and "MF101" not in codes(result)
