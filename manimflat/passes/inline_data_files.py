@@ -463,8 +463,8 @@ def _with_use(flat: Flat, ref: Ref, item: cst.WithItem, parents: dict[int, cst.C
         return None
     name = item.asname.name.value
     block = parents.get(id(item))
-    if not isinstance(block, cst.With):
-        return None
+    if not isinstance(block, cst.With) or id(block) not in parents:
+        return None  # a module-level `with` is a whole piece: it stays, reading a StringIO
     uses: list[cst.Name] = []
 
     class _V(cst.CSTVisitor):

@@ -346,3 +346,15 @@ def test_literals_evaluate_back_to_the_loaded_value() -> None:
         ast.parse(text, mode="eval")
 
     check()
+
+
+def test_module_level_with_keeps_its_block(make_repo) -> None:
+    import manimflat
+
+    repo = make_repo({"cfg.json": '{"r": 1.5}', "scene.py": (
+        "import json\nfrom manim import *\n\nwith open('cfg.json') as f:\n"
+        "    CFG = json.load(f)\n\n\nclass Top(Scene):\n    def construct(self):\n"
+        "        self.add(Circle(radius=CFG['r']))\n")})
+    result = manimflat.flatten(repo, "Top")
+    assert result.ok and result.code is not None
+    assert "with io.StringIO(" in result.code and "cfg.json" not in result.code
