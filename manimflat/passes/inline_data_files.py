@@ -23,8 +23,8 @@ is used for nothing else (the `with` goes); `np.loadtxt` / `np.genfromtxt` / `np
 become `np.array([...])` literals with the same dtype and shape (`.npz` a dict of them).
 Every literal is evaluated back and compared with the loaded value. The loader's import
 goes when nothing else uses it. Arguments that are not literals, values with no literal
-form (dates, objects) and parse errors leave the text inlined as above (MF314); more than
-`MAX_LITERAL_VALUES` values is MF310.
+form (dates, objects), parse errors and more than `MAX_LITERAL_VALUES` values leave the text
+inlined as above (MF314); files too large to inline at all are MF310.
 """
 
 from __future__ import annotations
@@ -335,24 +335,22 @@ def _plan_loaded(flat: Flat, plan: Plan, ref: Ref,
         return False  # the text path reports it (MF310)
     try:
         values = [_load(use, call, target) for call in use.calls]
+        count = max(_count(value) for value in values)
+        if count > MAX_LITERAL_VALUES:
+            raise _NoLiteral(f"{count} values are more than {MAX_LITERAL_VALUES} for a literal")
         literals = [_literal(value) for value in values]
     except _NoLiteral as exc:
         flat.report("MF314", f"{target.rel} read with {use.name}(): {exc}; its text is "
                     "inlined instead", severity=Severity.WARNING,
                     **where(ref))  # type: ignore[arg-type]
         return False
-    count = max(_count(value) for value in values)
-    if count > MAX_LITERAL_VALUES:
-        _leave(flat, plan, ref, f"{use.name}() of {target.rel} gives {count} values, more "
-               f"than {MAX_LITERAL_VALUES} for a literal")
-        return True
     for call, literal in zip(use.calls, literals):
         text = f"iter({literal})" if use.fmt in ("csv", "csvdict") and use.as_list is None \
             else literal
         plan.replace[id(use.as_list or call)] = cst.parse_expression(text)
     if use.unwrap:
         plan.unwrap_with.add(id(ref.call))
-    if "np." in "".join(literals):
+    if any(_has_array(value) for value in values):
         plan.need_header("import numpy as np")
     plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
     shape = _describe(values[0])
@@ -688,6 +686,13 @@ def _count(value: object) -> int:
     if isinstance(value, (list, tuple)):
         return sum(_count(v) for v in value)
     return 1
+
+
+def _has_array(value: object) -> bool:
+    import numpy as np
+
+    return isinstance(value, np.ndarray) or (
+        isinstance(value, dict) and any(_has_array(v) for v in value.values()))
 
 
 def _describe(value: object) -> str:
