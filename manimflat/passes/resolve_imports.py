@@ -7,7 +7,8 @@ edit that became an import root is an MF107 `fixed` note naming the folder (and 
 directory it assumes, when the entry is relative). An import resolved as the author must
 have run it is a `fixed` note naming the file taken and why: MF119 for a sibling of the
 importing file (the author's PYTHONPATH), MF120 for a file that moved (a stale dotted path);
-two equally good candidates are an MF121 error naming both.
+two equally good candidates, or a relative `sys.path` entry that names two different files
+from two working directories, are an MF121 error naming both.
 """
 
 from __future__ import annotations
