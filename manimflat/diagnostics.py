@@ -71,6 +71,12 @@ CODES: dict[str, Code] = _catalog(
          "split the long expression named in the message; files no scene needs are ignored"),
     Code("MF118", "base scene (no `construct`) skipped: the scenes that subclass it include it",
          "nothing to do; flatten a scene that subclasses it"),
+    Code("MF119", "import resolved as a sibling of the importing file (the author's PYTHONPATH)",
+         "nothing to do; a relative import (`from .constants import *`) says it in the repository"),
+    Code("MF120", "import names no file; resolved to the one file whose path ends like it",
+         "nothing to do; update the import to the file's current path in the repository"),
+    Code("MF121", "import could mean two repository files",
+         "import the intended file by its full path (the message names both)"),
     # MF2xx: building the closure and inlining it
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),
@@ -122,6 +128,10 @@ CODES: dict[str, Code] = _catalog(
     Code("MF311", "custom font file dropped; the text uses the default font", "nothing to do"),
     Code("MF312", "literal built from a data file gives a different mobject than the file",
          "see the message: the submobject counts differ, so `Write` timing may change"),
+    Code("MF313", "data read through a library replaced by a literal of the loaded value",
+         "nothing to do"),
+    Code("MF314", "data read through a library cannot become a literal; its text is inlined",
+         "the message says why (arguments not literal, a value with no literal form)"),
     # MF4xx: verification
     Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
     Code("MF402", "invalid escape sequence left in the output (a SyntaxWarning)",

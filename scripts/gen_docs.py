@@ -59,6 +59,14 @@ EXAMPLES: dict[str, str] = {
              "expression",
     "MF118": "scenes.py:4: info MF118 GridScene is a base scene (no `construct` of its own or "
              "inherited): not flattened alone; the scenes that subclass it include it",
+    "MF119": "custom/logo.py:2: fixed MF119 'constants' is custom/constants.py, beside it (an "
+             "import that only works with the author's PYTHONPATH) [resolve-imports]",
+    "MF120": "scenes/triangle.py:2: fixed MF120 'Functions.GeometryFunctions.GeometryFunctions' "
+             "names no file; taken as Functions/GeometryFunctions.py, the only file whose path "
+             "ends in 'GeometryFunctions' [resolve-imports]",
+    "MF121": "scenes/s.py:2: error MF121 'Functions.GeometryFunctions.GeometryFunctions' is in "
+             "no import root, and a/GeometryFunctions.py and b/GeometryFunctions.py could both "
+             "be the file it names; import one of them by its path [resolve-imports]",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "
@@ -117,6 +125,11 @@ EXAMPLES: dict[str, str] = {
              "removed [rewrite-assets]",
     "MF312": "snippets/long.py: warning MF312 snippets/long.py: Code from the file has 412 "
              "submobjects, from the literal 410 [inline-data-files]",
+    "MF313": "scene.py:14:31: fixed MF313 data/style.yaml read with yaml.safe_load() inlined as "
+             "a dict literal of its value (3 values) [inline-data-files]",
+    "MF314": "scene.py:9:16: warning MF314 data/p.csv read with np.loadtxt(): keyword "
+             "converters= is not understood here; its text is inlined instead "
+             "[inline-data-files]",
     "MF401": "Intro.py:3:1: error MF401 output does not compile: invalid syntax [verify-syntax]",
     "MF402": "Intro.py:12: error MF402 compiling emits SyntaxWarning: invalid escape sequence "
              "'\\d' [verify-syntax]",

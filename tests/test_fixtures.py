@@ -83,6 +83,7 @@ CASES: list[tuple[str, str, str]] = [
     ("scene_named_like_manim", "scene.py", "Animation"),
     ("annotation_only_names", "scene.py", "AnnotationOnlyNames"),
     ("string_comments", "scene.py", "StringComments"),
+    ("data_loaders", "scene.py", "DataLoaders"),
 ]
 # Cases whose original cannot run on today's manim, so there is no frame to compare with:
 # the reason, and where their output is rendered instead.

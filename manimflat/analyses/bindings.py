@@ -10,6 +10,15 @@ inside it resolves if any path to its definition exists).
 
 Names that a module-level statement of any file assigns on a repository module
 (`settings.RADIUS = 0.5` after `import settings`) resolve as names of that module.
+
+An absolute import that none of those roots provides, of a module that is not installed,
+is resolved as the author must have run it, and the guess is recorded (`Resolver.guesses`):
+a *sibling* (`from constants import *` in `custom/logo.py` beside `custom/constants.py`,
+which only works with the author's PYTHONPATH: the importer's folder, then each folder
+above it), else a *moved* file (`custom.tip` where only `assets/tip.py` exists: the repo
+file whose path ends with the longest tail of the dotted name, ties broken by how many of
+the other parts its folders name). Two equally good candidates are an *ambiguous* guess:
+the import is unresolved, naming both.
 """
 
 from __future__ import annotations
@@ -73,6 +82,17 @@ class Unresolved:
 Target = Local | ModuleRef | External | Builtin | Unresolved
 
 
+@dataclass(frozen=True)
+class Guess:
+    """How an import that no import root provides was resolved (see the module docstring)."""
+
+    kind: str  # sibling | moved | ambiguous
+    module: str  # the dotted name as written
+    chosen: str | None  # the repository file taken (None when ambiguous)
+    why: str  # what made it the choice, for the diagnostic
+    candidates: tuple[str, ...] = ()
+
+
 class Resolver:
     """Name resolution for scenes whose file lives in `scene_dir` (cached per name)."""
 
@@ -81,6 +101,8 @@ class Resolver:
         self.scene_dir = scene_dir
         self._names: dict[tuple[str, str], Target] = {}
         self._modules: dict[tuple[str, str, int], Target] = {}
+        self._guessable: dict[str, bool] = {}
+        self.guesses: dict[tuple[str, str], Guess | None] = {}  # (importer folder, module)
         self.unit_facts: dict[tuple[str, int], object] = {}  # collect-closure's, per unit
         self._broken_imports: dict[str, list[tuple[ImportRec, Unresolved]]] = {}
         self._indexing_stores = False  # while `attribute_stores` is being computed
@@ -94,7 +116,7 @@ class Resolver:
 
     # -- modules ---------------------------------------------------------------------------
     @cached_property
-    def roots(self) -> list[str]:
+    def own_roots(self) -> list[str]:
         # The scene's folder, then each folder above it: scene repositories are often
         # collections of projects, each run with `manim` from its own folder.
         roots = [self.scene_dir]
@@ -104,8 +126,11 @@ class Resolver:
             roots.append("" if str(folder) == "." else str(folder))
         if "src" in self.program.dirs:
             roots.append("src")
-        roots.extend(self.program.syspath_roots)
         return list(dict.fromkeys(roots))
+
+    @cached_property
+    def roots(self) -> list[str]:
+        return list(dict.fromkeys([*self.own_roots, *self.program.syspath_roots]))
 
     def broken_imports(self, module: str) -> list[tuple[ImportRec, Unresolved]]:
         """The imports `module` executes that resolve nowhere and are not guarded."""
@@ -124,7 +149,81 @@ class Resolver:
         key = (importer.rpartition("/")[0] if level else "", module, level)
         if key not in self._modules:
             self._modules[key] = self._resolve_module(importer, module, level)
-        return self._modules[key]
+        found = self._modules[key]
+        if isinstance(found, External) and not level and self._may_guess(module):
+            guess = self.guess(importer, module)
+            if guess is not None:
+                return ModuleRef(guess.chosen) if guess.chosen else Unresolved(guess.why)
+        return found
+
+    def _may_guess(self, module: str) -> bool:
+        """Only a module that is neither standard, manim nor installed, and whose top name
+        the repository has somewhere, can be a repository module the author's path found."""
+        top = module.split(".")[0]
+        if top not in self._guessable:
+            self._guessable[top] = top not in externals.STDLIB \
+                and top not in externals.MANIM_FAMILY and not externals.is_installed(top) \
+                and self._names_in_repo.get(top) is not None
+        return self._guessable[top]
+
+    @cached_property
+    def _names_in_repo(self) -> dict[str, list[str]]:
+        """Module name -> the repository files (`x.py`, `x/__init__.py`) and folders of it."""
+        out: dict[str, list[str]] = {}
+        for rel in sorted(self.program.files):
+            path = PurePosixPath(rel)
+            if path.name == "__init__.py":
+                if str(path.parent) != ".":
+                    out.setdefault(path.parent.name, []).append(rel)
+            else:
+                out.setdefault(path.stem, []).append(rel)
+        for folder in sorted(self.program.dirs):
+            out.setdefault(PurePosixPath(folder).name, []).append(folder + "/")
+        return out
+
+    def guess(self, importer: str, module: str) -> Guess | None:
+        """The sibling or moved file an absolute import of `module` in `importer` is taken
+        to mean (None: no candidate; it stays an external module)."""
+        folder = importer.rpartition("/")[0]
+        key = (folder, module)
+        if key not in self.guesses:
+            self.guesses[key] = self._guess(importer, module)
+        return self.guesses[key]
+
+    def _guess(self, importer: str, module: str) -> Guess | None:
+        parts = [p for p in module.split(".") if p]
+        folder = PurePosixPath(importer).parent
+        for base in [folder, *folder.parents]:
+            found = self._find("" if str(base) == "." else str(base), parts)
+            if found is not None and found.module != importer \
+                    and not found.module.endswith("/"):
+                where = "beside it" if base == folder else f"in {base}/, above it"
+                return Guess("sibling", module, found.module,
+                             f"{module!r} is {found.module}, {where} (an import that only "
+                             "works with the author's PYTHONPATH)")
+        # A stale path: the longest tail of the dotted name that names a repository file.
+        for k in range(len(parts), 0, -1):
+            tail = "/".join(parts[-k:])
+            files = [rel for rel in self._names_in_repo.get(parts[-1], [])
+                     if rel != importer and not rel.endswith("/") and (
+                         rel.removesuffix(".py").removesuffix("/__init__") == tail
+                         or rel.removesuffix(".py").removesuffix("/__init__")
+                         .endswith("/" + tail))]
+            if not files:
+                continue
+            lead = parts[:-k]
+            score = {rel: sum(p in PurePosixPath(rel).parts[:-1] for p in lead) for rel in files}
+            best = max(score.values())
+            top = sorted(rel for rel in files if score[rel] == best)
+            if len(top) > 1:
+                return Guess("ambiguous", module, None,
+                             f"{module!r} is in no import root, and {top[0]} and {top[1]} "
+                             "could both be the file it names; import one of them by its "
+                             "path", tuple(top))
+            return Guess("moved", module, top[0],
+                         f"{module!r} names no file; taken as {top[0]}, the only file "
+                         f"whose path ends in {tail.replace('/', '.')!r}")
+        return None
 
     def _resolve_module(self, importer: str, module: str, level: int) -> Target:
         parts = [p for p in module.split(".") if p]
@@ -144,10 +243,40 @@ class Resolver:
             if f"{prefix}.py" in self.program.files or prefix in self.program.dirs:
                 found = self._find(root, parts)
                 if found:
-                    return found
+                    rival = self._rival(root, parts, found)
+                    if rival is None:
+                        return found
+                    guess = Guess("ambiguous", module, None, (
+                        f"{module!r} is {found.module} or {rival.module}, depending on the "
+                        "folder manim is run from (a relative sys.path entry); import one of "
+                        "them by its path"), (found.module, rival.module))
+                    self.guesses[("*", module)] = guess
+                    return Unresolved(guess.why)
         # Not in the repository: a package (installed or not). normalize-imports reports the
         # ones that are not installed, once per import line instead of once per use.
         return External(module)
+
+    @cached_property
+    def _syspath_rivals(self) -> dict[str, list[str]]:
+        """Import root -> the other folders the same relative `sys.path` entry names from
+        another working directory; the scene's own folders are never rivals."""
+        own = set(self.own_roots)
+        out: dict[str, list[str]] = {}
+        for folders in syspath_entries(self.program).values():
+            relative = [f for f, cwd in folders if cwd is not None]
+            for folder in relative:
+                if folder not in own:
+                    out.setdefault(folder, []).extend(f for f in relative if f != folder)
+        return out
+
+    def _rival(self, root: str, parts: list[str], found: ModuleRef) -> ModuleRef | None:
+        """Another file the module is, when it was found through a relative `sys.path`
+        entry that names a different folder from another working directory."""
+        for other in self._syspath_rivals.get(root, []):
+            alt = self._find(other, parts)
+            if alt is not None and alt != found and not alt.module.endswith("/"):
+                return alt
+        return None
 
     def _find(self, base: str, parts: list[str]) -> ModuleRef | None:
         path = "/".join([base, *parts]) if base else "/".join(parts)
@@ -341,8 +470,25 @@ def _only_in_try(info: ModuleInfo, index: int) -> bool:
 
 def syspath_roots(program: Program) -> list[str]:
     """Repo folders that any `sys.path.append/insert/extend` in the repo adds, statically."""
-    roots: list[str] = []
+    return list(dict.fromkeys(root for entries in syspath_entries(program).values()
+                              for root, _ in entries))
+
+
+def syspath_entries(program: Program) -> dict[tuple[str, int], list[tuple[str, str | None]]]:
+    """(file, line) of each `sys.path` edit -> the repo folders it adds, each with the working
+    directory that had to be assumed (None when the folder does not depend on it).
+
+    A relative entry (`sys.path.append("../")`, `os.path.join(os.getcwd(), "lib")`) depends
+    on where manim was started, which the repository does not say: every folder a user runs
+    manim from is tried (the file's folder and each one above it, the repo root, and the
+    folders holding a `manim.cfg`), and the ones that exist in the repository are kept."""
+    memo = program.memo.setdefault("syspath-entries", {})
+    if "all" in memo:
+        return memo["all"]  # type: ignore[return-value]
+    out: dict[tuple[str, int], list[tuple[str, str | None]]] = {}
     root = str(program.root)
+    cfg_dirs = [d for d in ["", *sorted(program.dirs)]
+                if (program.root / d / "manim.cfg").is_file()]
     for rel in sorted(program.files):
         try:
             text = (program.root / rel).read_text(encoding="utf-8", errors="ignore")
@@ -351,30 +497,43 @@ def syspath_roots(program: Program) -> list[str]:
         if "sys.path" not in text:
             continue
         info = program.module(rel)
-        names: dict[str, Value] = {}  # module constants such as REPO_ROOT = Path(...)...
-        for unit in info.units if info else []:
-            stmt = unit.stmts[0]
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
-                    and isinstance(stmt.targets[0], ast.Name):
-                value = evaluate(stmt.value, file=f"{root}/{rel}", cwd=root, names=names)
-                if value is not None:
-                    names[stmt.targets[0].id] = value
-            for expr in unit.syspath:
-                value = evaluate(expr, file=f"{root}/{rel}", cwd=root, names=names)
-                if value is None or isinstance(value, (int, float)):
-                    continue
-                # A relative entry depends on where manim was started: try every folder
-                # from the file's up to the root and keep those that exist.
-                for folder in [*PurePosixPath(rel).parents]:
-                    path = as_path(value, f"{root}/{folder}" if str(folder) != "." else root)
-                    try:
-                        rel_root = str(PurePosixPath(path).relative_to(root)) if path else None
-                    except ValueError:
-                        continue  # outside the repository: never an import root
-                    if rel_root == ".":
-                        roots.append("")
-                    elif rel_root in program.dirs:
-                        roots.append(rel_root)
-                    if PurePosixPath(str(value)).is_absolute():
-                        break
-    return list(dict.fromkeys(roots))
+        units = list(info.units) if info else []
+        if not any(u.syspath for u in units):
+            continue
+        parents = ["" if str(f) == "." else str(f) for f in PurePosixPath(rel).parents]
+        found: dict[tuple[int, str], set[str]] = {}  # (line, folder) -> working dirs giving it
+        for cwd in dict.fromkeys([*parents, *cfg_dirs]):
+            cwd_abs = f"{root}/{cwd}" if cwd else root
+            names: dict[str, Value] = {}  # module constants such as REPO_ROOT = Path(...)...
+            for unit in units:
+                stmt = unit.stmts[0]
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                        and isinstance(stmt.targets[0], ast.Name):
+                    value = evaluate(stmt.value, file=f"{root}/{rel}", cwd=cwd_abs, names=names)
+                    if value is not None:
+                        names[stmt.targets[0].id] = value
+                for expr in unit.syspath:
+                    folder = _syspath_folder(program, evaluate(
+                        expr, file=f"{root}/{rel}", cwd=cwd_abs, names=names), cwd_abs)
+                    if folder is not None:
+                        found.setdefault((unit.start, folder), set()).add(cwd)
+        cwds = len(dict.fromkeys([*parents, *cfg_dirs]))
+        for (line, folder), dirs in found.items():
+            assumed = None if len(dirs) == cwds else max(sorted(dirs), key=len)
+            out.setdefault((rel, line), []).append((folder, assumed))
+    memo["all"] = out
+    return out
+
+
+def _syspath_folder(program: Program, value: Value | None, cwd: str) -> str | None:
+    """The repository folder a `sys.path` entry names from working directory `cwd`."""
+    if value is None or isinstance(value, (int, float)):
+        return None
+    path = as_path(value, cwd)
+    try:
+        rel_root = str(PurePosixPath(path).relative_to(str(program.root))) if path else None
+    except ValueError:
+        return None  # outside the repository: never an import root
+    if rel_root == ".":
+        return ""
+    return rel_root if rel_root in program.dirs else None

@@ -14,18 +14,35 @@ number of submobjects is compared, since `Write` times and staggers by submobjec
 result is in the asset record, and a difference is MF312. References that cannot be
 inlined (missing, too large, not UTF-8 text, opened for writing) are reported (MF302,
 MF310) and left as they are. `keep` copies the files instead; `reject` refuses them.
+
+Data read through a library becomes a literal of the value it loads (MF313), parsed here
+with safe loaders (no repository code runs): `json.load(open(p))`, `json.loads(Path(p).
+read_text())`, `yaml.safe_load` / `yaml.load`, `tomllib.load`, `csv.reader` / `csv.DictReader`
+(an iterator over the rows' list), also as `with open(p) as f: x = json.load(f)` when `f`
+is used for nothing else (the `with` goes); `np.loadtxt` / `np.genfromtxt` / `np.load`
+become `np.array([...])` literals with the same dtype and shape (`.npz` a dict of them).
+Every literal is evaluated back and compared with the loaded value. The loader's import
+goes when nothing else uses it. Arguments that are not literals, values with no literal
+form (dates, objects), parse errors and more than `MAX_LITERAL_VALUES` values leave the text
+inlined as above (MF314); files too large to inline at all are MF310.
 """
 
 from __future__ import annotations
 
+import ast
+import csv
+import io
 import json
+import math
 import subprocess
 import sys
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
-from ..assets.refs import DATA_APIS, Ref, Target, find_refs, names_in
+from ..assets.refs import DATA_APIS, Ref, Target, code, dotted, find_refs, names_in
 from ..assets.rewrite import (
     Plan,
     apply,
@@ -42,6 +59,7 @@ from ..ir import AssetRecord, Flat
 from ..pass_manager import ALL, NONE, Pass
 
 MAX_INLINE_BYTES = 100_000
+MAX_LITERAL_VALUES = 20_000  # numbers and strings in one loaded value
 _TEXT_APIS = frozenset({"code", "read_text", "loadtxt", "read_csv"})
 
 
@@ -61,6 +79,7 @@ class InlineDataFiles(Pass):
             return ALL
         plan = Plan(pieces={ref.piece for ref in refs})
         checks: list[tuple[AssetRecord, str, str, str]] = []  # record, file, content, language
+        parents: dict[int, dict[int, cst.CSTNode]] = {}  # per piece: id(node) -> its parent
         for ref in refs:
             if ref.api == "open" and not _reads(ref.mode):
                 _leave(flat, plan, ref, f"opened with mode {ref.mode!r}: a write, not a read")
@@ -68,6 +87,8 @@ class InlineDataFiles(Pass):
             if flat.settings.assets == "keep" and keep(flat, plan, ref, "data"):
                 flat.report("MF309", f"{ref.text} kept as a file beside the output",
                             severity=Severity.INFO, **where(ref))  # type: ignore[arg-type]
+                continue
+            if flat.settings.assets != "keep" and _plan_loaded(flat, plan, ref, parents):
                 continue
             _plan_inline(flat, plan, ref, checks)
         if checks and self.check_mobjects:
@@ -265,3 +286,422 @@ def _check_code_mobjects(flat: Flat, checks: list[tuple[AssetRecord, str, str, s
 
 
 
+# --------------------------------------------------------------------------- loaded values
+
+class _NoLiteral(Exception):
+    """The loaded value, or the loader's arguments, cannot be written as a literal."""
+
+
+# Loaders of a file object (`json.load(f)`) and of a text (`json.loads(s)`), by the callee's
+# qualified name: the format they parse. yaml's loaders take either.
+_FILE_LOADERS = {"json.load": "json", "yaml.safe_load": "yaml", "yaml.load": "yaml",
+                 "yaml.full_load": "yaml", "tomllib.load": "toml", "tomli.load": "toml",
+                 "toml.load": "toml", "csv.reader": "csv", "csv.DictReader": "csvdict"}
+_TEXT_LOADERS = {"json.loads": "json", "yaml.safe_load": "yaml", "yaml.load": "yaml",
+                 "yaml.full_load": "yaml", "tomllib.loads": "toml", "tomli.loads": "toml",
+                 "toml.loads": "toml"}
+# Keywords a loader may take that do not change the value (yaml's Loader: parsed safely).
+_IGNORED_KEYWORDS = {"yaml": frozenset({"Loader"})}
+_CSV_KEYWORDS = {"delimiter", "quotechar", "escapechar", "doublequote", "skipinitialspace",
+                 "lineterminator", "quoting", "strict", "fieldnames", "restkey", "restval"}
+_NUMPY_KEYWORDS = {"delimiter", "skiprows", "usecols", "dtype", "comments", "max_rows",
+                   "unpack", "ndmin", "encoding", "skip_header", "skip_footer", "names",
+                   "filling_values", "missing_values", "autostrip", "allow_pickle"}
+_DTYPE_NAMES = {"float": float, "int": int, "bool": bool, "complex": complex, "str": str}
+
+
+@dataclass
+class _Use:
+    """Where a loader reads the file: the calls whose value becomes the literal."""
+
+    calls: list[cst.Call]  # loader calls to replace (several under one `with`)
+    fmt: str  # json | yaml | toml | csv | csvdict | loadtxt | genfromtxt | npload
+    name: str  # the loader as written, for the diagnostic
+    unwrap: bool = False  # the `with open(...) as f:` item goes
+    as_list: cst.Call | None = None  # `list(csv.reader(...))`: replaced by the list itself
+
+
+def _plan_loaded(flat: Flat, plan: Plan, ref: Ref,
+                 parents: dict[int, dict[int, cst.CSTNode]]) -> bool:
+    """Replace the loader reading `ref` by a literal of its value; False when this is not
+    a loader read (or it cannot become a literal, reported): inline the text instead."""
+    if ref.api not in ("open", "read_text", "loadtxt", "npload") or len(ref.targets) != 1:
+        return False
+    target = ref.target
+    if target.status != "found" or target.path is None:
+        return False
+    if ref.piece not in parents:
+        parents[ref.piece] = _parent_map(flat.pieces[ref.piece].node)
+    use = _find_use(flat, ref, parents[ref.piece])
+    if use is None:
+        return False
+    if target.path.stat().st_size > MAX_INLINE_BYTES:
+        return False  # the text path reports it (MF310)
+    try:
+        values = [_load(use, call, target) for call in use.calls]
+        count = max(_count(value) for value in values)
+        if count > MAX_LITERAL_VALUES:
+            raise _NoLiteral(f"{count} values are more than {MAX_LITERAL_VALUES} for a literal")
+        literals = [_literal(value) for value in values]
+    except _NoLiteral as exc:
+        flat.report("MF314", f"{target.rel} read with {use.name}(): {exc}; its text is "
+                    "inlined instead", severity=Severity.WARNING,
+                    **where(ref))  # type: ignore[arg-type]
+        return False
+    for call, literal in zip(use.calls, literals):
+        text = f"iter({literal})" if use.fmt in ("csv", "csvdict") and use.as_list is None \
+            else literal
+        plan.replace[id(use.as_list or call)] = cst.parse_expression(text)
+    if use.unwrap:
+        plan.unwrap_with.add(id(ref.call))
+    if any(_has_array(value) for value in values):
+        plan.need_header("import numpy as np")
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    shape = _describe(values[0])
+    plan.records.append(AssetRecord(target.rel, "data", "inlined", f"{shape} literal of what "
+                                    f"{use.name}() loads, {count} values, same value",
+                                    ref.line, ref.module))
+    flat.report("MF313", f"{target.rel} read with {use.name}() inlined as a {shape} literal "
+                f"of its value ({count} values)", severity=Severity.FIXED,
+                **where(ref))  # type: ignore[arg-type]
+    return True
+
+
+def _parent_map(node: cst.CSTNode) -> dict[int, cst.CSTNode]:
+    parents: dict[int, cst.CSTNode] = {}
+
+    class _V(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[cst.CSTNode] = []
+
+        def on_visit(self, n: cst.CSTNode) -> bool:
+            if self.stack:
+                parents[id(n)] = self.stack[-1]
+            self.stack.append(n)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            self.stack.pop()
+
+    node.visit(_V())
+    return parents
+
+
+def _qualified(flat: Flat, ref: Ref, func: cst.BaseExpression) -> str | None:
+    """`yaml.safe_load` for `yaml.safe_load`, `y.safe_load` after `import yaml as y`, or
+    `safe_load` after `from yaml import safe_load`."""
+    name = dotted(func)
+    if name is None:
+        return None
+    head, _, rest = name.partition(".")
+    link = flat.pieces[ref.piece].links.get(head, "")
+    kind, _, target = link.partition(":")
+    if kind == "mod":
+        head = target
+    elif kind in ("from", "star"):
+        head = target.replace(":", ".")
+    return f"{head}.{rest}" if rest else head
+
+
+def _loader_of(flat: Flat, ref: Ref, node: cst.CSTNode, parents: dict[int, cst.CSTNode],
+               loaders: dict[str, str]) -> tuple[cst.Call, str, str] | None:
+    """The loader call that takes `node` as its first argument: (call, format, name)."""
+    arg = parents.get(id(node))
+    call = parents.get(id(arg)) if isinstance(arg, cst.Arg) else None
+    if not isinstance(call, cst.Call) or not call.args or call.args[0] is not arg \
+            or arg.keyword is not None:
+        return None
+    name = _qualified(flat, ref, call.func)
+    if name not in loaders:
+        return None
+    return call, loaders[name], code(call.func)
+
+
+def _find_use(flat: Flat, ref: Ref, parents: dict[int, cst.CSTNode]) -> _Use | None:
+    node: cst.CSTNode = ref.call
+    if ref.api in ("loadtxt", "npload"):
+        last = (dotted(ref.call.func) or "").rsplit(".", 1)[-1]
+        return _Use([ref.call], "npload" if ref.api == "npload" else last, code(ref.call.func))
+    use: _Use | None = None
+    if ref.api == "open":
+        parent = parents.get(id(node))
+        if isinstance(parent, cst.WithItem) and parent.item is node:
+            return _with_use(flat, ref, parent, parents)
+        read = _read_call(node, parents)
+        found = _loader_of(flat, ref, read, parents, _TEXT_LOADERS) if read is not node \
+            else _loader_of(flat, ref, node, parents, _FILE_LOADERS)
+    else:  # Path(...).read_text()
+        found = _loader_of(flat, ref, node, parents, _TEXT_LOADERS)
+    if found is not None:
+        use = _Use([found[0]], found[1], found[2])
+        use.as_list = _list_call(found[0], parents) if found[1].startswith("csv") else None
+    return use
+
+
+def _read_call(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> cst.CSTNode:
+    """`f.read()` around `f` (a text loader's argument), else `f` itself."""
+    attr = parents.get(id(node))
+    call = parents.get(id(attr)) if isinstance(attr, cst.Attribute) else None
+    if isinstance(attr, cst.Attribute) and attr.value is node and attr.attr.value == "read" \
+            and isinstance(call, cst.Call) and call.func is attr and not call.args:
+        return call
+    return node
+
+
+def _list_call(call: cst.Call, parents: dict[int, cst.CSTNode]) -> cst.Call | None:
+    """`list(call)`, whose value is the rows' list itself."""
+    arg = parents.get(id(call))
+    outer = parents.get(id(arg)) if isinstance(arg, cst.Arg) else None
+    if isinstance(outer, cst.Call) and dotted(outer.func) == "list" and len(outer.args) == 1:
+        return outer
+    return None
+
+
+def _with_use(flat: Flat, ref: Ref, item: cst.WithItem, parents: dict[int, cst.CSTNode]
+              ) -> _Use | None:
+    """`with open(p) as f:` whose body only passes `f` to loaders (`data = json.load(f)`)."""
+    if item.asname is None or not isinstance(item.asname.name, cst.Name):
+        return None
+    name = item.asname.name.value
+    block = parents.get(id(item))
+    if not isinstance(block, cst.With) or id(block) not in parents:
+        return None  # a module-level `with` is a whole piece: it stays, reading a StringIO
+    uses: list[cst.Name] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            if n.value == name:
+                uses.append(n)
+
+    block.body.visit(_V())
+    found = [_loader_of(flat, ref, n, parents, _FILE_LOADERS)
+             or _loader_of(flat, ref, _read_call(n, parents), parents, _TEXT_LOADERS)
+             for n in uses]
+    if not found or any(f is None for f in found):
+        return None
+    loaders = [f for f in found if f is not None]
+    if len({fmt for _, fmt, _ in loaders}) != 1:
+        return None
+    if any(fmt.startswith("csv") for _, fmt, _ in loaders):
+        return None  # the rows are read while the file is open: keep the loop as written
+    return _Use([c for c, _, _ in loaders], loaders[0][1], loaders[0][2], unwrap=True)
+
+
+def _keywords(call: cst.Call, allowed: set[str], ignored: frozenset[str] = frozenset()
+              ) -> dict[str, object]:
+    """The loader's keyword arguments as values; each must be a literal (or a dtype name)."""
+    out: dict[str, object] = {}
+    for arg in call.args[1:]:
+        if arg.keyword is None or arg.star:
+            raise _NoLiteral(f"argument {code(arg.value)!r} is not a keyword")
+        key = arg.keyword.value
+        if key in ignored:
+            continue
+        if key not in allowed:
+            raise _NoLiteral(f"keyword {key}= is not understood here")
+        text = code(arg.value)
+        if key == "dtype" and (dtype := _dtype(text)) is not None:
+            out[key] = dtype
+            continue
+        try:
+            out[key] = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+            raise _NoLiteral(f"{key}={text} is not a literal") from None
+    return out
+
+
+def _dtype(text: str) -> object | None:
+    if text in _DTYPE_NAMES:
+        return _DTYPE_NAMES[text]
+    head, _, attr = text.partition(".")
+    if head in ("np", "numpy") and attr.isidentifier():
+        import numpy as np
+
+        value = getattr(np, attr, None)
+        return value if isinstance(value, type) and issubclass(value, np.generic) else None
+    return None
+
+
+def _load(use: _Use, call: cst.Call, target: Target) -> object:
+    """The value the loader call returns, parsed here with safe loaders."""
+    fmt = use.fmt
+    if fmt == "npload":
+        return _npload(call, target)
+    content = _read(target, False)
+    if not isinstance(content, str):
+        raise _NoLiteral("the file is not UTF-8 text")
+    try:
+        if fmt in ("loadtxt", "genfromtxt"):
+            import numpy as np
+
+            kwargs = _keywords(call, _NUMPY_KEYWORDS)
+            kwargs.pop("encoding", None)
+            loader: Callable[..., object] = np.loadtxt if fmt == "loadtxt" else np.genfromtxt
+            with warnings.catch_warnings():  # "input contained no data": passes never print
+                warnings.simplefilter("ignore")
+                return loader(io.StringIO(content), **kwargs)
+        if fmt in ("csv", "csvdict"):
+            kwargs = _keywords(call, _CSV_KEYWORDS)
+            reader: Callable[..., Iterable[object]] = csv.reader if fmt == "csv" \
+                else csv.DictReader
+            return list(reader(io.StringIO(content, newline=""), **kwargs))
+        _keywords(call, set(), _IGNORED_KEYWORDS.get(fmt, frozenset()))
+        if fmt == "json":
+            return json.loads(content)
+        if fmt == "toml":
+            import tomllib
+
+            return tomllib.loads(content)
+        try:
+            import yaml
+        except ImportError:
+            raise _NoLiteral("PyYAML is not installed to parse it") from None
+        return yaml.safe_load(content)
+    except _NoLiteral:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parse error of the data: keep the text
+        raise _NoLiteral(f"it does not parse ({type(exc).__name__}: {str(exc)[:80]})") from None
+
+
+def _npload(call: cst.Call, target: Target) -> object:
+    import numpy as np
+
+    _keywords(call, {"allow_pickle", "encoding", "mmap_mode"})  # literals, or refused
+    assert target.path is not None
+    try:
+        loaded = np.load(io.BytesIO(target.path.read_bytes()), allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - not an array file, or one that needs pickle
+        raise _NoLiteral(f"it is not a plain array file ({type(exc).__name__})") from None
+    if isinstance(loaded, np.ndarray):
+        return loaded
+    with loaded:  # an .npz archive: a dict of its arrays
+        return {key: loaded[key] for key in loaded.files}
+
+
+def _literal(value: object) -> str:
+    """Python source whose value equals `value` (checked by evaluating it back)."""
+    text = _format(value, 0)
+    import numpy as np
+
+    back = eval(text, {"__builtins__": {}, "np": np, "float": float, "complex": complex})  # our own text
+    if not _same(back, value):
+        raise _NoLiteral("its literal does not give the same value back")
+    return text
+
+
+_WIDTH = 88
+
+
+def _format(value: object, depth: int, numpy: bool = False) -> str:
+    """`numpy`: inside an array, where NaN and infinity are written `np.nan`, `np.inf`."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return _array(value, depth)
+    if value is None or isinstance(value, (bool, int)):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "np.nan" if numpy else 'float("nan")'
+        if math.isinf(value):
+            text = "np.inf" if numpy else 'float("inf")'
+            return text if value > 0 else f"-{text}"
+        return repr(value)
+    if isinstance(value, complex):
+        if math.isfinite(value.real) and math.isfinite(value.imag):
+            return repr(value)
+        return f"complex({_format(value.real, depth, numpy)}, {_format(value.imag, depth, numpy)})"
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, (list, tuple)):
+        items = [_format(v, depth + 1, numpy) for v in value]
+        if isinstance(value, tuple):
+            return _wrap_items("(", items + ([""] if len(items) == 1 else []), ")", depth)
+        return _wrap_items("[", items, "]", depth)
+    if isinstance(value, dict):
+        for key in value:
+            if not (key is None or isinstance(key, (str, int, float, bool))):
+                raise _NoLiteral(f"a key of type {type(key).__name__} has no literal")
+        items = [f"{_format(k, depth + 1)}: {_format(v, depth + 1)}" for k, v in value.items()]
+        return _wrap_items("{", items, "}", depth)
+    raise _NoLiteral(f"a value of type {type(value).__name__} has no literal")
+
+
+def _wrap_items(open_: str, items: list[str], close: str, depth: int) -> str:
+    """On one line when short; else one item per line, or numbers packed to the width."""
+    one = open_ + ", ".join(items) + close
+    if len(one) + 4 * depth <= _WIDTH and "\n" not in one:
+        return one.replace(", )", ",)")
+    pad = "    " * (depth + 1)
+    if all("\n" not in i and not i.startswith(("[", "{", "(", "np.")) for i in items):
+        lines, line = [], ""
+        for item in items:
+            if line and len(pad) + len(line) + len(item) + 2 > _WIDTH:
+                lines.append(line.rstrip())
+                line = ""
+            line += item + ", "
+        lines.append(line.rstrip())
+        body = "".join(f"{pad}{x}\n" for x in lines if x)
+    else:
+        body = "".join(f"{pad}{item},\n" for item in items if item)
+    return f"{open_}\n{body}{'    ' * depth}{close}"
+
+
+def _array(arr: object, depth: int) -> str:
+    import numpy as np
+
+    assert isinstance(arr, np.ndarray)
+    if arr.dtype.kind not in "biufcUS":
+        raise _NoLiteral(f"an array of dtype {arr.dtype} has no literal")
+    dtype = arr.dtype.name if arr.dtype.kind in "biufc" else arr.dtype.str
+    if arr.size == 0:
+        return f"np.empty({tuple(arr.shape)!r}, dtype={string_literal(dtype)})"
+    body = _format(arr.tolist(), depth, numpy=True)
+    inferred = np.array(arr.tolist()).dtype
+    return f"np.array({body})" if inferred == arr.dtype else \
+        f"np.array({body}, dtype={string_literal(dtype)})"
+
+
+def _same(a: object, b: object) -> bool:
+    import numpy as np
+
+    if isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype \
+            and bool(np.array_equal(a, b, equal_nan=b.dtype.kind in "fc"))
+    if isinstance(b, float) and isinstance(a, float) and math.isnan(b):
+        return math.isnan(a)
+    if isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(  # type: ignore[arg-type]
+            _same(x, y) for x, y in zip(a, b))  # type: ignore[call-overload]
+    if isinstance(b, dict):
+        return isinstance(a, dict) and list(a) == list(b) and all(
+            _same(a[k], b[k]) for k in b)
+    return type(a) is type(b) and a == b
+
+
+def _count(value: object) -> int:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return int(value.size)
+    if isinstance(value, dict):
+        return sum(_count(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_count(v) for v in value)
+    return 1
+
+
+def _has_array(value: object) -> bool:
+    import numpy as np
+
+    return isinstance(value, np.ndarray) or (
+        isinstance(value, dict) and any(_has_array(v) for v in value.values()))
+
+
+def _describe(value: object) -> str:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return f"np.array (shape {tuple(value.shape)}, {value.dtype})"
+    return type(value).__name__
