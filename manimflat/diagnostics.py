@@ -91,6 +91,13 @@ CODES: dict[str, Code] = _catalog(
     Code("MF311", "custom font file dropped; the text uses the default font", "nothing to do"),
     Code("MF312", "literal built from a data file gives a different mobject than the file",
          "see the message: the submobject counts differ, so `Write` timing may change"),
+    Code("MF315", "asset subclass rewritten: the class derives from VGroup and builds the "
+         "replacement", "nothing to do"),
+    Code("MF316", "file check or path left over from a replaced asset folded away",
+         "nothing to do: the output ships no asset file, so the check takes the repository's "
+         "answer (or the sound-less branch)"),
+    Code("MF317", "the output still needs or names an asset file it does not ship",
+         "replace the file access at the named line by Manim objects, or pass the data inline"),
     # MF4xx: verification
     Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
     Code("MF402", "SyntaxWarning: invalid escape sequence (made a raw string)", "nothing to do"),

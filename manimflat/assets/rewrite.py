@@ -34,6 +34,8 @@ class Plan:
     drop_kwargs: dict[int, set[str]] = field(default_factory=dict)  # id(call) -> keywords
     # Replaced image calls: id(call) -> pixel size, for image-only methods chained on them.
     images: dict[int, tuple[int, int]] = field(default_factory=dict)
+    rebase: dict[int, str] = field(default_factory=dict)  # id(class) -> asset base to VGroup
+    neutral: dict[str, str] = field(default_factory=dict)  # replaced asset path -> its name
     builders: set[str] = field(default_factory=set)
     header: list[str] = field(default_factory=list)
     records: list[AssetRecord] = field(default_factory=list)
@@ -359,6 +361,28 @@ class _Apply(cst.CSTTransformer):
             return cst.FlattenSentinel(stmts)
         return cst.FlattenSentinel([cst.SimpleStatementLine(
             body=[s for s in body.body if isinstance(s, cst.BaseSmallStatement)])])
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+                       ) -> cst.ClassDef:
+        base = self.plan.rebase.get(id(original_node))
+        if base is None:
+            return updated_node
+        self.changed = True
+        return updated_node.with_changes(bases=[
+            b.with_changes(value=cst.Name("VGroup"))
+            if (dotted(b.value) or "").rsplit(".", 1)[-1] == base else b
+            for b in updated_node.bases])
+
+    def leave_SimpleString(self, original_node: cst.SimpleString,
+                           updated_node: cst.SimpleString) -> cst.SimpleString:
+        if not self.plan.neutral:
+            return updated_node
+        value = original_node.evaluated_value
+        name = self.plan.neutral.get(value) if isinstance(value, str) else None
+        if name is None:
+            return updated_node
+        self.changed = True
+        return cst.SimpleString(string_literal(name))
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
