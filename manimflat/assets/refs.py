@@ -62,11 +62,17 @@ _CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "PIL.Image.open": ("pil", 0, ("fp",)),
 }
 _RECEIVER_CALLS = {"read_text": "read_text", "read_bytes": "read_bytes"}
+# Existence checks of a path: `p.exists()`, `os.path.isfile(p)` (api "exists").
+EXISTS_METHODS = frozenset({"exists", "is_file", "is_dir"})
+EXISTS_FUNCS = {"os.path.exists": "exists", "os.path.isfile": "is_file",
+                "os.path.isdir": "is_dir", "path.exists": "exists", "path.isfile": "is_file",
+                "path.isdir": "is_dir"}
 _ASSET_BASES = frozenset({"SVGMobject", "ImageMobject", "OpenGLImageMobject", "Code"})
 # A statement whose source has none of these words cannot hold an asset call (`__init__`
 # only loads a file in a class naming an asset base): a regex over its text is far cheaper
 # than parsing and visiting its tree.
-_WORDS = sorted({k.rsplit(".", 1)[-1] for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES)
+_WORDS = sorted({k.rsplit(".", 1)[-1] for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES
+                | EXISTS_METHODS | {k.rsplit(".", 1)[-1] for k in EXISTS_FUNCS})
 _MENTION_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS)) + r")\b")
 VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
@@ -106,6 +112,7 @@ class Ref:
     owner: cst.ClassDef | None = None  # api "subclass": the class that loads the file
     param: bool = False  # `loop_var` is a parameter: targets come from its callers
     passed: list[Value] = field(default_factory=list)  # static values some callers pass
+    shape: str = ""  # the path expression with a local name replaced by what it is assigned
 
     @property
     def target(self) -> Target:
@@ -179,6 +186,11 @@ def build_env(flat: Flat) -> Env:
             env.names.setdefault("config.assets_dir", cfg_dir)
     for piece in flat.pieces:
         _module_constants(piece.node, env, _file_of(flat, piece.module))
+    for piece in flat.pieces:  # `cfg.X` where `import config as cfg` was inlined: X's value
+        for chain, key in piece.chains.items():
+            name = key.rsplit(":", 1)[-1]
+            if name in env.names:
+                env.names.setdefault(".".join(chain), env.names[name])
     return env
 
 
@@ -246,6 +258,7 @@ class _Frame:
         self.name = node.name.value
         self._consts: dict[str, Value] | None = None
         self._loops: dict[str, list[Value]] | None = None
+        self.sources: dict[str, str] = {}  # single local assignments: name -> value's code
 
     def names(self) -> dict[str, Value]:
         names = dict(self.finder.env.names)
@@ -281,6 +294,7 @@ class _Frame:
         params = _params(self.node)
         for name, value in exprs.items():  # single assignments only: flow-insensitive
             if counts[name] == 1 and name not in params:
+                self.sources[name] = code(value)
                 result = evaluate_in(code(value), {**names, **self._consts})
                 if result is not None:
                     self._consts[name] = result
@@ -392,6 +406,11 @@ class _Finder(cst.CSTVisitor):
             self._add(node, kind, arg, slot)
             return
         func_node = node.func
+        check = _existence_check(node)
+        if check is not None:
+            ref = self._add(node, "exists", check[1], check[2])
+            ref.mode = check[0]
+            return
         if isinstance(func_node, cst.Attribute) and func_node.attr.value in _RECEIVER_CALLS \
                 and not node.args and _pathlike(func_node.value):
             self._add(node, _RECEIVER_CALLS[func_node.attr.value], func_node.value, "receiver")
@@ -425,6 +444,10 @@ class _Finder(cst.CSTVisitor):
         if api == "open":
             ref.mode = _open_mode(node)
         names, loops = self._names(), self._loops()
+        ref.shape = text
+        if self.frames and isinstance(arg, cst.Name):
+            self.frames[-1].consts()
+            ref.shape = self.frames[-1].sources.get(arg.value, text)
         used = sorted(n for n in names_in(arg) if n in loops and n not in names)
         if len(used) == 1:
             ref.loop_var = used[0]
@@ -678,6 +701,18 @@ def _pathlike(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.BinaryOperation, cst.Name, cst.Attribute))
 
 
+def _existence_check(node: cst.Call) -> tuple[str, cst.BaseExpression, int | str] | None:
+    """(`exists` / `is_file` / `is_dir`, the path, its slot) for an existence check."""
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value in EXISTS_METHODS and \
+            not node.args and _pathlike(func.value):
+        return func.attr.value, func.value, "receiver"
+    name = dotted(func) or ""
+    if name in EXISTS_FUNCS and len(node.args) == 1 and node.args[0].keyword is None:
+        return EXISTS_FUNCS[name], node.args[0].value, 0
+    return None
+
+
 def _is_code_string_call(node: cst.Call) -> bool:
     return any(a.keyword is not None and a.keyword.value in ("code_string", "code")
                for a in node.args)
@@ -736,8 +771,8 @@ class _Mentions(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
-        if call_api(node) is not None or (isinstance(func, cst.Attribute) and (
-                func.attr.value in _RECEIVER_CALLS
+        if call_api(node) is not None or _existence_check(node) is not None or (
+                isinstance(func, cst.Attribute) and (func.attr.value in _RECEIVER_CALLS
                 or (func.attr.value == "__init__" and self.asset_classes))):
             self.found = True
         return not self.found

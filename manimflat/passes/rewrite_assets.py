@@ -20,6 +20,7 @@ Data files (`open`, `Code(file_name=...)`, ...) are `inline-data-files`'s busine
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -43,6 +44,7 @@ from ..assets.rewrite import (
     apply,
     dispatch,
     keep,
+    shake_file_values,
     reject,
     source_facts,
     taken_names,
@@ -52,7 +54,8 @@ from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat
 from ..pass_manager import NONE, Pass
 
-_APIS = VISUAL_APIS | {"sound", "font", "subclass"}
+_APIS = VISUAL_APIS | {"sound", "font", "subclass", "exists"}
+SOUND_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a", ".aac")
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,18 @@ class RewriteAssets(Pass):
 
     def run(self, flat: Flat) -> frozenset[str]:
         refs = find_refs(flat, _APIS)
+        checks = [ref for ref in refs if ref.api == "exists"]
+        refs = [ref for ref in refs if ref.api != "exists"]
         plan = Plan(taken=taken_names(flat) if refs else set(),
                     reads_pixels=refs != [] and _reads_pixel_arrays(flat),
                     pieces={ref.piece for ref in refs})
         _plan_font_keywords(flat, plan)
-        if not refs and not plan.drop_kwargs:
+        if flat.settings.assets == "replace":
+            for ref in checks:
+                _plan_exists(flat, plan, ref)
+        if not refs and not plan.drop_kwargs and not plan.folds:
+            if shake_file_values(flat):
+                return NONE
             return frozenset({"*"})
         if flat.settings.assets == "reject":
             reject(flat, refs, "asset")
@@ -86,7 +96,49 @@ class RewriteAssets(Pass):
             else:
                 _plan_visual(flat, plan, ref)
         apply(flat, plan)
+        shake_file_values(flat)
         return NONE
+
+
+def _plan_exists(flat: Flat, plan: Plan, ref: Ref) -> None:
+    """`p.exists()` / `os.path.isfile(p)` of a path the repository answers statically: the
+    constant it gives (the output ships no file, but every asset use behind the check is
+    replaced). A sound file's check is False whatever its name: sounds are dropped (MF306),
+    so the scene takes its own sound-less branch. Other paths are left as written."""
+    answers: set[bool] = set()
+    why = "for the repository's files"
+    for target in ref.targets:
+        if target.value is None:
+            if not _static_suffix(ref.shape).endswith(SOUND_SUFFIXES):
+                return
+            answers.add(False)
+            why = "for any sound file: the output drops sounds (MF306)"
+        elif str(target.value).lower().endswith(SOUND_SUFFIXES):
+            answers.add(False)
+            why = "for any sound file: the output drops sounds (MF306)"
+        elif target.status == "found":
+            answers.add(ref.mode != "is_dir")
+        elif target.status == "missing":
+            if not _is_file_name(str(target.value)) and ref.mode != "is_file":
+                return  # maybe a folder: not an asset
+            answers.add(False)
+        else:
+            return
+    if len(answers) != 1:
+        return
+    answer = answers.pop()
+    plan.replace[id(ref.call)] = cst.Name(str(answer))
+    plan.folds.add(id(ref.call))
+    plan.pieces.add(ref.piece)
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    flat.report("MF316", f"existence check of {ref.text} is {answer} {why}; folded",
+                severity=Severity.FIXED, **where(ref))  # type: ignore[arg-type]
+
+
+def _static_suffix(text: str) -> str:
+    """The suffix an f-string or concatenation ends with: `.wav` in `d / f"{n}.wav"`."""
+    match = re.search(r"(\.[A-Za-z0-9]{1,5})[\"']\)*$", text.strip())
+    return match.group(1).lower() if match else ""
 
 
 def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:

@@ -370,3 +370,71 @@ def test_image_replacement_carries_pixels_when_code_reads_them(tmp_path: Path) -
                 patches(ImageMobject("cat.png"))
         """, files={"cat.png": png(30, 20)})
     assert ".set(pixel_array=np.zeros((20, 30, 4), dtype=np.uint8)))" in out
+
+
+def test_existence_check_of_a_repo_file_takes_the_repos_answer(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        from pathlib import Path
+        ROOT = Path(__file__).resolve().parent
+        BALL = ROOT / "image" / "ball.png"
+        GONE = ROOT / "image" / "gone.png"
+        def ball(width=1):
+            path = Path(BALL)
+            if not path.exists():
+                return Circle(radius=width / 2)
+            image = ImageMobject(str(path))
+            image.set_width(width)
+            return image
+        def other():
+            return ImageMobject(GONE) if os.path.isfile(GONE) else Square()
+        """, files={"image/ball.png": png(20, 20)})
+    assert "exists" not in out and "isfile" not in out
+    assert "if not" not in out and "return Circle" not in out
+    assert "path = " not in out and "__file__" not in out and "ROOT" not in out
+    assert "return Square()" in out
+    assert codes(flat).count("MF316") == 2
+
+
+def test_sound_existence_is_false_and_the_rest_of_the_function_goes(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        import wave
+        from pathlib import Path
+        SCENE_DIR = Path(__file__).resolve().parent
+        VOICE = SCENE_DIR / "assets" / "voice"
+        class S(Scene):
+            def start(self, scene_id):
+                audio_path = VOICE / f"{scene_id}.wav"
+                start = self.time
+                if not audio_path.exists():
+                    return start, None
+                self.add_sound(str(audio_path))
+                with wave.open(str(audio_path), "rb") as audio:
+                    return start, audio.getnframes()
+        """, files={"assets/voice/a.wav": b"RIFF"})
+    assert "return start, None" in out
+    assert "wave.open" not in out and "audio_path" not in out
+    assert "__file__" not in out and "VOICE" not in out
+    assert "MF316" in codes(flat)
+
+
+def test_unused_file_derived_constants_and_their_prints_go(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        from pathlib import Path
+        ROOT_DIR = Path(__file__).parents[2]
+        _root = Path(__file__).absolute().parents[2]
+        print(f"Tests root path: {_root}")
+        KEEP = Path(__file__).parent
+        class S(Scene):
+            def construct(self):
+                self.add(Text(str(KEEP)))
+        """)
+    assert "ROOT_DIR" not in out and "_root" not in out and "print" not in out
+    assert "KEEP = Path(__file__).parent" in out
+
+
+def test_existence_of_an_unknown_non_asset_path_is_left(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        def f(p):
+            return os.path.exists(p)
+        """)
+    assert "os.path.exists(p)" in out and codes(flat) == []
