@@ -51,7 +51,7 @@ from ..assets.rewrite import (
     where,
 )
 from ..diagnostics import Severity
-from ..ir import AssetRecord, Flat
+from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import NONE, Pass
 
 _APIS = VISUAL_APIS | {"sound", "font", "subclass", "exists"}
@@ -75,7 +75,9 @@ class RewriteAssets(Pass):
         if flat.settings.assets == "replace":
             for ref in checks:
                 _plan_exists(flat, plan, ref)
-        if not refs and not plan.drop_kwargs and not plan.folds:
+        media = flat.settings.assets == "replace" and any(
+            _MEDIA.search(flat.program.source_of(p)[0]) for p in flat.pieces)
+        if not refs and not plan.drop_kwargs and not plan.folds and not media:
             if shake_file_values(flat):
                 return NONE
             return frozenset({"*"})
@@ -185,6 +187,7 @@ def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
     folder and suffix: the output names no file it does not ship. Loop and parameter
     dispatch keys follow, so `Sticker("./a/010.png")` calls `{"010": ...}[img]()`."""
     found = [t.value for ref in refs for t in ref.targets] + [v for r in refs for v in r.passed]
+    found += _media_literals(flat, plan)
     values = sorted({v for v in found if isinstance(v, str) and _is_file_name(v)})
     if not values:
         return
@@ -200,6 +203,64 @@ def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
         text = flat.program.source_of(piece)[0]
         if any(value in text for value in values):
             plan.pieces.add(index)
+
+
+_MEDIA = re.compile(r"""\.(?:svg|png|jpe?g|gif|ico|bmp|webp|avif|tiff?|wav|mp3|ogg|flac|m4a|"""
+                    r"""mp4|mov|avi|webm|ttf|otf)["']""", re.I)
+# Calls that read a media file this pass cannot replace: a literal handed to one stays,
+# and the scene fails with MF317 rather than run without its file.
+_READERS = frozenset({"imread", "imread_collection", "VideoCapture", "VideoFileClip",
+                      "AudioFileClip", "from_file", "from_wav", "from_mp3", "from_ogg",
+                      "wave.open", "cv2.imread", "soundfile.read", "sf.read", "librosa.load"})
+_KEEP_CALLS = frozenset({"Text", "Tex", "MathTex", "MarkupText", "Paragraph", "Title",
+                         "BulletedList", "open", "print"})
+
+
+def _media_literals(flat: Flat, plan: Plan) -> list[str]:
+    """Literals naming a media file (image, SVG, sound, video, font) anywhere in the pieces:
+    every call that reads one is replaced or dropped by this pass, so what is left is only a
+    name (a list of files a loop walks, a default, a caller's argument). A literal given
+    straight to another reader (`plt.imread`, `wave.open`) is an MF317 error instead; one
+    shown by `Text` or handed to `open` (inlined by `inline-data-files`) is left alone."""
+    found: list[str] = []
+    for index, piece in enumerate(flat.pieces):
+        if not _MEDIA.search(flat.program.source_of(piece)[0]):
+            continue
+        direct: dict[int, str] = {}  # id(literal) -> the call it is given to
+
+        class _V(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                name = dotted(node.func) or (
+                    node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+                for arg in node.args:
+                    direct[id(arg.value)] = name
+
+            def visit_SimpleString(self, node: cst.SimpleString) -> None:
+                value = node.evaluated_value
+                if not isinstance(value, str) or "\n" in value or len(value) > 200 or \
+                        not _MEDIA.search(value.strip() + '"'):
+                    return
+                caller = direct.get(id(node), "")
+                last = caller.rsplit(".", 1)[-1]
+                if caller in _READERS or last in _READERS:
+                    flat.report("MF317", f"{value!r} is read by {caller}(), which manimflat "
+                                "cannot replace; the output would need the file",
+                                path=piece.module, line=_line_of(piece, node))
+                elif last not in _KEEP_CALLS:
+                    found.append(value.strip())
+
+        piece.node.visit(_V())
+        plan.pieces.add(index)
+    return found
+
+
+def _line_of(piece: Piece, node: cst.CSTNode) -> int | None:
+    """The source line of `node` inside its piece (first occurrence of its text)."""
+    text = code(piece.node)
+    at = text.find(code(node))
+    if not piece.line or at < 0:
+        return piece.line or None
+    return piece.line + text[:at].count("\n") - len(getattr(piece.node, "leading_lines", ()))
 
 
 def _is_file_name(value: str) -> bool:

@@ -438,3 +438,21 @@ def test_existence_of_an_unknown_non_asset_path_is_left(tmp_path: Path) -> None:
             return os.path.exists(p)
         """)
     assert "os.path.exists(p)" in out and codes(flat) == []
+
+
+def test_media_names_left_in_lists_and_callers_become_plain_names(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class Tree(VGroup):
+            def __init__(self, paths):
+                super().__init__(*[ImageMobject(p) for p in paths])
+        class S(Scene):
+            def construct(self):
+                self.add(Tree(["flowers/setosa.jpeg", "flowers/virginica.jpeg"]))
+                self.add(Text("setosa.jpeg"))
+                frames = plt.imread("frame.png")
+        """)
+    assert 'Tree(["setosa", "virginica"])' in out
+    assert 'Text("setosa.jpeg")' in out  # a label, not a reference
+    assert 'plt.imread("frame.png")' in out
+    errors = [d for d in flat.diagnostics if d.code == "MF317"]  # type: ignore[attr-defined]
+    assert [d.severity.value for d in errors] == ["error"] and errors[0].line > 6
