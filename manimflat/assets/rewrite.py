@@ -343,6 +343,11 @@ def shake_file_values(flat: Flat) -> bool:
     before = len(flat.pieces)
     flat.pieces[:] = [p for p in flat.pieces if not _print_of(flat, p, derived)]
     _drop_dead_constants(flat, derived, pure=True)
+    for piece in flat.pieces:
+        if "__file__" in flat.program.source_of(piece)[0] and piece.binds & derived:
+            flat.report("MF317", f"{', '.join(sorted(piece.binds))} is computed from "
+                        "`__file__` and still used: the output would need files beside the "
+                        "original source", path=piece.module, line=piece.line or None)
     return len(flat.pieces) != before
 
 

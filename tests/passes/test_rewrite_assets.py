@@ -418,7 +418,7 @@ def test_sound_existence_is_false_and_the_rest_of_the_function_goes(tmp_path: Pa
 
 
 def test_unused_file_derived_constants_and_their_prints_go(tmp_path: Path) -> None:
-    out, _ = rewrite(tmp_path, """
+    out, flat = rewrite(tmp_path, """
         from pathlib import Path
         ROOT_DIR = Path(__file__).parents[2]
         _root = Path(__file__).absolute().parents[2]
@@ -430,6 +430,7 @@ def test_unused_file_derived_constants_and_their_prints_go(tmp_path: Path) -> No
         """)
     assert "ROOT_DIR" not in out and "_root" not in out and "print" not in out
     assert "KEEP = Path(__file__).parent" in out
+    assert [d.code for d in flat.diagnostics] == ["MF317"]  # type: ignore[attr-defined]
 
 
 def test_existence_of_an_unknown_non_asset_path_is_left(tmp_path: Path) -> None:
