@@ -546,20 +546,25 @@ def _calls_of(flat: Flat, callee: str, cache: dict[str, list[tuple[cst.Call, str
     for piece in flat.pieces:
         if found is None or not word.search(flat.program.source_of(piece)[0]):
             continue
-        calls: list[cst.Call] = []
-
-        class _V(cst.CSTVisitor):
-            def visit_Call(self, node: cst.Call) -> None:
-                if (dotted(node.func) or "").rsplit(".", 1)[-1] == callee:
-                    calls.append(node)
-
-        piece.node.visit(_V())
+        calls = _calls_in(piece.node, callee)
         if _name_uses(piece.node, callee) > len(calls) + _definitions(piece.node, callee):
             found = None  # the function is also passed around: callers are unknown
             break
         found += [(call, _file_of(flat, piece.module)) for call in calls]
     cache[callee] = found
     return found
+
+
+def _calls_in(node: cst.CSTNode, callee: str) -> list[cst.Call]:
+    calls: list[cst.Call] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            if (dotted(n.func) or "").rsplit(".", 1)[-1] == callee:
+                calls.append(n)
+
+    node.visit(_V())
+    return calls
 
 
 def _name_uses(node: cst.CSTNode, name: str) -> int:

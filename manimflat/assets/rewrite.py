@@ -174,7 +174,7 @@ def apply(flat: Flat, plan: Plan) -> None:
     for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
         new = piece.node.visit(transformer)
-        if transformer.changed:
+        if transformer.changed and isinstance(new, cst.BaseStatement):
             dead = _DeadLocals()
             new = new.visit(dead)
             plan.path_names |= dead.names
@@ -566,8 +566,8 @@ class _Apply(cst.CSTTransformer):
                  ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
             cst.RemovalSentinel:
         value = self._folded(original_node.test, updated_node.test)
-        if value is None:
-            return updated_node
+        if value is None or original_node is self.piece.node:
+            return updated_node  # a module-level `if` is a piece of its own: left as it is
         self.changed = True
         if value:
             branch: cst.BaseSuite | None = updated_node.body
@@ -577,8 +577,9 @@ class _Apply(cst.CSTTransformer):
             branch = updated_node.orelse.body if updated_node.orelse else None
         if branch is None:
             return cst.RemoveFromParent()
-        stmts = list(branch.body) if isinstance(branch, cst.IndentedBlock) else [
-            cst.SimpleStatementLine(body=list(branch.body))]
+        stmts: list[cst.BaseStatement] = list(branch.body) if isinstance(
+            branch, cst.IndentedBlock) else [cst.SimpleStatementLine(
+                body=[s for s in branch.body if isinstance(s, cst.BaseSmallStatement)])]
         stmts[0] = stmts[0].with_changes(leading_lines=updated_node.leading_lines)
         self.flattened.update(id(s) for s in stmts)
         return cst.FlattenSentinel(stmts)

@@ -44,8 +44,8 @@ from ..assets.rewrite import (
     apply,
     dispatch,
     keep,
-    shake_file_values,
     reject,
+    shake_file_values,
     source_facts,
     taken_names,
     where,
@@ -206,7 +206,7 @@ def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
 
 
 _MEDIA = re.compile(r"""\.(?:svg|png|jpe?g|gif|ico|bmp|webp|avif|tiff?|wav|mp3|ogg|flac|m4a|"""
-                    r"""mp4|mov|avi|webm|ttf|otf)["']""", re.I)
+                    r"""mp4|mov|avi|webm|ttf|otf)["']""", re.IGNORECASE)
 # Calls that read a media file this pass cannot replace: a literal handed to one stays,
 # and the scene fails with MF317 rather than run without its file.
 _READERS = frozenset({"imread", "imread_collection", "VideoCapture", "VideoFileClip",
@@ -226,32 +226,39 @@ def _media_literals(flat: Flat, plan: Plan) -> list[str]:
     for index, piece in enumerate(flat.pieces):
         if not _MEDIA.search(flat.program.source_of(piece)[0]):
             continue
-        direct: dict[int, str] = {}  # id(literal) -> the call it is given to
-
-        class _V(cst.CSTVisitor):
-            def visit_Call(self, node: cst.Call) -> None:
-                name = dotted(node.func) or (
-                    node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
-                for arg in node.args:
-                    direct[id(arg.value)] = name
-
-            def visit_SimpleString(self, node: cst.SimpleString) -> None:
-                value = node.evaluated_value
-                if not isinstance(value, str) or "\n" in value or len(value) > 200 or \
-                        not _MEDIA.search(value.strip() + '"'):
-                    return
-                caller = direct.get(id(node), "")
-                last = caller.rsplit(".", 1)[-1]
-                if caller in _READERS or last in _READERS:
-                    flat.report("MF317", f"{value!r} is read by {caller}(), which manimflat "
-                                "cannot replace; the output would need the file",
-                                path=piece.module, line=_line_of(piece, node))
-                elif last not in _KEEP_CALLS:
-                    found.append(value.strip())
-
-        piece.node.visit(_V())
+        visitor = _MediaLiterals(flat, piece)
+        piece.node.visit(visitor)
+        found += visitor.found
         plan.pieces.add(index)
     return found
+
+
+class _MediaLiterals(cst.CSTVisitor):
+    def __init__(self, flat: Flat, piece: Piece) -> None:
+        super().__init__()
+        self.flat, self.piece = flat, piece
+        self.direct: dict[int, str] = {}  # id(literal) -> the call it is given to
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func) or (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+        for arg in node.args:
+            self.direct[id(arg.value)] = name
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if not isinstance(value, str) or "\n" in value or len(value) > 200 or \
+                not _MEDIA.search(value.strip() + '"'):
+            return
+        caller = self.direct.get(id(node), "")
+        last = caller.rsplit(".", 1)[-1]
+        if caller in _READERS or last in _READERS:
+            self.flat.report("MF317", f"{value!r} is read by {caller}(), which manimflat "
+                             "cannot replace; the output would need the file",
+                             path=self.piece.module, line=_line_of(self.piece, node))
+        elif last not in _KEEP_CALLS:
+            self.found.append(value.strip())
 
 
 def _line_of(piece: Piece, node: cst.CSTNode) -> int | None:
