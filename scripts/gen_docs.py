@@ -86,6 +86,13 @@ EXAMPLES: dict[str, str] = {
              "removed [rewrite-assets]",
     "MF312": "snippets/long.py: warning MF312 snippets/long.py: Code from the file has 412 "
              "submobjects, from the literal 410 [inline-data-files]",
+    "MF315": "scenes.py:29:9: fixed MF315 class Bulb (SVGMobject of icons/bulb.svg) now derives "
+             "from VGroup and builds its replacement; **kwargs no longer passed on "
+             "[rewrite-assets]",
+    "MF316": "scenes.py:45:11: fixed MF316 existence check of BALL_IMAGE is True for the "
+             "repository's files; folded [rewrite-assets]",
+    "MF317": "sift.py:129: error MF317 'assets/hold/_0003.png' is read by cv2.imread(), which "
+             "manimflat cannot replace; the output would need the file [rewrite-assets]",
     "MF401": "Intro.py:3:1: error MF401 output does not compile: invalid syntax [verify-syntax]",
     "MF402": "Intro.py:12:20: fixed MF402 '\\f' in \"\\frac{1}{2}\" is an invalid escape; made a "
              "raw string [verify-syntax]",

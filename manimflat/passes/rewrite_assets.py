@@ -9,8 +9,13 @@ becomes a call of a small builder helper (added once, before its first use) that
 what the file depicts (see `manimflat/assets/classify.py`) in the box the original would
 have filled (`manimflat/assets/replace.py`); image-only methods chained on it or called on
 a variable holding it are rewritten (MF307); sounds are dropped (MF306); `register_font`
-blocks are unwrapped and `font=` naming a repo font file is removed (MF311). Every
-reference gets an `AssetRecord` and a diagnostic: nothing is left silently.
+blocks are unwrapped and `font=` naming a repo font file is removed (MF311). A subclass of
+an asset mobject that loads its file in `__init__` derives from `VGroup` and builds the
+replacement (MF315); a path that is a parameter takes its callers' values. Existence checks
+of asset paths become the repository's answer and their dead branches, locals and `__file__`
+constants go (MF316); other literals naming a replaced or media file become plain names;
+what still needs a file is an MF317 error. Every reference gets an `AssetRecord` and a
+diagnostic: nothing is left silently.
 With `keep`: found files are referenced as `assets/<repo path>` and listed in `Flat.files`
 (the CLI copies them, MF309); references to missing files are replaced as above.
 With `reject`: each reference is an MF304 error and the pieces are unchanged.
