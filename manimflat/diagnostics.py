@@ -132,6 +132,13 @@ CODES: dict[str, Code] = _catalog(
          "nothing to do"),
     Code("MF314", "data read through a library cannot become a literal; its text is inlined",
          "the message says why (arguments not literal, a value with no literal form)"),
+    Code("MF315", "asset subclass rewritten: the class derives from VGroup and builds the "
+         "replacement", "nothing to do"),
+    Code("MF316", "file check or path left over from a replaced asset folded away",
+         "nothing to do: the output ships no asset file, so the check takes the repository's "
+         "answer (or the sound-less branch)"),
+    Code("MF317", "the output still needs or names an asset file it does not ship",
+         "replace the file access at the named line by Manim objects, or pass the data inline"),
     # MF4xx: verification
     Code("MF401", "output does not parse or compile", "report a bug with the input scene"),
     Code("MF402", "invalid escape sequence left in the output (a SyntaxWarning)",

@@ -130,6 +130,13 @@ EXAMPLES: dict[str, str] = {
     "MF314": "scene.py:9:16: warning MF314 data/p.csv read with np.loadtxt(): keyword "
              "converters= is not understood here; its text is inlined instead "
              "[inline-data-files]",
+    "MF315": "scenes.py:29:9: fixed MF315 class Bulb (SVGMobject of icons/bulb.svg) now derives "
+             "from VGroup and builds its replacement; **kwargs no longer passed on "
+             "[rewrite-assets]",
+    "MF316": "scenes.py:45:11: fixed MF316 existence check of BALL_IMAGE is True for the "
+             "repository's files; folded [rewrite-assets]",
+    "MF317": "sift.py:129: error MF317 'assets/hold/_0003.png' is read by cv2.imread(), which "
+             "manimflat cannot replace; the output would need the file [rewrite-assets]",
     "MF401": "Intro.py:3:1: error MF401 output does not compile: invalid syntax [verify-syntax]",
     "MF402": "Intro.py:12: error MF402 compiling emits SyntaxWarning: invalid escape sequence "
              "'\\d' [verify-syntax]",

@@ -225,28 +225,24 @@ def _mean(im: object) -> tuple[int, int, int]:
     return tuple(int(sum(p[i] for p in data) / n) for i in range(3))  # type: ignore[return-value]
 
 
-def classify(rel_path: str, content: Content | None) -> Classification:
-    """The kind and builder for an asset whose repo-relative path is `rel_path`."""
-    from .builders import initials_for, label_for
+def classify(rel_path: str, content: Content | None, context: str = "") -> Classification:
+    """The kind and builder for an asset whose repo-relative path is `rel_path`. `context`
+    is what the code around the reference says (a class name and docstring, the variable
+    it is assigned to, a `Text` label beside it): it counts when the file name says nothing."""
+    from .builders import label_for
 
     pure = PurePosixPath(rel_path)
     stem_words = words_of(pure.stem)
-    all_words = set(words_of(rel_path))
     label = label_for(pure.stem)
     math_tex = _math_symbol(stem_words)
     if math_tex is not None:
         return Classification("math", "math_symbol", math_tex, f"name says {math_tex}")
-    if all_words & LOGO_WORDS and not set(stem_words) & set(OBJECT_WORDS):
-        return Classification("logo", "logo_badge", initials_for(pure.stem), "logo word")
-    if set(stem_words) & CHARACTER_WORDS:
-        return Classification("character", "stick_figure", None, "character word")
-    if set(stem_words) & BACKGROUND_WORDS:
-        return Classification("background", "background_fill", None, "background word")
-    for word in stem_words:
-        if word in OBJECT_WORDS:
-            return Classification("icon", OBJECT_WORDS[word], None, f"object word {word!r}")
-    if set(stem_words) & DIAGRAM_WORDS:
-        return Classification("diagram", "diagram_sketch", label, "diagram word")
+    found = _by_words(stem_words, set(words_of(rel_path)), pure.stem, label, "")
+    if found is None and context:
+        words = words_of(context)
+        found = _by_words(words, set(words), pure.stem, label, " in the code around it")
+    if found is not None:
+        return found
     if content is not None and content.format == "svg":
         if content.texts >= 3 or content.paths >= 60:
             return Classification("diagram", "diagram_sketch", label,
@@ -270,6 +266,26 @@ def classify(rel_path: str, content: Content | None) -> Classification:
     if set(stem_words) & PHOTO_WORDS:
         return Classification("photo", "photo_frame", label, "photo word")
     return Classification("unknown", "labelled_box", label, "nothing recognisable")
+
+
+def _by_words(stem_words: list[str], all_words: set[str], stem: str, label: str, where: str
+              ) -> Classification | None:
+    from .builders import initials_for
+
+    if all_words & LOGO_WORDS and not set(stem_words) & set(OBJECT_WORDS):
+        return Classification("logo", "logo_badge", initials_for(stem), "logo word" + where)
+    if set(stem_words) & CHARACTER_WORDS:
+        return Classification("character", "stick_figure", None, "character word" + where)
+    if set(stem_words) & BACKGROUND_WORDS:
+        return Classification("background", "background_fill", None,
+                              "background word" + where)
+    for word in stem_words:
+        if word in OBJECT_WORDS:
+            return Classification("icon", OBJECT_WORDS[word], None,
+                                  f"object word {word!r}{where}")
+    if set(stem_words) & DIAGRAM_WORDS:
+        return Classification("diagram", "diagram_sketch", label, "diagram word" + where)
+    return None
 
 
 def _math_symbol(words: list[str]) -> str | None:

@@ -64,11 +64,17 @@ _CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "PIL.Image.open": ("pil", 0, ("fp",)),
 }
 _RECEIVER_CALLS = {"read_text": "read_text", "read_bytes": "read_bytes"}
+# Existence checks of a path: `p.exists()`, `os.path.isfile(p)` (api "exists").
+EXISTS_METHODS = frozenset({"exists", "is_file", "is_dir"})
+EXISTS_FUNCS = {"os.path.exists": "exists", "os.path.isfile": "is_file",
+                "os.path.isdir": "is_dir", "path.exists": "exists", "path.isfile": "is_file",
+                "path.isdir": "is_dir"}
 _ASSET_BASES = frozenset({"SVGMobject", "ImageMobject", "OpenGLImageMobject", "Code"})
 # A statement whose source has none of these words cannot hold an asset call (`__init__`
 # only loads a file in a class naming an asset base): a regex over its text is far cheaper
 # than parsing and visiting its tree.
-_WORDS = sorted({k.rsplit(".", 1)[-1] for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES)
+_WORDS = sorted({k.rsplit(".", 1)[-1] for k in _CALLS} | set(_RECEIVER_CALLS) | _ASSET_BASES
+                | EXISTS_METHODS | {k.rsplit(".", 1)[-1] for k in EXISTS_FUNCS})
 _MENTION_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, _WORDS)) + r")\b")
 VISUAL_APIS = frozenset({"svg", "image", "opengl_image", "pil"})
 DATA_APIS = frozenset({"code", "open", "read_text", "read_bytes", "loadtxt", "npload",
@@ -104,6 +110,11 @@ class Ref:
     loop_var: str | None = None
     mode: str = "r"  # open(): the mode when static
     scope: tuple[str, ...] = ()  # enclosing class / function names
+    base: str = ""  # api "subclass": the asset base class (`ImageMobject`, `SVGMobject`)
+    owner: cst.ClassDef | None = None  # api "subclass": the class that loads the file
+    param: bool = False  # `loop_var` is a parameter: targets come from its callers
+    passed: list[Value] = field(default_factory=list)  # static values some callers pass
+    shape: str = ""  # the path expression with a local name replaced by what it is assigned
 
     @property
     def target(self) -> Target:
@@ -162,6 +173,8 @@ class Env:
     names: dict[str, Value] = field(default_factory=dict)
     lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level literal lists
     assets_dirs: list[Path] = field(default_factory=list)
+    # callee name -> its calls in the pieces (see `_calls_of`), computed once per name
+    calls: dict[str, list[tuple[cst.Call, str]] | None] = field(default_factory=dict)
 
 
 def build_env(flat: Flat) -> Env:
@@ -176,6 +189,11 @@ def build_env(flat: Flat) -> Env:
             env.names.setdefault("config.assets_dir", cfg_dir)
     for piece in flat.pieces:
         _module_constants(piece.node, env, _file_of(flat, piece.module))
+    for piece in flat.pieces:  # `cfg.X` where `import config as cfg` was inlined: X's value
+        for chain, key in piece.chains.items():
+            name = key.rsplit(":", 1)[-1]
+            if name in env.names:
+                env.names.setdefault(".".join(chain), env.names[name])
     return env
 
 
@@ -231,6 +249,7 @@ class _Frame:
         self.name = node.name.value
         self._consts: dict[str, Value] | None = None
         self._loops: dict[str, list[Value]] | None = None
+        self.sources: dict[str, str] = {}  # single local assignments: name -> value's code
 
     def names(self) -> dict[str, Value]:
         names = dict(self.finder.env.names)
@@ -266,6 +285,7 @@ class _Frame:
         params = _params(self.node)
         for name, value in exprs.items():  # single assignments only: flow-insensitive
             if counts[name] == 1 and name not in params:
+                self.sources[name] = code(value)
                 result = evaluate_in(code(value), {**names, **self._consts})
                 if result is not None:
                     self._consts[name] = result
@@ -361,7 +381,10 @@ class _Finder(cst.CSTVisitor):
                 arg = next((a.value for a in args if a.keyword is None or a.keyword.value in
                             ("file_name", "filename_or_array")), None)
                 if arg is not None:
-                    self._add(node, "subclass", arg, None)
+                    ref = self._add(node, "subclass", arg, None)
+                    ref.base = base
+                    ref.owner = next(f.node for f in reversed(self.frames)
+                                     if isinstance(f.node, cst.ClassDef))
                 return
         api = call_api(node)
         if api is not None:
@@ -374,6 +397,11 @@ class _Finder(cst.CSTVisitor):
             self._add(node, kind, arg, slot)
             return
         func_node = node.func
+        check = _existence_check(node)
+        if check is not None:
+            ref = self._add(node, "exists", check[1], check[2])
+            ref.mode = check[0]
+            return
         if isinstance(func_node, cst.Attribute) and func_node.attr.value in _RECEIVER_CALLS \
                 and not node.args and _pathlike(func_node.value):
             self._add(node, _RECEIVER_CALLS[func_node.attr.value], func_node.value, "receiver")
@@ -399,7 +427,7 @@ class _Finder(cst.CSTVisitor):
         return False
 
     def _add(self, node: cst.Call, api: str, arg: cst.BaseExpression,
-             slot: int | str | None) -> None:
+             slot: int | str | None) -> Ref:
         line, col = self._position(node)
         text = code(arg)
         ref = Ref(node, self.index, self.piece.module, line, col, api, arg, slot, text,
@@ -407,14 +435,84 @@ class _Finder(cst.CSTVisitor):
         if api == "open":
             ref.mode = _open_mode(node)
         names, loops = self._names(), self._loops()
+        ref.shape = text
+        if self.frames and isinstance(arg, cst.Name):
+            self.frames[-1].consts()
+            ref.shape = self.frames[-1].sources.get(arg.value, text)
         used = sorted(n for n in names_in(arg) if n in loops and n not in names)
         if len(used) == 1:
             ref.loop_var = used[0]
             for value in loops[used[0]][:MAX_LOOP_VALUES]:
                 ref.targets.append(self._resolve(api, text, {**names, used[0]: value}, value))
         else:
-            ref.targets.append(self._resolve(api, text, names, None))
+            target = self._resolve(api, text, names, None)
+            values, passed = self._param_values(arg) if target.value is None else (None, [])
+            ref.passed = passed
+            if values is not None:  # a parameter: one target per value its callers give
+                ref.loop_var, ref.param = code(arg), True
+                for value in values:
+                    ref.targets.append(self._resolve(api, text, {**names, ref.loop_var: value},
+                                                     value))
+            else:
+                ref.targets.append(target)
         self.refs.append(ref)
+        return ref
+
+    def _param_values(self, arg: cst.BaseExpression) -> tuple[list[Value] | None, list[Value]]:
+        """The values a parameter of the innermost function takes: its default and what
+        each call of the function passes, when every one is static (else None), and the
+        static values among them in any case."""
+        values: list[Value] = []
+        complete = self._param_collect(arg, values)
+        unique = list(dict.fromkeys(values))
+        return (unique if complete and 0 < len(unique) <= MAX_LOOP_VALUES else None), unique
+
+    def _param_collect(self, arg: cst.BaseExpression, values: list[Value]) -> bool:
+        function = self.frames[-1].node if self.frames else None
+        if not isinstance(arg, cst.Name) or not isinstance(function, cst.FunctionDef):
+            return False
+        owner = self.frames[-2].node if len(self.frames) > 1 else None
+        if isinstance(owner, cst.FunctionDef):
+            return False  # a nested function: its callers are not found by name
+        callee = function.name.value
+        if callee == "__init__":
+            if owner is None:
+                return False
+            callee = owner.name.value
+        params = [*function.params.posonly_params, *function.params.params]
+        skip = 1 if owner is not None and not any(
+            (dotted(d.decorator) or "") == "staticmethod" for d in function.decorators) else 0
+        index = next((i for i, p in enumerate(params) if p.name.value == arg.value), None)
+        param = params[index] if index is not None else next(
+            (p for p in function.params.kwonly_params if p.name.value == arg.value), None)
+        if param is None:
+            return False
+        complete = True
+        if param.default is not None:
+            default = self.evaluate(code(param.default), self.env.names)
+            complete = default is not None
+            values += [default] if default is not None else []
+        calls = _calls_of(self.flat, callee, self.env.calls)
+        complete = complete and calls is not None and bool(calls or values)
+        for call, file in calls or []:
+            if any(a.star for a in call.args):
+                complete = False
+                continue
+            given = next((a.value for a in call.args
+                          if a.keyword is not None and a.keyword.value == arg.value), None)
+            positional = [a.value for a in call.args if a.keyword is None]
+            if given is None and index is not None and 0 <= index - skip < len(positional):
+                given = positional[index - skip]
+            if given is None:
+                complete = complete and param.default is not None
+                continue
+            value = evaluate(f"({code(given)})", file=file, cwd=str(self.env.root),
+                             names=self.env.names)
+            if value is None:
+                complete = False
+            else:
+                values.append(value)
+        return complete
 
     def _resolve(self, api: str, text: str, names: dict[str, Value], key: Value | None
                  ) -> Target:
@@ -426,6 +524,71 @@ class _Finder(cst.CSTVisitor):
         bases = [self.env.scene_dir, Path(self.file).parent, self.env.root]
         return locate(str(value), root=self.env.root, bases=bases,
                       assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
+
+
+def _calls_of(flat: Flat, callee: str, cache: dict[str, list[tuple[cst.Call, str]] | None]
+              ) -> list[tuple[cst.Call, str]] | None:
+    """Every call of `callee` by name (`f(...)`, `x.f(...)`) in the pieces, with the file
+    of its piece; None when the name is also used otherwise (passed around, rebound)."""
+    if callee in cache:
+        return cache[callee]
+    word = re.compile(r"\b" + re.escape(callee) + r"\b")
+    found: list[tuple[cst.Call, str]] | None = []
+    for piece in flat.pieces:
+        if found is None or not word.search(flat.program.source_of(piece)[0]):
+            continue
+        calls = _calls_in(piece.node, callee)
+        if _name_uses(piece.node, callee) > len(calls) + _definitions(piece.node, callee):
+            found = None  # the function is also passed around: callers are unknown
+            break
+        found += [(call, _file_of(flat, piece.module)) for call in calls]
+    cache[callee] = found
+    return found
+
+
+def _calls_in(node: cst.CSTNode, callee: str) -> list[cst.Call]:
+    calls: list[cst.Call] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            if (dotted(n.func) or "").rsplit(".", 1)[-1] == callee:
+                calls.append(n)
+
+    node.visit(_V())
+    return calls
+
+
+def _name_uses(node: cst.CSTNode, name: str) -> int:
+    count = 0
+
+    class _V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            nonlocal count
+            count += n.value == name
+
+        def visit_Attribute(self, n: cst.Attribute) -> None:
+            nonlocal count
+            count += n.attr.value == name
+
+    node.visit(_V())
+    return count
+
+
+def _definitions(node: cst.CSTNode, name: str) -> int:
+    """Occurrences of `name` that define it: `def name`, `class name`."""
+    count = 0
+
+    class _V(cst.CSTVisitor):
+        def visit_FunctionDef(self, n: cst.FunctionDef) -> None:
+            nonlocal count
+            count += n.name.value == name
+
+        def visit_ClassDef(self, n: cst.ClassDef) -> None:
+            nonlocal count
+            count += n.name.value == name
+
+    node.visit(_V())
+    return count
 
 
 def _simple_assigns(body: Sequence[cst.CSTNode], *, shallow: bool
@@ -534,6 +697,18 @@ def _pathlike(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.BinaryOperation, cst.Name, cst.Attribute))
 
 
+def _existence_check(node: cst.Call) -> tuple[str, cst.BaseExpression, int | str] | None:
+    """(`exists` / `is_file` / `is_dir`, the path, its slot) for an existence check."""
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value in EXISTS_METHODS and \
+            not node.args and _pathlike(func.value):
+        return func.attr.value, func.value, "receiver"
+    name = dotted(func) or ""
+    if name in EXISTS_FUNCS and len(node.args) == 1 and node.args[0].keyword is None:
+        return EXISTS_FUNCS[name], node.args[0].value, 0
+    return None
+
+
 def _is_code_string_call(node: cst.Call) -> bool:
     return any(a.keyword is not None and a.keyword.value in ("code_string", "code")
                for a in node.args)
@@ -592,8 +767,8 @@ class _Mentions(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         func = node.func
-        if call_api(node) is not None or (isinstance(func, cst.Attribute) and (
-                func.attr.value in _RECEIVER_CALLS
+        if call_api(node) is not None or _existence_check(node) is not None or (
+                isinstance(func, cst.Attribute) and (func.attr.value in _RECEIVER_CALLS
                 or (func.attr.value == "__init__" and self.asset_classes))):
             self.found = True
         return not self.found

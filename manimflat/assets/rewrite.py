@@ -34,6 +34,9 @@ class Plan:
     drop_kwargs: dict[int, set[str]] = field(default_factory=dict)  # id(call) -> keywords
     # Replaced image calls: id(call) -> pixel size, for image-only methods chained on them.
     images: dict[int, tuple[int, int]] = field(default_factory=dict)
+    rebase: dict[int, str] = field(default_factory=dict)  # id(class) -> asset base to VGroup
+    neutral: dict[str, str] = field(default_factory=dict)  # replaced asset path -> its name
+    folds: set[int] = field(default_factory=set)  # id(call) of existence checks made constant
     builders: set[str] = field(default_factory=set)
     header: list[str] = field(default_factory=list)
     records: list[AssetRecord] = field(default_factory=list)
@@ -171,7 +174,10 @@ def apply(flat: Flat, plan: Plan) -> None:
     for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
         new = piece.node.visit(transformer)
-        if transformer.changed:
+        if transformer.changed and isinstance(new, cst.BaseStatement):
+            dead = _DeadLocals()
+            new = new.visit(dead)
+            plan.path_names |= dead.names
             touched.append(piece)
             piece.node = new  # type: ignore[assignment]
             used = piece_names(flat, piece)  # links of names the rewrite removed (`os`) go
@@ -186,13 +192,15 @@ def apply(flat: Flat, plan: Plan) -> None:
     flat.assets.extend(plan.records)
 
 
-def _drop_dead_constants(flat: Flat, candidates: set[str]) -> None:
+def _drop_dead_constants(flat: Flat, candidates: set[str], *, pure: bool = False) -> None:
     """Module constants that only built asset paths (`ICONS = os.path.join(...)`) are dead
-    once the paths are gone; drop them, and what only they used, until nothing changes."""
+    once the paths are gone; drop them, and what only they used, until nothing changes.
+    With `pure`, only those whose value is a path expression (no call with effects)."""
     while candidates:
         used: dict[int, frozenset[str]] = {id(p): piece_names(flat, p) for p in flat.pieces}
         dead = [p for p in flat.pieces if p.binds and p.binds <= candidates
                 and isinstance(p.node, cst.SimpleStatementLine)
+                and (not pure or _pure_assign(p) is not None)
                 and not any(p.binds & used[id(q)] for q in flat.pieces if q is not p)]
         if not dead:
             return
@@ -201,6 +209,170 @@ def _drop_dead_constants(flat: Flat, candidates: set[str]) -> None:
             next_candidates |= piece_names(flat, p) - p.binds
             flat.pieces.remove(p)
         candidates = next_candidates
+
+
+def _holds(node: cst.CSTNode, ids: set[int]) -> bool:
+    found = False
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            nonlocal found
+            found = found or id(n) in ids
+
+    node.visit(_V())
+    return found
+
+
+def _constant(node: cst.BaseExpression) -> bool | None:
+    """`not False`, `True and x`-style tests after folding, when their value is fixed."""
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        inner = _constant(node.expression)
+        return None if inner is None else not inner
+    if isinstance(node, cst.BooleanOperation):
+        left, right = _constant(node.left), _constant(node.right)
+        if isinstance(node.operator, cst.And):
+            return False if left is False or right is False else (
+                True if left and right else None)
+        return True if left is True or right is True else (
+            False if left is False and right is False else None)
+    return None
+
+
+def _terminal(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(
+        stmt.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+
+
+_PATH_CALLS = frozenset({
+    "Path", "PurePath", "PurePosixPath", "join", "dirname", "abspath", "realpath",
+    "normpath", "basename", "expanduser", "resolve", "absolute", "joinpath", "with_suffix",
+    "with_name", "str", "getcwd", "fspath", "format"})
+
+
+def pure_path(node: cst.CSTNode) -> bool:
+    """An expression that only computes a value from names, literals and path functions:
+    dropping it when nothing reads the result changes nothing else."""
+    if isinstance(node, (cst.Name, cst.BaseString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, cst.FormattedString):
+        return all(pure_path(p.expression) for p in node.parts
+                   if isinstance(p, cst.FormattedStringExpression))
+    if isinstance(node, cst.Attribute):
+        return pure_path(node.value)
+    if isinstance(node, cst.Subscript):
+        return pure_path(node.value) and all(
+            isinstance(e.slice, cst.Index) and pure_path(e.slice.value) for e in node.slice)
+    if isinstance(node, cst.BinaryOperation):
+        return pure_path(node.left) and pure_path(node.right)
+    if isinstance(node, cst.Call):
+        name = (dotted(node.func) or "").rsplit(".", 1)[-1] or (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        return name in _PATH_CALLS and (receiver is None or pure_path(receiver)) and all(
+            pure_path(a.value) and not a.star for a in node.args)
+    return False
+
+
+class _DeadLocals(cst.CSTTransformer):
+    """Drops `name = <path expression>` in functions where nothing reads `name` any more
+    (the asset call it fed was replaced); `names` collects what the dropped values used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.counts: list[dict[str, int]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        counts: dict[str, int] = {}
+        blocked = False
+
+        class _Count(cst.CSTVisitor):
+            def visit_Name(self, n: cst.Name) -> None:
+                counts[n.value] = counts.get(n.value, 0) + 1
+
+            def visit_Global(self, n: cst.Global) -> None:
+                nonlocal blocked
+                blocked = True
+
+            def visit_Nonlocal(self, n: cst.Nonlocal) -> None:
+                nonlocal blocked
+                blocked = True
+
+        node.body.visit(_Count())
+        self.counts.append({} if blocked else counts)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.FunctionDef:
+        self.counts.pop()
+        return updated_node
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not self.counts or len(updated_node.body) != 1:
+            return updated_node
+        stmt = updated_node.body[0]
+        if not (isinstance(stmt, cst.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0].target, cst.Name)):
+            return updated_node
+        name = stmt.targets[0].target.value
+        if self.counts[-1].get(name) != 1 or not pure_path(stmt.value):
+            return updated_node
+        self.names |= names_in(stmt.value)
+        return cst.RemoveFromParent()
+
+
+def shake_file_values(flat: Flat) -> bool:
+    """Module constants computed from `__file__` that nothing in the output reads (the
+    asset paths they built are gone, or they only fed a `print`) are dropped, with the
+    prints: in a flattened file `__file__` names another file. True when something went."""
+    if not any("__file__" in flat.program.source_of(p)[0] for p in flat.pieces):
+        return False
+    derived: set[str] = set()
+    for piece in flat.pieces:
+        text = flat.program.source_of(piece)[0]
+        if "__file__" not in text and not any(name in text for name in derived):
+            continue  # parsing every piece is costly: only those that can derive
+        value = _pure_assign(piece)
+        if value is not None and ("__file__" in text or names_in(value) & derived):
+            derived |= piece.binds
+    if not derived:
+        return False
+    before = len(flat.pieces)
+    flat.pieces[:] = [p for p in flat.pieces if not _print_of(flat, p, derived)]
+    _drop_dead_constants(flat, derived, pure=True)
+    for piece in flat.pieces:
+        if "__file__" in flat.program.source_of(piece)[0] and piece.binds & derived:
+            flat.report("MF317", f"{', '.join(sorted(piece.binds))} is computed from "
+                        "`__file__` and still used: the output would need files beside the "
+                        "original source", path=piece.module, line=piece.line or None)
+    return len(flat.pieces) != before
+
+
+def _pure_assign(piece: Piece) -> cst.BaseExpression | None:
+    node = piece.node
+    if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1):
+        return None
+    stmt = node.body[0]
+    if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 and pure_path(stmt.value):
+        return stmt.value
+    if isinstance(stmt, cst.AnnAssign) and stmt.value is not None and pure_path(stmt.value):
+        return stmt.value
+    return None
+
+
+def _print_of(flat: Flat, piece: Piece, names: set[str]) -> bool:
+    """A module-level `print(...)` of one of `names`: diagnostics, no effect on the video."""
+    if "print" not in flat.program.source_of(piece)[0]:
+        return False
+    node = piece.node
+    if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1):
+        return False
+    stmt = node.body[0]
+    return isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call) and \
+        dotted(stmt.value.func) == "print" and bool(names_in(stmt.value) & names)
 
 
 def _add_builders(flat: Flat, plan: Plan, first: int) -> None:
@@ -246,6 +418,7 @@ class _Apply(cst.CSTTransformer):
         self.plan, self.flat, self.piece = plan, flat, piece
         self.changed = False
         self.image_names: dict[str, tuple[int, int]] = {}  # `img`, `self.img` -> pixel size
+        self.flattened: set[int] = set()  # statements of folded `if` branches
         self.in_target = 0
 
     # Names assigned from a replaced image remember it, so `img.pixel_array` is rewritten.
@@ -364,8 +537,72 @@ class _Apply(cst.CSTTransformer):
         return cst.FlattenSentinel([cst.SimpleStatementLine(
             body=[s for s in body.body if isinstance(s, cst.BaseSmallStatement)])])
 
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+                       ) -> cst.ClassDef:
+        base = self.plan.rebase.get(id(original_node))
+        if base is None:
+            return updated_node
+        self.changed = True
+        return updated_node.with_changes(bases=[
+            b.with_changes(value=cst.Name("VGroup"))
+            if (dotted(b.value) or "").rsplit(".", 1)[-1] == base else b
+            for b in updated_node.bases])
+
+    def leave_SimpleString(self, original_node: cst.SimpleString,
+                           updated_node: cst.SimpleString) -> cst.SimpleString:
+        if not self.plan.neutral:
+            return updated_node
+        value = original_node.evaluated_value
+        name = self.plan.neutral.get(value) if isinstance(value, str) else None
+        if name is None:
+            return updated_node
+        self.changed = True
+        return cst.SimpleString(string_literal(name))
+
+    def _folded(self, original: cst.BaseExpression, updated: cst.BaseExpression
+                ) -> bool | None:
+        """The value of a test that held a folded existence check, when it is constant."""
+        if not self.plan.folds or not _holds(original, self.plan.folds):
+            return None
+        return _constant(updated)
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If
+                 ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | \
+            cst.RemovalSentinel:
+        value = self._folded(original_node.test, updated_node.test)
+        if value is None or original_node is self.piece.node:
+            return updated_node  # a module-level `if` is a piece of its own: left as it is
+        self.changed = True
+        if value:
+            branch: cst.BaseSuite | None = updated_node.body
+        elif isinstance(updated_node.orelse, cst.If):
+            return updated_node.orelse.with_changes(leading_lines=updated_node.leading_lines)
+        else:
+            branch = updated_node.orelse.body if updated_node.orelse else None
+        if branch is None:
+            return cst.RemoveFromParent()
+        stmts: list[cst.BaseStatement] = list(branch.body) if isinstance(
+            branch, cst.IndentedBlock) else [cst.SimpleStatementLine(
+                body=[s for s in branch.body if isinstance(s, cst.BaseSmallStatement)])]
+        stmts[0] = stmts[0].with_changes(leading_lines=updated_node.leading_lines)
+        self.flattened.update(id(s) for s in stmts)
+        return cst.FlattenSentinel(stmts)
+
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp
+                    ) -> cst.BaseExpression:
+        value = self._folded(original_node.test, updated_node.test)
+        if value is None:
+            return updated_node
+        self.changed = True
+        return updated_node.body if value else updated_node.orelse
+
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = list(updated_node.body)
+        for i, stmt in enumerate(body):  # a folded branch that returns: the rest is dead
+            if id(stmt) in self.flattened and _terminal(stmt) and i + 1 < len(body):
+                updated_node = updated_node.with_changes(body=body[:i + 1])
+                break
         if not updated_node.body:  # every statement of the block was a dropped sound
             return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         return updated_node

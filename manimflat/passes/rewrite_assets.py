@@ -9,8 +9,13 @@ becomes a call of a small builder helper (added once, before its first use) that
 what the file depicts (see `manimflat/assets/classify.py`) in the box the original would
 have filled (`manimflat/assets/replace.py`); image-only methods chained on it or called on
 a variable holding it are rewritten (MF307); sounds are dropped (MF306); `register_font`
-blocks are unwrapped and `font=` naming a repo font file is removed (MF311). Every
-reference gets an `AssetRecord` and a diagnostic: nothing is left silently.
+blocks are unwrapped and `font=` naming a repo font file is removed (MF311). A subclass of
+an asset mobject that loads its file in `__init__` derives from `VGroup` and builds the
+replacement (MF315); a path that is a parameter takes its callers' values. Existence checks
+of asset paths become the repository's answer and their dead branches, locals and `__file__`
+constants go (MF316); other literals naming a replaced or media file become plain names;
+what still needs a file is an MF317 error. Every reference gets an `AssetRecord` and a
+diagnostic: nothing is left silently.
 With `keep`: found files are referenced as `assets/<repo path>` and listed in `Flat.files`
 (the CLI copies them, MF309); references to missing files are replaced as above.
 With `reject`: each reference is an MF304 error and the pieces are unchanged.
@@ -20,8 +25,9 @@ Data files (`open`, `Code(file_name=...)`, ...) are `inline-data-files`'s busine
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
@@ -44,15 +50,17 @@ from ..assets.rewrite import (
     dispatch,
     keep,
     reject,
+    shake_file_values,
     source_facts,
     taken_names,
     where,
 )
 from ..diagnostics import Severity
-from ..ir import AssetRecord, Flat
+from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import NONE, Pass
 
-_APIS = VISUAL_APIS | {"sound", "font", "subclass"}
+_APIS = VISUAL_APIS | {"sound", "font", "subclass", "exists"}
+SOUND_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a", ".aac")
 
 
 @dataclass(frozen=True)
@@ -63,28 +71,81 @@ class RewriteAssets(Pass):
 
     def run(self, flat: Flat) -> frozenset[str]:
         refs = find_refs(flat, _APIS)
+        checks = [ref for ref in refs if ref.api == "exists"]
+        refs = [ref for ref in refs if ref.api != "exists"]
         plan = Plan(taken=taken_names(flat) if refs else set(),
                     reads_pixels=refs != [] and _reads_pixel_arrays(flat),
                     pieces={ref.piece for ref in refs})
         _plan_font_keywords(flat, plan)
-        if not refs and not plan.drop_kwargs:
+        if flat.settings.assets == "replace":
+            for ref in checks:
+                _plan_exists(flat, plan, ref)
+        media = flat.settings.assets == "replace" and any(
+            _MEDIA.search(flat.program.source_of(p)[0]) for p in flat.pieces)
+        if not refs and not plan.drop_kwargs and not plan.folds and not media:
+            if shake_file_values(flat):
+                return NONE
             return frozenset({"*"})
         if flat.settings.assets == "reject":
             reject(flat, refs, "asset")
             return frozenset({"*"})
+        if flat.settings.assets == "replace":
+            _plan_neutral_names(flat, plan, refs)
         for ref in refs:
             if ref.api == "sound":
                 _plan_sound(flat, plan, ref)
             elif ref.api == "font":
                 _plan_font_file(flat, plan, ref)
             elif ref.api == "subclass":
-                _report_subclass(flat, plan, ref)
+                _plan_subclass(flat, plan, ref)
             elif ref.api == "pil":
                 _plan_pil(flat, plan, ref)
             else:
                 _plan_visual(flat, plan, ref)
         apply(flat, plan)
+        shake_file_values(flat)
         return NONE
+
+
+def _plan_exists(flat: Flat, plan: Plan, ref: Ref) -> None:
+    """`p.exists()` / `os.path.isfile(p)` of a path the repository answers statically: the
+    constant it gives (the output ships no file, but every asset use behind the check is
+    replaced). A sound file's check is False whatever its name: sounds are dropped (MF306),
+    so the scene takes its own sound-less branch. Other paths are left as written."""
+    answers: set[bool] = set()
+    why = "for the repository's files"
+    for target in ref.targets:
+        if target.value is None:
+            if not _static_suffix(ref.shape).endswith(SOUND_SUFFIXES):
+                return
+            answers.add(False)
+            why = "for any sound file: the output drops sounds (MF306)"
+        elif str(target.value).lower().endswith(SOUND_SUFFIXES):
+            answers.add(False)
+            why = "for any sound file: the output drops sounds (MF306)"
+        elif target.status == "found":
+            answers.add(ref.mode != "is_dir")
+        elif target.status == "missing":
+            if not _is_file_name(str(target.value)) and ref.mode != "is_file":
+                return  # maybe a folder: not an asset
+            answers.add(False)
+        else:
+            return
+    if len(answers) != 1:
+        return
+    answer = answers.pop()
+    plan.replace[id(ref.call)] = cst.Name(str(answer))
+    plan.folds.add(id(ref.call))
+    plan.pieces.add(ref.piece)
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    flat.report("MF316", f"existence check of {ref.text} is {answer} {why}; folded",
+                severity=Severity.FIXED, **where(ref))  # type: ignore[arg-type]
+
+
+def _static_suffix(text: str) -> str:
+    """The suffix an f-string or concatenation ends with: `.wav` in `d / f"{n}.wav"`."""
+    match = re.search(r"(\.[A-Za-z0-9]{1,5})[\"']\)*$", text.strip())
+    return match.group(1).lower() if match else ""
 
 
 def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
@@ -92,11 +153,18 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
         flat.report("MF309", f"{ref.text} kept as a file beside the output",
                     severity=Severity.INFO, **where(ref))  # type: ignore[arg-type]
         return
+    plan.replace[id(ref.call)] = cst.parse_expression(_replacement(flat, plan, ref))
+
+
+def _replacement(flat: Flat, plan: Plan, ref: Ref) -> str:
+    """The expression that replaces the mobject `ref` builds (planning its records too)."""
     exprs: list[str] = []
     pixel_size: tuple[int, int] | None = None
+    context = context_words(flat, ref)
     for target in ref.targets:
         content = _content(flat, ref, target)
-        cls = classify(target.rel if target.value is not None else _expr_words(ref), content)
+        cls = classify(target.rel if target.value is not None else _expr_words(ref), content,
+                       context)
         size = size_of(ref, content)
         name = plan.builder(cls.builder)
         expr = builder_call(target, cls, size, content, name) + style_suffix(ref)
@@ -112,10 +180,104 @@ def _plan_visual(flat: Flat, plan: Plan, ref: Ref) -> None:
         plan.records.append(AssetRecord(target.rel, cls.kind, _action(target), expr,
                                         ref.line, ref.module))
         _report_target(flat, ref, target, cls.kind, cls.builder, cls.reason, size.note)
-    plan.replace[id(ref.call)] = cst.parse_expression(dispatch(ref, exprs))
-    plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
+    plan.path_names |= names_in(ref.arg) if ref.arg is not None and not ref.param else set()
     if ref.api in ("image", "opengl_image"):
         plan.images[id(ref.call)] = pixel_size or (1, 1)
+    return dispatch(ref, exprs)
+
+
+def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
+    """The paths of replaced files, wherever else they are written (a parameter default,
+    a caller's argument, a constant also printed), become the file's name without its
+    folder and suffix: the output names no file it does not ship. Loop and parameter
+    dispatch keys follow, so `Sticker("./a/010.png")` calls `{"010": ...}[img]()`."""
+    found = [t.value for ref in refs for t in ref.targets] + [v for r in refs for v in r.passed]
+    found += _media_literals(flat, plan)
+    values = sorted({v for v in found if isinstance(v, str) and _is_file_name(v)})
+    if not values:
+        return
+    stems = [PurePosixPath(v).stem for v in values]
+    for value, stem in zip(values, stems):
+        unique = stems.count(stem) == 1 and stem
+        plan.neutral[value] = stem if unique else str(PurePosixPath(value).with_suffix(""))
+    for ref in refs:
+        for target in ref.targets:
+            if isinstance(target.key, str) and target.key in plan.neutral:
+                target.key = plan.neutral[target.key]
+    for index, piece in enumerate(flat.pieces):
+        text = flat.program.source_of(piece)[0]
+        if any(value in text for value in values):
+            plan.pieces.add(index)
+
+
+_MEDIA = re.compile(r"""\.(?:svg|png|jpe?g|gif|ico|bmp|webp|avif|tiff?|wav|mp3|ogg|flac|m4a|"""
+                    r"""mp4|mov|avi|webm|ttf|otf)["']""", re.IGNORECASE)
+# Calls that read a media file this pass cannot replace: a literal handed to one stays,
+# and the scene fails with MF317 rather than run without its file.
+_READERS = frozenset({"imread", "imread_collection", "VideoCapture", "VideoFileClip",
+                      "AudioFileClip", "from_file", "from_wav", "from_mp3", "from_ogg",
+                      "wave.open", "cv2.imread", "soundfile.read", "sf.read", "librosa.load"})
+_KEEP_CALLS = frozenset({"Text", "Tex", "MathTex", "MarkupText", "Paragraph", "Title",
+                         "BulletedList", "open", "print"})
+
+
+def _media_literals(flat: Flat, plan: Plan) -> list[str]:
+    """Literals naming a media file (image, SVG, sound, video, font) anywhere in the pieces:
+    every call that reads one is replaced or dropped by this pass, so what is left is only a
+    name (a list of files a loop walks, a default, a caller's argument). A literal given
+    straight to another reader (`plt.imread`, `wave.open`) is an MF317 error instead; one
+    shown by `Text` or handed to `open` (inlined by `inline-data-files`) is left alone."""
+    found: list[str] = []
+    for index, piece in enumerate(flat.pieces):
+        if not _MEDIA.search(flat.program.source_of(piece)[0]):
+            continue
+        visitor = _MediaLiterals(flat, piece)
+        piece.node.visit(visitor)
+        found += visitor.found
+        plan.pieces.add(index)
+    return found
+
+
+class _MediaLiterals(cst.CSTVisitor):
+    def __init__(self, flat: Flat, piece: Piece) -> None:
+        super().__init__()
+        self.flat, self.piece = flat, piece
+        self.direct: dict[int, str] = {}  # id(literal) -> the call it is given to
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func) or (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+        for arg in node.args:
+            self.direct[id(arg.value)] = name
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if not isinstance(value, str) or "\n" in value or len(value) > 200 or \
+                not _MEDIA.search(value.strip() + '"'):
+            return
+        caller = self.direct.get(id(node), "")
+        last = caller.rsplit(".", 1)[-1]
+        if caller in _READERS or last in _READERS:
+            self.flat.report("MF317", f"{value!r} is read by {caller}(), which manimflat "
+                             "cannot replace; the output would need the file",
+                             path=self.piece.module, line=_line_of(self.piece, node))
+        elif last not in _KEEP_CALLS:
+            self.found.append(value.strip())
+
+
+def _line_of(piece: Piece, node: cst.CSTNode) -> int | None:
+    """The source line of `node` inside its piece (first occurrence of its text)."""
+    text = code(piece.node)
+    at = text.find(code(node))
+    if not piece.line or at < 0:
+        return piece.line or None
+    return piece.line + text[:at].count("\n") - len(getattr(piece.node, "leading_lines", ()))
+
+
+def _is_file_name(value: str) -> bool:
+    suffix = PurePosixPath(value).suffix
+    return 1 < len(suffix) <= 6 and suffix[1:].isalnum()
 
 
 def _reads_pixel_arrays(flat: Flat) -> bool:
@@ -149,15 +311,102 @@ def _plan_pil(flat: Flat, plan: Plan, ref: Ref) -> None:
     plan.path_names |= names_in(ref.arg) if ref.arg is not None else set()
 
 
-def _report_subclass(flat: Flat, plan: Plan, ref: Ref) -> None:
-    """A class deriving from SVGMobject/ImageMobject loads its file in `__init__`: the class
-    itself would have to change, which this pass does not do yet. Reported, never silent."""
-    for target in ref.targets:
-        plan.records.append(AssetRecord(target.rel, "unknown", "left", None, ref.line,
-                                        ref.module))
-    flat.report("MF303", f"{ref.text} is loaded by a subclass of an image or SVG mobject "
-                f"({'.'.join(ref.scope)}); not replaced", severity=Severity.WARNING,
-                **where(ref))  # type: ignore[arg-type]
+_BASE_APIS = {"SVGMobject": "svg", "ImageMobject": "image", "OpenGLImageMobject": "opengl_image"}
+
+
+def _plan_subclass(flat: Flat, plan: Plan, ref: Ref) -> None:
+    """`class Julia(ImageMobject)` whose `__init__` loads a file: the class now derives from
+    `VGroup` and its `super().__init__(path, ...)` builds the group from the replacement
+    (one child of the box the file would have had), so what `__init__` does next (`.scale`)
+    and every later call on an instance act as on the original."""
+    if flat.settings.assets == "keep" and keep(flat, plan, ref, "image"):
+        return
+    assert ref.owner is not None
+    as_call = replace(ref, api=_BASE_APIS[ref.base])
+    expr = _replacement(flat, plan, as_call)
+    plan.images.pop(id(ref.call), None)
+    call = ref.call
+    assert isinstance(call.func, cst.Attribute)
+    args = [cst.Arg(cst.parse_expression(expr))]
+    func: cst.BaseExpression = call.func
+    explicit = (dotted(call.func.value) or "").rsplit(".", 1)[-1] == ref.base
+    if explicit:  # `ImageMobject.__init__(self, path)` -> `VGroup.__init__(self, replacement)`
+        func = call.func.with_changes(value=cst.Name("VGroup"))
+        args = [call.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT), *args]
+        args[0] = args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    plan.replace[id(call)] = call.with_changes(func=func, args=args)
+    plan.rebase[id(ref.owner)] = ref.base
+    dropped = [code(a) for a in call.args if a.value is not ref.arg
+               and (a.star or (a.keyword and a.keyword.value not in _SIZE_KEYWORDS))
+               and not (explicit and a is call.args[0])]
+    note = f"; {', '.join(dropped)} no longer passed on" if dropped else ""
+    flat.report("MF315", f"class {ref.owner.name.value} ({ref.base} of {ref.target.rel}) now "
+                f"derives from VGroup and builds its replacement{note}",
+                severity=Severity.FIXED, **where(ref))  # type: ignore[arg-type]
+
+
+# Keywords the replacement's size or style already accounts for.
+_SIZE_KEYWORDS = {"file_name", "filename_or_array", "height", "width", "scale_to_resolution",
+                  "color", "fill_color", "fill_opacity", "stroke_color", "stroke_width",
+                  "stroke_opacity"}
+
+
+def context_words(flat: Flat, ref: Ref) -> str:
+    """What the code around a reference says it depicts: the class that loads it (name and
+    the first line of its docstring), the variable it is assigned to, and the text of a
+    `Text`/`Tex` placed `next_to` that variable."""
+    if ref.owner is not None:
+        doc = ref.owner.get_docstring() or ""
+        return f"{ref.owner.name.value} {doc.strip().splitlines()[0] if doc.strip() else ''}"
+    target = _assigned_name(flat.pieces[ref.piece].node, ref.call)
+    if target is None:
+        return ""
+    return " ".join([target.rsplit(".", 1)[-1], *_labels_next_to(flat.pieces[ref.piece].node,
+                                                                  target)])
+
+
+def _assigned_name(node: cst.CSTNode, call: cst.Call) -> str | None:
+    """`teacher` in `teacher = ImageMobject(...).scale(2)`."""
+    found: str | None = None
+
+    class _V(cst.CSTVisitor):
+        def visit_Assign(self, n: cst.Assign) -> None:
+            nonlocal found
+            value: cst.BaseExpression = n.value
+            while True:
+                if value is call:
+                    if len(n.targets) == 1:
+                        found = dotted(n.targets[0].target)
+                    return
+                if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+                    value = value.func.value
+                else:
+                    return
+
+    node.visit(_V())
+    return found
+
+
+_LABELS = ("Text", "Tex", "MarkupText", "Paragraph")
+
+
+def _labels_next_to(node: cst.CSTNode, name: str) -> list[str]:
+    found: list[str] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            if not (isinstance(n.func, cst.Attribute) and n.func.attr.value == "next_to"
+                    and n.args and dotted(n.args[0].value) == name):
+                return
+            inner: cst.BaseExpression = n.func.value
+            while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+                inner = inner.func.value
+            if isinstance(inner, cst.Call) and (dotted(inner.func) or "") in _LABELS and \
+                    inner.args and isinstance(inner.args[0].value, cst.SimpleString):
+                found.append(str(inner.args[0].value.evaluated_value))
+
+    node.visit(_V())
+    return found
 
 
 _PIL_MODES = ("RGB", "RGBA", "L", "LA", "1", "I", "F", "CMYK")

@@ -82,6 +82,30 @@ def test_replacement_keeps_box_and_rest_of_frame(scene: str, tmp_path: Path) -> 
     assert diff.identical, (scene, diff)
 
 
+PATTERNS = ROOT / "fixtures" / "assets" / "patterns"
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("scene", ["CharacterSubclass", "SvgSubclass", "LogoDefault",
+                                   "StickerCallers", "BallFallback"])
+def test_hidden_references_keep_box_and_rest_of_frame(scene: str, tmp_path: Path) -> None:
+    """Subclasses, parameters and existence checks: the replacement is where the original
+    drew its file, at its size, and nothing else in the frame changes."""
+    original, flat = rendered(scene, tmp_path, PATTERNS)
+    with Image.open(original) as im:
+        width, height = im.size
+    left: Box = (0, 0, width // 2, height)
+    a, b = content_box(original, left), content_box(flat, left)
+    assert a is not None and b is not None, (a, b)
+    for edge in range(4):
+        assert abs(a[edge] - b[edge]) <= 0.01 * (width, height)[edge % 2], (scene, a, b)
+    right: Box = (width // 2, 0, width, height)
+    with Image.open(original) as ia, Image.open(flat) as ib:
+        ia.crop(right).save(tmp_path / "ra.png")
+        ib.crop(right).save(tmp_path / "rb.png")
+    assert compare_frames(tmp_path / "ra.png", tmp_path / "rb.png").identical
+
+
 @pytest.mark.render
 def test_missing_asset_scene_renders_alone(tmp_path: Path) -> None:
     result = manimflat.flatten(GALLERY, "scenes.py:MissingHouse", root=str(GALLERY))

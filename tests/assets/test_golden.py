@@ -24,7 +24,9 @@ CASES = [("gallery", s) for s in (
     "FactoryIcon", "PersonCharacter", "LeqSymbol", "FlowDiagram", "BlobUnknown", "AcmeLogo",
     "DogPhoto", "Backdrop", "MissingHouse", "Beep", "LoopIcons", "ServerFromFile",
     "GlobeHelper")] + [("data", s) for s in (
-    "HelloCode", "OldCodeApi", "Poem", "PoemPath", "Points", "Table", "WritesLog")]
+    "HelloCode", "OldCodeApi", "Poem", "PoemPath", "Points", "Table", "WritesLog")] + [
+    ("patterns", s) for s in (
+        "CharacterSubclass", "SvgSubclass", "LogoDefault", "StickerCallers", "BallFallback")]
 # scene -> (kind, action) of each asset record, in order
 REPORT = {
     "FactoryIcon": [("icon", "replaced")], "PersonCharacter": [("character", "replaced")],
@@ -38,6 +40,10 @@ REPORT = {
     "Poem": [("data", "inlined")], "PoemPath": [("data", "inlined")],
     "Points": [("data", "inlined")], "Table": [("data", "inlined")],
     "WritesLog": [("data", "left")],
+    "CharacterSubclass": [("character", "replaced")], "SvgSubclass": [("icon", "replaced")],
+    "LogoDefault": [("logo", "replaced")],
+    "StickerCallers": [("unknown", "replaced"), ("unknown", "replaced")],
+    "BallFallback": [("unknown", "replaced")],
 }
 
 
@@ -64,6 +70,8 @@ def test_golden(repo: str, scene: str, tmp_path: Path) -> None:
     literals = {n.value for n in ast.walk(ast.parse(result.code))
                 if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     assert not literals & files
+    assert not {v for v in literals if v.startswith("./") and v[2:] in files}
+    assert "__file__" not in result.code
     # Idempotent: the output, flattened again on its own, is unchanged.
     (tmp_path / "flat.py").write_text(result.code, encoding="utf-8")
     again = manimflat.flatten(tmp_path, f"flat.py:{scene}", root=str(tmp_path))

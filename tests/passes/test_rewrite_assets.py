@@ -266,14 +266,99 @@ def test_loop_over_range_with_arithmetic(tmp_path: Path) -> None:
     assert [a.path for a in flat.assets] == ["kids/1.svg", "kids/2.svg"]  # type: ignore
 
 
-def test_subclass_loading_its_file_is_reported(tmp_path: Path) -> None:
-    _, flat = rewrite(tmp_path, """
+def test_svg_subclass_is_rebased_onto_its_replacement(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
         class Bulb(SVGMobject):
             def __init__(self, **kwargs):
-                super().__init__("bulb.svg", **kwargs)
-        """, files={"bulb.svg": svg(10, 10)})
-    assert codes(flat) == ["MF303"]
-    assert flat.assets[0].action == "left"  # type: ignore[attr-defined]
+                super().__init__("bulb.svg", height=3, **kwargs)
+                self.set_color(YELLOW)
+        """, files={"bulb.svg": svg(20, 10)})
+    assert "class Bulb(VGroup):" in out
+    assert "super().__init__(lightbulb_icon(width=6, height=3))" in out
+    assert "self.set_color(YELLOW)" in out
+    assert codes(flat) == ["MF301", "MF315"]
+    assert "**kwargs no longer passed on" in flat.diagnostics[1].message  # type: ignore
+    assert flat.assets[0].action == "replaced"  # type: ignore[attr-defined]
+
+
+def test_image_subclass_is_classified_by_its_class_and_docstring(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class Julia(ImageMobject):
+            \"\"\" A character `ImageMobject` \"\"\"
+
+            def __init__(self):
+                super().__init__("./assets/julia.png")
+                self.scale(0.8)
+        """, files={"assets/julia.png": png(300, 600)})
+    assert "class Julia(VGroup):" in out
+    assert ("super().__init__(stick_figure(width=config.frame_height * 300 / 1080, "
+            "height=config.frame_height * 600 / 1080))") in out
+    assert "julia.png" not in out
+    assert "in the code around it" in flat.diagnostics[0].message  # type: ignore
+
+
+def test_explicit_base_init_and_class_attribute_path(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        class Cloud(SVGMobject):
+            file_name = "shapes/cloud.svg"
+
+            def __init__(self, **kwargs):
+                SVGMobject.__init__(self, self.file_name, **kwargs)
+        """, files={"shapes/cloud.svg": svg(10, 10)})
+    assert "class Cloud(VGroup):" in out
+    assert "VGroup.__init__(self, cloud_icon(width=2, height=2))" in out
+    assert 'file_name = "cloud"' in out
+
+
+def test_subclass_path_through_a_keyword_parameter(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        class Icon(SVGMobject):
+            def __init__(self, file_name="icons/gear.svg", **kwargs):
+                super().__init__(file_name=file_name, **kwargs)
+        class S(Scene):
+            def construct(self):
+                self.add(Icon(), Icon("icons/car.svg"))
+        """, files={"icons/gear.svg": svg(10, 10), "icons/car.svg": svg(20, 10)})
+    assert 'def __init__(self, file_name="gear", **kwargs):' in out
+    assert 'Icon(), Icon("car")' in out
+    assert ('super().__init__({"gear": lambda: gear_icon(width=2, height=2), '
+            '"car": lambda: car_icon(width=4, height=2)}[file_name]())') in out
+
+
+def test_function_parameter_takes_its_callers_values(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        def create_logo(scale=1.0, logo_path="../assets/website_logo.svg"):
+            try:
+                return SVGMobject(logo_path).scale(scale)
+            except Exception as e:
+                print(f"Could not load {logo_path}: {e}")
+        def Sticker(size, img):
+            return ImageMobject(img).scale(size)
+        class S(Scene):
+            def construct(self):
+                self.add(create_logo(scale=0.2), Sticker(0.8, "./assets/010.png"),
+                         Sticker(1, "./assets/011.png"))
+        """, files={"assets/website_logo.svg": svg(30, 10), "assets/010.png": png(10, 10),
+                    "assets/011.png": png(20, 10)}, module="videos/scene.py")
+    assert 'logo_path="website_logo"' in out
+    assert "logo_badge(width=6, height=2" in out
+    assert 'Sticker(0.8, "010")' in out and 'Sticker(1, "011")' in out
+    assert '"010": lambda:' in out and "}[img]()" in out
+    assert ".png" not in out and ".svg" not in out
+    assert "MF303" not in codes(flat)
+
+
+def test_parameter_passed_something_unknown_stays_unresolved(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        def sticker(img):
+            return ImageMobject(img)
+        class S(Scene):
+            def construct(self):
+                for name in os.listdir("x"):
+                    self.add(sticker(name), sticker("cat.png"))
+        """, files={"cat.png": png(10, 10)})
+    assert "MF303" in codes(flat)
+    assert 'sticker("cat")' in out  # the one known name is still neutralised
 
 
 def test_image_replacement_carries_pixels_when_code_reads_them(tmp_path: Path) -> None:
@@ -300,3 +385,88 @@ def test_dropped_image_method_keeps_the_parentheses_of_a_split_chain(tmp_path: P
         """, files={"images/digit.png": png(28, 28, (0, 0, 0))})
     assert "set_resampling_algorithm" not in out and ".scale(6)\n" in out
     assert codes(flat) == ["MF301", "MF307"]
+def test_existence_check_of_a_repo_file_takes_the_repos_answer(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        from pathlib import Path
+        ROOT = Path(__file__).resolve().parent
+        BALL = ROOT / "image" / "ball.png"
+        GONE = ROOT / "image" / "gone.png"
+        def ball(width=1):
+            path = Path(BALL)
+            if not path.exists():
+                return Circle(radius=width / 2)
+            image = ImageMobject(str(path))
+            image.set_width(width)
+            return image
+        def other():
+            return ImageMobject(GONE) if os.path.isfile(GONE) else Square()
+        """, files={"image/ball.png": png(20, 20)})
+    assert "exists" not in out and "isfile" not in out
+    assert "if not" not in out and "return Circle" not in out
+    assert "path = " not in out and "__file__" not in out and "ROOT" not in out
+    assert "return Square()" in out
+    assert codes(flat).count("MF316") == 2
+
+
+def test_sound_existence_is_false_and_the_rest_of_the_function_goes(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        import wave
+        from pathlib import Path
+        SCENE_DIR = Path(__file__).resolve().parent
+        VOICE = SCENE_DIR / "assets" / "voice"
+        class S(Scene):
+            def start(self, scene_id):
+                audio_path = VOICE / f"{scene_id}.wav"
+                start = self.time
+                if not audio_path.exists():
+                    return start, None
+                self.add_sound(str(audio_path))
+                with wave.open(str(audio_path), "rb") as audio:
+                    return start, audio.getnframes()
+        """, files={"assets/voice/a.wav": b"RIFF"})
+    assert "return start, None" in out
+    assert "wave.open" not in out and "audio_path" not in out
+    assert "__file__" not in out and "VOICE" not in out
+    assert "MF316" in codes(flat)
+
+
+def test_unused_file_derived_constants_and_their_prints_go(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        from pathlib import Path
+        ROOT_DIR = Path(__file__).parents[2]
+        _root = Path(__file__).absolute().parents[2]
+        print(f"Tests root path: {_root}")
+        KEEP = Path(__file__).parent
+        class S(Scene):
+            def construct(self):
+                self.add(Text(str(KEEP)))
+        """)
+    assert "ROOT_DIR" not in out and "_root" not in out and "print" not in out
+    assert "KEEP = Path(__file__).parent" in out
+    assert [d.code for d in flat.diagnostics] == ["MF317"]  # type: ignore[attr-defined]
+
+
+def test_existence_of_an_unknown_non_asset_path_is_left(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        def f(p):
+            return os.path.exists(p)
+        """)
+    assert "os.path.exists(p)" in out and codes(flat) == []
+
+
+def test_media_names_left_in_lists_and_callers_become_plain_names(tmp_path: Path) -> None:
+    out, flat = rewrite(tmp_path, """
+        class Tree(VGroup):
+            def __init__(self, paths):
+                super().__init__(*[ImageMobject(p) for p in paths])
+        class S(Scene):
+            def construct(self):
+                self.add(Tree(["flowers/setosa.jpeg", "flowers/virginica.jpeg"]))
+                self.add(Text("setosa.jpeg"))
+                frames = plt.imread("frame.png")
+        """)
+    assert 'Tree(["setosa", "virginica"])' in out
+    assert 'Text("setosa.jpeg")' in out  # a label, not a reference
+    assert 'plt.imread("frame.png")' in out
+    errors = [d for d in flat.diagnostics if d.code == "MF317"]  # type: ignore[attr-defined]
+    assert [d.severity.value for d in errors] == ["error"] and errors[0].line > 6
