@@ -28,8 +28,8 @@ from .ir import SceneRef
 from .markdown import wrap_markdown
 from .outputs import (
     OutputPathError,
-    exit_on_sigterm,
     inside,
+    sigterm_exits,
     usable_file,
     usable_folder,
     write_atomic,
@@ -328,10 +328,10 @@ def json_text(data: object) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    exit_on_sigterm()
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="manimflat",
-                 standalone_mode=True)
+        with sigterm_exits():
+            cli.main(args=list(argv) if argv is not None else None, prog_name="manimflat",
+                     standalone_mode=True)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     return 0

@@ -3,8 +3,8 @@
 Every file manimflat writes (flattened scenes, kept assets, reports, dataset files) goes
 through `atomic_path`: the data is written to `.NAME.<random>.tmp` beside the target and
 moved over it with `os.replace`, so a reader never sees half a file. The temporary file is
-removed when writing fails or is interrupted (Ctrl-C, or SIGTERM once `exit_on_sigterm` is
-installed); only SIGKILL can leave one behind.
+removed when writing fails or is interrupted (Ctrl-C, or SIGTERM inside `sigterm_exits`,
+as the command line runs); only SIGKILL can leave one behind.
 
 Output names come partly from the scanned repository (scene and module names, asset paths),
 so `inside` resolves each one and refuses what would land outside the chosen folder.
@@ -89,12 +89,19 @@ def _create_temporary(target: Path) -> Path:
             continue
 
 
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit(143), so `finally` blocks remove temporary files.
-    Only the main thread may install a handler; elsewhere SIGTERM keeps its default."""
+@contextmanager
+def sigterm_exits() -> Iterator[None]:
+    """While the block runs, SIGTERM raises SystemExit(143), so `finally` blocks remove
+    temporary files; the previous handler comes back afterwards. Only the main thread may
+    install a handler; elsewhere SIGTERM keeps its default."""
     if threading.current_thread() is not threading.main_thread():
+        yield
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
-    signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -168,11 +168,10 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
-    # What manimflat's entry point does (exit_on_sigterm), then a write that is interrupted.
+    # What manimflat's entry point does (sigterm_exits), then a write that is interrupted.
     code = ("import sys, time\nfrom pathlib import Path\n"
-            "from manimflat.outputs import atomic_path, exit_on_sigterm\n"
-            "exit_on_sigterm()\n"
-            "with atomic_path(Path(sys.argv[1])) as tmp:\n"
+            "from manimflat.outputs import atomic_path, sigterm_exits\n"
+            "with sigterm_exits(), atomic_path(Path(sys.argv[1])) as tmp:\n"
             "    tmp.write_text('half')\n    print('writing', flush=True)\n    time.sleep(60)\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "A.py")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -182,3 +181,9 @@ def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signum
     proc.wait(timeout=30)
     assert proc.returncode != 0
     assert list(tmp_path.iterdir()) == []  # neither the temporary nor a half-written A.py
+
+
+def test_the_entry_point_restores_the_callers_sigterm_handler(tmp_path: Path) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    assert main([str(write_repo(tmp_path / "r", REPO)), "--list"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
