@@ -372,6 +372,7 @@ class _Upgrader(cst.CSTTransformer):
         self._skip: set[int] = set()  # Name nodes that are attributes or keywords
         self._colour_vars: set[str] = set()
         self._stores: set[int] = set()
+        self._annotation = 0  # inside an annotation: its strings are forward references
 
     def _record(self, node: cst.CSTNode, old: str, new: str, since: str,
                 code: str = "MF413") -> None:
@@ -413,6 +414,26 @@ class _Upgrader(cst.CSTTransformer):
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stores.add(id(node.target))
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._annotation += 1
+
+    def leave_Annotation(self, original: cst.Annotation, updated: cst.Annotation
+                         ) -> cst.Annotation:
+        self._annotation -= 1
+        return updated
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString
+                           ) -> cst.SimpleString:
+        """`x: "Color" = ...`: a forward reference names the class too."""
+        if not self._annotation or not self.colour:
+            return updated
+        pattern = r"\b(" + "|".join(map(re.escape, sorted(self.colour))) + r")\b"
+        new = re.sub(pattern, "ManimColor", updated.value)
+        if new != updated.value:
+            self._record(original, updated.value, _code(updated.with_changes(value=new)),
+                         "v0.18.0")
+        return updated.with_changes(value=new)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._skip.add(id(node.name))
@@ -689,7 +710,8 @@ class UpgradeApi(Pass):
             return found[0]
 
         colour_api = any(key.startswith(("from:colour:", "mod:colour")) for p in flat.pieces
-                         for key in p.links.values())
+                         for key in p.links.values()) or any(
+            _colour_names(flat, m) for m in {p.module for p in flat.pieces if p.module})
         changed = False
         for piece in flat.pieces:
             changed |= self._upgrade(flat, piece, defined, colour_api)
@@ -700,6 +722,7 @@ class UpgradeApi(Pass):
         links = piece.links
         names = frozenset(n for n, k in links.items() if k == REMOVED + n)
         colour = frozenset(n for n, k in links.items() if k == "from:colour:Color")
+        annotated = _colour_names(flat, piece.module) - colour  # read in string annotations
         modules = frozenset(n for n, k in links.items() if k == "mod:colour")
         text, _ = flat.program.source_of(piece)
         methods = _methods_in(text, defined)
@@ -707,11 +730,15 @@ class UpgradeApi(Pass):
         range_calls = frozenset(n for n, k in links.items() if n in RANGE_CALLS and
                                 k == f"star:manim:{n}") if _RANGE_KEYWORD.search(text) \
             else frozenset()
-        if not (names or colour or modules or methods or colour_words or range_calls):
+        annotated = frozenset(n for n in annotated if re.search(
+            rf"""["'][^"'\n]*\b{n}\b""", text))
+        if not (names or colour or modules or methods or colour_words or range_calls
+                or annotated):
             return False
         tree = cst.parse_module(text)
-        new, fixes, introduced = upgrade_module(tree, names, methods, colour, modules,
-                                                colour_api, range_calls)
+        new, fixes, introduced = upgrade_module(tree, names, methods, colour | annotated,
+                                                modules, colour_api or bool(annotated),
+                                                range_calls)
         offset = _first_line(text)
         for fix in fixes:
             line = None if piece.module is None or fix.line is None else (
@@ -735,6 +762,15 @@ class UpgradeApi(Pass):
         else:
             piece.node = new.body[-1]
         return True
+
+
+def _colour_names(flat: Flat, module: str | None) -> frozenset[str]:
+    """Names `module` binds to colour.Color (also those only string annotations read)."""
+    info = flat.program.module(module) if module else None
+    if info is None:
+        return frozenset()
+    return frozenset(name for name, recs in info.import_bindings.items() for rec in recs
+                     if rec.module == "colour" and rec.name == "Color")
 
 
 def _first_line(text: str) -> int:

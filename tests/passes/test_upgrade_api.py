@@ -221,6 +221,24 @@ def test_pass_rewrites_links_and_drops_the_colour_import(tmp_path: Path) -> None
     assert result.status == "fixed"
 
 
+def test_string_annotations_name_manim_color(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"scene.py": '''
+        from colour import Color
+        from manim import *
+
+        def ring(color: "Color" = RED, others: list["Color"] = []) -> Circle:
+            return Circle(color=color)
+
+        class Ring(Scene):
+            def construct(self):
+                self.add(ring())
+    '''})
+    result = manimflat.flatten(repo, "Ring", passes=PIPELINE)
+    assert result.code is not None and "colour" not in result.code
+    assert 'def ring(color: "ManimColor" = RED, others: list["ManimColor"] = []) -> Circle:' \
+        in result.code
+
+
 def test_a_repository_definition_of_the_name_is_kept(tmp_path: Path) -> None:
     repo = write_repo(tmp_path, {"scene.py": '''
         from manim import *
