@@ -208,6 +208,14 @@ def _list(session: Session) -> None:
     print_diagnostics(session.program.diagnostics)
 
 
+def _repo_diagnostics_for(session: Session, result: FlatResult) -> list[Diagnostic]:
+    """What reading the repository found about the files this scene uses (its own file, the
+    modules it inlines, a manim.cfg): the rest of the repo is `--list`'s business."""
+    used = {result.scene.path, *(name.rpartition(":")[0] for name in result.inlined)}
+    return [d for d in session.program.diagnostics
+            if d.path in used or (d.path or "").endswith("manim.cfg")]
+
+
 def _flatten_one(session: Session, spec: str, output: Path | None, report: Path | None,
                  fmt: str, check: bool, manager: Any) -> int:
     try:
@@ -223,7 +231,7 @@ def _flatten_one(session: Session, spec: str, output: Path | None, report: Path 
             files = planned_files(result, text, output)
         except OutputPathError as exc:
             result = refused_output(result, exc)
-    print_diagnostics(result.diagnostics)
+    print_diagnostics([*_repo_diagnostics_for(session, result), *result.diagnostics])
     changed = False
     if result.code is not None and output is None:
         click.echo(text, nl=False)

@@ -187,3 +187,15 @@ def test_the_entry_point_restores_the_callers_sigterm_handler(tmp_path: Path) ->
     before = signal.getsignal(signal.SIGTERM)
     assert main([str(write_repo(tmp_path / "r", REPO)), "--list"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_scene_prints_what_reading_its_files_found(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "r", {
+        "manim.cfg": "[CLI]\nbackground_color = %(missing)s\n",
+        "broken.py": "def f(:\n",
+        "s.py": "from manim import *\n\nclass A(Scene):\n    def construct(self):\n"
+                "        self.add(Dot())\n"})
+    out = cli(str(repo), "--scene", "A", "-o", str(tmp_path / "A.py"))
+    assert out.returncode == 0, out.stderr
+    assert "manim.cfg:2: warning MF116" in out.stderr
+    assert "broken.py" not in out.stderr  # a file the scene does not use is --list's business
