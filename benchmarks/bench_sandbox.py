@@ -11,7 +11,7 @@ subprocess-and-audit-hook sandbox, "after" runs every scene in bubblewrap):
 | ~5-12, same runs interleaved | 4.8-10.9 s | 2.9-8.1 s | 0.18-0.37 s | 4.4-7.6 s |
 
 bubblewrap itself costs under 10 ms per sandbox (`bwrap ... true`); a cold start is dominated by
-importing manim. Under load the old zygote's exit-file polling got far slower than its forks.
+importing manim. Why the old warm start slowed down this much under load was not investigated.
 """
 from __future__ import annotations
 
