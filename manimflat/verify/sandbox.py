@@ -403,8 +403,9 @@ class _Zygote:
         theirs.close()
         self.pid = -1  # the zygote's host pid, known once it is ready
         self.infra: tuple[int, ...] = ()  # bwrap's processes and the zygote: not the run's
+        self.init: list[_Process] = []  # bwrap's init, filled once the zygote is ready
         self._finalizer = weakref.finalize(self, _Zygote._stop, self.proc, self.sock, self.root,
-                                           self.owner)
+                                           self.owner, self.init)
         ready = self.receive(time.monotonic() + _ZYGOTE_START)
         if ready is None or "ready" not in ready:
             self.close()
@@ -414,12 +415,16 @@ class _Zygote:
             zyg = _children(inner[0]) if inner else []
             self.pid = zyg[0] if zyg else -1
             self.infra = (self.proc.pid, *inner[:1], self.pid)
+            init = _Process.first_child(self.proc.pid)
+            if init is not None:
+                self.init.append(init)
         else:
             self.pid = self.proc.pid
             self.infra = (self.pid,)
 
     @staticmethod
-    def _stop(proc: subprocess.Popen[bytes], sock: socket.socket, root: Path, owner: int) -> None:
+    def _stop(proc: subprocess.Popen[bytes], sock: socket.socket, root: Path, owner: int,
+              init: list[_Process]) -> None:
         if os.getpid() != owner:
             return  # a forked copy (a process pool worker) must not kill its parent's zygote
         sock.close()
@@ -429,6 +434,8 @@ class _Zygote:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        for process in init:
+            process.wait_gone(10)  # nothing of the sandbox is left when this returns
         shutil.rmtree(root, ignore_errors=True)
 
     def close(self) -> None:

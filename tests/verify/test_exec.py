@@ -39,8 +39,8 @@ def test_infinite_loop_is_killed_with_its_process_group(tmp_path, scene):
             f"open({str(marker)!r}, 'w')\nwhile True:\n    pass")
     start = time.perf_counter()
     res = run({"job": "exec", "file": "scene.py", "scene": "Demo"},
-              timeout=4, files={"scene.py": scene(body)}, writable=(tmp_path,))
-    assert res.timed_out and time.perf_counter() - start < 15
+              timeout=20, files={"scene.py": scene(body)}, writable=(tmp_path,))
+    assert res.timed_out and time.perf_counter() - start < 40
     out = verify_code(scene("while True:\n    pass"), "Demo", "exec",
                       Settings(cache=False, timeout=3))
     assert [d.code for d in out.diagnostics] == ["MF408"]
