@@ -139,7 +139,7 @@ def test_a_pyproject_inside_the_repo_is_the_repos_even_as_the_working_directory(
     for cwd in (root, root / "scenes"):
         monkeypatch.chdir(cwd)
         settings, _, notes = resolve_settings(root)
-        assert (settings.verify, settings.scenes) == ("none", ("Intro",))
+        assert (settings.verify, settings.scenes) == ("static", ("Intro",))
         assert [(d.code, d.line) for d in notes] == [("MF113", 2)]
 
 
@@ -238,7 +238,7 @@ def test_config_command_prints_toml_with_sources(tmp_path: Path,
     where = str(root / "pyproject.toml")
     lines = out.output.splitlines()
     assert lines[:2] == [f"# effective settings for {root}", "[tool.manimflat]"]
-    assert 'verify = "none"  # default' in lines  # the repository may not set it
+    assert 'verify = "static"  # default' in lines  # the repository may not set it
     assert f'scenes = ["Intro"]  # {where}' in lines
     assert "jobs = 2  # command line" in lines
     assert 'emit-dir = "flat"  # default' in lines

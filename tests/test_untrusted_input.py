@@ -96,13 +96,14 @@ def test_data_file_symlinked_outside_is_not_inlined(tmp_path: Path) -> None:
         "            self.add(Text(f.read()))\n")})
     (repo / "data.txt").symlink_to(secret)
     proc, text, report = run_scene(repo, tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    # left as it was, not inlined; so the output still needs the file: not self-contained
+    assert proc.returncode == 1, proc.stderr
     assert SECRET not in every_text(proc, text, report)
-    assert "scene.py:5:" in proc.stderr and "MF308" in proc.stderr
-    assert "open('data.txt')" in text  # left as it was, not inlined
+    assert "scene.py:5:" in proc.stderr and "MF308" in proc.stderr and "MF405" in proc.stderr
+    assert "open('data.txt')" in text
     with opened() as paths:
         result = manimflat.flatten(repo, "A")
-    assert "MF308" in {d.code for d in result.diagnostics}
+    assert {"MF308", "MF405"} <= {d.code for d in result.diagnostics}
     assert str(secret) not in paths and SECRET not in (result.code or "")
     assert str((repo / "scene.py").resolve()) in paths  # the hook sees the reads
 

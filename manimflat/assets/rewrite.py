@@ -324,10 +324,12 @@ class _DeadLocals(cst.CSTTransformer):
         return cst.RemoveFromParent()
 
 
-def shake_file_values(flat: Flat) -> bool:
+def shake_file_values(flat: Flat, *, report: bool = True) -> bool:
     """Module constants computed from `__file__` that nothing in the output reads (the
     asset paths they built are gone, or they only fed a `print`) are dropped, with the
-    prints: in a flattened file `__file__` names another file. True when something went."""
+    prints: in a flattened file `__file__` names another file. True when something went.
+    With `report`, those still used are MF317 (the last pass that rewrites paths says so:
+    inline-data-files, after the data reads that used them became literals)."""
     if not any("__file__" in flat.program.source_of(p)[0] for p in flat.pieces):
         return False
     derived: set[str] = set()
@@ -343,7 +345,7 @@ def shake_file_values(flat: Flat) -> bool:
     before = len(flat.pieces)
     flat.pieces[:] = [p for p in flat.pieces if not _print_of(flat, p, derived)]
     _drop_dead_constants(flat, derived, pure=True)
-    for piece in flat.pieces:
+    for piece in flat.pieces if report else ():
         if "__file__" in flat.program.source_of(piece)[0] and piece.binds & derived:
             flat.report("MF317", f"{', '.join(sorted(piece.binds))} is computed from "
                         "`__file__` and still used: the output would need files beside the "

@@ -51,6 +51,7 @@ from ..assets.rewrite import (
     kwarg,
     long_literal,
     reject,
+    shake_file_values,
     string_literal,
     where,
 )
@@ -73,7 +74,7 @@ class InlineDataFiles(Pass):
     def run(self, flat: Flat) -> frozenset[str]:
         refs = find_refs(flat, DATA_APIS)
         if not refs:
-            return ALL
+            return NONE if shake_file_values(flat) else ALL
         if flat.settings.assets == "reject":
             reject(flat, refs, "data file")
             return ALL
@@ -94,6 +95,7 @@ class InlineDataFiles(Pass):
         if checks and self.check_mobjects:
             _check_code_mobjects(flat, checks)
         apply(flat, plan)
+        shake_file_values(flat)  # `__file__` paths only the inlined reads used go too
         return NONE
 
 

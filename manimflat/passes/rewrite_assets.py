@@ -83,7 +83,7 @@ class RewriteAssets(Pass):
         media = flat.settings.assets == "replace" and any(
             _MEDIA.search(flat.program.source_of(p)[0]) for p in flat.pieces)
         if not refs and not plan.drop_kwargs and not plan.folds and not media:
-            if shake_file_values(flat):
+            if shake_file_values(flat, report=False):
                 return NONE
             return frozenset({"*"})
         if flat.settings.assets == "reject":
@@ -103,7 +103,7 @@ class RewriteAssets(Pass):
             else:
                 _plan_visual(flat, plan, ref)
         apply(flat, plan)
-        shake_file_values(flat)
+        shake_file_values(flat, report=False)  # inline-data-files reports what is left
         return NONE
 
 

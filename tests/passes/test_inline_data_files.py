@@ -103,6 +103,7 @@ def test_path_read_text_and_loadtxt(tmp_path: Path) -> None:
             def construct(self):
                 title = (DATA / "title.txt").read_text()
                 rows = np.loadtxt("data/t.csv", delimiter=",")
+                self.add(Text(title), *[Dot([x, y, 0]) for x, y in rows])
         """, files={"data/title.txt": "Hi", "data/t.csv": "1,2\n3,4\n"})
     assert 'title = "Hi"' in out
     assert "DATA" not in out  # only built the path
@@ -226,6 +227,7 @@ def test_yaml_json_toml_become_literals_and_their_imports_go(make_repo) -> None:
         with open("data/style.yaml") as fh:
             again = yaml.load(fh.read(), Loader=yaml.SafeLoader)
         raw = json.loads(open("data/title.json").read())
+        self.add(Text(title), Text(raw))
         """, {"data/style.yaml": "radius: 1.5\ncolors: [red, '#00FF00']\nempty:\n",
               "data/cfg.json": '{"side": 2.0, "n": 3, "bad": NaN}',
               "data/conf.toml": 'title = "T"\n[grid]\nrows = 2\n',

@@ -132,7 +132,7 @@ def test_pass_repairs_every_inlined_piece(tmp_path: Path) -> None:
     assert where == [("MF210", "helpers.py", 3, Severity.FIXED),
                      ("MF210", "scene.py", 7, Severity.FIXED),
                      ("MF211", "scene.py", 7, Severity.WARNING)]
-    assert result.status == "fixed"
+    assert result.status == "unverified"  # fixed, though this pipeline stops before verify-static
     again = manimflat.flatten(repo, "Area", passes=[
         *PIPELINE[:-2], "repair-warnings{latex_escapes=true}", "emit"])
     assert again.code is not None and 'MathTex(r"\\theta")' in again.code

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from asset_flat import codes, make_flat, png, run, svg
 
+from manimflat.passes.inline_data_files import InlineDataFiles
 from manimflat.passes.rewrite_assets import RewriteAssets
 
 
@@ -443,6 +444,9 @@ def test_unused_file_derived_constants_and_their_prints_go(tmp_path: Path) -> No
         """)
     assert "ROOT_DIR" not in out and "_root" not in out and "print" not in out
     assert "KEEP = Path(__file__).parent" in out
+    # the last pass that rewrites paths (inline-data-files) says what is still used
+    assert [d.code for d in flat.diagnostics] == []  # type: ignore[attr-defined]
+    run(flat, InlineDataFiles())
     assert [d.code for d in flat.diagnostics] == ["MF317"]  # type: ignore[attr-defined]
 
 

@@ -362,7 +362,7 @@ def test_render_needs_the_runners_result_too(tmp_path):
 if not config.dry_run:
     d = os.path.join(config.media_dir, 'images', 'scene')
     os.makedirs(d, exist_ok=True)
-    getattr(builtins, 'op' + 'en')(os.path.join(d, 'Probe.png'), 'wb').write(b'x')
+    getattr(builtins, 'op' + 'en')(os.path.join(d, 'Probe.' + 'png'), 'wb').write(b'x')
     os._exit(0)"""
     out = verify_code(_scene(body, imports="import builtins\nimport os"), "Probe", "render",
                       Settings(cache=False, timeout=60))
