@@ -175,10 +175,11 @@ def apply(flat: Flat, plan: Plan) -> None:
     for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
         new = piece.node.visit(transformer)
-        if transformer.changed and plan.dead_locals and isinstance(new, cst.BaseStatement):
-            dead = _DeadLocals()
-            new = new.visit(dead)
-            plan.path_names |= dead.names
+        if transformer.changed:
+            if plan.dead_locals and isinstance(new, cst.BaseStatement):
+                dead = _DeadLocals()
+                new = new.visit(dead)
+                plan.path_names |= dead.names
             touched.append(piece)
             piece.node = new  # type: ignore[assignment]
             used = piece_names(flat, piece)  # links of names the rewrite removed (`os`) go
