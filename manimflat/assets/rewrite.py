@@ -37,6 +37,7 @@ class Plan:
     rebase: dict[int, str] = field(default_factory=dict)  # id(class) -> asset base to VGroup
     neutral: dict[str, str] = field(default_factory=dict)  # replaced asset path -> its name
     folds: set[int] = field(default_factory=set)  # id(call) of existence checks made constant
+    dead_locals: bool = False  # drop path locals nothing reads any more (rewrite-assets)
     builders: set[str] = field(default_factory=set)
     header: list[str] = field(default_factory=list)
     records: list[AssetRecord] = field(default_factory=list)
@@ -174,10 +175,11 @@ def apply(flat: Flat, plan: Plan) -> None:
     for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
         new = piece.node.visit(transformer)
-        if transformer.changed and isinstance(new, cst.BaseStatement):
-            dead = _DeadLocals()
-            new = new.visit(dead)
-            plan.path_names |= dead.names
+        if transformer.changed:
+            if plan.dead_locals and isinstance(new, cst.BaseStatement):
+                dead = _DeadLocals()
+                new = new.visit(dead)
+                plan.path_names |= dead.names
             touched.append(piece)
             piece.node = new  # type: ignore[assignment]
             used = piece_names(flat, piece)  # links of names the rewrite removed (`os`) go

@@ -75,7 +75,7 @@ class RewriteAssets(Pass):
         refs = [ref for ref in refs if ref.api != "exists"]
         plan = Plan(taken=taken_names(flat) if refs else set(),
                     reads_pixels=refs != [] and _reads_pixel_arrays(flat),
-                    pieces={ref.piece for ref in refs})
+                    pieces={ref.piece for ref in refs}, dead_locals=True)
         _plan_font_keywords(flat, plan)
         if flat.settings.assets == "replace":
             for ref in checks:
