@@ -18,7 +18,7 @@ from .. import __version__
 from ..diagnostics import Severity, diag
 from .clean import COLUMNS, Record
 from .combine import CATEGORIES, category, combine, load_reference
-from .config import DatasetConfig, SourceConfig
+from .config import DatasetConfig, DatasetError, SourceConfig
 from .executor import run
 from .io import hash_files, write_json, write_rows, write_text
 from .sources import input_files, read_source, read_table
@@ -108,7 +108,22 @@ def build(config: DatasetConfig, out: Path, executor: str = "local", jobs: int |
     summary["diagnostics"] += unread
     write_json(out / "summary.json", summary)
     write_text(out / "summary.md", summary_markdown(summary))
+    # The build proves its output: the same checks as `manimflat dataset check OUT`.
+    from .check import check
+
+    violations = check(out, config)
+    if violations:
+        raise CheckFailed(violations)
     return summary
+
+
+class CheckFailed(DatasetError):
+    """The built dataset breaks a promise (a duplicate, a leak, an unaccounted input)."""
+
+    def __init__(self, violations: list[str]) -> None:
+        self.violations = violations
+        super().__init__(f"the dataset check found {len(violations)} violation(s):\n"
+                         + "\n".join(violations))
 
 
 def _unread_references(config: DatasetConfig) -> list[str]:
