@@ -83,10 +83,10 @@ def check(out: Path, config: DatasetConfig | None = None) -> list[str]:
                                   f"{reference.origins[by_desc]}")
 
     # One split per cluster and per description.
-    for key, label in (("cluster", "cluster"), ("description", "description")):
+    for label in ("cluster", "description"):
         splits: dict[str, set[str]] = {}
         for r in rows:
-            value = r[key] if key == "cluster" else normalize_description(r[key] or "")
+            value = r[label] if label == "cluster" else normalize_description(r[label] or "")
             if value:
                 splits.setdefault(value, set()).add(r["split"])
         for value, both in splits.items():
@@ -99,10 +99,10 @@ def check(out: Path, config: DatasetConfig | None = None) -> list[str]:
     for source in config.sources:
         path = out / "sources" / f"{source.name}.parquet"
         inputs = Counter((source.name, o) for o in _read_rows(path, ["origin"], "origin"))
-        for key in inputs.keys() | {k for k in placed if k[0] == source.name}:
-            if inputs[key] != placed[key]:
-                found["MF521"].append(f"{key[0]}:{key[1]} is {inputs[key]} input item(s) but "
-                                      f"{placed[key]} row(s) of dataset.parquet + "
+        for item in inputs.keys() | {k for k in placed if k[0] == source.name}:
+            if inputs[item] != placed[item]:
+                found["MF521"].append(f"{item[0]}:{item[1]} is {inputs[item]} input item(s) but "
+                                      f"{placed[item]} row(s) of dataset.parquet + "
                                       "rejects.parquet")
         entry = per.get(source.name)
         if entry is None:
