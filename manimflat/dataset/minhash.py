@@ -41,7 +41,7 @@ RECALL_AT_THRESHOLD = 0.999
 _WINDOW = 16  # rows of a sorted LSH bucket each row is compared with
 _BLOCK = 1 << 18  # shingle x permutation products per numpy block (32 MiB of uint64)
 _U64 = np.uint64
-CHUNK_ROWS = 8192  # texts shingled and signed at once
+CHUNK_ROWS = 4096  # texts shingled and signed at once
 
 
 @dataclass(frozen=True)
