@@ -64,9 +64,18 @@ def clean_source(config: DatasetConfig, name: str, out: Path, executor: str = "l
         if {k: previous.get(k) for k in manifest} == manifest:
             return Cleaned(name, target, int(previous.get("rows", -1)), True,
                            tuple(previous.get("warnings") or ()))
-    rows = read_source(source)
-    records = run(rows, executor, jobs, name, progress, verify=source.verify,
-                  require_description=source.require_description)
+    if source.kind == "repos":
+        from .repos import run_repos
+
+        try:
+            records = run_repos(source, out / "sources" / name, executor, jobs, force, progress)
+        except ValueError as exc:
+            raise DatasetError(str(exc)) from None
+        rows: list[Any] = records
+    else:
+        rows = read_source(source)
+        records = run(rows, executor, jobs, name, progress, verify=source.verify,
+                      require_description=source.require_description)
     if len(records) != len(rows):  # the executors keep one record per row; check, never trust
         raise RuntimeError(f"source {name}: {len(rows)} rows in, {len(records)} records out")
     write_rows(target, [{c: r.get(c) for c in COLUMNS} for r in records], SOURCE_SCHEMA)
@@ -78,6 +87,7 @@ def clean_source(config: DatasetConfig, name: str, out: Path, executor: str = "l
 
 _EMPTY = {"table": "the table has no records",
           "repo": "no scene class in any Python file of the repository",
+          "repos": "no scene class in any Python file of the repositories",
           "notebooks": "no notebook code cell defines a scene class"}
 
 
