@@ -112,7 +112,7 @@ def test_config_errors_are_collected_and_explained(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(config)
     message = str(info.value)
-    assert "kind must be one of table, repo, notebooks, not 'tabel'" in message
+    assert "kind must be one of table, repo, repos, notebooks, not 'tabel'" in message
     assert "'missing.jsonl' does not exist" in message
     assert "unknown key 'priorty' (did you mean 'priority'?)" in message
     assert "threshold must be in (0, 1]" in message
