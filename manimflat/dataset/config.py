@@ -214,7 +214,11 @@ def _source(check: _Checker, raw: dict[str, Any], where: str, base: Path) -> Sou
     elif kind == "repos":
         from .sources import repo_paths
 
-        missing = [] if path.is_dir() else [p for p in repo_paths(path) if not p.is_dir()]
+        try:
+            missing = [] if path.is_dir() else [p for p in repo_paths(path) if not p.is_dir()]
+        except (OSError, UnicodeDecodeError) as exc:
+            check.error(where, f"cannot read the list of repos {path.name}: {exc}")
+            missing = []
         if missing:
             check.error(where, f"{len(missing)} repo path(s) of {path.name} are not folders, "
                         f"first: {missing[0]}")

@@ -77,3 +77,13 @@ def test_repos_on_ray(tmp_path: Path) -> None:
     finally:
         ray.shutdown()
     assert sorted(_records(tmp_path / "ray")) == sorted(EXPECTED) and summary["balanced"]
+
+
+def test_repos_list_naming_a_missing_folder_is_a_config_error(tmp_path: Path) -> None:
+    from manimflat.dataset import ConfigError
+
+    (tmp_path / "list.txt").write_text("gone\n")
+    config = tmp_path / "dataset.toml"
+    config.write_text('[[source]]\nname = "many"\nkind = "repos"\npath = "list.txt"\n')
+    with pytest.raises(ConfigError, match="1 repo path.s. of list.txt are not folders"):
+        load_config(config)
