@@ -193,6 +193,14 @@ CODES: dict[str, Code] = _catalog(
          "quote fields holding commas, quotes or newlines; the message names the line"),
     Code("MF518", "text is not UTF-8 (or holds a lone surrogate)",
          "re-encode the file as UTF-8; the message names the line and byte offset"),
+    Code("MF519", "dataset check: an exact or near duplicate is left among the kept rows",
+         "rebuild with --force; if it persists, report a bug with both rows"),
+    Code("MF520", "dataset check: a leak (a cluster, description or near-duplicate pair in "
+         "two splits, or a kept row matching a reference row)",
+         "rebuild with --force; if it persists, report a bug with the rows named"),
+    Code("MF521", "dataset check: an input item is not accounted for (missing or repeated in "
+         "dataset.parquet + rejects.parquet, or the summary's counts do not balance)",
+         "rebuild with --force; the message names the item or source"),
     # MF9xx: internal
     Code("MF901", "internal error in a pass", "report a bug with the input"),
 )

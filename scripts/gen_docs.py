@@ -192,6 +192,12 @@ EXAMPLES: dict[str, str] = {
              "on this line is never closed (an unclosed quote)",
     "MF518": "rows.csv:9: error MF518 not UTF-8: byte 0xE9 at byte offset 412 "
              "(column 'code'); re-encode the file as UTF-8",
+    "MF519": "out/dataset.parquet: error MF519 scraped:rows.csv#4 is a near duplicate "
+             "(Jaccard 0.83) of bench:bench.jsonl#1, but near = \"drop\" keeps one per cluster",
+    "MF520": "out/dataset.parquet: error MF520 bench:bench.jsonl#2 (train) and "
+             "scraped:rows.csv#9 (test) are near duplicates (Jaccard 0.78) in two splits",
+    "MF521": "out/dataset.parquet: error MF521 bench:bench.jsonl#5 is 1 input item(s) but "
+             "0 row(s) of dataset.parquet + rejects.parquet",
     "MF901": "scene.py: error MF901 internal error in pass collect-closure",
 }
 

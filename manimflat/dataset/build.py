@@ -18,7 +18,7 @@ from .. import __version__
 from ..diagnostics import Severity, diag
 from .clean import COLUMNS, Record
 from .combine import CATEGORIES, category, combine, load_reference
-from .config import DatasetConfig, SourceConfig
+from .config import DatasetConfig, DatasetError, SourceConfig
 from .executor import run
 from .io import hash_files, write_json, write_rows, write_text
 from .sources import input_files, read_source, read_table
@@ -64,9 +64,18 @@ def clean_source(config: DatasetConfig, name: str, out: Path, executor: str = "l
         if {k: previous.get(k) for k in manifest} == manifest:
             return Cleaned(name, target, int(previous.get("rows", -1)), True,
                            tuple(previous.get("warnings") or ()))
-    rows = read_source(source)
-    records = run(rows, executor, jobs, name, progress, verify=source.verify,
-                  require_description=source.require_description)
+    if source.kind == "repos":
+        from .repos import run_repos
+
+        try:
+            records = run_repos(source, out / "sources" / name, executor, jobs, force, progress)
+        except ValueError as exc:
+            raise DatasetError(str(exc)) from None
+        rows: list[Any] = records
+    else:
+        rows = read_source(source)
+        records = run(rows, executor, jobs, name, progress, verify=source.verify,
+                      require_description=source.require_description)
     if len(records) != len(rows):  # the executors keep one record per row; check, never trust
         raise RuntimeError(f"source {name}: {len(rows)} rows in, {len(records)} records out")
     write_rows(target, [{c: r.get(c) for c in COLUMNS} for r in records], SOURCE_SCHEMA)
@@ -78,6 +87,7 @@ def clean_source(config: DatasetConfig, name: str, out: Path, executor: str = "l
 
 _EMPTY = {"table": "the table has no records",
           "repo": "no scene class in any Python file of the repository",
+          "repos": "no scene class in any Python file of the repositories",
           "notebooks": "no notebook code cell defines a scene class"}
 
 
@@ -108,7 +118,22 @@ def build(config: DatasetConfig, out: Path, executor: str = "local", jobs: int |
     summary["diagnostics"] += unread
     write_json(out / "summary.json", summary)
     write_text(out / "summary.md", summary_markdown(summary))
+    # The build proves its output: the same checks as `manimflat dataset check OUT`.
+    from .check import check
+
+    violations = check(out, config)
+    if violations:
+        raise CheckFailed(violations)
     return summary
+
+
+class CheckFailed(DatasetError):
+    """The built dataset breaks a promise (a duplicate, a leak, an unaccounted input)."""
+
+    def __init__(self, violations: list[str]) -> None:
+        self.violations = violations
+        super().__init__(f"the dataset check found {len(violations)} violation(s):\n"
+                         + "\n".join(violations))
 
 
 def _unread_references(config: DatasetConfig) -> list[str]:

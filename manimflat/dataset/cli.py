@@ -1,4 +1,4 @@
-"""`manimflat dataset build|clean|stats`: the click group attached to the main CLI."""
+"""`manimflat dataset build|clean|stats|check`: the click group attached to the main CLI."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .build import build, clean_source
+from .check import check
 from .config import ConfigError, DatasetError, load_config
 from .executor import EXECUTORS
 from .stats import stats
@@ -89,3 +90,24 @@ def stats_command(out: Path) -> None:
     click.echo(text)
     for plot in plots:
         click.echo(f"plot: {plot}")
+
+
+@dataset.command("check")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="the build's CONFIG.toml (default: the one in summary.json)")
+def check_command(out: Path, config: Path | None) -> None:
+    """Check OUT: no duplicate left, no leak across splits or from the reference, every input
+    accounted for. Exits 1 on a violation."""
+    try:
+        violations = check(out, load_config(config) if config else None)
+    except ConfigError as exc:
+        _fail(exc, 2)
+    except DatasetError as exc:
+        _fail(exc, 1)
+    for line in violations:
+        click.echo(line, err=True)
+    if violations:
+        click.echo(f"{out}: {len(violations)} violation(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{out}: ok (no duplicate, no leak, every input accounted for)")

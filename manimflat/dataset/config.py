@@ -15,7 +15,7 @@ import tomllib
 
 from ..settings import VERIFY_LEVELS
 
-KINDS = ("table", "repo", "notebooks")
+KINDS = ("table", "repo", "repos", "notebooks")
 TABLE_SUFFIXES = (".parquet", ".jsonl", ".csv")
 NEAR_POLICIES = ("drop", "keep")
 
@@ -211,6 +211,17 @@ def _source(check: _Checker, raw: dict[str, Any], where: str, base: Path) -> Sou
         check.error(where, f"a table must be a {', '.join(TABLE_SUFFIXES)} file, not {path.name}")
     elif kind == "repo" and not path.is_dir():
         check.error(where, "a repo source must be a folder")
+    elif kind == "repos":
+        from .sources import repo_paths
+
+        try:
+            missing = [] if path.is_dir() else [p for p in repo_paths(path) if not p.is_dir()]
+        except (OSError, UnicodeDecodeError) as exc:
+            check.error(where, f"cannot read the list of repos {path.name}: {exc}")
+            missing = []
+        if missing:
+            check.error(where, f"{len(missing)} repo path(s) of {path.name} are not folders, "
+                        f"first: {missing[0]}")
     elif kind == "notebooks" and path.is_file() and path.suffix != ".ipynb":
         check.error(where, "a notebooks source is an .ipynb file or a folder of them")
     verify = check.typed(where, raw, "verify", str, "syntax")

@@ -41,6 +41,7 @@ RECALL_AT_THRESHOLD = 0.999
 _WINDOW = 16  # rows of a sorted LSH bucket each row is compared with
 _BLOCK = 1 << 18  # shingle x permutation products per numpy block (32 MiB of uint64)
 _U64 = np.uint64
+CHUNK_ROWS = 4096  # texts shingled and signed at once
 
 
 @dataclass(frozen=True)
@@ -171,60 +172,83 @@ def _signatures(values: np.ndarray, offsets: np.ndarray, params: LSHParams) -> n
     return out
 
 
-def candidate_pairs(sig: np.ndarray, params: LSHParams) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs (i < j) sharing at least one band. A band's equal keys are found by
-    sorting; in the sorted order each row is paired with the next `_WINDOW` rows of its bucket
-    (every pair of a small bucket) and with its bucket's first row, so a huge bucket of
-    boilerplate stays linear while two similar rows behind a dissimilar head are still met."""
+def band_keys(sig: np.ndarray, params: LSHParams) -> np.ndarray:
+    """(rows, bands) uint64: one hash of each band of each signature."""
     bands, rows = params.bands
-    n = len(sig)
-    left, right = [], []
-    for band in range(bands):
-        part = sig[:, band * rows:(band + 1) * rows]
-        key = np.zeros(n, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for column in range(part.shape[1]):
-                key = _splitmix(key ^ part[:, column])
+    keys = np.zeros((len(sig), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            key = keys[:, band]
+            for column in range(band * rows, (band + 1) * rows):
+                key = _splitmix(key ^ sig[:, column])
+            keys[:, band] = key
+    return keys
+
+
+def chunked_band_keys(texts: Sequence[str], params: LSHParams) -> np.ndarray:
+    """The band keys of every text, `CHUNK_ROWS` texts at a time: only a chunk's shingles and
+    signatures are ever in memory, so memory grows with rows x bands, not rows x permutations."""
+    keys = np.empty((len(texts), params.bands[0]), dtype=np.uint64)
+    for start in range(0, len(texts), CHUNK_ROWS):
+        chunk = texts[start:start + CHUNK_ROWS]
+        values, offsets = shingles(scene_texts(chunk, params), params.ngram)
+        keys[start:start + len(chunk)] = band_keys(_signatures(values, offsets, params), params)
+    return keys
+
+
+def candidate_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique pairs (i < j) sharing at least one band key (`keys`: rows x bands). A band's
+    equal keys are found by sorting; in the sorted order each row is paired with the next
+    `_WINDOW` rows of its bucket (every pair of a small bucket) and with its bucket's first row,
+    so a huge bucket of boilerplate stays linear while two similar rows behind a dissimilar head
+    are still met."""
+    n = len(keys)
+    found: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        key = keys[:, band]
         order = np.argsort(key, kind="stable")
         ordered = key[order]
         new = np.ones(n, dtype=bool)
         new[1:] = ordered[1:] != ordered[:-1]
         head = order[np.flatnonzero(new)][np.cumsum(new) - 1]
         member = ~new
-        left.append(head[member])
-        right.append(order[member])
+        left, right = [head[member]], [order[member]]
         for step in range(1, min(_WINDOW, n)):
             same = ordered[step:] == ordered[:-step]
             left.append(order[:-step][same])
             right.append(order[step:][same])
-    if not left:
+        i, j = np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
+        # Deduplicated per band, so the pairs held never exceed the distinct ones plus a band's.
+        found.append(np.unique(np.minimum(i, j) * n + np.maximum(i, j)))
+        if len(found) > 1:
+            found = [np.unique(np.concatenate(found))]
+    if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    i, j = np.concatenate(left), np.concatenate(right)
-    i, j = np.minimum(i, j), np.maximum(i, j)
-    pairs = np.unique(i.astype(np.int64) * n + j)
+    pairs = found[0]
     return pairs // n, pairs % n
 
 
 def near_pairs(texts: Sequence[str], params: LSHParams = LSHParams()
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) whose exact shingle-set Jaccard similarity reaches the threshold, with
-    it: LSH finds the candidates, the shingle sets decide."""
+    it: LSH finds the candidates, the shingle sets decide. Memory: the band keys (rows x bands
+    uint64), the candidate pairs and the shingle sets of the rows in a candidate pair only."""
     empty = np.zeros(0, np.int64)
     if not len(texts):
         return empty, empty, np.zeros(0)
-    values, offsets = shingles(scene_texts(texts, params), params.ngram)
-    i, j = candidate_pairs(_signatures(values, offsets, params), params)
-    bounds = np.append(offsets, len(values))
+    i, j = candidate_pairs(chunked_band_keys(texts, params))
+    involved = np.unique(np.concatenate([i, j]))
     sets: dict[int, np.ndarray] = {}
-
-    def shingle_set(row: int) -> np.ndarray:
-        if row not in sets:
-            sets[row] = np.unique(values[bounds[row]:bounds[row + 1]])
-        return sets[row]
+    for start in range(0, len(involved), CHUNK_ROWS):
+        rows = involved[start:start + CHUNK_ROWS].tolist()
+        values, offsets = shingles(scene_texts([texts[r] for r in rows], params), params.ngram)
+        bounds = np.append(offsets, len(values))
+        for k, row in enumerate(rows):
+            sets[row] = np.unique(values[bounds[k]:bounds[k + 1]])
 
     similarity = np.zeros(len(i))
     for n, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
-        sa, sb = shingle_set(a), shingle_set(b)
+        sa, sb = sets[a], sets[b]
         if min(len(sa), len(sb)) < params.min_shingles:
             continue  # too little code to call it a near duplicate
         common = len(np.intersect1d(sa, sb, assume_unique=True))

@@ -40,8 +40,24 @@ def input_files(source: SourceConfig) -> list[Path]:
         return [source.path]
     if source.kind == "notebooks":
         return [source.path] if source.path.is_file() else sorted(source.path.rglob("*.ipynb"))
-    return sorted(p for p in source.path.rglob("*") if p.is_file() and ".git" not in p.parts
+    if source.kind == "repos":
+        return [f for repo in repo_paths(source.path) for f in repo_files(repo)]
+    return repo_files(source.path)
+
+
+def repo_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts
                   and "__pycache__" not in p.parts)
+
+
+def repo_paths(path: Path) -> list[Path]:
+    """A `repos` source's checkouts: the subfolders of a folder (hidden ones left out), or the
+    lines of a list file (relative to it; blank lines and `#` comments skipped)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(path.parent / line.strip()).resolve() for line in lines
+            if line.strip() and not line.strip().startswith("#")]
 
 
 def read_source(source: SourceConfig) -> list[Row]:

@@ -112,7 +112,7 @@ def test_config_errors_are_collected_and_explained(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(config)
     message = str(info.value)
-    assert "kind must be one of table, repo, notebooks, not 'tabel'" in message
+    assert "kind must be one of table, repo, repos, notebooks, not 'tabel'" in message
     assert "'missing.jsonl' does not exist" in message
     assert "unknown key 'priorty' (did you mean 'priority'?)" in message
     assert "threshold must be in (0, 1]" in message
@@ -216,3 +216,20 @@ def test_bad_rows_become_rejects_never_exceptions() -> None:
     assert [r["reason"] for r in records] == ["MF501", "MF501", "MF501", "MF502", "MF506",
                                               "MF507"]
     assert np.all([r["status"] == "rejected" and r["message"] for r in records])
+
+
+def test_near_pairs_do_not_depend_on_the_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signatures are computed a chunk of rows at a time: a pair split across chunks is found
+    exactly as within one chunk, with the same exact Jaccard."""
+    from manimflat.dataset import minhash
+
+    rng = random.Random(3)
+    texts = [_scene(n, [f"x{k} = Circle().shift({rng.random():.3f} * LEFT)" for k in range(12)])
+             for n in range(40)]
+    texts += [t.replace("x3 =", "y3 =") for t in texts[:10]]  # near copies, 40 rows later
+    whole = minhash.near_pairs(texts, LSHParams())
+    monkeypatch.setattr(minhash, "CHUNK_ROWS", 7)
+    chunked = minhash.near_pairs(texts, LSHParams())
+    assert [a.tolist() for a in whole] == [a.tolist() for a in chunked]
+    assert {(i, j) for i, j in zip(whole[0].tolist(), whole[1].tolist())} >= \
+        {(k, 40 + k) for k in range(10)}

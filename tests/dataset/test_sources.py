@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from manimflat.dataset import build, load_config
+from manimflat.dataset.build import CheckFailed
 from manimflat.dataset.cli import dataset
 from manimflat.dataset.sources import read_table
 
@@ -328,7 +329,10 @@ def test_summary_balance_is_checked_against_the_written_files(tmp_path: Path) ->
     parquet = tmp_path / "out" / "sources" / "s.parquet"
     table = pq.read_table(parquet)
     pq.write_table(table.slice(0, 2), parquet)  # the manifest still says 3 rows
-    summary = build(load_config(tmp_path / "d.toml"), tmp_path / "out", jobs=1, progress=False)
+    # The build's own check (MF521) stops it; the summary it wrote says why as well.
+    with pytest.raises(CheckFailed, match="MF521 source 's': summary input 3, categories 2"):
+        build(load_config(tmp_path / "d.toml"), tmp_path / "out", jobs=1, progress=False)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["sources"]["s"]["reused"]
     assert not summary["balanced"] and not summary["sources"]["s"]["balanced"]
     assert any("error MF901 source 's': the counts do not balance: 3 input items but 2 "
