@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ..assets.rewrite import piece_names, taken_names
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import Pass
@@ -145,11 +146,8 @@ class LowerPlugins(Pass):
         used = {m for p in flat.pieces for k in p.links.values() if (m := plugin_of(k))}
         if not used:
             return frozenset({"names"})
-        defined: set[str] = set()
-        taken: set[str] = set()
-        for p in flat.pieces:
-            defined |= _defined_functions(p)
-            taken |= p.binds | _names(p)
+        defined = {name for p in flat.pieces for name in _defined_functions(p)}
+        taken = taken_names(flat)
         # the helpers' output names, free in this file (as the asset builders' are)
         names = {h: next(n for n in (h, *(f"{h}_{i}" for i in range(2, 99))) if n not in taken)
                  for h in HELPERS}
@@ -158,13 +156,14 @@ class LowerPlugins(Pass):
         for i, piece in enumerate(flat.pieces):
             if not any(word in _text(piece) for word in TRIGGERS):
                 continue
-            lowering = _Lower(piece, defined, bool(used & SLIDES), names, _string_constants(piece))
-            lines = _voiceover_lines(piece)
+            tree = ast.parse(_text(piece))
+            lowering = _Lower(piece, defined, bool(used & SLIDES), names, _string_constants(tree))
+            lines = _voiceover_lines(piece, tree)
             new = piece.node.visit(lowering)
             if not lowering.changes:
                 continue
             piece.node = new  # type: ignore[assignment]
-            still = _names(piece)
+            still = piece_names(flat, piece)  # links of names the lowering removed go
             piece.links = {k: v for k, v in piece.links.items() if k in still}
             helpers |= lowering.helpers
             flat.narration += [{"text": text or None,
@@ -207,11 +206,11 @@ def duration(text: str) -> float:
     return len(re.sub(BOOKMARK, " ", text).split()) / WORDS_PER_SECOND
 
 
-def _string_constants(piece: Piece) -> dict[str, str]:
+def _string_constants(tree: ast.Module) -> dict[str, str]:
     """Names the piece assigns exactly once, to a string literal (`my_text = "..."`): what a
     narration's `text=my_text` says."""
     found: dict[str, list[str]] = {}
-    for node in ast.walk(ast.parse(_text(piece))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -222,9 +221,8 @@ def _string_constants(piece: Piece) -> dict[str, str]:
     return {k: v[0] for k, v in found.items() if len(v) == 1 and v[0]}
 
 
-def _voiceover_lines(piece: Piece) -> list[int | None]:
-    """The source line of each `.voiceover(` call of the piece, in code order."""
-    tree = ast.parse(_text(piece))
+def _voiceover_lines(piece: Piece, tree: ast.Module) -> list[int | None]:
+    """The source line of each `.voiceover(` call of the piece (parsed as `tree`), in order."""
     offset = piece.line - tree.body[0].lineno if piece.line and tree.body else None
     calls = sorted((n.lineno, n.col_offset) for n in ast.walk(tree) if isinstance(n, ast.Call)
                    and isinstance(n.func, ast.Attribute) and n.func.attr == "voiceover")
@@ -233,10 +231,6 @@ def _voiceover_lines(piece: Piece) -> list[int | None]:
 
 def _text(piece: Piece) -> str:
     return piece.text if piece.text is not None else cst.Module([]).code_for_node(piece.node)
-
-
-def _names(piece: Piece) -> set[str]:
-    return {n.id for n in ast.walk(ast.parse(_text(piece))) if isinstance(n, ast.Name)}
 
 
 def _defined_functions(piece: Piece) -> set[str]:
