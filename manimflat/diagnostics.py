@@ -201,6 +201,10 @@ CODES: dict[str, Code] = _catalog(
     Code("MF521", "dataset check: an input item is not accounted for (missing or repeated in "
          "dataset.parquet + rejects.parquet, or the summary's counts do not balance)",
          "rebuild with --force; the message names the item or source"),
+    Code("MF532", "row's license is not in [dataset] licenses",
+         "nothing to do, or list the license (or set the source's `license`)"),
+    Code("MF533", "the dataset cannot be exported (no data/ shards, or no such split)",
+         "run `manimflat dataset build` again, or name a split the dataset has"),
     # MF9xx: internal
     Code("MF901", "internal error in a pass", "report a bug with the input"),
 )

@@ -198,6 +198,9 @@ EXAMPLES: dict[str, str] = {
              "scraped:rows.csv#9 (test) are near duplicates (Jaccard 0.78) in two splits",
     "MF521": "out/dataset.parquet: error MF521 bench:bench.jsonl#5 is 1 input item(s) but "
              "0 row(s) of dataset.parquet + rejects.parquet",
+    "MF532": "repos/alpha/scenes.py:Intro: info MF532 license 'GPL-3.0-only' is not in "
+             "[dataset] licenses (MIT, Apache-2.0)",
+    "MF533": "out/data: error MF533 no shard of split 'validation' (splits: test, train)",
     "MF901": "scene.py: error MF901 internal error in pass collect-closure",
 }
 

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..diagnostics import Severity, diag
-from .clean import COLUMNS, Record
+from .clean import COLUMNS, PROVENANCE, Record
 from .combine import CATEGORIES, category, combine, load_reference
 from .config import DatasetConfig, DatasetError, SourceConfig
 from .executor import run
@@ -30,7 +30,7 @@ DATASET_SCHEMA = pa.schema([
     ("code", _STR), ("text", _STR), ("split", _STR), ("n_lines", pa.int32()),
     ("n_chars", pa.int32()), ("n_tokens", pa.int32()), ("difficulty", _STR),
     ("order", pa.int32()), ("cluster", _STR), ("status", _STR), ("notes", pa.list_(_STR)),
-    ("alt_descriptions", pa.list_(_STR))])
+    ("alt_descriptions", pa.list_(_STR)), *((c, _STR) for c in PROVENANCE)])
 REJECTS_SCHEMA = pa.schema([("source", _STR), ("origin", _STR), ("category", _STR),
                             ("reason", _STR), ("message", _STR), ("code", _STR)])
 

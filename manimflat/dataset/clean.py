@@ -20,9 +20,11 @@ _SCENE_BASE = re.compile(r"Scene\b")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # not Unicode text: parquet cannot store it
 _TEXT_FIELDS = ("code", "description", "scene", "split")
 
+# Where a row came from, carried from the reader to the dataset (see sources.provenance).
+PROVENANCE = ("source_url", "commit", "path", "license")
 # Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
 COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
-           "message", "notes", "norm_hash", "norm_code", "desc_hash")
+           "message", "notes", "norm_hash", "norm_code", "desc_hash", *PROVENANCE)
 
 
 def clean_row(row: dict[str, Any], verify: str = "syntax",
@@ -56,10 +58,12 @@ def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
         "description": description.strip() if isinstance(description, str) else "",
         "code": code, "split": str(split).strip().lower() if split not in (None, "") else None,
         "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
-        "norm_code": None, "desc_hash": None}
+        "norm_code": None, "desc_hash": None,
+        **{key: row.get(key) for key in PROVENANCE}}
     record.update(fields)
     # A rejected row keeps its text for inspection; bytes that were not UTF-8 show as `\\xNN`.
-    for key in ("origin", "scene", "description", "code", "split", "message"):
+    for key in ("origin", "scene", "description", "code", "split", "message", "path",
+                "source_url"):
         if isinstance(record[key], str):
             record[key] = printable(record[key])
     return record

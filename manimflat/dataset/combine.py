@@ -1,6 +1,8 @@
 """Combine cleaned sources into one dataset; every row ends in exactly one category.
 
 Order of decisions (each documented in docs/dataset.md):
+0. licenses (only with `[dataset] licenses`): a row whose license is not allowed is `rejected`
+   (MF532). Decided first, so an allowed copy of a program is the one kept.
 1. contamination: a row whose normalized code (or description, when the reference has a
    description column) equals a reference row's, or whose MinHash similarity to one reaches the
    threshold, is `contaminated` (MF505). Checked first, so a leaked row never represents a cluster.
@@ -26,9 +28,10 @@ from typing import Any
 import numpy as np
 
 from ..markdown import strip_markdown, wrap_markdown
-from .clean import Record
+from .clean import PROVENANCE, Record
 from .config import DatasetConfig
 from .judge import run_judge
+from .license import allowed
 from .minhash import LSHParams, clusters, near_pairs
 from .normalize import count_tokens, digest, normalize_code, normalize_description
 from .sources import read_table
@@ -82,6 +85,13 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     """Decide every record's fate in place; return the kept rows with their dataset columns."""
     priority = {s.name: s.priority for s in config.sources}
     order = {s.name: n for n, s in enumerate(config.sources)}
+    if config.licenses is not None:  # 0. licenses
+        licenses = frozenset(config.licenses)
+        for r in records:
+            if r["status"] in ("ok", "fixed") and not allowed(r["license"] or "", licenses):
+                r.update(status="rejected", reason="MF532", message=(
+                    f"license {r['license']!r} is not in [dataset] licenses "
+                    f"({', '.join(config.licenses)})"))
     alive = [r for r in records if r["status"] in ("ok", "fixed")]
     if not alive:
         return []
@@ -215,7 +225,8 @@ def _finish(config: DatasetConfig, rows: list[Record]) -> list[Record]:
             "description": r["description"], "code": code, "text": wrap_markdown(code),
             "split": r["split"], "n_lines": len(code.splitlines()), "n_chars": len(code),
             "n_tokens": count_tokens(code), "cluster": r["cluster"], "status": r["status"],
-            "notes": list(r["notes"]), "alt_descriptions": r.get("alt_descriptions", [])})
+            "notes": list(r["notes"]), "alt_descriptions": r.get("alt_descriptions", []),
+            **{key: r[key] for key in PROVENANCE}})
     tokens = np.array([r["n_tokens"] for r in out], dtype=np.float64)
     buckets = config.difficulty
     if len(out):

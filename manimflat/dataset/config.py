@@ -14,6 +14,7 @@ from typing import Any
 import tomllib
 
 from ..settings import VERIFY_LEVELS
+from .license import valid_expression
 
 KINDS = ("table", "repo", "repos", "notebooks")
 TABLE_SUFFIXES = (".parquet", ".jsonl", ".csv")
@@ -41,6 +42,7 @@ class SourceConfig:
     verify: str = "syntax"
     require_description: bool = True
     options: dict[str, Any] = field(default_factory=dict)  # repo: flatten_all keyword options
+    license: str | None = None  # an SPDX expression; overrides the detected one (tables: the only one)
 
     def fingerprint(self) -> str:
         """The settings that decide the cleaned rows; the path is left out because the
@@ -76,6 +78,12 @@ class JudgeConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    shard_mb: float = 256.0  # the largest shard of OUT/data/, in MB of uncompressed rows
+    pretty_name: str = "Manim scenes"
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     path: Path
     sources: tuple[SourceConfig, ...]
@@ -85,6 +93,8 @@ class DatasetConfig:
     test_fraction: float = 0.05
     seed: int = 0
     difficulty: tuple[str, ...] = ("easy", "medium", "hard")
+    licenses: tuple[str, ...] | None = None  # keep only rows under these; None: every row
+    publish: PublishConfig = PublishConfig()
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -94,10 +104,12 @@ class DatasetConfig:
         raise ConfigError(f"{self.path}: no source named {name!r} (sources: {names})")
 
 
-_TOP_KEYS = {"source", "reference", "dedup", "judge", "dataset"}
-_DATASET_KEYS = {"test_fraction", "seed", "difficulty"}
+_TOP_KEYS = {"source", "reference", "dedup", "judge", "dataset", "publish"}
+_DATASET_KEYS = {"test_fraction", "seed", "difficulty", "licenses"}
 _SOURCE_KEYS = {"name", "kind", "path", "code_column", "description_column", "split_column",
-                "scene_column", "priority", "verify", "require_description", "options"}
+                "scene_column", "priority", "verify", "require_description", "options",
+                "license"}
+_PUBLISH_KEYS = {"shard_mb", "pretty_name"}
 _REFERENCE_KEYS = {"paths", "code_column", "description_column"}
 _DEDUP_KEYS = {"ngram", "num_perm", "threshold", "near", "seed"}
 _JUDGE_KEYS = {"callable", "command"}
@@ -180,11 +192,19 @@ def parse_config(data: dict[str, Any], path: Path) -> DatasetConfig:
         check.error("[dataset]", "difficulty must be a non-empty list of bucket names")
         difficulty = ["easy", "medium", "hard"]
 
+    licenses = check.typed("[dataset]", dataset, "licenses", list, None)
+    if licenses is not None:
+        bad = [x for x in licenses if not isinstance(x, str) or not valid_expression(x)]
+        if bad or not licenses:
+            check.error("[dataset]", "licenses must be a non-empty list of SPDX identifiers "
+                        f"(\"MIT\", \"Apache-2.0\", \"NOASSERTION\"), not {bad or licenses!r}")
+
     config = DatasetConfig(
         path=path, sources=tuple(sources), reference=_reference(check, data, base),
         dedup=_dedup(check, data), judge=_judge(check, data),
         test_fraction=float(test_fraction), seed=check.typed("[dataset]", dataset, "seed", int, 0),
-        difficulty=tuple(difficulty))
+        difficulty=tuple(difficulty), licenses=tuple(licenses) if licenses else None,
+        publish=_publish(check, data))
     if check.errors:
         raise ConfigError(f"{path}: invalid dataset config:\n  " + "\n  ".join(check.errors))
     return config
@@ -227,6 +247,10 @@ def _source(check: _Checker, raw: dict[str, Any], where: str, base: Path) -> Sou
     verify = check.typed(where, raw, "verify", str, "syntax")
     if verify not in VERIFY_LEVELS:
         check.error(where, f"verify must be one of {', '.join(VERIFY_LEVELS)}, not {verify!r}")
+    license = check.typed(where, raw, "license", str, None)
+    if license is not None and not valid_expression(license):
+        check.error(where, f"license must be an SPDX identifier or expression (\"MIT\", "
+                    f"\"MIT OR Apache-2.0\"), not {license!r}")
     columns = {key: check.typed(where, raw, key, str, default) for key, default in
                (("code_column", "code"), ("description_column", "description"),
                 ("split_column", None), ("scene_column", None))}
@@ -237,7 +261,17 @@ def _source(check: _Checker, raw: dict[str, Any], where: str, base: Path) -> Sou
         # are worth keeping without one (the reason is recorded in `notes`).
         require_description=check.typed(where, raw, "require_description", bool,
                                         kind == "table"),
-        **columns)
+        license=license, **columns)
+
+
+def _publish(check: _Checker, data: dict[str, Any]) -> PublishConfig:
+    raw = data.get("publish", {})
+    check.keys("[publish]", raw, _PUBLISH_KEYS)
+    shard_mb = check.typed("[publish]", raw, "shard_mb", (int, float), 256.0)
+    if not shard_mb > 0:
+        check.error("[publish]", f"shard_mb must be positive, not {shard_mb}")
+    return PublishConfig(float(shard_mb), check.typed("[publish]", raw, "pretty_name", str,
+                                                      "Manim scenes"))
 
 
 def _reference(check: _Checker, data: dict[str, Any], base: Path) -> ReferenceConfig:

@@ -7,6 +7,9 @@ row came from: `file#index`, `path.py:Scene`, `nb.ipynb#cell4`), `code`, `descri
 JSON line or CSV record, bytes that are not UTF-8, a repo file with a syntax error) still
 become rows, carrying `read_error` (naming the file and line) and
 `read_reason` (its MFxxx code), so they are counted and rejected instead of lost.
+
+Every row also carries its provenance (`provenance` below): `source_url`, `commit`, `path`
+(the file inside its checkout or folder) and `license` (an SPDX id, `license.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pyarrow.parquet as pq
 
 from ..diagnostics import Diagnostic
 from .config import DatasetError, SourceConfig
+from .license import NOASSERTION, detect_license
 
 Row = dict[str, Any]
 _SCENE_HINT = re.compile(r"Scene\b")
@@ -306,18 +310,21 @@ def read_table_rows(source: SourceConfig) -> list[Row]:
     optional = [c for c in (source.split_column, source.scene_column) if c]
     columns = [source.code_column, source.description_column, *optional]
     rows = []
+    # A table says nothing of its license: the source's `license` does, else NOASSERTION.
+    origin_of = {"source_url": str(source.path), "commit": None, "path": source.path.name,
+                 "license": source.license or NOASSERTION}
     for index, record in enumerate(read_table(source.path, columns)):
         origin = f"{source.path.name}#{index}"
         if record.error is not None:
             rows.append(_row(source, origin, record.raw, read_error=record.error,
-                             read_reason=record.reason))
+                             read_reason=record.reason, **origin_of))
             continue
         split = record.get(source.split_column) if source.split_column else None
         scene = record.get(source.scene_column) if source.scene_column else None
         # Where the record starts in its file: cleaning's rejects name it.
         where = (f"{source.path.name}: row {record.line}" if source.path.suffix == ".parquet"
                  else f"{source.path.name}:{record.line}")
-        extra: dict[str, Any] = {"where": where}
+        extra: dict[str, Any] = {"where": where, **origin_of}
         if record.notes:
             extra["read_notes"] = list(record.notes)
         rows.append(_row(source, origin, record.get(source.code_column),
@@ -355,6 +362,89 @@ def _comment_run(lines: Any) -> list[str]:
     return out
 
 
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+_REF = re.compile(r"^refs/[A-Za-z0-9._/-]+$")
+_SCP = re.compile(r"^[\w.-]+@([\w.-]+\.[\w.-]+):(?!/)(.+)$")  # git@github.com:owner/name.git
+_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.IGNORECASE)
+
+
+def provenance(root: Path, declared: str | None = None) -> dict[str, Any]:
+    """`source_url`, `commit` and `license` of the checkout or folder at `root`: its git
+    remote (else the path), its HEAD commit when it is a git checkout (else None), and the
+    `declared` license, else the one detected from its files. Git's files are read as text, never
+    handed to git: a repository's config may name programs git would run."""
+    gitdir = _gitdir(root)
+    url = _remote(gitdir / "config") if gitdir else None
+    return {"source_url": url or str(root), "commit": _head(gitdir) if gitdir else None,
+            "license": declared or detect_license(root)}
+
+
+def _gitdir(root: Path) -> Path | None:
+    """`root/.git`, or the folder a `.git` file points to when it lies inside `root`."""
+    dot = root / ".git"
+    if dot.is_dir() and not dot.is_symlink():
+        return dot
+    if dot.is_file() and not dot.is_symlink():
+        text = _small_text(dot) or ""
+        if text.startswith("gitdir:"):
+            target = (root / text[len("gitdir:"):].strip()).resolve()
+            if target.is_relative_to(root.resolve()) and target.is_dir():
+                return target
+    return None
+
+
+def _small_text(path: Path, limit: int = 1 << 20) -> str | None:
+    try:
+        if not path.is_file() or path.stat().st_size > limit:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _remote(config: Path) -> str | None:
+    """The `url` of remote "origin" (else of the first remote) in a git config file."""
+    section, urls = "", dict[str, str]()
+    for line in (_small_text(config) or "").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+            continue
+        key, _, value = line.partition("=")
+        name = re.match(r'^\[remote\s+"(.*)"\]$', section)
+        if name and key.strip().lower() == "url" and value.strip():
+            urls.setdefault(name.group(1), value.strip().strip('"'))
+    url = urls.get("origin") or next(iter(urls.values()), None)
+    return _public_url(url) if url else None
+
+
+def _public_url(url: str) -> str:
+    """A remote as it may be published: credentials dropped, `git@host:o/n.git` as https."""
+    scp = _SCP.match(url)
+    if scp:
+        url = f"https://{scp.group(1)}/{scp.group(2)}"
+    url = _USERINFO.sub(r"\1", url)
+    return url.removesuffix(".git") if "://" in url else url
+
+
+def _head(gitdir: Path) -> str | None:
+    """The commit HEAD points to: a hash, or a ref found as a loose file or in packed-refs."""
+    head = (_small_text(gitdir / "HEAD") or "").strip()
+    if _SHA.match(head):
+        return head
+    ref = head.removeprefix("ref:").strip()
+    if not head.startswith("ref:") or not _REF.match(ref) or ".." in ref:
+        return None
+    loose = (_small_text(gitdir / ref) or "").strip()
+    if _SHA.match(loose):
+        return loose
+    for line in (_small_text(gitdir / "packed-refs", 64 << 20) or "").splitlines():
+        sha, _, name = line.partition(" ")
+        if name.strip() == ref and _SHA.match(sha):
+            return sha
+    return None
+
+
 def read_repo(source: SourceConfig) -> list[Row]:
     """One row per scene `flatten_all` would yield, plus one reject per Python file the
     flattener could not use (a syntax error, not UTF-8, binary, a symlink leaving the repo):
@@ -376,6 +466,7 @@ def read_repo(source: SourceConfig) -> list[Row]:
             f"{source.path}: the flattener cannot open the repository: "
             f"{type(exc).__name__}: {exc}"))]
     rows: list[Row] = []
+    checkout = provenance(source.path, source.license)
     for ref in scenes:
         origin = f"{ref.path}:{ref.name}"
         try:
@@ -383,16 +474,19 @@ def read_repo(source: SourceConfig) -> list[Row]:
         except Exception as exc:  # noqa: BLE001 - one scene's crash is that scene's reject
             rows.append(_row(source, origin, None, None, None, ref.name, read_reason="MF513",
                              read_error=f"{ref.path}:{ref.line}: the flattener crashed on "
-                                        f"{ref.name}: {type(exc).__name__}: {exc}"))
+                                        f"{ref.name}: {type(exc).__name__}: {exc}",
+                             path=ref.path, **checkout))
             continue
         errors = [d for d in result.diagnostics if d.is_error]
         message = errors[0].format() if errors else ""
         code = result.code if result.status in ("ok", "fixed") else None
         description = scene_description(code, ref.name) if code else ""
         rows.append(_row(source, origin, code, description, None, ref.name,
-                         flat_status=result.status, flat_message=message))
-    rows.extend(_unusable_files(source, session.program.root, session.program.diagnostics,
-                                session.scope))
+                         flat_status=result.status, flat_message=message, path=ref.path,
+                         **checkout))
+    for row in _unusable_files(source, session.program.root, session.program.diagnostics,
+                               session.scope):
+        rows.append(row | checkout | {"path": row["origin"]})
     return rows
 
 
@@ -439,37 +533,38 @@ def _undecodable(root: Path, rel: str) -> str | None:
 def read_notebooks(source: SourceConfig) -> list[Row]:
     rows: list[Row] = []
     root = source.path if source.path.is_dir() else source.path.parent
+    folder = provenance(root, source.license)
     for path in input_files(source):
         name = str(path.relative_to(root))
-        try:
-            data = path.read_bytes()
-            notebook = json.loads(data.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            rows.append(_row(source, name, None, read_reason="MF518", read_error=(
-                f"{name}:{line}: not UTF-8: byte 0x{data[exc.start]:02X} at byte offset "
-                f"{exc.start}; re-encode the notebook as UTF-8")))
-            continue
-        except json.JSONDecodeError as exc:
-            rows.append(_row(source, name, None, read_error=(
-                f"{name}:{exc.lineno}: not a readable notebook: not valid JSON "
-                f"(column {exc.colno}: {exc.msg})")))
-            continue
-        except (OSError, ValueError, RecursionError) as exc:
-            rows.append(_row(source, name, None, read_error=(
-                f"{name}: not a readable notebook: {type(exc).__name__}: {exc}")))
-            continue
-        cells = notebook.get("cells") if isinstance(notebook, dict) else None
-        if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-            rows.append(_row(source, name, None, read_error=(
-                f"{name}: not a notebook: no list of cell objects under \"cells\"")))
-            continue
-        try:
-            rows.extend(_notebook_rows(source, name, cells))
-        except Exception as exc:  # noqa: BLE001 - a reader bug loses this notebook, loudly
-            rows.append(_row(source, name, None, read_reason="MF508", read_error=(
-                f"{name}: the notebook reader crashed: {type(exc).__name__}: {exc}")))
+        rows.extend(row | folder | {"path": name} for row in _read_notebook(source, path, name))
     return rows
+
+
+def _read_notebook(source: SourceConfig, path: Path, name: str) -> list[Row]:
+    try:
+        data = path.read_bytes()
+        notebook = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return [_row(source, name, None, read_reason="MF518", read_error=(
+            f"{name}:{line}: not UTF-8: byte 0x{data[exc.start]:02X} at byte offset "
+            f"{exc.start}; re-encode the notebook as UTF-8"))]
+    except json.JSONDecodeError as exc:
+        return [_row(source, name, None, read_error=(
+            f"{name}:{exc.lineno}: not a readable notebook: not valid JSON "
+            f"(column {exc.colno}: {exc.msg})"))]
+    except (OSError, ValueError, RecursionError) as exc:
+        return [_row(source, name, None, read_error=(
+            f"{name}: not a readable notebook: {type(exc).__name__}: {exc}"))]
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        return [_row(source, name, None, read_error=(
+            f"{name}: not a notebook: no list of cell objects under \"cells\""))]
+    try:
+        return _notebook_rows(source, name, cells)
+    except Exception as exc:  # noqa: BLE001 - a reader bug loses this notebook, loudly
+        return [_row(source, name, None, read_reason="MF508", read_error=(
+            f"{name}: the notebook reader crashed: {type(exc).__name__}: {exc}"))]
 
 
 def _cell_text(cell: dict[str, Any]) -> str:
