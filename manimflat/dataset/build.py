@@ -21,6 +21,7 @@ from .combine import CATEGORIES, category, combine, load_reference
 from .config import DatasetConfig, DatasetError, SourceConfig
 from .executor import run
 from .io import hash_files, write_json, write_rows, write_text
+from .publish import publish
 from .sources import input_files, read_source, read_table
 
 _STR = pa.string()
@@ -124,6 +125,7 @@ def build(config: DatasetConfig, out: Path, executor: str = "local", jobs: int |
     violations = check(out, config)
     if violations:
         raise CheckFailed(violations)
+    publish(out, config, summary)  # OUT/data/ shards and the README.md card, once proven
     return summary
 
 

@@ -1,9 +1,15 @@
-"""`dataset stats OUT`: the summary, and one length histogram (PNG, drawn with Pillow) per source."""
+"""`dataset stats OUT`: the summary, one length histogram (PNG, drawn with Pillow) per source, and
+two plots of the whole dataset (drawn with matplotlib, which the card embeds): tokens of code
+and seconds of video per split (`stats/dataset/lengths.png`), rows per difficulty bucket and
+split (`stats/dataset/difficulty.png`). A source may not be named `dataset/...`, so the
+folder never collides with a source's plot.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -51,4 +57,118 @@ def stats(out: Path) -> tuple[str, list[Path]]:
         target = out / "stats" / f"{name}.png"
         plot_lengths(lengths, name, target)
         plots.append(target)
+    plots += dataset_plots(out)
     return (out / "summary.md").read_text(encoding="utf-8"), plots
+
+
+LENGTHS_PLOT, DIFFICULTY_PLOT = "stats/dataset/lengths.png", "stats/dataset/difficulty.png"
+
+
+def dataset_plots(out: Path) -> list[Path]:
+    """Draw the two whole-dataset plots from OUT/dataset.parquet; return their paths."""
+    dataset_path = out / "dataset.parquet"
+    names = pq.read_schema(dataset_path).names
+    # duration_s comes from the storyboard stage; a build without it has no seconds to plot.
+    columns = ["split", "n_tokens", "difficulty", *(["duration_s"] if "duration_s" in names
+                                                    else [])]
+    table = pq.read_table(dataset_path, columns=columns).to_pydict()
+    splits = sorted(set(table["split"]), key=lambda s: (s != "train", s))
+    per_split = {s: [i for i, x in enumerate(table["split"]) if x == s] for s in splits}
+
+    def values(column: str) -> dict[str, np.ndarray]:
+        return {s: np.array([table[column][i] for i in rows if table[column][i] is not None],
+                            dtype=np.float64) for s, rows in per_split.items()}
+
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    figure = Figure(figsize=(11, 4.2), dpi=110)
+    left, right = figure.subplots(1, 2)
+    _histogram(left, values("n_tokens"), "tokens of code per row")
+    if "duration_s" in table:
+        _histogram(right, values("duration_s"), "seconds of video per row")
+    else:
+        right.set_axis_off()
+        right.text(0.5, 0.5, "no duration_s column:\nthe storyboard stage did not run",
+                   ha="center", va="center", fontsize=11, color="0.4")
+    figure.suptitle(f"{len(table['split'])} rows", fontsize=11)
+    lengths = out / LENGTHS_PLOT
+    _save(figure, lengths)
+
+    buckets = list(dict.fromkeys(table["difficulty"]))  # the file is in curriculum order
+    figure = Figure(figsize=(7, 4.2), dpi=110)
+    axes = figure.subplots()
+    width = 0.8 / max(len(splits), 1)
+    for k, split in enumerate(splits):
+        counts = [sum(1 for i in per_split[split] if table["difficulty"][i] == b)
+                  for b in buckets]
+        bars = axes.bar([x + k * width for x in range(len(buckets))], counts, width, label=split)
+        axes.bar_label(bars, fontsize=8)
+    ranges = []
+    for b in buckets:
+        inside = [table["n_tokens"][i] for i, d in enumerate(table["difficulty"]) if d == b]
+        ranges.append(f"{b}\n{min(inside)}-{max(inside)} tokens")
+    axes.set_xticks([x + width * (len(splits) - 1) / 2 for x in range(len(buckets))], ranges)
+    axes.set_ylabel("rows")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title("rows per difficulty bucket (token-count quantiles)", fontsize=11)
+    if splits:
+        axes.legend(title="split")
+    difficulty = out / DIFFICULTY_PLOT
+    _save(figure, difficulty)
+    return [lengths, difficulty]
+
+
+def _histogram(axes: Any, values: dict[str, np.ndarray], title: str) -> None:
+    """One histogram per split, overlaid; a log x axis with log bins when the tail is long
+    (the 99th percentile over ten times the median), with plain-number ticks."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    pooled = np.concatenate([v for v in values.values()] or [np.zeros(0)])
+    axes.set_title(title, fontsize=11)
+    axes.set_ylabel("rows")
+    if not pooled.size:
+        axes.text(0.5, 0.5, "no rows", ha="center", va="center", transform=axes.transAxes)
+        return
+    positive = pooled[pooled > 0]
+    median = float(np.median(positive)) if positive.size else 0.0
+    long_tail = positive.size > 1 and float(np.percentile(positive, 99)) > 10 * median
+    if long_tail:
+        bins = np.geomspace(positive.min(), positive.max(), 31)
+        axes.set_xscale("log")
+        axes.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axes.xaxis.set_minor_locator(LogLocator(base=10, subs="auto", numticks=30))
+        axes.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    else:
+        low, high = float(pooled.min()), float(pooled.max())
+        bins = np.linspace(low, high if high > low else low + 1, 31)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v)))
+    for split, data in values.items():
+        shown = data[data > 0] if long_tail else data
+        if not data.size:
+            continue
+        label = f"{split}: {data.size} rows, median {_tick(float(np.median(data)))}"
+        if long_tail and shown.size < data.size:
+            label += f", {data.size - shown.size} at 0 not shown"
+        axes.hist(shown, bins=bins, alpha=0.55, label=label)
+    axes.legend(fontsize=8)
+    axes.grid(axis="y", alpha=0.3)
+
+
+def _tick(value: float) -> str:
+    """1, 20, 500, 2k, 15k, 1.5M: short numbers a reader takes in at a glance."""
+    for scale, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _save(figure: Any, target: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    figure.tight_layout()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        figure.savefig(tmp, format="png")
