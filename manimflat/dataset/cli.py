@@ -1,4 +1,4 @@
-"""`manimflat dataset build|clean|stats|check`: the click group attached to the main CLI."""
+"""`manimflat dataset build|clean|stats|check|export`: the click group attached to the main CLI."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .build import build, clean_source
 from .check import check
 from .config import ConfigError, DatasetError, load_config
 from .executor import EXECUTORS
+from .export import FORMATS, ORDERS, SYSTEM_PROMPT, export
 from .stats import stats
 
 _EXECUTOR = click.option("--executor", type=click.Choice(EXECUTORS), default="local",
@@ -111,3 +112,33 @@ def check_command(out: Path, config: Path | None) -> None:
         click.echo(f"{out}: {len(violations)} violation(s)", err=True)
         sys.exit(1)
     click.echo(f"{out}: ok (no duplicate, no leak, every input accounted for)")
+
+
+@dataset.command("export")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="messages: chat turns; alpaca: instruction/input/output; "
+                   "completion: prompt/completion")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="one JSONL file ('-': stdout); default OUT/export/FORMAT-SPLIT.jsonl per split")
+@click.option("--split", "splits", multiple=True, help="only this split (repeatable)")
+@click.option("--order", type=click.Choice(ORDERS), default="shuffled", show_default=True,
+              help="curriculum: easy to hard, as `order`; shuffled: seeded, bounded memory")
+@click.option("--seed", type=int, default=0, show_default=True, help="the shuffle's seed")
+@click.option("--system", default=SYSTEM_PROMPT, show_default=True,
+              help="the system prompt of `messages` ('' for none)")
+@click.option("--include-undescribed", is_flag=True,
+              help="also export rows without a description (an empty prompt)")
+def export_command(out: Path, fmt: str, output: Path | None, splits: tuple[str, ...],
+                   order: str, seed: int, system: str, include_undescribed: bool) -> None:
+    """Write OUT's splits as JSON lines for training, streaming the data/ shards."""
+    try:
+        done = export(out, fmt, output, splits, order, seed, system, include_undescribed)
+    except DatasetError as exc:
+        _fail(exc, 1)
+    counts = ", ".join(f"{split} {n}" for split, n in done["rows"].items())
+    click.echo(f"{counts} rows -> {', '.join(done['files'])}", err=output is not None
+               and str(output) == "-")
+    if done["skipped"]:
+        click.echo(f"{done['skipped']} row(s) without a description skipped "
+                   "(--include-undescribed keeps them)", err=True)
