@@ -85,26 +85,34 @@ def write_shards(out: Path, shard_mb: float) -> dict[str, dict[str, Any]]:
     shards: dict[str, list[Path]] = {}
     state: dict[str, dict[str, Any]] = {}  # per split: open writer, its bytes, totals
 
-    def writer(split: str, size: int) -> pq.ParquetWriter:
+    def write(split: str, part: pa.Table) -> None:
+        """Append rows to the split's open shard, opening the next one when the shard is full;
+        a shard holds at least one row, however large."""
         entry = state.setdefault(split, {"writer": None, "bytes": 0, "rows": 0, "total": 0})
-        if entry["writer"] is not None and entry["bytes"] + size > limit:
-            entry["writer"].close()
-            entry["writer"] = None
-        if entry["writer"] is None:
-            path = work / f"{split}-{len(shards.get(split, [])):05d}.parquet"
-            shards.setdefault(split, []).append(path)
-            entry["writer"], entry["bytes"] = pq.ParquetWriter(path, schema), 0
-        return entry["writer"]
+        while part.num_rows:
+            room = limit - entry["bytes"]
+            take = max(1, min(part.num_rows, int(room / max(part.nbytes / part.num_rows, 1))))
+            while take > 1 and part.slice(0, take).nbytes > room:
+                take = take * 3 // 4
+            if entry["writer"] is not None and (room <= 0 or part.slice(0, take).nbytes > room):
+                entry["writer"].close()
+                entry["writer"] = None
+                continue
+            if entry["writer"] is None:
+                path = work / f"{split}-{len(shards.get(split, [])):05d}.parquet"
+                shards.setdefault(split, []).append(path)
+                entry["writer"], entry["bytes"] = pq.ParquetWriter(path, schema), 0
+            chunk = part.slice(0, take)
+            entry["writer"].write_table(chunk, row_group_size=ROW_GROUP)
+            entry["bytes"] += chunk.nbytes
+            entry["rows"] += chunk.num_rows
+            entry["total"] += chunk.nbytes
+            part = part.slice(take)
 
     for batch in source.iter_batches(batch_size=ROW_GROUP):
         column = batch.column("split")
         for split in pc.unique(column).to_pylist():
-            part = pa.Table.from_batches([batch.filter(pc.equal(column, split))], schema)
-            writer(split, part.nbytes).write_table(part, row_group_size=ROW_GROUP)
-            entry = state[split]
-            entry["bytes"] += part.nbytes
-            entry["rows"] += part.num_rows
-            entry["total"] += part.nbytes
+            write(split, pa.Table.from_batches([batch.filter(pc.equal(column, split))], schema))
     result: dict[str, dict[str, Any]] = {}
     for split, entry in state.items():
         entry["writer"].close()
