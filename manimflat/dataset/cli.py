@@ -43,7 +43,8 @@ def dataset() -> None:
 @_QUIET
 def build_command(config: Path, out: Path, executor: str, jobs: int | None, force: bool,
                   quiet: bool) -> None:
-    """Clean every source of CONFIG.toml and combine them into OUT/dataset.parquet."""
+    """Clean every source of CONFIG.toml and combine them into OUT/dataset.parquet, its
+    data/ shards and the README.md dataset card."""
     try:
         summary = build(load_config(config), out, executor, jobs, force, not quiet)
     except ConfigError as exc:
@@ -54,7 +55,7 @@ def build_command(config: Path, out: Path, executor: str, jobs: int | None, forc
         click.echo(line, err=True)
     total = summary["total"]
     click.echo(f"{summary['rows']} rows -> {out / 'dataset.parquet'} ("
-               + ", ".join(f"{k} {v}" for k, v in total.items()) + ")")
+               + ", ".join(f"{k} {v}" for k, v in total.items()) + f"); card {out / 'README.md'}")
 
 
 @dataset.command("clean")
@@ -83,7 +84,8 @@ def clean_command(config: Path, name: str, out: Path, executor: str, jobs: int |
 @dataset.command("stats")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 def stats_command(out: Path) -> None:
-    """Print OUT's summary and write a length plot per source to OUT/stats/."""
+    """Print OUT's summary and write plots to OUT/stats/: lengths per source, the whole
+    dataset's tokens and seconds of video per split, rows per difficulty bucket."""
     try:
         text, plots = stats(out)
     except DatasetError as exc:
