@@ -30,6 +30,7 @@ from .license import NOASSERTION
 from .stats import DIFFICULTY_PLOT, LENGTHS_PLOT, dataset_plots
 
 ROW_GROUP = 1000
+_MAX_ORIGINS = 50  # rows of the card's provenance table
 DATA = "data"
 
 # What each column means, for the card (docs/dataset.md has the same table).
@@ -213,8 +214,8 @@ def dataset_card(out: Path, config: DatasetConfig, summary: dict[str, Any],
                  splits: dict[str, dict[str, Any]], plots: list[str]) -> str:
     """The card's markdown: YAML front matter, then what a user needs to trust the data."""
     names = pq.read_schema(out / "dataset.parquet").names
-    table = pq.read_table(out / "dataset.parquet",
-                          columns=["license", "description", "source"]).to_pydict()
+    table = pq.read_table(out / "dataset.parquet", columns=[
+        "license", "description", "source_url", "commit"]).to_pydict()
     schema = pq.read_schema(out / "dataset.parquet")
     licenses = Counter(x or NOASSERTION for x in table["license"])
     rows = summary["rows"]
@@ -320,5 +321,12 @@ def dataset_card(out: Path, config: DatasetConfig, summary: dict[str, Any],
     lines += ["", "## Provenance", "",
               ("`source_url`, `commit` and `path` say where each row came from; `origin` is "
               "the exact place within the source. The build's config, counts and warnings are "
-              "in `summary.json`; rejected items, each with its reason, in `rejects.parquet`.")]
+              "in `summary.json`; rejected items, each with its reason, in `rejects.parquet`."),
+              ""]
+    origins = Counter(zip(table["source_url"], table["commit"], table["license"]))
+    shown = origins.most_common(_MAX_ORIGINS)
+    lines += _table(["source_url", "commit", "license", "rows"],
+                    [[url, (commit or "-")[:12], spdx, n] for (url, commit, spdx), n in shown])
+    if len(origins) > len(shown):
+        lines += ["", f"... and {len(origins) - len(shown)} more checkouts or files."]
     return "\n".join(lines) + "\n"

@@ -85,8 +85,10 @@ def dataset_plots(out: Path) -> list[Path]:
     figure = Figure(figsize=(11, 4.2), dpi=110)
     left, right = figure.subplots(1, 2)
     _histogram(left, values("n_tokens"), "tokens of code per row")
-    if "duration_s" in table:
-        _histogram(right, values("duration_s"), "seconds of video per row")
+    if "duration_s" in table and any(d is not None for d in table["duration_s"]):
+        seconds = values("duration_s")
+        timed = sum(v.size for v in seconds.values())
+        _histogram(right, seconds, f"seconds of video per row ({timed} with a storyboard)")
     else:
         right.set_axis_off()
         right.text(0.5, 0.5, "no duration_s column:\nthe storyboard stage did not run",

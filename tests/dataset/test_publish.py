@@ -208,3 +208,31 @@ def test_provenance_of_a_detached_checkout_without_remote(tmp_path: Path) -> Non
     (repo / ".git" / "HEAD").write_text("ref: ../../etc/passwd\n")
     assert provenance(repo)["commit"] is None
     assert provenance(tmp_path)["commit"] is None  # not a git checkout
+
+
+def test_plots_with_storyboard_seconds_and_a_long_tail(tmp_path: Path) -> None:
+    """h13's storyboard stage adds `duration_s` (None where no storyboard ran)."""
+    import numpy as np
+    import pyarrow as pa
+    from PIL import Image
+
+    from manimflat.dataset.stats import DIFFICULTY_PLOT, LENGTHS_PLOT, _tick, dataset_plots
+
+    rng = np.random.default_rng(0)
+    tokens = np.round(np.exp(rng.normal(5, 1.2, 400))).astype(int) + 1  # a long tail
+    seconds = [None if k % 7 == 0 else float(s) for k, s in
+               enumerate(rng.gamma(2.0, 4.0, 400))]
+    order = np.argsort(tokens, kind="stable")
+    buckets = np.array(["easy", "medium", "hard"])[np.minimum(np.arange(400) * 3 // 400, 2)]
+    pq.write_table(pa.table({
+        "split": ["test" if k % 10 == 0 else "train" for k in range(400)],
+        "n_tokens": pa.array(tokens[order], pa.int32()), "difficulty": buckets,
+        "duration_s": pa.array([seconds[k] for k in order], pa.float64())}),
+        tmp_path / "dataset.parquet")
+    plots = dataset_plots(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in plots] == [LENGTHS_PLOT, DIFFICULTY_PLOT]
+    for plot in plots:
+        with Image.open(plot) as image:
+            assert image.format == "PNG" and image.width >= 600
+    assert [_tick(x) for x in (1, 20, 500, 2000, 15000, 1.5e6)] == [
+        "1", "20", "500", "2k", "15k", "1.5M"]
