@@ -1,8 +1,8 @@
 """`dataset stats OUT`: the summary, one length histogram (PNG, drawn with Pillow) per source, and
 two plots of the whole dataset (drawn with matplotlib, which the card embeds): tokens of code
 and seconds of video per split (`stats/dataset/lengths.png`), rows per difficulty bucket and
-split (`stats/dataset/difficulty.png`). A source may not be named `dataset/...`, so the
-folder never collides with a source's plot.
+split (`stats/dataset/difficulty.png`). Source names hold no `/`, so that folder never
+collides with a source's `stats/<name>.png`.
 """
 
 from __future__ import annotations
