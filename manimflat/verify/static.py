@@ -22,7 +22,8 @@ from pyflakes import checker, messages
 
 from ..analyses import externals
 from ..settings import DEFAULT_ALLOWED_IMPORTS
-from . import cache, sandbox
+from .cache import cache_dir, tool_versions
+from .sandbox import run as run_sandboxed
 
 # Constructors and functions that read a file named by their first argument.
 # A short string naming a media or data file: an asset the output would still need (the
@@ -41,13 +42,13 @@ class StarExports:
 @functools.cache
 def star_exports(module: str) -> StarExports:
     """What `from module import *` defines, read from the installed package."""
-    tools = cache.tool_versions()
+    tools = tool_versions()
     digest = hashlib.sha256(json.dumps([module, sys.executable, tools]).encode()).hexdigest()
-    path = cache.cache_dir() / f"exports-{module}-{digest[:16]}.json"
+    path = cache_dir() / f"exports-{module}-{digest[:16]}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        res = sandbox.run({"job": "info", "modules": [module]}, timeout=120, memory_mb=4096)
+        res = run_sandboxed({"job": "info", "modules": [module]}, timeout=120, memory_mb=4096)
         if res.result is None:
             return StarExports(frozenset(), frozenset())  # not importable: MF404 says why
         data = res.result[module]
