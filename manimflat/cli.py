@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from .analyses.scenes import SceneLookupError
 from .api import FlatResult, Session
 from .diagnostics import Diagnostic, Severity, diag
 from .ir import SceneRef
@@ -35,7 +36,6 @@ from .outputs import (
     write_atomic,
 )
 from .pass_manager import PassFailure, PipelineError
-from .program import SceneLookupError
 from .settings import ASSET_POLICIES, FORMATS, FORMATTERS, VERIFY_LEVELS, SettingsError
 
 INTERNAL_ERROR = 123

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from ..analyses.bindings import Unresolved
 from ..analyses.naming import Naming
+from ..analyses.resolution import Resolvers
 from ..diagnostics import Severity
-from ..ir import Flat, Piece
+from ..ir import Flat
 from ..pass_manager import ALL, Pass
 from ..verify.static import undefined_uses
 
@@ -33,7 +34,7 @@ class Emit(Pass):
     NAME = "emit"
     DESCRIPTION = "render the header and pieces into one deterministic file"
     NEEDS = ("closure",)
-    REQUIRES = ("names",)
+    REQUIRES = ("names", "resolvers")
     PROVIDES = ("code",)
 
     def run(self, flat: Flat) -> frozenset[str]:
@@ -77,9 +78,9 @@ def _refuse_undefined(flat: Flat) -> None:
 def _original_uses(flat: Flat, name: str) -> list[tuple[str, int, str, bool]]:
     """(module, line, name there, is it undefined in that module) for each piece whose
     original text spells `name`, or what became it (a renamed name, a `module.attr` chain)."""
-    names: Naming = flat.analyses.get("names")  # type: ignore[union-attr]
+    names = flat.analyses.get(Naming)
     memo = flat.program.memo.setdefault("undefined", {})
-    resolver = flat.program.resolver(flat.scene.path)
+    resolver = flat.analyses.get(Resolvers).of(flat.scene.path)
     out = []
     for piece in flat.pieces:
         info = flat.program.module(piece.module) if piece.module else None
@@ -122,23 +123,5 @@ def _report_module_dunders(flat: Flat) -> None:
 
 
 def render(flat: Flat) -> str:
-    """The output text for the current IR (also used by --print-after before emit)."""
-    chunks = ["\n".join(flat.header) + "\n"] if flat.header else []
-    previous: Piece | None = None
-    for piece in flat.pieces:
-        text, blank_before = flat.program.source_of(piece)
-        if chunks:
-            chunks.append("\n" * _separation(previous, piece, blank_before))
-        chunks.append(text)
-        previous = piece
-    return "".join(chunks)
-
-
-def _separation(previous: Piece | None, piece: Piece, blank_before: int) -> int:
-    if previous is None:  # after the import block
-        return 2 if piece.is_definition else 1
-    if previous.is_definition or piece.is_definition:
-        return 2
-    adjacent = previous.module == piece.module and piece.position == previous.position + 1
-    return min(blank_before, 1) if adjacent else 1
-
+    """The output text for the current IR (see `Flat.render`)."""
+    return flat.render()
