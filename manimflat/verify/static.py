@@ -11,9 +11,6 @@ sandboxed child, cached by tool versions.
 from __future__ import annotations
 
 import ast
-import functools
-import hashlib
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -22,8 +19,6 @@ from pyflakes import checker, messages
 
 from ..analyses import externals
 from ..settings import DEFAULT_ALLOWED_IMPORTS
-from .cache import cache_dir, tool_versions
-from .sandbox import run as run_sandboxed
 
 # Constructors and functions that read a file named by their first argument.
 # A short string naming a media or data file: an asset the output would still need (the
@@ -39,25 +34,12 @@ class StarExports:
     scenes: frozenset[str]  # exports that are Scene classes (manim only)
 
 
-@functools.cache
 def star_exports(module: str) -> StarExports:
-    """What `from module import *` defines, read from the installed package."""
-    tools = tool_versions()
-    digest = hashlib.sha256(json.dumps([module, sys.executable, tools]).encode()).hexdigest()
-    path = cache_dir() / f"exports-{module}-{digest[:16]}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        res = run_sandboxed({"job": "info", "modules": [module]}, timeout=120, memory_mb=4096)
-        if res.result is None:
-            return StarExports(frozenset(), frozenset())  # not importable: MF404 says why
-        data = res.result[module]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data), encoding="utf-8")
-        except OSError:
-            pass
-    return StarExports(frozenset(data["names"]), frozenset(data["scenes"]))
+    """What `from module import *` defines, from the one exports probe (`externals`); empty
+    when it cannot be imported (MF404 says why)."""
+    top = module.split(".")[0]
+    names = externals.star_exports(module, (top,)) or frozenset()
+    return StarExports(names, externals.star_scenes(module))
 
 
 @dataclass(frozen=True)
