@@ -19,9 +19,7 @@ This module imports nothing of manimflat: `ir`, `pass_manager` and the analyses 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar, Generic, TypeVar
-
-from typing_extensions import Self
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 A = TypeVar("A", bound="Analysis")
 U = TypeVar("U")

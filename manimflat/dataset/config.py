@@ -7,11 +7,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from ..settings import VERIFY_LEVELS
 

@@ -113,20 +113,6 @@ def test_results_are_cached_and_a_second_run_skips_the_work(scene):
     assert "cached" not in other.results["exec"]  # settings are part of the key
 
 
-def test_incompatible_pillow_is_an_environment_problem(fresh, scene, tmp_path):
-    # This environment pairs manim 0.22 with Pillow 13, which breaks every ImageMobject render:
-    # that must read as an environment problem, not as a broken scene.
-    import PIL
-
-    if int(PIL.__version__.split(".")[0]) < 13:
-        pytest.skip("needs the Pillow 13 incompatibility to be present")
-    body = "import numpy as np\nimg = ImageMobject(np.zeros((4, 4, 4), dtype=np.uint8))\n" \
-           "self.add(img)\nself.wait()"
-    out = verify_code(scene(body), "Demo", "render", fresh)
-    assert [d.code for d in out.diagnostics] == ["MF412"]
-    assert "pillow<13" in out.diagnostics[0].message
-
-
 def test_warm_and_cold_starts_agree(scene):
     # Warm runs fork from a process that already imported manim; they must see what a cold
     # `python` start sees, and keep its limits and write guard.
