@@ -7,8 +7,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from manimflat.diagnostics import Severity
 from manimflat.settings import Settings
 from manimflat.verify import verify_code
