@@ -54,7 +54,6 @@ class ModuleInfo:
     source: str
     tree: ast.Module
     units: list[Unit]
-    dialect_hint: str | None  # from its own imports; None when it imports no manim
     all_names: tuple[str, ...] | None  # a literal __all__
 
     @cached_property
@@ -206,7 +205,7 @@ class Program:
         except RecursionError:  # the analyses walk trees recursively, as libcst does
             self._too_deep(rel, source)
             return None
-        return ModuleInfo(rel, source, tree, units, _dialect_hint(units), _literal_all(tree))
+        return ModuleInfo(rel, source, tree, units, _literal_all(tree))
 
     def _too_deep(self, rel: str, source: str) -> None:
         self._skip(rel, "nested too deeply to be parsed; split the expression", "MF117",
@@ -264,20 +263,6 @@ def _deepest_line(source: str) -> int | None:
         return None
     weight = [sum(line.count(ch) for ch in "([{+-*/|&") for line in lines]
     return weight.index(max(weight)) + 1
-
-
-def _dialect_hint(units: list[Unit]) -> str | None:
-    for u in units:
-        for rec in u.imports:
-            top = rec.module.split(".")[0] if rec.level == 0 else ""
-            if rec.module in ("manimlib.imports", "big_ol_pile_of_manim_imports") \
-                    or top == "big_ol_pile_of_manim_imports":
-                return "manimlib-old"
-            if top == "manimlib":
-                return "manimgl"
-            if top in ("manim", "manim_slides", "manim_voiceover"):
-                return "manim-ce"
-    return None
 
 
 def _literal_all(tree: ast.Module) -> tuple[str, ...] | None:
