@@ -1,0 +1,45 @@
+"""Compare two output trees of `manimflat REPO --all -o DIR --report DIR/report.json`: every
+flattened file byte for byte, and the reports with what legitimately varies between runs
+(timings, verification cache hits, fields a newer report adds) left out.
+
+    python scripts/compare_outputs.py BEFORE_DIR AFTER_DIR    # exit 1 on any difference
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+VARYING = frozenset({"seconds", "timings", "cached", "pipeline"})
+
+
+def _stable(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _stable(v) for k, v in data.items() if k not in VARYING}
+    if isinstance(data, list):
+        return [_stable(v) for v in data]
+    return data
+
+
+def differences(before: Path, after: Path) -> list[str]:
+    out = []
+    files = {p.relative_to(before) for p in before.rglob("*") if p.is_file()}
+    files |= {p.relative_to(after) for p in after.rglob("*") if p.is_file()}
+    for rel in sorted(files):
+        a, b = before / rel, after / rel
+        if not a.is_file() or not b.is_file():
+            out.append(f"{rel}: only in {'after' if b.is_file() else 'before'}")
+        elif rel.name == "report.json":
+            if _stable(json.loads(a.read_text())) != _stable(json.loads(b.read_text())):
+                out.append(f"{rel}: reports differ")
+        elif a.suffix != ".log" and a.read_bytes() != b.read_bytes():
+            out.append(f"{rel}: differs")
+    return out
+
+
+if __name__ == "__main__":
+    found = differences(Path(sys.argv[1]), Path(sys.argv[2]))
+    print("\n".join(found) or "identical")
+    sys.exit(1 if found else 0)
