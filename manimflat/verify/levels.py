@@ -1,7 +1,7 @@
 """The four levels of the ladder, cheapest first. Each takes code and returns a `LevelOutcome`:
 the (possibly repaired) code, diagnostics, and a result dict with its `seconds`.
 
-A level repairs what it safely can (`repairs.py`), records a `fixed` diagnostic per repair and
+A level repairs what it safely can (`repairs/`), records a `fixed` diagnostic per repair and
 checks the repaired code again; it reports an error only for what it cannot make valid.
 """
 
