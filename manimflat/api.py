@@ -125,7 +125,7 @@ class Session:
     def pipeline(self, passes: str | Iterable[str] | None = None,
                  print_after: Iterable[str] = (), on_print: Any = None) -> PassManager:
         spec = passes if passes is not None else default_pipeline(self.settings.verify)
-        return PassManager(parse_pipeline(spec), frozenset(print_after), on_print)
+        return PassManager(parse_pipeline(spec, self.settings), frozenset(print_after), on_print)
 
     def flatten(self, scene: SceneRef, manager: PassManager | None = None, *,
                 contain_crash: bool = False) -> FlatResult:

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from .analysis import ALL, NONE, Analysis, AnalysisError, AnalysisManager
 from .ir import Flat
+from .settings import Settings
 
 __all__ = ["ALL", "NONE", "REGISTRY", "Analysis", "AnalysisError", "AnalysisManager", "Pass",
            "PassFailure", "PassManager", "PipelineError", "check_pipeline", "default_pipeline",
@@ -36,6 +37,10 @@ class Pass:
     REQUIRES: ClassVar[tuple[str, ...]] = ()
     NEEDS: ClassVar[tuple[str, ...]] = ()
     PROVIDES: ClassVar[tuple[str, ...]] = ()
+    # Options a session's pipeline takes from the `Settings` field of the same name when the
+    # spec does not set them: settings reach a pass as its options, so the spec says what the
+    # pass does (and the report's `pipeline` shows it).
+    FROM_SETTINGS: ClassVar[tuple[str, ...]] = ()
 
     def run(self, flat: Flat) -> frozenset[str]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -115,14 +120,15 @@ class PipelineError(ValueError):
 _SPEC = re.compile(r"\s*([a-z][a-z0-9-]*)\s*(?:\{([^}]*)\})?\s*(?:,|$)")
 
 
-def parse_pipeline(spec: str | Iterable[str]) -> list[Pass]:
+def parse_pipeline(spec: str | Iterable[str], settings: Settings | None = None) -> list[Pass]:
     """`"collect-closure,emit{...}"` or a list of names -> checked pass instances.
 
-    Options use xDSL's syntax: `name{opt=value opt2=value}`.
+    Options use xDSL's syntax: `name{opt=value opt2=value}`. With `settings`, an option a
+    pass takes from the settings (`Pass.FROM_SETTINGS`) and the spec leaves unset comes from them.
     """
     specs = [spec] if isinstance(spec, str) else list(spec)  # a list item may have options
     items = [item for one in specs for item in _parse_spec(one)]
-    passes = [_instantiate(get_pass(name), opts) for name, opts in items]
+    passes = [_instantiate(get_pass(name), opts, settings) for name, opts in items]
     check_pipeline(passes)
     return passes
 
@@ -146,7 +152,7 @@ def _parse_spec(spec: str) -> list[tuple[str, dict[str, str]]]:
     return items
 
 
-def _instantiate(cls: type[Pass], opts: dict[str, str]) -> Pass:
+def _instantiate(cls: type[Pass], opts: dict[str, str], settings: Settings | None) -> Pass:
     known = {f.name: f for f in fields(cls)}
     types_ = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
@@ -158,6 +164,8 @@ def _instantiate(cls: type[Pass], opts: dict[str, str]) -> Pass:
         except ValueError:
             raise PipelineError(f"pass {cls.NAME!r}: option {key}={raw!r} is not a "
                                 f"{_type_name(types_[key])}") from None
+    for option in cls.FROM_SETTINGS if settings is not None else ():
+        kwargs.setdefault(option, getattr(settings, option))
     return cls(**kwargs)
 
 

@@ -181,3 +181,13 @@ def test_registry_names_match_the_pass_classes() -> None:
         if name.startswith(("rewrite-", "inline-data")):
             continue  # owned by the assets work; checked by tests/test_registry.py
         assert get_pass(name).NAME == name
+
+
+def test_settings_reach_passes_as_options_the_spec_can_override(make_repo) -> None:
+    session = Session(make_repo(REPO), merge_bases=True, formatter="black")
+    spec = session.pipeline(CORE).spec
+    assert "inline-bases{merge_bases=true}" in spec and "emit{formatter=black}" in spec
+    explicit = session.pipeline([*CORE[:2], "inline-bases{merge_bases=false}", *CORE[3:]])
+    assert "inline-bases," in explicit.spec + ","  # the spec wins over the setting
+    with pytest.raises(PipelineError, match="one of none, black"):
+        parse_pipeline([*CORE[:-1], "emit{formatter=blak}"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from ..analyses.bindings import Unresolved
 from ..analyses.naming import Naming
@@ -36,10 +37,13 @@ class Emit(Pass):
     NEEDS = ("closure",)
     REQUIRES = ("names", "resolvers")
     PROVIDES = ("code",)
+    FROM_SETTINGS = ("formatter",)
+
+    formatter: Literal["none", "black"] = "none"  # "black": format the file with pinned black
 
     def run(self, flat: Flat) -> frozenset[str]:
         code = render(flat)
-        if flat.settings.formatter == "black":
+        if self.formatter == "black":
             import black  # pinned in pyproject.toml: the same version formats the same way
 
             code = black.format_str(code, mode=black.Mode(target_versions={
