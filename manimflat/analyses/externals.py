@@ -39,6 +39,13 @@ DRIFTED_STAR_NAMES = {"Path": "from:pathlib:Path", "os": "mod:os", "sys": "mod:s
                       "Sequence": "from:typing:Sequence", "Any": "from:typing:Any"}
 
 
+def is_allowed(module: str, allowed: tuple[str, ...]) -> bool:
+    """May an output import `module`: the standard library, `__future__`, or an allowed
+    package (the one rule the static level and the export probes share)."""
+    top = module.split(".", 1)[0]
+    return top == "__future__" or top in STDLIB or top in allowed
+
+
 @cache
 def is_installed(top: str) -> bool:
     if top in STDLIB or top in MANIM_FAMILY:
@@ -74,7 +81,7 @@ print(json.dumps({"names": sorted(set(names)), "modules": modules, "scenes": sor
 @cache
 def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
     top = module.split(".")[0]
-    if top not in STDLIB and top not in allowed:
+    if not is_allowed(module, allowed):
         return None
     path = cache_dir() / "exports" / f"{module}-{_version(top)}.v3.json"
     try:
