@@ -20,6 +20,7 @@ from ..analysis import Analysis, AnalysisManager
 from ..diagnostics import Diagnostic, diag
 from ..program import Program
 from .bindings import External, Local, Resolver
+from .chains import ast_chain
 from .resolution import Resolvers
 
 SCENE_SUFFIXES = ("Scene",)
@@ -167,16 +168,7 @@ def _resolve_expr(resolver: Resolver, module: str, node: ast.expr):
 
 
 def _chain(node: ast.expr) -> tuple[str, ...] | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Subscript):  # Generic[...] style bases are not scenes
-        return None
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return tuple(reversed(parts))
-    return None
+    return ast_chain(node)  # Generic[...] style bases (a subscript) are not scenes: None
 
 
 def find_scenes(program: Program, hierarchy: Hierarchy, resolvers: Resolvers

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from ..analyses.chains import cst_chain
 from ..analyses.config_files import cfg_value
 from ..analyses.paths import Value, evaluate
 from ..ir import Flat, Piece
@@ -126,14 +127,8 @@ def code(node: cst.CSTNode) -> str:
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-        return ".".join(reversed(parts))
-    return None
+    chain = cst_chain(node)
+    return ".".join(chain) if chain else None
 
 
 def call_api(call: cst.Call) -> tuple[str, int, tuple[str, ...]] | None:
