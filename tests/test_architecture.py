@@ -101,3 +101,25 @@ def test_manimflat_has_no_import_cycle() -> None:
     graph = import_graph()
     assert len(graph) > 50  # the whole package was read
     assert cycles(graph) == []
+
+
+# Distribution name -> the module it installs, where they differ.
+_IMPORT_NAMES = {"pillow": "PIL"}
+
+
+def test_every_declared_dependency_is_imported() -> None:
+    import re
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    declared = [re.split(r"[\s<>=!~\[;]", dep, maxsplit=1)[0].lower()
+                for dep in project["dependencies"]]
+    imported: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    unused = [d for d in declared if _IMPORT_NAMES.get(d, d.replace("-", "_")) not in imported]
+    assert unused == []
