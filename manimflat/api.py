@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .analyses.scenes import SceneIndex, SceneRef
+from .analysis import AnalysisManager
 from .diagnostics import Diagnostic, Severity
-from .ir import AssetRecord, Flat, SceneRef
+from .ir import AssetRecord, Flat
 from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
 from .settings import DEFAULT_ALLOWED_IMPORTS, Settings, resolve_settings
@@ -87,7 +89,8 @@ class FlatResult:
 
 
 class Session:
-    """A program plus settings: flatten many scenes of one repo sharing every parse."""
+    """A program plus settings: flatten many scenes of one repo sharing every parse and every
+    repository-level analysis (`analyses`)."""
 
     def __init__(self, repo: str | Path, *, program: Program | None = None,
                  **options: Any) -> None:
@@ -100,6 +103,7 @@ class Session:
         exclude = (*self.settings.exclude, self.settings.emit_dir)
         self.program = program or Program(root, exclude=exclude,
                                           allowed_imports=self.settings.allowed_imports)
+        self.analyses: AnalysisManager[Program] = AnalysisManager(self.program, "repo")
         # A sub-folder of the repo limits which scenes are listed, not what they may import.
         scope = Path(repo).resolve()
         self.scope = scope.relative_to(root).as_posix() if scope != root and \
@@ -107,16 +111,21 @@ class Session:
 
     def scenes(self, selected: bool = False) -> list[SceneRef]:
         """The scenes under the folder this session was opened on, filtered by settings."""
-        return [s for s in self.program.scenes(selected, self.settings.scenes)
+        found = self.analyses.get(SceneIndex).scenes(selected, self.settings.scenes)
+        return [s for s in found
                 if not self.scope or s.path == self.scope or s.path.startswith(self.scope + "/")]
 
+    def all_scenes(self, selected: bool = False) -> list[SceneRef]:
+        """Every scene of the repository, whatever the folder and the `scenes` setting."""
+        return self.analyses.get(SceneIndex).scenes(selected)
+
     def find_scene(self, spec: str) -> SceneRef:
-        return self.program.find_scene(spec, self.scenes())
+        return self.analyses.get(SceneIndex).find(spec, self.scenes())
 
     def pipeline(self, passes: str | Iterable[str] | None = None,
                  print_after: Iterable[str] = (), on_print: Any = None) -> PassManager:
         spec = passes if passes is not None else default_pipeline(self.settings.verify)
-        return PassManager(parse_pipeline(spec), frozenset(print_after), on_print)
+        return PassManager(parse_pipeline(spec, self.settings), frozenset(print_after), on_print)
 
     def flatten(self, scene: SceneRef, manager: PassManager | None = None, *,
                 contain_crash: bool = False) -> FlatResult:
@@ -125,7 +134,7 @@ class Session:
         With `contain_crash` (many scenes in one run), a crashing pass fails this scene with
         MF901 instead of raising, so one bug does not lose every other scene's output."""
         start = time.perf_counter()
-        flat = Flat(self.program, scene, self.settings)
+        flat = Flat(self.program, scene, self.settings, repo_analyses=self.analyses)
         if scene.dialect != "manim-ce":
             flat.report("MF105", f"{scene.name} is a {scene.dialect} scene; only Manim CE "
                         "scenes are flattened", severity=Severity.WARNING, path=scene.path,

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from .analyses.scenes import SceneLookupError
 from .api import FlatResult, Session
 from .diagnostics import Diagnostic, Severity, diag
 from .ir import SceneRef
@@ -35,7 +36,6 @@ from .outputs import (
     write_atomic,
 )
 from .pass_manager import PassFailure, PipelineError
-from .program import SceneLookupError
 from .settings import ASSET_POLICIES, FORMATS, FORMATTERS, VERIFY_LEVELS, SettingsError
 
 INTERNAL_ERROR = 123
@@ -241,7 +241,7 @@ def _flatten_one(session: Session, spec: str, output: Path | None, report: Path 
             write_files(files)
     written = str(output.resolve()) if output is not None and files else None
     if report is not None:
-        _write_report(session, [(result, written)], report)
+        _write_report(session, [(result, written)], report, manager.spec)
     return 1 if (not result.ok or (check and changed)) else 0
 
 
@@ -286,7 +286,7 @@ def _flatten_all(session: Session, out_dir: Path, report: Path | None,
     for result, _ in rows:
         print_diagnostics(d for d in result.diagnostics if d.is_error)
     if report is not None:
-        _write_report(session, rows, report)
+        _write_report(session, rows, report, session.pipeline(passes).spec)
     ok = sum(r.status in ("ok", "fixed") for r, _ in rows)
     stderr.print(f"{ok}/{len(rows)} scenes flattened into {out_dir}", markup=False)
     if any(d.code == "MF901" for r, _ in rows for d in r.diagnostics):
@@ -319,9 +319,10 @@ def _worker(root: str, scenes: list[SceneRef], passes: str | None,
 
 
 def _write_report(session: Session, rows: list[tuple[FlatResult, str | None]],
-                  path: Path) -> None:
+                  path: Path, pipeline: str) -> None:
     data = {"tool": {"name": "manimflat", "version": __version__},
             "root": str(session.program.root),
+            "pipeline": pipeline,  # the exact passes and options that ran (`--passes` reads it)
             "diagnostics": [d.to_json() for d in (*session.settings_diagnostics,
                                                   *session.program.diagnostics)],
             "scenes": [r.to_json(output) for r, output in rows]}

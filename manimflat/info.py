@@ -12,8 +12,8 @@ import inspect
 import io
 import json
 import re
-import sys
 import tokenize
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,6 @@ import click
 from .pass_manager import FLATTEN_PIPELINE, REGISTRY, VERIFY_PASSES, get_pass
 from .program import find_root
 from .settings import Settings, SettingsError, explain_settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 _CODE = re.compile(r"\bMF\d{3}\b")
 _SETTING = re.compile(r"\bsettings\.([a-z_]+)\b")

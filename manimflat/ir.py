@@ -10,40 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import libcst as cst
 
+from .analyses.layout import UnitText, printed
+from .analyses.scenes import SceneRef
+from .analyses.units import Unit
+from .analysis import Analysis, AnalysisManager
 from .diagnostics import Diagnostic, Severity, diag
+from .program import Program
+from .settings import Settings
 
-if TYPE_CHECKING:
-    from .pass_manager import AnalysisCache
-    from .program import Program
-    from .settings import Settings
-
-
-@dataclass(frozen=True)
-class SceneRef:
-    """A scene class found in the repository."""
-
-    name: str
-    path: str  # posix path relative to the repo root
-    line: int
-    dialect: str  # manim-ce | manimgl | manimlib-old | unknown
-    is_base: bool = False  # an abstract helper base: no construct of its own or inherited
-
-    @property
-    def spec(self) -> str:
-        return f"{self.path}:{self.name}"
-
-    def output_name(self, pattern: str) -> str:
-        """The file name `pattern` (`output_name` setting) gives this scene's output."""
-        return pattern.format(scene=self.name, module=PurePosixPath(self.path).stem)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"scene": self.name, "module": self.path, "line": self.line,
-                "dialect": self.dialect, "is_base": self.is_base}
+__all__ = ["AssetRecord", "Flat", "NodeTexts", "Piece", "SceneRef"]
 
 
 @dataclass(slots=True)
@@ -101,6 +80,24 @@ class Piece:
         return self.kind in ("def", "class")
 
 
+class NodeTexts(Analysis):
+    """Scenes of one repo share most pieces: the printed text of libcst nodes and rewritten
+    nodes or texts (None: the text could not be edited) are memoised across scenes. libcst
+    nodes are immutable and hash by identity, so a node is a key."""
+
+    NAME = "node-texts"
+    LEVEL = "repo"
+    IMPLICIT = True
+
+    def __init__(self) -> None:
+        self.printed: dict[cst.BaseStatement, tuple[str, int]] = {}
+        self.rewrites: dict[tuple[object, ...], cst.BaseStatement | str | None] = {}
+
+    @classmethod
+    def compute(cls, am: AnalysisManager[Any]) -> NodeTexts:
+        return cls()
+
+
 @dataclass
 class AssetRecord:
     path: str
@@ -137,8 +134,17 @@ class Flat:
     files: dict[str, str] = field(default_factory=dict)
     # Narrations of lowered voiceover scenes, in code order: {"text", "duration", "module", "line"}
     narration: list[dict[str, Any]] = field(default_factory=list)
-    analyses: AnalysisCache | None = None
+    # The repository-level analyses, shared by the scenes of a session (a new manager if None).
+    repo_analyses: AnalysisManager[Program] | None = field(default=None, repr=False)
     current_pass: str | None = None
+    # Set by a pass after which the later ones have nothing sensible to work on (an asset the
+    # policy rejects, an output that does not parse): the manager stops there.
+    halted: bool = False
+
+    def __post_init__(self) -> None:
+        outer = self.repo_analyses or AnalysisManager(self.program, "repo")
+        self.repo_analyses = outer
+        self.analyses: AnalysisManager[Flat] = AnalysisManager(self, "scene", outer)
 
     def report(self, code: str, message: str, *, severity: Severity | str = Severity.ERROR,
                path: str | None = None, line: int | None = None,
@@ -152,3 +158,44 @@ class Flat:
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
+
+    def written(self, piece: Piece) -> tuple[Unit, UnitText] | None:
+        """The unit and its text, while the piece is still exactly as written in its file
+        (its `ast` positions and facts hold for its text); None otherwise."""
+        if piece.module is None or piece.index is None:
+            return None
+        info = self.program.module(piece.module)
+        layout = info.layout[piece.index] if info else None
+        return None if info is None or layout is None else (info.units[piece.index], layout)
+
+    def source_of(self, piece: Piece) -> tuple[str, int]:
+        """A piece's code and the blank lines above it: its text, or its tree printed (once
+        per tree: scenes share trees)."""
+        if piece.text is not None:
+            return piece.text, piece.blank_before
+        texts = self.analyses.get(NodeTexts).printed
+        if piece.node not in texts:
+            texts[piece.node] = printed(piece.node)
+        return texts[piece.node]
+
+    def render(self) -> str:
+        """The output text for the current pieces: the import block, then every piece as
+        its source, with black's blank-line rules between top-level statements."""
+        chunks = ["\n".join(self.header) + "\n"] if self.header else []
+        previous: Piece | None = None
+        for piece in self.pieces:
+            text, blank_before = self.source_of(piece)
+            if chunks:
+                chunks.append("\n" * _separation(previous, piece, blank_before))
+            chunks.append(text)
+            previous = piece
+        return "".join(chunks)
+
+
+def _separation(previous: Piece | None, piece: Piece, blank_before: int) -> int:
+    if previous is None:  # after the import block
+        return 2 if piece.is_definition else 1
+    if previous.is_definition or piece.is_definition:
+        return 2
+    adjacent = previous.module == piece.module and piece.position == previous.position + 1
+    return min(blank_before, 1) if adjacent else 1

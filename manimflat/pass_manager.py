@@ -1,13 +1,12 @@
-"""Passes, the registry of passes, flat-level analyses, and the manager that runs a pipeline.
+"""Passes, the registry of passes, and the manager that runs a pipeline.
 
-A pass is a frozen dataclass: its fields are its options, `NAME`/`DESCRIPTION` are class
-variables, `REQUIRES` names the analyses it reads, `NEEDS`/`PROVIDES` the IR states it expects
-and establishes ("closure": `Flat.pieces` is filled; "code": `Flat.code` is rendered). `run`
-returns the analyses it preserved; the manager drops every other cached analysis, so a pass
-that changes the pieces cannot leave stale results behind.
-
-Program-level analyses (module index, import graph, bindings, scenes) live on `Program` and are
-never invalidated within a run: passes edit the `Flat`, never the repository.
+A pass is a frozen dataclass: its fields are its options (parsed from the spec by their type),
+`NAME`/`DESCRIPTION` are class variables, `REQUIRES` names the analyses it reads (see
+`analysis.py`), `NEEDS`/`PROVIDES` the IR states it expects and establishes ("closure":
+`Flat.pieces` is filled; "code": `Flat.code` is rendered). `run` returns the names of the
+scene-level analyses it preserved; the manager drops every other one (and what was computed
+from it), so a pass that changes the pieces cannot leave stale results behind. A pass after
+which nothing sensible is left to do sets `Flat.halted`.
 """
 
 from __future__ import annotations
@@ -16,14 +15,19 @@ import importlib
 import re
 import time
 import traceback
+import types
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar
 
+from .analysis import ALL, NONE, Analysis, AnalysisError, AnalysisManager
 from .ir import Flat
+from .settings import Settings
 
-ALL = frozenset({"*"})  # "preserves every analysis"
-NONE: frozenset[str] = frozenset()
+__all__ = ["ALL", "NONE", "REGISTRY", "Analysis", "AnalysisError", "AnalysisManager", "Pass",
+           "PassFailure", "PassManager", "PipelineError", "check_pipeline", "default_pipeline",
+           "get_pass", "parse_pipeline"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class Pass:
     REQUIRES: ClassVar[tuple[str, ...]] = ()
     NEEDS: ClassVar[tuple[str, ...]] = ()
     PROVIDES: ClassVar[tuple[str, ...]] = ()
+    # Options a session's pipeline takes from the `Settings` field of the same name when the
+    # spec does not set them: settings reach a pass as its options, so the spec says what the
+    # pass does (and the report's `pipeline` shows it).
+    FROM_SETTINGS: ClassVar[tuple[str, ...]] = ()
 
     def run(self, flat: Flat) -> frozenset[str]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -45,6 +53,13 @@ class Pass:
             default = f.default if f.default is not MISSING else None
             out.append((f.name, str(f.type), default))
         return out
+
+    def spec(self) -> str:
+        """This pass as a pipeline item: `name`, or `name{opt=value}` for options that differ
+        from their defaults. `parse_pipeline(p.spec())` gives back an equal pass."""
+        opts = [f"{f.name}={_format(getattr(self, f.name))}" for f in fields(self)
+                if f.default is MISSING or getattr(self, f.name) != f.default]
+        return f"{self.NAME}{{{' '.join(opts)}}}" if opts else self.NAME
 
 
 # name -> "module:Class". Lazy: importing manimflat imports no pass. A test checks that every
@@ -105,14 +120,15 @@ class PipelineError(ValueError):
 _SPEC = re.compile(r"\s*([a-z][a-z0-9-]*)\s*(?:\{([^}]*)\})?\s*(?:,|$)")
 
 
-def parse_pipeline(spec: str | Iterable[str]) -> list[Pass]:
+def parse_pipeline(spec: str | Iterable[str], settings: Settings | None = None) -> list[Pass]:
     """`"collect-closure,emit{...}"` or a list of names -> checked pass instances.
 
-    Options use xDSL's syntax: `name{opt=value opt2=value}`.
+    Options use xDSL's syntax: `name{opt=value opt2=value}`. With `settings`, an option a
+    pass takes from the settings (`Pass.FROM_SETTINGS`) and the spec leaves unset comes from them.
     """
     specs = [spec] if isinstance(spec, str) else list(spec)  # a list item may have options
     items = [item for one in specs for item in _parse_spec(one)]
-    passes = [_instantiate(get_pass(name), opts) for name, opts in items]
+    passes = [_instantiate(get_pass(name), opts, settings) for name, opts in items]
     check_pipeline(passes)
     return passes
 
@@ -124,31 +140,71 @@ def _parse_spec(spec: str) -> list[tuple[str, dict[str, str]]]:
         m = _SPEC.match(spec, pos)
         if not m or m.end() == pos:
             raise PipelineError(f"cannot parse pipeline at {spec[pos:]!r}")
-        opts = dict(kv.split("=", 1) for kv in (m.group(2) or "").split() if "=" in kv)
+        opts: dict[str, str] = {}
+        for word in (m.group(2) or "").split():
+            key, eq, value = word.partition("=")
+            if not eq or not key:
+                raise PipelineError(f"pass {m.group(1)!r}: option {word!r} needs a value, "
+                                    "as in `name{option=value}`")
+            opts[key] = value
         items.append((m.group(1), opts))
         pos = m.end()
     return items
 
 
-def _instantiate(cls: type[Pass], opts: dict[str, str]) -> Pass:
+def _instantiate(cls: type[Pass], opts: dict[str, str], settings: Settings | None) -> Pass:
     known = {f.name: f for f in fields(cls)}
+    types_ = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for key, raw in opts.items():
         if key not in known:
             raise PipelineError(f"pass {cls.NAME!r} has no option {key!r}")
-        default = known[key].default
-        kwargs[key] = _coerce(raw, default)
+        try:
+            kwargs[key] = _coerce(raw, types_[key])
+        except ValueError:
+            raise PipelineError(f"pass {cls.NAME!r}: option {key}={raw!r} is not a "
+                                f"{_type_name(types_[key])}") from None
+    for option in cls.FROM_SETTINGS if settings is not None else ():
+        kwargs.setdefault(option, getattr(settings, option))
     return cls(**kwargs)
 
 
-def _coerce(raw: str, default: Any) -> Any:
-    if isinstance(default, bool):
-        return raw.lower() in ("1", "true", "yes", "on")
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
-    return raw
+_BOOLS = {"true": True, "false": False}
+
+
+def _coerce(raw: str, kind: Any) -> Any:
+    """`raw` as a value of the option's declared type; ValueError if it is not one."""
+    if kind is bool:
+        if raw.lower() not in _BOOLS:
+            raise ValueError(raw)
+        return _BOOLS[raw.lower()]
+    if kind in (int, float, str):
+        return kind(raw)
+    if typing.get_origin(kind) in (typing.Literal,):
+        if raw not in typing.get_args(kind):
+            raise ValueError(raw)
+        return raw
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        if raw.lower() == "none" and len(args) < len(typing.get_args(kind)):
+            return None
+        for arg in args:
+            try:
+                return _coerce(raw, arg)
+            except ValueError:
+                continue
+        raise ValueError(raw)
+    raise ValueError(raw)  # an option type the spec syntax cannot express
+
+
+def _type_name(kind: Any) -> str:
+    if typing.get_origin(kind) is typing.Literal:
+        return "one of " + ", ".join(map(str, typing.get_args(kind)))
+    return "boolean (true or false)" if kind is bool else getattr(kind, "__name__", str(kind))
+
+
+def _format(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def check_pipeline(passes: list[Pass]) -> None:
@@ -161,47 +217,6 @@ def check_pipeline(passes: list[Pass]) -> None:
             raise PipelineError(f"pass {p.NAME!r} needs {missing[0]!r}; run one of "
                                 f"{', '.join(providers)} before it")
         have.update(p.PROVIDES)
-
-
-class AnalysisCache:
-    """Flat-level analyses: computed on first request, kept until a pass fails to preserve them.
-
-    An analysis is a function `Flat -> result` registered with `@analysis("name")`.
-    """
-
-    _registry: ClassVar[dict[str, Callable[[Flat], Any]]] = {}
-
-    def __init__(self, flat: Flat, allowed: Iterable[str] | None = None) -> None:
-        self._flat = flat
-        self._cache: dict[str, Any] = {}
-        self._allowed = None if allowed is None else set(allowed)
-        self.computed: dict[str, int] = {}  # how many times each was computed (for tests)
-
-    def get(self, name: str) -> Any:
-        if self._allowed is not None and name not in self._allowed:
-            raise PipelineError(f"pass {self._flat.current_pass!r} reads analysis {name!r} "
-                                "without declaring it in REQUIRES")
-        if name not in self._cache:
-            self._cache[name] = self._registry[name](self._flat)
-            self.computed[name] = self.computed.get(name, 0) + 1
-        return self._cache[name]
-
-    def keep_only(self, preserved: frozenset[str]) -> None:
-        if "*" in preserved:
-            return
-        for name in list(self._cache):
-            if name not in preserved:
-                del self._cache[name]
-
-    def restrict(self, allowed: Iterable[str] | None) -> None:
-        self._allowed = None if allowed is None else set(allowed)
-
-
-def analysis(name: str) -> Callable[[Callable[[Flat], Any]], Callable[[Flat], Any]]:
-    def register(fn: Callable[[Flat], Any]) -> Callable[[Flat], Any]:
-        AnalysisCache._registry[name] = fn
-        return fn
-    return register
 
 
 class PassFailure(RuntimeError):
@@ -228,12 +243,16 @@ class PassManager:
     def from_spec(cls, spec: str | Iterable[str], **kwargs: Any) -> PassManager:
         return cls(parse_pipeline(spec), **kwargs)
 
+    @property
+    def spec(self) -> str:
+        """The pipeline as a spec `parse_pipeline` reads back into the same passes."""
+        return ",".join(p.spec() for p in self.passes)
+
     def run(self, flat: Flat) -> Flat:
-        cache = flat.analyses or AnalysisCache(flat)
-        flat.analyses = cache
+        analyses = flat.analyses
         for p in self.passes:
             flat.current_pass = p.NAME
-            cache.restrict(p.REQUIRES)
+            analyses.restrict(p.REQUIRES)
             start = time.perf_counter()
             try:
                 preserved = p.run(flat)
@@ -241,18 +260,13 @@ class PassManager:
                 tb = "".join(traceback.format_exception(exc, limit=-4))
                 raise PassFailure(p.NAME, flat.scene.path, tb) from exc
             finally:
-                cache.restrict(None)
+                analyses.restrict(None)
                 flat.timings[p.NAME] = flat.timings.get(p.NAME, 0.0) + (
                     time.perf_counter() - start)
-            cache.keep_only(preserved)
+            analyses.invalidate(preserved)
             if p.NAME in self.print_after and self.on_print is not None:
-                from .passes.emit import render  # local: emit is itself a pass module
-                self.on_print(p.NAME, flat.code if flat.code is not None else render(flat))
-            if any(d.is_error and d.code in _FATAL for d in flat.diagnostics):
+                self.on_print(p.NAME, flat.code if flat.code is not None else flat.render())
+            if flat.halted:
                 break  # nothing sensible is left for the later passes to work on
         flat.current_pass = None
         return flat
-
-
-# Error diagnostics after which later passes have nothing sensible to work on.
-_FATAL = frozenset({"MF105", "MF110", "MF109", "MF401", "MF304"})

@@ -1,5 +1,6 @@
-"""The repository as a program: a module index, each file parsed at most once, and the
-program-level analyses (import roots, bindings, scenes) computed on demand and cached.
+"""The repository as a program: the module index and the file reader, each file parsed at
+most once. What is computed from the modules (name resolution, import graphs, the class
+hierarchy, the scene list) are repository-level analyses: see `analysis.py`.
 
 Every file is read as text and parsed with `ast` (for analysis) the first time something
 needs it, and with libcst only if a pass needs the tree of one of its statements (most
@@ -19,31 +20,19 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from .analyses.layout import UnitText, printed, source_lines, unit_texts
+from .analyses.layout import UnitText, source_lines, unit_texts
 from .analyses.units import Unit, analyze_module, stored_chains
 from .diagnostics import Diagnostic, Severity, diag
 from .settings import DEFAULT_ALLOWED_IMPORTS
-
-if TYPE_CHECKING:
-    from .analyses.bindings import Resolver
-    from .analyses.scenes import Hierarchy
-    from .ir import Piece, SceneRef
 
 MAX_FILE_BYTES = 2_000_000
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv",
                        "env", ".env", "site-packages", "media", ".tox", ".mypy_cache",
                        ".pytest_cache", ".ipynb_checkpoints", "build", "dist"})
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "manim.cfg")
-
-
-class SceneLookupError(LookupError):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
 
 
 def find_root(path: Path, root: str | None = None) -> Path:
@@ -65,7 +54,6 @@ class ModuleInfo:
     source: str
     tree: ast.Module
     units: list[Unit]
-    dialect_hint: str | None  # from its own imports; None when it imports no manim
     all_names: tuple[str, ...] | None  # a literal __all__
 
     @cached_property
@@ -126,14 +114,10 @@ class Program:
         self._modules: dict[str, ModuleInfo | None] = {}
         self._cst: dict[str, cst.Module] = {}
         self._reported: set[str] = set()
-        self._resolvers: dict[str, Resolver] = {}
         self.parse_counts: dict[str, int] = {}  # libcst parses per file (benchmarks assert 1)
-        # Scenes of one repo share most pieces: rewritten nodes or texts (None: the text could
-        # not be edited) and the text of nodes are memoised across scenes. libcst nodes are
-        # immutable and hash by identity, so a node is a key.
-        self.rewrites: dict[tuple[object, ...], cst.BaseStatement | str | None] = {}
-        self.texts: dict[cst.BaseStatement, tuple[str, int]] = {}
-        self.memo: dict[str, dict[object, object]] = {}  # other per-node facts, by purpose
+        # Facts computed from one file or node, by purpose (e.g. "manim.cfg", "undefined"):
+        # valid as long as the repository is, so shared by every scene of the run.
+        self.memo: dict[str, dict[object, object]] = {}
 
     # -- the module index ------------------------------------------------------------------
     @cached_property
@@ -221,29 +205,11 @@ class Program:
         except RecursionError:  # the analyses walk trees recursively, as libcst does
             self._too_deep(rel, source)
             return None
-        return ModuleInfo(rel, source, tree, units, _dialect_hint(units), _literal_all(tree))
+        return ModuleInfo(rel, source, tree, units, _literal_all(tree))
 
     def _too_deep(self, rel: str, source: str) -> None:
         self._skip(rel, "nested too deeply to be parsed; split the expression", "MF117",
                    _deepest_line(source))
-
-    def written(self, piece: Piece) -> tuple[Unit, UnitText] | None:
-        """The unit and its text, while the piece is still exactly as written in its file
-        (its `ast` positions and facts hold for its text); None otherwise."""
-        if piece.module is None or piece.index is None:
-            return None
-        info = self.module(piece.module)
-        layout = info.layout[piece.index] if info else None
-        return None if info is None or layout is None else (info.units[piece.index], layout)
-
-    def source_of(self, piece: Piece) -> tuple[str, int]:
-        """A piece's code and the blank lines above it: its text, or its tree printed (once
-        per tree: scenes share trees)."""
-        if piece.text is not None:
-            return piece.text, piece.blank_before
-        if piece.node not in self.texts:
-            self.texts[piece.node] = printed(piece.node)
-        return self.texts[piece.node]
 
     def cst(self, rel: str) -> cst.Module:
         """The libcst tree of `rel`, parsed once and cached."""
@@ -254,63 +220,12 @@ class Program:
             self.parse_counts[rel] = self.parse_counts.get(rel, 0) + 1
         return self._cst[rel]
 
-    # -- analyses --------------------------------------------------------------------------
-    def resolver(self, scene_path: str = "") -> Resolver:
-        """Name resolution as seen by a scene in `scene_path` (its folder is an import root)."""
-        from .analyses.bindings import Resolver
-        folder = str(PurePosixPath(scene_path).parent) if scene_path else ""
-        folder = "" if folder == "." else folder
-        if folder not in self._resolvers:
-            self._resolvers[folder] = Resolver(self, folder)
-        return self._resolvers[folder]
-
-    @cached_property
-    def syspath_roots(self) -> list[str]:
-        from .analyses.bindings import syspath_roots
-        return syspath_roots(self)
-
     @cached_property
     def stored_attributes(self) -> frozenset[str]:
         """Names assigned as `x.name = ...` at module level anywhere: the only names that
         `Resolver.attribute_stores` can add to a module (checked first: it is cheap)."""
         return frozenset(chain[-1] for rel in self.files if (info := self.module(rel))
                          for unit in info.units if unit.mutates for chain in stored_chains(unit))
-
-    @cached_property
-    def hierarchy(self) -> Hierarchy:
-        from .analyses.scenes import Hierarchy
-        return Hierarchy(self)
-
-    @cached_property
-    def all_scenes(self) -> list[SceneRef]:
-        from .analyses.scenes import find_scenes
-        return find_scenes(self)
-
-    def scenes(self, selected: bool = False, patterns: tuple[str, ...] = ()) -> list[SceneRef]:
-        """All scenes; `selected`: only renderable Manim CE ones; `patterns`: name globs."""
-        found = self.all_scenes
-        if selected:
-            found = [s for s in found if s.dialect == "manim-ce" and not s.is_base]
-        if patterns:
-            found = [s for s in found if any(fnmatch.fnmatch(s.name, p) for p in patterns)]
-        return found
-
-    def find_scene(self, spec: str, among: list[SceneRef] | None = None) -> SceneRef:
-        path, _, name = spec.rpartition(":") if ".py:" in spec else ("", "", spec)
-        matches = [s for s in (self.scenes() if among is None else among) if s.name == name
-                   and (not path or s.path == path or s.path.endswith("/" + path))]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            skipped = sorted({f"{d.path} ({d.code})" for d in self.diagnostics
-                              if d.path and d.path.endswith(".py")})
-            unread = f"; files skipped: {', '.join(skipped[:5])}" if skipped else ""
-            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in {self.root}"
-                                        f"{unread}; run `manimflat REPO --list`",
-                                        path=path or None))
-        where = ", ".join(s.spec for s in matches)
-        raise SceneLookupError(diag("MF109", f"{name!r} is ambiguous: {where}; pass "
-                                    "path/to/file.py:Name"))
 
 
 class OutsideRoot(OSError):
@@ -348,20 +263,6 @@ def _deepest_line(source: str) -> int | None:
         return None
     weight = [sum(line.count(ch) for ch in "([{+-*/|&") for line in lines]
     return weight.index(max(weight)) + 1
-
-
-def _dialect_hint(units: list[Unit]) -> str | None:
-    for u in units:
-        for rec in u.imports:
-            top = rec.module.split(".")[0] if rec.level == 0 else ""
-            if rec.module in ("manimlib.imports", "big_ol_pile_of_manim_imports") \
-                    or top == "big_ol_pile_of_manim_imports":
-                return "manimlib-old"
-            if top == "manimlib":
-                return "manimgl"
-            if top in ("manim", "manim_slides", "manim_voiceover"):
-                return "manim-ce"
-    return None
 
 
 def _literal_all(tree: ast.Module) -> tuple[str, ...] | None:

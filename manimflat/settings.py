@@ -14,15 +14,10 @@ import difflib
 import math
 import os
 import re
-import sys
+import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 from .diagnostics import Diagnostic, Severity, diag
 

@@ -14,6 +14,7 @@ import re
 
 import libcst as cst
 
+from .analyses.chains import cst_chain
 from .analyses.layout import UnitText, joined
 from .analyses.units import Unit
 
@@ -208,15 +209,7 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 def _chain(node: cst.Attribute) -> tuple[str, ...] | None:
-    parts: list[str] = []
-    cur: cst.BaseExpression = node
-    while isinstance(cur, cst.Attribute):
-        parts.append(cur.attr.value)
-        cur = cur.value
-    if isinstance(cur, cst.Name):
-        parts.append(cur.value)
-        return tuple(reversed(parts))
-    return None
+    return cst_chain(node)
 
 
 class _DropUnreachable(cst.CSTTransformer):

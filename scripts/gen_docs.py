@@ -357,8 +357,9 @@ def pass_page(info: PassInfo) -> str:
                 for o in info.options]
         example = info.options[0]
         value = not example.default if isinstance(example.default, bool) else example.default
+        spec = _toml(value) if isinstance(value, bool) else value  # spec values are bare
         out.append(f"\nSet with `--passes '...,{info.name}{{{example.name}="
-                   f"{_toml(value)}}},...'`.\n\n")
+                   f"{spec}}},...'`.\n\n")
     else:
         out.append("None.\n\n")
     out.append("## Diagnostics\n\n")

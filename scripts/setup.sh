@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything manimflat needs on a fresh Debian/Ubuntu machine with Python >= 3.10:
+# Install everything manimflat needs on a fresh Debian/Ubuntu machine with Python >= 3.11:
 # the system libraries manim builds against (cairo, pango, pkg-config), ffmpeg, a LaTeX
 # distribution for Tex/MathTex (with dvisvgm), bubblewrap (the sandbox every validation runs in;
 # without it validation falls back to a weaker sandbox, MF418), espeak-ng (text to speech for

@@ -151,7 +151,7 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"repo": path.name, "scenes": [], "error": None}
     try:
         session = Session(path, root=str(path))
-        refs = session.program.scenes()
+        refs = session.all_scenes()
     except Exception:  # noqa: BLE001 - one broken repo must not stop the survey
         out["error"] = traceback.format_exc(limit=3)
         return out

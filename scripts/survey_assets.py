@@ -97,7 +97,7 @@ def flatten_check(folder: Path, limit: int, budget: float, render: int = 0
     for repo in sorted(p for p in folder.iterdir() if p.is_dir()):
         session = manimflat.api.Session(repo, root=str(repo))
         manager = session.pipeline()
-        for ref in session.program.scenes(selected=True):
+        for ref in session.all_scenes(selected=True):
             if time.time() - start > budget or out["scenes"] >= limit:
                 return dict(out)
             source = (repo / ref.path).read_text(encoding="utf-8", errors="replace")

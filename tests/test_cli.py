@@ -62,6 +62,7 @@ def test_all_writes_one_file_per_scene_and_the_report(tmp_path: Path) -> None:
     data = json.loads(report.read_text())
     assert data["tool"] == {"name": "manimflat", "version": manimflat.__version__}
     assert data["root"] == str(repo.resolve())
+    assert data["pipeline"] == PIPE  # the exact pipeline that ran, as a spec
     rows = {(r["module"], r["scene"]): r for r in data["scenes"]}
     assert {k: r["status"] for k, r in rows.items()} == {
         ("gl.py", "G"): "skipped", ("scenes/a.py", "A"): "ok", ("scenes/b.py", "A"): "ok",

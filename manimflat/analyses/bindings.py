@@ -35,7 +35,6 @@ from .units import ImportRec, stored_chains
 
 if TYPE_CHECKING:
     from ..program import ModuleInfo, Program
-    from .imports import ImportGraph
 
 
 @dataclass(frozen=True)
@@ -109,11 +108,6 @@ class Resolver:
         self._stack: set[tuple[str, str]] = set()
         self.allowed = program.allowed_imports
 
-    @cached_property
-    def graph(self) -> ImportGraph:
-        from .imports import ImportGraph
-        return ImportGraph(self)
-
     # -- modules ---------------------------------------------------------------------------
     @cached_property
     def own_roots(self) -> list[str]:
@@ -130,7 +124,7 @@ class Resolver:
 
     @cached_property
     def roots(self) -> list[str]:
-        return list(dict.fromkeys([*self.own_roots, *self.program.syspath_roots]))
+        return list(dict.fromkeys([*self.own_roots, *syspath_roots(self.program)]))
 
     def broken_imports(self, module: str) -> list[tuple[ImportRec, Unresolved]]:
         """The imports `module` executes that resolve nowhere and are not guarded."""

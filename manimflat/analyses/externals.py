@@ -11,12 +11,13 @@ from __future__ import annotations
 import builtins
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from functools import cache
 from importlib import metadata
-from pathlib import Path
+
+from ..outputs import write_atomic
+from ..user_cache import user_cache_dir as cache_dir
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__",
                                        "__package__", "__loader__", "__builtins__",
@@ -38,10 +39,11 @@ DRIFTED_STAR_NAMES = {"Path": "from:pathlib:Path", "os": "mod:os", "sys": "mod:s
                       "Sequence": "from:typing:Sequence", "Any": "from:typing:Any"}
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("MANIMFLAT_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "manimflat")
-    return Path(base)
+def is_allowed(module: str, allowed: tuple[str, ...]) -> bool:
+    """May an output import `module`: the standard library, `__future__`, or an allowed
+    package (the one rule the static level and the export probes share)."""
+    top = module.split(".", 1)[0]
+    return top == "__future__" or top in STDLIB or top in allowed
 
 
 @cache
@@ -69,16 +71,19 @@ m = importlib.import_module(sys.argv[1])
 names = getattr(m, "__all__", None) or [n for n in dir(m) if n[:1] != "_"]
 modules = {n: getattr(m, n).__name__ for n in names
            if isinstance(getattr(m, n, None), types.ModuleType)}
-print(json.dumps({"names": sorted(set(names)), "modules": modules}))
+base = getattr(m, "Scene", None) if sys.argv[1].split(".")[0] == "manim" else None
+scenes = [n for n in names if isinstance(base, type) and isinstance(getattr(m, n, None), type)
+          and issubclass(getattr(m, n), base)]
+print(json.dumps({"names": sorted(set(names)), "modules": modules, "scenes": sorted(scenes)}))
 """
 
 
 @cache
 def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
     top = module.split(".")[0]
-    if top not in STDLIB and top not in allowed:
+    if not is_allowed(module, allowed):
         return None
-    path = cache_dir() / "exports" / f"{module}-{_version(top)}.v2.json"
+    path = cache_dir() / "exports" / f"{module}-{_version(top)}.v3.json"
     try:
         data: dict = json.loads(path.read_text())
         return data
@@ -90,10 +95,10 @@ def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
         data = json.loads(out.strip().splitlines()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)
+    try:
+        write_atomic(path, json.dumps(data))
+    except OSError:
+        pass  # a read-only cache only costs time
     return data
 
 
@@ -102,6 +107,12 @@ def star_exports(module: str, allowed: tuple[str, ...]) -> frozenset[str] | None
     """Names `from module import *` binds, or None when that cannot be known safely."""
     data = _exports(module, allowed)
     return frozenset(data["names"]) if data else None
+
+
+def star_scenes(module: str) -> frozenset[str]:
+    """The Scene classes among what `from module import *` of a manim package binds."""
+    data = _exports(module, (module.split(".")[0],))
+    return frozenset(data.get("scenes", ())) if data else frozenset()
 
 
 def star_module_aliases(module: str) -> dict[str, str]:

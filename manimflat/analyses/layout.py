@@ -14,14 +14,24 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import libcst as cst
 
-if TYPE_CHECKING:
-    from .units import Unit
+
+class Unit(Protocol):
+    """What the layout reads of an `analyses.units.Unit` (which is built on this module's
+    `source_lines`, so this module cannot import it)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def stmts(self) -> Sequence[ast.stmt]: ...
 
 _EMPTY = cst.Module(body=[])
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -53,7 +63,7 @@ def source_lines(source: str) -> list[str]:
     return _LINE.findall(source)
 
 
-def unit_texts(source: str, tree: ast.Module, units: list[Unit]) -> list[UnitText | None]:
+def unit_texts(source: str, tree: ast.Module, units: Sequence[Unit]) -> list[UnitText | None]:
     """The text of every unit, or None where it must come from libcst."""
     lines = source_lines(source)
     if "\r" in source or not _OTHER_BREAKS.isdisjoint(source) \

@@ -12,19 +12,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
+from ..analysis import Analysis, AnalysisManager
 from ..ir import Flat
-from ..pass_manager import analysis
 
 
 @dataclass(frozen=True)
-class Naming:
+class Naming(Analysis):
+    NAME = "names"
+
     names: dict[str, str]  # key -> output name
     collisions: list[tuple[str, str, str, str]]  # (key, wanted, given, collides with key)
 
+    @classmethod
+    def compute(cls, am: AnalysisManager[Any]) -> Naming:
+        return output_names(am.unit)
 
 
-@analysis("names")
 def output_names(flat: Flat) -> Naming:
     """key -> output name. Fixed names first, then the scene's module, then by position."""
     wanted: dict[str, str] = {}  # key -> preferred name, in priority order

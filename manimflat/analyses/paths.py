@@ -23,6 +23,8 @@ import string
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from .chains import ast_chain
+
 Value = str | PurePosixPath | int | float
 MAX_CHARS = 4096  # longer than any real path
 MAX_WIDTH = 256  # of a format field: `{:>08}`, `%5.2f`
@@ -196,14 +198,8 @@ class _Eval(ast.NodeVisitor):
 
 
 def _dotted(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
+    chain = ast_chain(node)
+    return ".".join(chain) if chain else None
 
 
 # --------------------------------------------------------------------------- formatting

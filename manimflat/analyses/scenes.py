@@ -10,18 +10,50 @@ an abstract helper base: listed, marked, not flattened.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import PurePosixPath
+from typing import Any
 
-from ..ir import SceneRef
+from ..analysis import Analysis, AnalysisManager
+from ..diagnostics import Diagnostic, diag
+from ..program import Program
 from .bindings import External, Local, Resolver
-
-if TYPE_CHECKING:
-    from ..program import Program
+from .chains import ast_chain
+from .resolution import Resolvers
 
 SCENE_SUFFIXES = ("Scene",)
 EXTRA_SCENE_TYPES = frozenset({"Slide", "ThreeDSlide"})
+
+
+@dataclass(frozen=True)
+class SceneRef:
+    """A scene class found in the repository."""
+
+    name: str
+    path: str  # posix path relative to the repo root
+    line: int
+    dialect: str  # manim-ce | manimgl | manimlib-old | unknown
+    is_base: bool = False  # an abstract helper base: no construct of its own or inherited
+
+    @property
+    def spec(self) -> str:
+        return f"{self.path}:{self.name}"
+
+    def output_name(self, pattern: str) -> str:
+        """The file name `pattern` (`output_name` setting) gives this scene's output."""
+        return pattern.format(scene=self.name, module=PurePosixPath(self.path).stem)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scene": self.name, "module": self.path, "line": self.line,
+                "dialect": self.dialect, "is_base": self.is_base}
+
+
+class SceneLookupError(LookupError):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
 
 
 @dataclass(frozen=True)
@@ -60,12 +92,19 @@ def is_scene_type(target: External) -> bool:
         last.endswith(SCENE_SUFFIXES) or last in EXTRA_SCENE_TYPES)
 
 
-class Hierarchy:
+class Hierarchy(Analysis):
     """Scene-ness, dialect and `construct` of classes, memoised."""
+
+    NAME = "hierarchy"
+    LEVEL = "repo"
 
     def __init__(self, program: Program) -> None:
         self.program = program
         self._scene: dict[tuple[str, str], str | None] = {}
+
+    @classmethod
+    def compute(cls, am: AnalysisManager[Any]) -> Hierarchy:
+        return cls(am.unit)
 
     def class_def(self, module: str, name: str) -> ClassInfo | None:
         info = self.program.module(module)
@@ -129,21 +168,12 @@ def _resolve_expr(resolver: Resolver, module: str, node: ast.expr):
 
 
 def _chain(node: ast.expr) -> tuple[str, ...] | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Subscript):  # Generic[...] style bases are not scenes
-        return None
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return tuple(reversed(parts))
-    return None
+    return ast_chain(node)  # Generic[...] style bases (a subscript) are not scenes: None
 
 
-def find_scenes(program: Program) -> list[SceneRef]:
+def find_scenes(program: Program, hierarchy: Hierarchy, resolvers: Resolvers
+                ) -> list[SceneRef]:
     """Scan every file (cheap text filter first) for classes deriving from a scene type."""
-    hierarchy = program.hierarchy
     found: list[SceneRef] = []
     for rel in sorted(program.files):
         try:
@@ -155,7 +185,7 @@ def find_scenes(program: Program) -> list[SceneRef]:
         info = program.module(rel)
         if info is None:
             continue
-        resolver = program.resolver(rel)
+        resolver = resolvers.of(rel)
         for unit in info.units:
             stmt = unit.stmts[0]
             if not isinstance(stmt, ast.ClassDef) or not stmt.bases:
@@ -169,3 +199,45 @@ def find_scenes(program: Program) -> list[SceneRef]:
             is_base = not hierarchy.has_construct(cls, resolver)
             found.append(SceneRef(stmt.name, rel, stmt.lineno, dialect, is_base))
     return found
+
+
+class SceneIndex(Analysis):
+    """Every scene class of the repository, in path order."""
+
+    NAME = "scenes"
+    LEVEL = "repo"
+    DEPENDS = (Hierarchy, Resolvers)
+
+    def __init__(self, program: Program, found: list[SceneRef]) -> None:
+        self.program = program
+        self.all = found
+
+    @classmethod
+    def compute(cls, am: AnalysisManager[Any]) -> SceneIndex:
+        return cls(am.unit, find_scenes(am.unit, am.get(Hierarchy), am.get(Resolvers)))
+
+    def scenes(self, selected: bool = False, patterns: tuple[str, ...] = ()) -> list[SceneRef]:
+        """All scenes; `selected`: only renderable Manim CE ones; `patterns`: name globs."""
+        found = self.all
+        if selected:
+            found = [s for s in found if s.dialect == "manim-ce" and not s.is_base]
+        if patterns:
+            found = [s for s in found if any(fnmatch.fnmatch(s.name, p) for p in patterns)]
+        return found
+
+    def find(self, spec: str, among: list[SceneRef] | None = None) -> SceneRef:
+        path, _, name = spec.rpartition(":") if ".py:" in spec else ("", "", spec)
+        matches = [s for s in (self.scenes() if among is None else among) if s.name == name
+                   and (not path or s.path == path or s.path.endswith("/" + path))]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            skipped = sorted({f"{d.path} ({d.code})" for d in self.program.diagnostics
+                              if d.path and d.path.endswith(".py")})
+            unread = f"; files skipped: {', '.join(skipped[:5])}" if skipped else ""
+            raise SceneLookupError(diag("MF110", f"no scene named {spec!r} in "
+                                        f"{self.program.root}{unread}; run `manimflat REPO "
+                                        "--list`", path=path or None))
+        where = ", ".join(s.spec for s in matches)
+        raise SceneLookupError(diag("MF109", f"{name!r} is ambiguous: {where}; pass "
+                                    "path/to/file.py:Name"))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from .chains import ast_chain
 from .layout import source_lines
 
 COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
@@ -443,12 +444,9 @@ def stored_chains(unit: Unit) -> list[tuple[str, ...]]:
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
                 targets = [node.target]
             for target in targets:
-                parts: list[str] = []
-                while isinstance(target, ast.Attribute):
-                    parts.append(target.attr)
-                    target = target.value
-                if parts and isinstance(target, ast.Name):
-                    out.append((target.id, *reversed(parts)))
+                chain = ast_chain(target)
+                if chain and len(chain) > 1:
+                    out.append(chain)
     return out
 
 

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from ..analyses.chains import cst_chain
 from ..analyses.config_files import cfg_value
 from ..analyses.paths import Value, evaluate
 from ..ir import Flat, Piece
@@ -126,14 +127,8 @@ def code(node: cst.CSTNode) -> str:
 
 
 def dotted(node: cst.BaseExpression) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-        return ".".join(reversed(parts))
-    return None
+    chain = cst_chain(node)
+    return ".".join(chain) if chain else None
 
 
 def call_api(call: cst.Call) -> tuple[str, int, tuple[str, ...]] | None:
@@ -535,7 +530,7 @@ def _calls_of(flat: Flat, callee: str, cache: dict[str, list[tuple[cst.Call, str
     word = re.compile(r"\b" + re.escape(callee) + r"\b")
     found: list[tuple[cst.Call, str]] | None = []
     for piece in flat.pieces:
-        if found is None or not word.search(flat.program.source_of(piece)[0]):
+        if found is None or not word.search(flat.source_of(piece)[0]):
             continue
         calls = _calls_in(piece.node, callee)
         if _name_uses(piece.node, callee) > len(calls) + _definitions(piece.node, callee):
@@ -731,7 +726,7 @@ def find_refs(flat: Flat, apis: frozenset[str] | None = None) -> list[Ref]:
     # of a repo share: memoise it on the program, build the env only if needed. A text
     # without the words of an asset call is not parsed at all.
     mentions = flat.program.memo.setdefault("asset-mentions", {})
-    keys = [flat.program.source_of(p)[0] for p in flat.pieces]
+    keys = [flat.source_of(p)[0] for p in flat.pieces]
     for piece, key in zip(flat.pieces, keys):
         if key not in mentions:
             mentions[key] = bool(_MENTION_WORDS.search(key)) and _mentions_asset_call(piece.node)
@@ -779,7 +774,7 @@ def _definition_mentions(flat: Flat, piece: Piece) -> list[tuple[bool, int]] | N
     them: whether its text has an asset call's words, and how many definitions it holds (to
     step over when it is skipped). None for other pieces: nothing is skipped. Memoised per
     unit: every scene that includes the piece asks, in two passes."""
-    written = flat.program.written(piece)
+    written = flat.written(piece)
     if written is None:
         return None
     unit, layout = written

@@ -131,6 +131,7 @@ def reject(flat: Flat, refs: list[Ref], what: str) -> None:
                     **where(ref))  # type: ignore[arg-type]
         flat.assets.append(AssetRecord(ref.target.rel, ref.api, "rejected", None, ref.line,
                                        ref.module))
+        flat.halted = True  # the policy refuses the scene: nothing to emit
 
 
 def keep(flat: Flat, plan: Plan, ref: Ref, kind: str) -> bool:
@@ -332,11 +333,11 @@ def shake_file_values(flat: Flat, *, report: bool = True) -> bool:
     prints: in a flattened file `__file__` names another file. True when something went.
     With `report`, those still used are MF317 (the last pass that rewrites paths says so:
     inline-data-files, after the data reads that used them became literals)."""
-    if not any("__file__" in flat.program.source_of(p)[0] for p in flat.pieces):
+    if not any("__file__" in flat.source_of(p)[0] for p in flat.pieces):
         return False
     derived: set[str] = set()
     for piece in flat.pieces:
-        text = flat.program.source_of(piece)[0]
+        text = flat.source_of(piece)[0]
         if "__file__" not in text and not any(name in text for name in derived):
             continue  # parsing every piece is costly: only those that can derive
         value = _pure_assign(piece)
@@ -348,7 +349,7 @@ def shake_file_values(flat: Flat, *, report: bool = True) -> bool:
     flat.pieces[:] = [p for p in flat.pieces if not _print_of(flat, p, derived)]
     _drop_dead_constants(flat, derived, pure=True)
     for piece in flat.pieces if report else ():
-        if "__file__" in flat.program.source_of(piece)[0] and piece.binds & derived:
+        if "__file__" in flat.source_of(piece)[0] and piece.binds & derived:
             flat.report("MF317", f"{', '.join(sorted(piece.binds))} is computed from "
                         "`__file__` and still used: the output would need files beside the "
                         "original source", path=piece.module, line=piece.line or None)
@@ -369,7 +370,7 @@ def _pure_assign(piece: Piece) -> cst.BaseExpression | None:
 
 def _print_of(flat: Flat, piece: Piece, names: set[str]) -> bool:
     """A module-level `print(...)` of one of `names`: diagnostics, no effect on the video."""
-    if "print" not in flat.program.source_of(piece)[0]:
+    if "print" not in flat.source_of(piece)[0]:
         return False
     node = piece.node
     if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1):
@@ -401,7 +402,7 @@ def taken_names(flat: Flat) -> set[str]:
 def piece_names(flat: Flat, piece: Piece) -> frozenset[str]:
     """Every identifier in the piece (`names_in` of its tree), read with `ast`: from its
     unit while it is as written, else from its source (visiting big trees is slow)."""
-    written = flat.program.written(piece)
+    written = flat.written(piece)
     if written is not None:
         return written[0].occurrences.identifiers
     return source_facts(flat, piece).identifiers
@@ -409,7 +410,7 @@ def piece_names(flat: Flat, piece: Piece) -> frozenset[str]:
 
 def source_facts(flat: Flat, piece: Piece) -> Occurrences:
     """`Occurrences` of the piece's source, parsed with `ast` once per text."""
-    text, _ = flat.program.source_of(piece)
+    text, _ = flat.source_of(piece)
     cache = flat.program.memo.setdefault("source-facts", {})
     if text not in cache:
         cache[text] = Occurrences.of(ast.parse(text).body)

@@ -20,12 +20,11 @@ from .clean import COLUMNS, PROVENANCE, Record
 from .combine import CATEGORIES, category, combine, load_reference
 from .config import DatasetConfig, DatasetError, SourceConfig
 from .executor import run
-from .io import hash_files, write_json, write_rows, write_text
+from .io import SOURCE_SCHEMA, hash_files, write_json, write_rows, write_text
 from .publish import publish
 from .sources import input_files, read_source, read_table
 
 _STR = pa.string()
-SOURCE_SCHEMA = pa.schema([(c, pa.list_(_STR) if c == "notes" else _STR) for c in COLUMNS])
 DATASET_SCHEMA = pa.schema([
     ("id", _STR), ("source", _STR), ("origin", _STR), ("scene", _STR), ("description", _STR),
     ("code", _STR), ("text", _STR), ("split", _STR), ("n_lines", pa.int32()),

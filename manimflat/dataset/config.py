@@ -7,11 +7,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from ..settings import VERIFY_LEVELS
 from .license import valid_expression
@@ -232,8 +231,6 @@ def _source(check: _Checker, raw: dict[str, Any], where: str, base: Path) -> Sou
     elif kind == "repo" and not path.is_dir():
         check.error(where, "a repo source must be a folder")
     elif kind == "repos":
-        from .sources import repo_paths
-
         try:
             missing = [] if path.is_dir() else [p for p in repo_paths(path) if not p.is_dir()]
         except (OSError, UnicodeDecodeError) as exc:
@@ -322,3 +319,13 @@ def _judge(check: _Checker, data: dict[str, Any]) -> JudgeConfig:
     if target and command:
         check.error("[judge]", "give either callable or command, not both")
     return JudgeConfig(target, tuple(str(c) for c in command))
+
+
+def repo_paths(path: Path) -> list[Path]:
+    """A `repos` source's checkouts: the subfolders of a folder (hidden ones left out), or the
+    lines of a list file (relative to it; blank lines and `#` comments skipped)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(path.parent / line.strip()).resolve() for line in lines
+            if line.strip() and not line.strip().startswith("#")]

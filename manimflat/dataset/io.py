@@ -12,6 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..outputs import atomic_path
+from .clean import COLUMNS
+
+# The table each source is cleaned into (one row per input record).
+SOURCE_SCHEMA = pa.schema([(c, pa.list_(pa.string()) if c == "notes" else pa.string())
+                           for c in COLUMNS])
 
 
 def write_text(target: Path, text: str) -> None:

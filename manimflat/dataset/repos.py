@@ -21,9 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .. import __version__
 from .clean import COLUMNS, Record, clean_batch, reject
-from .config import SourceConfig
-from .io import hash_files, write_json, write_rows
-from .sources import read_repo, repo_files, repo_paths
+from .config import SourceConfig, repo_paths
+from .io import SOURCE_SCHEMA, hash_files, write_json, write_rows
+from .sources import read_repo, repo_files
 
 
 def clean_repo(source: SourceConfig, repo: Path) -> list[Record]:
@@ -68,8 +68,6 @@ def run_repos(source: SourceConfig, folder: Path, executor: str, jobs: int | Non
         todo.append((repo, manifest))
 
     def done(repo: Path, manifest: dict[str, Any], records: list[Record]) -> None:
-        from .build import SOURCE_SCHEMA
-
         write_rows(folder / f"{repo.name}.parquet", [{c: r.get(c) for c in COLUMNS}
                                                      for r in records], SOURCE_SCHEMA)
         # The manifest last: a crash before it leaves the repo to be redone.

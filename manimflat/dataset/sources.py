@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..diagnostics import Diagnostic
-from .config import DatasetError, SourceConfig
+from .config import DatasetError, SourceConfig, repo_paths
 from .license import NOASSERTION, detect_license
 
 Row = dict[str, Any]
@@ -52,16 +52,6 @@ def input_files(source: SourceConfig) -> list[Path]:
 def repo_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts
                   and "__pycache__" not in p.parts)
-
-
-def repo_paths(path: Path) -> list[Path]:
-    """A `repos` source's checkouts: the subfolders of a folder (hidden ones left out), or the
-    lines of a list file (relative to it; blank lines and `#` comments skipped)."""
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [(path.parent / line.strip()).resolve() for line in lines
-            if line.strip() and not line.strip().startswith("#")]
 
 
 def read_source(source: SourceConfig) -> list[Row]:

@@ -29,6 +29,7 @@ import libcst as cst
 from ..analyses import externals
 from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
 from ..analyses.config_files import config_statements
+from ..analyses.resolution import ImportGraphs, Resolvers
 from ..analyses.units import Unit, global_refs
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
@@ -45,6 +46,7 @@ class CollectClosure(Pass):
     NAME = "collect-closure"
     DESCRIPTION = "tree-shake the repository down to the statements the scene needs, ordered"
     NEEDS = ("imports",)
+    REQUIRES = ("resolvers", "import-graphs")
     PROVIDES = ("closure",)
 
     def run(self, flat: Flat) -> frozenset[str]:
@@ -89,8 +91,9 @@ class _Linker:
     def __init__(self, flat: Flat) -> None:
         self.flat = flat
         self.program = flat.program
-        self.resolver: Resolver = flat.program.resolver(flat.scene.path)
-        self.position = self.resolver.graph.positions(flat.scene.path)
+        self.resolver: Resolver = flat.analyses.get(Resolvers).of(flat.scene.path)
+        self.position = flat.analyses.get(ImportGraphs).of(flat.scene.path).positions(
+            flat.scene.path)
         self.pieces: dict[tuple[str, int], Piece] = {}
         self.queue: deque[tuple[str, int]] = deque()
         self.needed: set[str] = set()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..analyses.naming import Naming
 from ..diagnostics import Severity
-from ..ir import Flat, Piece
+from ..ir import Flat, NodeTexts, Piece
 from ..pass_manager import Pass
 from ..transforms import rename_text, rewrite_statement
 
@@ -31,7 +31,7 @@ class DeconflictNames(Pass):
     REQUIRES = ("names",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        naming: Naming = flat.analyses.get("names")  # type: ignore[union-attr]
+        naming = flat.analyses.get(Naming)
         names = naming.names
         for key, wanted, given, other in naming.collisions:
             module = key.rsplit(":", 1)[0]
@@ -52,10 +52,10 @@ class DeconflictNames(Pass):
 def _rewrite(flat: Flat, piece: Piece, chains: dict[tuple[str, ...], str]) -> None:
     """Rename in the text when the piece is as written and nothing is shadowed, else in the
     tree. Scenes of a repo share pieces, so both results are memoised on the program."""
-    cache = flat.program.rewrites
+    cache = flat.analyses.get(NodeTexts).rewrites
     edits = (tuple(sorted(piece.renames.items())), tuple(sorted(chains.items())))
     shadowed = _shadowed(flat, piece)
-    written = flat.program.written(piece)
+    written = flat.written(piece)
     if written is not None and not piece.drop_imports and not shadowed & piece.renames.keys():
         unit, layout = written
         text_key = (piece.module, unit.index, *edits)

@@ -17,11 +17,13 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from ..analyses.bindings import Unresolved
 from ..analyses.naming import Naming
+from ..analyses.resolution import Resolvers
 from ..diagnostics import Severity
-from ..ir import Flat, Piece
+from ..ir import Flat
 from ..pass_manager import ALL, Pass
 from ..verify.static import undefined_uses
 
@@ -33,12 +35,15 @@ class Emit(Pass):
     NAME = "emit"
     DESCRIPTION = "render the header and pieces into one deterministic file"
     NEEDS = ("closure",)
-    REQUIRES = ("names",)
+    REQUIRES = ("names", "resolvers")
     PROVIDES = ("code",)
+    FROM_SETTINGS = ("formatter",)
+
+    formatter: Literal["none", "black"] = "none"  # "black": format the file with pinned black
 
     def run(self, flat: Flat) -> frozenset[str]:
         code = render(flat)
-        if flat.settings.formatter == "black":
+        if self.formatter == "black":
             import black  # pinned in pyproject.toml: the same version formats the same way
 
             code = black.format_str(code, mode=black.Mode(target_versions={
@@ -77,9 +82,9 @@ def _refuse_undefined(flat: Flat) -> None:
 def _original_uses(flat: Flat, name: str) -> list[tuple[str, int, str, bool]]:
     """(module, line, name there, is it undefined in that module) for each piece whose
     original text spells `name`, or what became it (a renamed name, a `module.attr` chain)."""
-    names: Naming = flat.analyses.get("names")  # type: ignore[union-attr]
+    names = flat.analyses.get(Naming)
     memo = flat.program.memo.setdefault("undefined", {})
-    resolver = flat.program.resolver(flat.scene.path)
+    resolver = flat.analyses.get(Resolvers).of(flat.scene.path)
     out = []
     for piece in flat.pieces:
         info = flat.program.module(piece.module) if piece.module else None
@@ -122,23 +127,5 @@ def _report_module_dunders(flat: Flat) -> None:
 
 
 def render(flat: Flat) -> str:
-    """The output text for the current IR (also used by --print-after before emit)."""
-    chunks = ["\n".join(flat.header) + "\n"] if flat.header else []
-    previous: Piece | None = None
-    for piece in flat.pieces:
-        text, blank_before = flat.program.source_of(piece)
-        if chunks:
-            chunks.append("\n" * _separation(previous, piece, blank_before))
-        chunks.append(text)
-        previous = piece
-    return "".join(chunks)
-
-
-def _separation(previous: Piece | None, piece: Piece, blank_before: int) -> int:
-    if previous is None:  # after the import block
-        return 2 if piece.is_definition else 1
-    if previous.is_definition or piece.is_definition:
-        return 2
-    adjacent = previous.module == piece.module and piece.position == previous.position + 1
-    return min(blank_before, 1) if adjacent else 1
-
+    """The output text for the current IR (see `Flat.render`)."""
+    return flat.render()

@@ -34,9 +34,12 @@ class InlineBases(Pass):
     NAME = "inline-bases"
     DESCRIPTION = "keep local base classes as separate classes, or merge them (--merge-bases)"
     NEEDS = ("closure",)
+    FROM_SETTINGS = ("merge_bases",)
+
+    merge_bases: bool = False  # fold local bases into the scene class (--merge-bases)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        if not flat.settings.merge_bases:
+        if not self.merge_bases:
             return ALL
         scene = next((p for p in flat.pieces if p.module == flat.scene.path
                       and flat.scene.name in p.binds and isinstance(p.node, cst.ClassDef)), None)

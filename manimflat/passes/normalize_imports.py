@@ -30,7 +30,7 @@ class NormalizeImports(Pass):
     PROVIDES = ("imports-normalized",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        naming: Naming = flat.analyses.get("names")  # type: ignore[union-attr]
+        naming = flat.analyses.get(Naming)
         used = {key for p in flat.pieces for key in [*p.links.values(), *p.chains.values()]}
         lines: set[str] = {line for line in flat.header if line != MANIM_STAR}
         for key in sorted(used):

@@ -51,7 +51,7 @@ class RepairWarnings(Pass):
 
     def run(self, flat: Flat) -> frozenset[str]:
         for piece in flat.pieces:
-            text, _ = flat.program.source_of(piece)
+            text, _ = flat.source_of(piece)
             if "\\" not in text and not _IS.search(text):
                 continue
             new, fixes, offset = _repair_piece_text(text, self.latex_escapes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analyses.bindings import Guess, syspath_entries
+from ..analyses.resolution import ImportGraphs, Resolvers
 from ..diagnostics import Severity
 from ..ir import Flat
 from ..pass_manager import ALL, Pass
@@ -27,11 +28,12 @@ _GUESS_CODES = {"sibling": "MF119", "moved": "MF120", "ambiguous": "MF121"}
 class ResolveImports(Pass):
     NAME = "resolve-imports"
     DESCRIPTION = "find the modules the scene executes and check that every import resolves"
+    REQUIRES = ("resolvers", "import-graphs")
     PROVIDES = ("imports",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        resolver = flat.program.resolver(flat.scene.path)
-        graph = resolver.graph
+        resolver = flat.analyses.get(Resolvers).of(flat.scene.path)
+        graph = flat.analyses.get(ImportGraphs).of(flat.scene.path)
         order = graph.execution_order(flat.scene.path)
         finished = {module: i for i, (module, _) in enumerate(order)}  # last unit wins
         flat.modules = sorted(finished, key=finished.__getitem__)

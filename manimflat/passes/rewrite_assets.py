@@ -81,7 +81,7 @@ class RewriteAssets(Pass):
             for ref in checks:
                 _plan_exists(flat, plan, ref)
         media = flat.settings.assets == "replace" and any(
-            _MEDIA.search(flat.program.source_of(p)[0]) for p in flat.pieces)
+            _MEDIA.search(flat.source_of(p)[0]) for p in flat.pieces)
         if not refs and not plan.drop_kwargs and not plan.folds and not media:
             if shake_file_values(flat, report=False):
                 return NONE
@@ -205,7 +205,7 @@ def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
             if isinstance(target.key, str) and target.key in plan.neutral:
                 target.key = plan.neutral[target.key]
     for index, piece in enumerate(flat.pieces):
-        text = flat.program.source_of(piece)[0]
+        text = flat.source_of(piece)[0]
         if any(value in text for value in values):
             plan.pieces.add(index)
 
@@ -229,7 +229,7 @@ def _media_literals(flat: Flat, plan: Plan) -> list[str]:
     shown by `Text` or handed to `open` (inlined by `inline-data-files`) is left alone."""
     found: list[str] = []
     for index, piece in enumerate(flat.pieces):
-        if not _MEDIA.search(flat.program.source_of(piece)[0]):
+        if not _MEDIA.search(flat.source_of(piece)[0]):
             continue
         visitor = _MediaLiterals(flat, piece)
         piece.node.visit(visitor)
@@ -281,7 +281,7 @@ def _is_file_name(value: str) -> bool:
 
 
 def _reads_pixel_arrays(flat: Flat) -> bool:
-    return any("pixel_array" in flat.program.source_of(piece)[0]
+    return any("pixel_array" in flat.source_of(piece)[0]
                and "pixel_array" in source_facts(flat, piece).attributes
                for piece in flat.pieces)
 

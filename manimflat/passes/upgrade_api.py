@@ -706,7 +706,7 @@ class UpgradeApi(Pass):
         def defined() -> set[str]:  # names repository code defines with `def`, once per flat
             if not found:
                 found.append({name for p in flat.pieces if p.module and p.is_definition
-                              for name in _DEFINED.findall(flat.program.source_of(p)[0])})
+                              for name in _DEFINED.findall(flat.source_of(p)[0])})
             return found[0]
 
         colour_api = any(key.startswith(("from:colour:", "mod:colour")) for p in flat.pieces
@@ -724,7 +724,7 @@ class UpgradeApi(Pass):
         colour = frozenset(n for n, k in links.items() if k == "from:colour:Color")
         annotated = _colour_names(flat, piece.module) - colour  # read in string annotations
         modules = frozenset(n for n, k in links.items() if k == "mod:colour")
-        text, _ = flat.program.source_of(piece)
+        text, _ = flat.source_of(piece)
         methods = _methods_in(text, defined)
         colour_words = colour_api and _COLOUR_WORDS.search(text) is not None
         range_calls = frozenset(n for n, k in links.items() if n in RANGE_CALLS and

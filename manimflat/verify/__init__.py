@@ -122,6 +122,8 @@ def apply_level(flat: Flat, level: str) -> None:
         flat.report(d.code, d.message, severity=d.severity, path=d.path, line=d.line, col=d.col)
     flat.code = out.code
     flat.verification[level] = {**out.result, "failed": not out.ok}
+    if any(d.is_error and d.code == "MF401" for d in out.diagnostics):
+        flat.halted = True  # the output does not parse: no later level can check anything
     if level == "render" and settings.compare and out.ok:
         flat.verification[level]["compare"] = compare_with_original(flat, Path(out.result["png"]))
 

@@ -1,8 +1,8 @@
 """Child-process entry of the sandbox: `python _runner.py TASK.json`. Never imported by manimflat.
 
 It sets rlimits and a write guard (an audit hook refusing writes outside the task's `writable`
-folders), then does one job: `info` (what `from M import *` brings, which exports are Scene
-classes), `exec` (run a scene's construct with animations skipped and no media written), or
+folders), then does one job: `exec` (run a scene's construct with animations skipped and no
+media written), or
 `render` (`python -m manim render ...` exactly as a user would run it). The JSON result goes to
 the descriptor `result_fd` the parent opened for it (not inherited by programs the scene starts);
 stdout and stderr are the scene's own and never count as a result.
@@ -62,21 +62,6 @@ def install_guard(writable: list[str]) -> None:
                     refuse(args[i])
 
     sys.addaudithook(hook)
-
-
-def star_names(module: str) -> dict[str, Any]:
-    import importlib
-    import inspect
-
-    mod = importlib.import_module(module)
-    names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
-    scenes: list[str] = []
-    if module == "manim":
-        scene_base = mod.Scene
-        scenes = [n for n in names if inspect.isclass(getattr(mod, n, None))
-                  and issubclass(getattr(mod, n), scene_base)]
-    return {"names": sorted(names), "scenes": sorted(scenes),
-            "version": getattr(mod, "__version__", None)}
 
 
 def load_scene_class(file: str, scene: str) -> type:
@@ -227,11 +212,9 @@ def run_task(task: dict[str, Any]) -> int:
     install_guard(task["writable"])
     try:
         job = task["job"]
-        if job == "info":
-            result: dict[str, Any] = {m: star_names(m) for m in task["modules"]}
-        elif job == "exec":
+        if job == "exec":
             redirect_svg_scratch(task["workdir"])
-            result = run_exec(task)
+            result: dict[str, Any] = run_exec(task)
         else:
             redirect_svg_scratch(task["workdir"])
             result = run_render(task)

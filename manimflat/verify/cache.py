@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from ..outputs import write_atomic
 from ..settings import Settings
+from ..user_cache import user_cache_dir
 
 # Settings that can change a verification outcome; the others (jobs, format...) cannot.
 _KEY_SETTINGS = ("allowed_imports", "timeout", "memory_mb", "render_video")
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("MANIMFLAT_CACHE")
-    base = Path(root) if root else Path.home() / ".cache" / "manimflat"
-    return base / "verify"
+    return user_cache_dir() / "verify"
 
 
 def tool_versions() -> dict[str, str]:
@@ -54,12 +52,7 @@ def load(k: str) -> dict[str, Any] | None:
 def store(k: str, value: dict[str, Any]) -> None:
     folder = cache_dir() / k[:2]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # Atomic: parallel workers may store the same key.
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh)
-        os.replace(tmp, folder / f"{k}.json")
+        write_atomic(folder / f"{k}.json", json.dumps(value))  # parallel workers may race
     except OSError:
         pass  # a read-only cache only costs time
 

@@ -1,7 +1,7 @@
 """The four levels of the ladder, cheapest first. Each takes code and returns a `LevelOutcome`:
 the (possibly repaired) code, diagnostics, and a result dict with its `seconds`.
 
-A level repairs what it safely can (`repairs.py`), records a `fixed` diagnostic per repair and
+A level repairs what it safely can (`repairs/`), records a `fixed` diagnostic per repair and
 checks the repaired code again; it reports an error only for what it cannot make valid.
 """
 
@@ -19,8 +19,17 @@ from typing import Any
 from ..diagnostics import Diagnostic, Severity, diag
 from ..passes import repair_warnings, upgrade_api
 from ..settings import Settings
-from . import cache, environment, repairs, sandbox, static
+from .cache import frame_path
+from .cache import key as cache_key
+from .cache import load as cache_load
+from .cache import store as cache_store
+from .environment import missing_from_error, missing_tools
 from .render import render_run
+from .repairs import Fix, add_wait, identity_with_literal
+from .sandbox import MAX_PROCESSES, WRITE_REFUSED, SandboxResult, weak_sandbox_notice, workdir
+from .sandbox import run as run_sandboxed
+from .static import check as static_check
+from .static import optional_star_modules
 
 LEVELS = ("syntax", "static", "exec", "render")
 
@@ -40,7 +49,7 @@ class LevelOutcome:
         self.diagnostics.append(diag(code, message, severity=severity, path=path, line=line,
                                      col=col if col is None else col + 1))
 
-    def add_fixes(self, fixes: list[repairs.Fix], path: str | None) -> None:
+    def add_fixes(self, fixes: list[Fix], path: str | None) -> None:
         for f in fixes:
             self.add(f.code, f.message, path=path, line=f.line, col=f.col,
                      severity=f.severity)
@@ -69,7 +78,7 @@ def check_syntax(code: str, scene: str, settings: Settings, path: str | None = N
         out.add_fixes(fixes, path)
         found = _compile_warnings(out.code)
     if any("with a literal" in str(w.message) for w in found):
-        out.code, fixes = repairs.identity_with_literal(out.code)
+        out.code, fixes = identity_with_literal(out.code)
         out.add_fixes(fixes, path)
         found = _compile_warnings(out.code)
     for w in found:
@@ -91,17 +100,17 @@ def check_static(code: str, scene: str, settings: Settings, path: str | None = N
 def _check_static(code: str, scene: str, settings: Settings, path: str | None) -> LevelOutcome:
     out = LevelOutcome(code)
     tree = ast.parse(code)
-    findings, undefined = static.check(code, tree, scene, settings.allowed_imports)
+    findings, undefined = static_check(code, tree, scene, settings.allowed_imports)
     new, fixes = upgrade_api.upgrade_code(code, frozenset(undefined))
     if fixes:
         out.code = new
         out.add_fixes(fixes, path)
         tree = ast.parse(new)
-        findings, undefined = static.check(new, tree, scene, settings.allowed_imports)
+        findings, undefined = static_check(new, tree, scene, settings.allowed_imports)
     for f in findings:
         out.add(f.code, f.message, path=path, line=f.line, col=f.col,
                 severity=Severity.WARNING if f.warning else Severity.ERROR)
-    optional = static.optional_star_modules(tree, settings.allowed_imports)
+    optional = optional_star_modules(tree, settings.allowed_imports)
     for name, node in undefined.items():
         hint = " (removed from Manim CE)" if name in upgrade_api.REMOVED_NAMES else ""
         if optional:  # the name may come from an optional plugin when it is installed
@@ -123,25 +132,25 @@ _LATEX_CONTEXT = re.compile(r"-> (?:\\special\{dvisvgm:raw <g id='unique\d+'>\})
                             r"(?:\\special\{dvisvgm:raw </g>\})?\s*$", re.MULTILINE)
 
 
-def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
+def _classify(out: LevelOutcome, res: SandboxResult, settings: Settings,
               path: str | None, failure: str, file_name: str = SCENE_FILE) -> None:
     """Turn a failed sandbox run into one diagnostic naming its cause."""
     # A frame in the scene file, in a plain or a rich (manim's CLI) traceback.
     frame = re.compile(re.escape(file_name) + r'(?:", line |:)(\d+)')
     lines = [int(n) for n in frame.findall(res.stderr)]
     line = lines[-1] if lines else None
-    missing = environment.missing_from_error(res.stderr)
+    missing = missing_from_error(res.stderr)
     if res.timed_out:
         out.add("MF408", f"killed after {settings.timeout:.0f} s (time limit); raise --timeout "
                 "if the scene is just slow", path=path, line=line)
     elif res.killed == "processes":
-        out.add("MF419", f"killed: the scene held more than {sandbox.MAX_PROCESSES} processes at "
+        out.add("MF419", f"killed: the scene held more than {MAX_PROCESSES} processes at "
                 "once (the sandbox's process limit)", path=path, line=line)
     elif missing is not None:
         out.add("MF412", missing.message(), path=path)
         out.result["environment"] = missing.tool
     elif res.write_refused:
-        refused = next(ln for ln in res.stderr.splitlines() if sandbox.WRITE_REFUSED in ln)
+        refused = next(ln for ln in res.stderr.splitlines() if WRITE_REFUSED in ln)
         out.add("MF415", refused.split(": ", 1)[-1][:200], path=path, line=line)
     elif res.memory_exceeded:
         together = " (all its processes together)" if res.killed == "memory" else ""
@@ -165,24 +174,24 @@ def _classify(out: LevelOutcome, res: sandbox.SandboxResult, settings: Settings,
     out.result["stderr"] = res.tail(20)
 
 
-def _sandboxed(out: LevelOutcome, res: sandbox.SandboxResult, path: str | None) -> None:
+def _sandboxed(out: LevelOutcome, res: SandboxResult, path: str | None) -> None:
     """Which sandbox ran it, and (once per process) why it was the weaker one."""
     out.result["sandbox"] = res.sandbox
-    notice = sandbox.weak_sandbox_notice()
+    notice = weak_sandbox_notice()
     if notice is not None:
         out.add("MF418", "validation runs in the weaker sandbox (rlimits and an audit hook "
                 f"only): {notice}", path=path, severity=Severity.WARNING)
 
 
 def _environment_ok(out: LevelOutcome, code: str, path: str | None, video: bool = False) -> bool:
-    for m in environment.missing_tools(code, video=video):
+    for m in missing_tools(code, video=video):
         out.add("MF412", m.message(), path=path)
         out.result.setdefault("environment", m.tool)
     return out.ok
 
 
-def _exec_once(code: str, scene: str, settings: Settings) -> sandbox.SandboxResult:
-    return sandbox.run({"job": "exec", "file": SCENE_FILE, "scene": scene},
+def _exec_once(code: str, scene: str, settings: Settings) -> SandboxResult:
+    return run_sandboxed({"job": "exec", "file": SCENE_FILE, "scene": scene},
                        timeout=settings.timeout, memory_mb=settings.memory_mb,
                        files={SCENE_FILE: code}, warm=True)
 
@@ -192,7 +201,7 @@ def exec_in_place(file: Path, scene: str, cwd: Path, settings: Settings) -> Leve
     original of a flattened scene behaves. Nothing is repaired; nothing is written to the repo."""
     out = LevelOutcome(file.read_text(encoding="utf-8", errors="replace"))
     start = time.perf_counter()
-    res = sandbox.run({"job": "exec", "file": str(file.resolve()), "scene": scene}, cwd=cwd,
+    res = run_sandboxed({"job": "exec", "file": str(file.resolve()), "scene": scene}, cwd=cwd,
                       timeout=settings.timeout, memory_mb=settings.memory_mb)
     _sandboxed(out, res, str(file))
     if not res.ok or res.result is None:
@@ -211,7 +220,7 @@ def check_exec(code: str, scene: str, settings: Settings, path: str | None = Non
     res = _exec_once(code, scene, settings)
     # A still (nothing played) renders its last frame fine; only a video needs an animation.
     if settings.render_video and res.result is not None and res.result.get("animations") == 0:
-        new, fixes = repairs.add_wait(code, scene)
+        new, fixes = add_wait(code, scene)
         if fixes:
             res = _exec_once(new, scene, settings)
             if res.ok:
@@ -231,7 +240,7 @@ def check_render(code: str, scene: str, settings: Settings, path: str | None = N
     out = LevelOutcome(code)
     if not _environment_ok(out, code, path, video=settings.render_video):
         return out
-    work = sandbox.workdir("manimflat-render-")  # where a warm run's zygote can see it
+    work = workdir("manimflat-render-")  # where a warm run's zygote can see it
     try:
         file = work / SCENE_FILE
         file.write_text(code, encoding="utf-8")
@@ -242,7 +251,7 @@ def check_render(code: str, scene: str, settings: Settings, path: str | None = N
         if not frame.ok or frame.png is None:
             _classify(out, res, settings, path, "MF410")
             return out
-        keep = cache.frame_path(cache.key("render", code, scene, settings))
+        keep = frame_path(cache_key("render", code, scene, settings))
         keep.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(frame.png, keep)
         out.result["png"] = str(keep)
@@ -260,9 +269,9 @@ CHECKS = {"syntax": check_syntax, "static": check_static, "exec": check_exec,
 def run_level(level: str, code: str, scene: str, settings: Settings,
               path: str | None = None) -> LevelOutcome:
     """One level, through the cache; `result["seconds"]` is the time spent (0 on a hit)."""
-    k = cache.key(level, code, scene, settings)
+    k = cache_key(level, code, scene, settings)
     if settings.cache:
-        hit = cache.load(k)
+        hit = cache_load(k)
         if hit is not None and (level != "render" or Path(hit["result"].get("png", "")).exists()):
             diags = [diag(d["code"], d["message"], severity=d["severity"], path=path,
                           line=d["line"], col=d["col"]) for d in hit["diagnostics"]]
@@ -272,7 +281,7 @@ def run_level(level: str, code: str, scene: str, settings: Settings,
     out.result["seconds"] = round(time.perf_counter() - start, 4)
     if settings.cache and "environment" not in out.result:
         # MF418 is said once per process, not once per cached scene.
-        cache.store(k, {"code": out.code, "result": out.result,
+        cache_store(k, {"code": out.code, "result": out.result,
                         "diagnostics": [d.to_json() for d in out.diagnostics
                                         if d.code != "MF418"]})
     return out

@@ -15,7 +15,8 @@ from typing import cast
 
 from PIL import Image, ImageChops
 
-from . import sandbox
+from .sandbox import SandboxResult
+from .sandbox import run as run_sandboxed
 
 Box = tuple[int, int, int, int]
 
@@ -62,7 +63,7 @@ def render_scene(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: f
 
 def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: float,
                memory_mb: int, quality: str = "l", video: bool = False, boxes: bool = False,
-               warm: bool = False) -> tuple[FrameResult, sandbox.SandboxResult]:
+               warm: bool = False) -> tuple[FrameResult, SandboxResult]:
     """`render_scene` plus the raw sandbox result, for callers that classify failures.
     `warm` (see `sandbox.run`) only for a flattened file alone in its folder."""
     start = time.perf_counter()
@@ -72,7 +73,7 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
             "-v", "WARNING", "--disable_caching"]
     argv += ["--format", "mp4"] if video else ["-s"]
     argv += [str((cwd / file).resolve()), scene]  # a relative file is relative to `cwd`
-    res = sandbox.run({"job": "render", "argv": argv, "boxes": boxes}, cwd=cwd,
+    res = run_sandboxed({"job": "render", "argv": argv, "boxes": boxes}, cwd=cwd,
                       timeout=timeout, memory_mb=memory_mb, writable=(out_dir,), warm=warm)
     pngs = _newest(out_dir, scene, ".png")
     movie = _newest(out_dir, scene, ".mp4") if video else None

@@ -11,18 +11,13 @@ sandboxed child, cached by tool versions.
 from __future__ import annotations
 
 import ast
-import functools
-import hashlib
-import json
 import re
-import sys
 from dataclasses import dataclass
 
 from pyflakes import checker, messages
 
 from ..analyses import externals
 from ..settings import DEFAULT_ALLOWED_IMPORTS
-from . import cache, sandbox
 
 # Constructors and functions that read a file named by their first argument.
 # A short string naming a media or data file: an asset the output would still need (the
@@ -38,25 +33,12 @@ class StarExports:
     scenes: frozenset[str]  # exports that are Scene classes (manim only)
 
 
-@functools.cache
 def star_exports(module: str) -> StarExports:
-    """What `from module import *` defines, read from the installed package."""
-    tools = cache.tool_versions()
-    digest = hashlib.sha256(json.dumps([module, sys.executable, tools]).encode()).hexdigest()
-    path = cache.cache_dir() / f"exports-{module}-{digest[:16]}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        res = sandbox.run({"job": "info", "modules": [module]}, timeout=120, memory_mb=4096)
-        if res.result is None:
-            return StarExports(frozenset(), frozenset())  # not importable: MF404 says why
-        data = res.result[module]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data), encoding="utf-8")
-        except OSError:
-            pass
-    return StarExports(frozenset(data["names"]), frozenset(data["scenes"]))
+    """What `from module import *` defines, from the one exports probe (`externals`); empty
+    when it cannot be imported (MF404 says why)."""
+    top = module.split(".")[0]
+    names = externals.star_exports(module, (top,)) or frozenset()
+    return StarExports(names, externals.star_scenes(module))
 
 
 @dataclass(frozen=True)
@@ -109,7 +91,8 @@ class _StarNames(ast.NodeTransformer):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt:
         if node.names[0].name != "*" or not node.module or node.level:
             return node
-        known = _top_module(node.module) == "manim" or _is_allowed(node.module, self.allowed)
+        known = _top_module(node.module) == "manim" or externals.is_allowed(node.module,
+                                                                             self.allowed)
         exports = externals.star_exports(node.module, (*self.allowed, "manim")) \
             if known else None
         if exports is None and not self.drop_unknown:
@@ -120,11 +103,6 @@ class _StarNames(ast.NodeTransformer):
 
 def _top_module(name: str) -> str:
     return name.split(".", 1)[0]
-
-
-def _is_allowed(module: str, allowed: tuple[str, ...]) -> bool:
-    top = _top_module(module)
-    return top == "__future__" or top in sys.stdlib_module_names or top in allowed
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -164,7 +142,7 @@ def optional_star_modules(tree: ast.Module, allowed: tuple[str, ...]) -> list[st
     optional = guarded_imports(tree)
     return [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
             and id(n) in optional and any(a.name == "*" for a in n.names)
-            and not _is_allowed(n.module or "", allowed)]
+            and not externals.is_allowed(n.module or "", allowed)]
 
 
 def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
@@ -178,14 +156,14 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
         if id(node) in optional and isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
                 node.module or ""]
-            if not all(_is_allowed(n, allowed) for n in names):
+            if not all(externals.is_allowed(n, allowed) for n in names):
                 findings.append(Finding("MF404", f"optional import of `{', '.join(names)}` "
                                         "inside try/except: when it is absent the handler runs",
                                         node.lineno, node.col_offset, warning=True))
             continue
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if not _is_allowed(alias.name, allowed):
+                if not externals.is_allowed(alias.name, allowed):
                     findings.append(Finding("MF404", f"imports `{alias.name}`, which is neither "
                                             "manim, the standard library, nor allowed",
                                             node.lineno, node.col_offset))
@@ -195,7 +173,7 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
                 findings.append(Finding("MF404", f"relative import `from {'.' * node.level}{mod}"
                                         " import ...` in a single-file scene",
                                         node.lineno, node.col_offset))
-            elif not _is_allowed(mod, allowed):
+            elif not externals.is_allowed(mod, allowed):
                 findings.append(Finding("MF404", f"imports from `{mod}`, which is neither manim, "
                                         "the standard library, nor allowed",
                                         node.lineno, node.col_offset))

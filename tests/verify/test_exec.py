@@ -7,8 +7,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from manimflat.diagnostics import Severity
 from manimflat.settings import Settings
 from manimflat.verify import verify_code
@@ -111,20 +109,6 @@ def test_results_are_cached_and_a_second_run_skips_the_work(scene):
     assert second.results["exec"]["animations"] == first.results["exec"]["animations"] == 2
     other = verify_code(code, "Demo", "exec", Settings(timeout=21.0))
     assert "cached" not in other.results["exec"]  # settings are part of the key
-
-
-def test_incompatible_pillow_is_an_environment_problem(fresh, scene, tmp_path):
-    # This environment pairs manim 0.22 with Pillow 13, which breaks every ImageMobject render:
-    # that must read as an environment problem, not as a broken scene.
-    import PIL
-
-    if int(PIL.__version__.split(".")[0]) < 13:
-        pytest.skip("needs the Pillow 13 incompatibility to be present")
-    body = "import numpy as np\nimg = ImageMobject(np.zeros((4, 4, 4), dtype=np.uint8))\n" \
-           "self.add(img)\nself.wait()"
-    out = verify_code(scene(body), "Demo", "render", fresh)
-    assert [d.code for d in out.diagnostics] == ["MF412"]
-    assert "pillow<13" in out.diagnostics[0].message
 
 
 def test_warm_and_cold_starts_agree(scene):
