@@ -28,6 +28,7 @@ import numpy as np
 from ..markdown import strip_markdown, wrap_markdown
 from .clean import Record
 from .config import DatasetConfig
+from .describe import columns as describe_columns
 from .judge import run_judge
 from .minhash import LSHParams, clusters, near_pairs
 from .normalize import count_tokens, digest, normalize_code, normalize_description
@@ -191,7 +192,8 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     # 6. judge
     if config.judge.enabled:
         verdicts = run_judge(config.judge, [{"id": _row_id(r), "code": r["code"],
-                                             "description": r["description"]}
+                                             "description": r["description"],
+                                             "storyboard": r.get("storyboard")}
                                             for r in survivors])
         for r in survivors:
             ok, reason = verdicts[_row_id(r)]
@@ -215,7 +217,8 @@ def _finish(config: DatasetConfig, rows: list[Record]) -> list[Record]:
             "description": r["description"], "code": code, "text": wrap_markdown(code),
             "split": r["split"], "n_lines": len(code.splitlines()), "n_chars": len(code),
             "n_tokens": count_tokens(code), "cluster": r["cluster"], "status": r["status"],
-            "notes": list(r["notes"]), "alt_descriptions": r.get("alt_descriptions", [])})
+            "notes": list(r["notes"]), "alt_descriptions": r.get("alt_descriptions", []),
+            **describe_columns(r)})
     tokens = np.array([r["n_tokens"] for r in out], dtype=np.float64)
     buckets = config.difficulty
     if len(out):

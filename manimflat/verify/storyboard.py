@@ -48,20 +48,17 @@ class Recorder:
 
     def mobject(self, m: Any) -> dict[str, Any]:
         info: dict[str, Any] = {"class": type(m).__name__}
-        try:
+        try:  # an odd mobject (no points, a broken colour) still gets its class recorded
             colour = m.get_color()
-            hex_ = colour.to_hex() if hasattr(colour, "to_hex") else str(colour)
-            info["color"] = hex_.upper()
-            if hex_.upper() in self.colour_names:
-                info["color_name"] = self.colour_names[hex_.upper()]
-        except Exception:  # noqa: BLE001 - an odd mobject still gets its class recorded
-            pass
-        try:
+            hex_ = (colour.to_hex() if hasattr(colour, "to_hex") else str(colour)).upper()
+            info["color"] = hex_
+            if hex_ in self.colour_names:
+                info["color_name"] = self.colour_names[hex_]
             info["width"] = round(float(m.width), 3)
             info["height"] = round(float(m.height), 3)
             info["center"] = [round(float(x), 3) for x in m.get_center()[:2]]
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001
+            info["unmeasured"] = type(exc).__name__
         texts: list[dict[str, str]] = []
         self._texts(m, texts)
         if texts:
@@ -161,12 +158,7 @@ def _colour_names() -> dict[str, str]:
 
 def install(rec: Recorder) -> None:
     """Wrap the Scene methods a timeline is made of; only in this (sandboxed child) process."""
-    from manim import Code, Scene
-
-    try:
-        from manim import ThreeDScene
-    except ImportError:  # pragma: no cover - every manim CE has it
-        ThreeDScene = None  # noqa: N806
+    from manim import Code, Scene, ThreeDScene
 
     def outer(kind: str, original: Callable[..., Any],
               fields: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
@@ -225,12 +217,11 @@ def install(rec: Recorder) -> None:
     Scene.wait = outer("wait", Scene.wait, wait)  # type: ignore[method-assign]
     Scene.add = outer("add", Scene.add, mobjects)  # type: ignore[method-assign]
     Scene.remove = outer("remove", Scene.remove, mobjects)  # type: ignore[method-assign]
-    if ThreeDScene is not None:
-        for name in ("set_camera_orientation", "move_camera", "begin_ambient_camera_rotation",
-                     "stop_ambient_camera_rotation", "begin_3dillusion_camera_rotation"):
-            if hasattr(ThreeDScene, name):
-                setattr(ThreeDScene, name, outer("camera", getattr(ThreeDScene, name),
-                                                 camera(name)))
+    for name in ("set_camera_orientation", "move_camera", "begin_ambient_camera_rotation",
+                 "stop_ambient_camera_rotation", "begin_3dillusion_camera_rotation"):
+        if hasattr(ThreeDScene, name):
+            setattr(ThreeDScene, name, outer("camera", getattr(ThreeDScene, name),
+                                             camera(name)))
 
     original_code = Code.__init__
 
