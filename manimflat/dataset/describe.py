@@ -41,6 +41,7 @@ from typing import Any
 from .config import DatasetConfig, DatasetError, DescribeConfig
 
 Storyboard = dict[str, Any]
+OWN_SOURCES = ("table", "docstring")  # descriptions the source brought; the rest are generated
 
 # ---------------------------------------------------------------- usable descriptions
 
