@@ -169,7 +169,7 @@ class _Writer:
             what = {"text": "text", "tex": "text", "math": "formula", "code": "code listing"}[kind]
             if kind == "code":
                 return "a code listing"
-            quotes = [q for q in (_quote(t["value"], self.code) for t in texts[:4]) if q]
+            quotes = [q for q in (_quote(t["value"], self.code) for t in texts[:6]) if q]
             key = f"{kind}:{quotes}"
             if quotes and key in self.seen:
                 return f"the {what}"
@@ -177,7 +177,7 @@ class _Writer:
             if quotes:
                 many = len(texts) > 1 and kind in ("text", "tex")
                 return (f"the {_plural(what, 2) if many else what} " + ", ".join(quotes)
-                        + (" …" if len(texts) > 4 else ""))
+                        + (" …" if len(texts) > 6 else ""))
             return _article(what) if len(texts) == 1 else f"{len(texts)} {_plural(what, 2)}"
         cls = str(info.get("class", "Mobject"))
         noun = _NOUNS.get(cls) or " ".join(_words(cls)) or "shape"
@@ -283,16 +283,8 @@ def storyboard_description(code: str, scene: str, origin: str, board: Storyboard
     sentences = [head + "."]
     if docstring and unusable(docstring, scene, origin) is None:
         sentences.append(_first_sentence(docstring))
-    steps: list[str] = []
-    for event in (board or {}).get("events") or []:
-        phrase = w.event(event)
-        if phrase:
-            if steps and steps[-1].split(" (")[0] == phrase:
-                base, _, count = steps[-1].partition(" (")
-                n = int(count.split(" ")[0]) + 1 if count else 2
-                steps[-1] = f"{base} ({n} times)"
-            else:
-                steps.append(phrase)
+    phrases = [p for p in (w.event(e) for e in (board or {}).get("events") or []) if p]
+    steps = _repeats(phrases)
     if not steps:
         steps = _static_steps(code, scene, w)
     if steps:
@@ -315,6 +307,24 @@ def storyboard_description(code: str, scene: str, origin: str, board: Storyboard
         plays = f" with {n} animation{'s' if n != 1 else ''}" if n else ""
         sentences.append(f"The video lasts about {_seconds(duration)}{plays}.")
     return " ".join(sentences)
+
+
+def _repeats(steps: list[str], longest: int = 4) -> list[str]:
+    """A loop's steps once, with how often: [a, b, a, b, a, b] -> ["a, then b (3 times)"]."""
+    out: list[str] = []
+    i = 0
+    while i < len(steps):
+        best_k, best_n = 1, 1
+        for k in range(1, longest + 1):
+            n = 1
+            while steps[i + n * k:i + (n + 1) * k] == steps[i:i + k] and i + (n + 1) * k <= len(steps):
+                n += 1
+            if n > 1 and n * k > best_n * best_k:
+                best_k, best_n = k, n
+        block = ", then ".join(steps[i:i + best_k])
+        out.append(block if best_n == 1 else f"{block} ({best_n} times)")
+        i += best_k * best_n
+    return out
 
 
 def _seconds(value: float) -> str:

@@ -97,10 +97,16 @@ class Recorder:
         info: dict[str, Any] = {"class": type(anim).__name__,
                                 "run_time": round(float(getattr(anim, "run_time", 0.0)), 4)}
         inner = getattr(anim, "animations", None)
-        if isinstance(inner, (list, tuple)) and inner:  # AnimationGroup, LaggedStart, Succession
+        matching = type(anim).__name__.startswith("TransformMatching")  # one transform to us
+        if isinstance(inner, (list, tuple)) and inner and not matching:  # groups, Succession
             info["animations"] = [self.animation(a) for a in inner[:20]]
             return info
         mob = getattr(anim, "mobject", None)
+        if matching:  # its mobject is a group of its own; what it transforms is to_remove
+            mob = getattr(anim, "to_remove", None)
+            mob = mob[0] if isinstance(mob, (list, tuple)) and mob else mob
+            if getattr(anim, "to_add", None) is not None:
+                anim.target_mobject = getattr(anim, "target_mobject", None) or anim.to_add
         if mob is not None and type(mob).__name__ != "Mobject":  # Wait's empty placeholder
             info["mobject"] = self.mobject(mob)
             frame = getattr(getattr(self.scene, "camera", None), "frame", None)
@@ -264,12 +270,17 @@ def record(code: str, scene: str, settings: Any = None) -> dict[str, Any]:
     """The storyboard of `scene` in `code` (one single-file scene), run in the sandbox and cached
     by content like a verify level. A sandbox failure (time or memory limit, a crash before the
     scene ran) gives a storyboard with no events and `error` saying why."""
+    import hashlib
+    from pathlib import Path
+
     from ..settings import Settings
     from . import cache, sandbox
     from .levels import SCENE_FILE
 
     settings = settings or Settings()
-    k = cache.key("storyboard", code, scene, settings)
+    # The recorder's own source is part of the key: a changed recorder records anew.
+    recorder = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    k = cache.key(f"storyboard-{recorder}", code, scene, settings)
     if settings.cache:
         hit = cache.load(k)
         if hit is not None:
