@@ -198,12 +198,12 @@ EXAMPLES: dict[str, str] = {
              "scraped:rows.csv#9 (test) are near duplicates (Jaccard 0.78) in two splits",
     "MF521": "out/dataset.parquet: error MF521 bench:bench.jsonl#5 is 1 input item(s) but "
              "0 row(s) of dataset.parquet + rejects.parquet",
-    "MF522": "error: MF522 describer http:qwen2.5-coder at http://localhost:8000/v1/chat/"
+    "MF522": "out/dataset.toml: error MF522 describer http:qwen2.5-coder at http://localhost:8000/v1/chat/"
              "completions failed after 4 attempt(s): HTTP 503 Service Unavailable",
-    "MF523": "note MF523 the command description is not usable (a placeholder ('TODO')); the "
+    "MF523": "repo/intro.py:Intro: info MF523 the command description is not usable (a placeholder ('TODO')); the "
              "storyboard describer wrote it",
-    "MF524": "note MF524 the description was replaced: a placeholder ('[PENDING_DESCRIPTION]')",
-    "MF525": "note MF525 the storyboard run stopped: FileNotFoundError: logo.png",
+    "MF524": "bench.jsonl:7: info MF524 the description was replaced: a placeholder ('[PENDING_DESCRIPTION]')",
+    "MF525": "repo/intro.py:Intro: warning MF525 the storyboard run stopped: FileNotFoundError: logo.png",
     "MF901": "scene.py: error MF901 internal error in pass collect-closure",
 }
 
