@@ -651,9 +651,10 @@ def ungrounded(description: str, code: str) -> list[str]:
 def columns(record: dict[str, Any]) -> dict[str, Any]:
     """The describe stage's dataset columns of one record."""
     board = record.get("storyboard")
+    complete = bool(board) and not board.get("error")  # a stopped run is not the video's length
     return {"storyboard": json.dumps(board, ensure_ascii=False) if board else None,
-            "duration_s": float(board["duration"]) if board else None,
-            "n_animations": int(board.get("n_animations") or 0) if board else None,
+            "duration_s": float(board["duration"]) if complete else None,
+            "n_animations": int(board.get("n_animations") or 0) if complete else None,
             "original_description": record.get("original_description"),
             "description_source": record.get("description_source")}
 
