@@ -356,3 +356,20 @@ def test_build_describes_every_kept_row(tmp_path: Path) -> None:
     assert rows["Documented"]["storyboard"] is None and rows["Documented"]["duration_s"] is None
     text, _ = stats(out)
     assert "| storyboard | 5 | 71.4% |" in text and "## Difficulty and video length" in text
+
+
+def test_judge_gets_the_storyboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manimflat.dataset.config import JudgeConfig
+    from manimflat.dataset.judge import run_judge
+
+    (tmp_path / "board_judge.py").write_text(
+        "def check(code, description, storyboard):\n"
+        "    shown = [t for t in storyboard['texts'] if t in description]\n"
+        "    return bool(shown), 'names no text the scene shows'\n"
+        "def old(code, description):\n    return True\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    items = [{"id": "a", "code": SHOWN, "description": 'Write "Three steps".', "storyboard": BOARD},
+             {"id": "b", "code": SHOWN, "description": "Draw a cat.", "storyboard": BOARD}]
+    assert run_judge(JudgeConfig(callable="board_judge:check"), items) == {
+        "a": (True, "names no text the scene shows"), "b": (False, "names no text the scene shows")}
+    assert run_judge(JudgeConfig(callable="board_judge:old"), items)["b"] == (True, "")
