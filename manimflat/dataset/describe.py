@@ -180,7 +180,7 @@ class _Writer:
                         + (" …" if len(texts) > 6 else ""))
             return _article(what) if len(texts) == 1 else f"{len(texts)} {_plural(what, 2)}"
         cls = str(info.get("class", "Mobject"))
-        noun = _NOUNS.get(cls) or " ".join(_words(cls)) or "shape"
+        noun = _NOUNS.get(cls) or _text_noun(cls) or " ".join(_words(cls)) or "shape"
         if noun == "group" and info.get("parts"):
             parts = info.get("part_classes") or []
             inner = _NOUNS.get(parts[0]) or " ".join(_words(parts[0])) if len(parts) == 1 else "shape"
@@ -233,6 +233,11 @@ class _Writer:
         return None
 
 
+def _text_noun(cls: str) -> str | None:
+    """A text class showing nothing the recorder could read (a part of one, a subclass)."""
+    return "formula" if "MathTex" in cls else "text" if "Tex" in cls or "Text" in cls else None
+
+
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -245,7 +250,8 @@ def _join_same(steps: list[str]) -> str | None:
     common = next((v for v in known if all(s.startswith(v + " ") for s in steps)), None)
     if common and len(steps) > 1 and all(" into " not in s for s in steps):
         return f"{common} " + _and(_dedupe([s[len(common) + 1:] for s in steps]))
-    return " while you ".join(_dedupe(steps)[:3]) if len(steps) > 1 else steps[0]
+    # Different animations in one play: "draw a square and write the text ... at once".
+    return _and(_dedupe(steps)[:3]) + " at once" if len(steps) > 1 else steps[0]
 
 
 def _dedupe(items: list[str]) -> list[str]:
