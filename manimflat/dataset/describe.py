@@ -308,7 +308,7 @@ def storyboard_description(code: str, scene: str, origin: str, board: Storyboard
         if quoted:
             sentences.append(f"The narration says {quoted}.")
     duration = float((board or {}).get("duration") or 0.0)
-    if duration > 0:
+    if duration > 0 and not (board or {}).get("error"):  # a stopped run says nothing of it
         n = int((board or {}).get("n_animations") or 0)
         plays = f" with {n} animation{'s' if n != 1 else ''}" if n else ""
         sentences.append(f"The video lasts about {_seconds(duration)}{plays}.")
