@@ -656,7 +656,7 @@ def ungrounded(description: str, code: str) -> list[str]:
 
 def columns(record: dict[str, Any]) -> dict[str, Any]:
     """The describe stage's dataset columns of one record."""
-    board = record.get("storyboard")
+    board = record.get("storyboard") or {}
     complete = bool(board) and not board.get("error")  # a stopped run is not the video's length
     return {"storyboard": json.dumps(board, ensure_ascii=False) if board else None,
             "duration_s": float(board["duration"]) if complete else None,
