@@ -305,6 +305,18 @@ REPO = {
                 self.play(GrowArrow(arrow))
                 self.play(FadeIn(Text("force").next_to(arrow, UP)))
         ''',
+    "lessons/voiced.py": '''
+        from manim import *
+        from manim_voiceover import VoiceoverScene
+        from manim_voiceover.services.gtts import GTTSService
+
+
+        class Voiced(VoiceoverScene):
+            def construct(self):
+                self.set_speech_service(GTTSService())
+                with self.voiceover(text="Here a circle is drawn slowly.") as tracker:
+                    self.play(Create(Circle()), run_time=tracker.duration)
+        ''',
 }
 TABLE = [
     {"description": "", "code": "from manim import *\n\nclass Empty(Scene):\n    def construct(self):"
@@ -333,20 +345,23 @@ def test_build_describes_every_kept_row(tmp_path: Path) -> None:
     build(load_config(toml), out, jobs=1, progress=False)
     rows = {r["origin"].rsplit(":", 1)[-1].split("#")[-1]: r
             for r in pq.read_table(out / "dataset.parquet").to_pylist()}
-    assert len(rows) == 7
+    assert len(rows) == 8
     for name, row in rows.items():
         assert unusable(row["description"], row["scene"], row["origin"]) is None, name
         assert ungrounded(row["description"], row["code"]) == [], name
     sources = {name: row["description_source"] for name, row in rows.items()}
     assert sources == {"CircleToSquare": "storyboard", "Greeting": "storyboard",
-                       "Documented": "docstring", "0": "storyboard", "1": "storyboard",
+                       "Documented": "docstring", "Voiced": "narration", "0": "storyboard",
+                       "1": "storyboard",
                        "2": "storyboard", "3": "table"}
     originals = {name: row["original_description"] for name, row in rows.items()}
     assert originals == {"CircleToSquare": None, "Greeting": "TODO", "Documented": None,
+                         "Voiced": None,
                          "0": None, "1": "[PENDING_DESCRIPTION]",
                          "2": "Create a Manim animation that scene.py", "3": None}
     assert '"Welcome to manim"' in rows["Greeting"]["description"]
     assert '"Alpha"' in rows["2"]["description"]
+    assert 'The narration says "Here a circle is drawn slowly."' in rows["Voiced"]["description"]
     assert "MF524 the description was replaced: a placeholder ('TODO')" in rows["Greeting"]["notes"]
     # Storyboards of the described rows (default `storyboard = "described"`), with durations.
     board = json.loads(rows["CircleToSquare"]["storyboard"])
@@ -355,7 +370,7 @@ def test_build_describes_every_kept_row(tmp_path: Path) -> None:
     assert rows["CircleToSquare"]["n_animations"] == 2
     assert rows["Documented"]["storyboard"] is None and rows["Documented"]["duration_s"] is None
     text, _ = stats(out)
-    assert "| storyboard | 5 | 71.4% |" in text and "## Difficulty and video length" in text
+    assert "| storyboard | 5 | 62.5% |" in text and "| narration | 1 | 12.5% |" in text and "## Difficulty and video length" in text
 
 
 def test_judge_gets_the_storyboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
