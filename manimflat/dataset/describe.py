@@ -210,7 +210,10 @@ class _Writer:
             return "move the camera"
         subject = self.noun(anim.get("mobject"))
         if verb == "transform" and anim.get("target"):
-            return f"transform {subject} into {self.noun(anim['target'])}"
+            target = self.noun(anim["target"])
+            return f"reshape {subject}" if target == subject else f"transform {subject} into {target}"
+        if verb == "move along a path":
+            return f"move {subject} along a path"
         return f"{verb} {subject}"
 
     def event(self, event: dict[str, Any]) -> str | None:
@@ -251,7 +254,8 @@ def _join_same(steps: list[str]) -> str | None:
     if common and len(steps) > 1 and all(" into " not in s for s in steps):
         return f"{common} " + _and(_dedupe([s[len(common) + 1:] for s in steps]))
     # Different animations in one play: "draw a square and write the text ... at once".
-    return _and(_dedupe(steps)[:3]) + " at once" if len(steps) > 1 else steps[0]
+    steps = _dedupe(steps)
+    return _and(steps[:3]) + " at once" if len(steps) > 1 else steps[0]
 
 
 def _dedupe(items: list[str]) -> list[str]:
