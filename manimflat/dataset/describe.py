@@ -246,16 +246,21 @@ def _and(items: list[str]) -> str:
 
 
 def _join_same(steps: list[str]) -> str | None:
-    """`["fade out the text", "fade out a circle"]` -> "fade out the text and a circle"."""
+    """One play's steps: the same verb once with its objects, different verbs "at once":
+    ["draw a line", "fade in the text", "fade in a dot"] ->
+    "draw a line and fade in the text and a dot at once"."""
     if not steps:
         return None
-    known = sorted({v for _, v in _VERBS + _METHOD_VERBS}, key=len, reverse=True)
-    common = next((v for v in known if all(s.startswith(v + " ") for s in steps)), None)
-    if common and len(steps) > 1 and all(" into " not in s for s in steps):
-        return f"{common} " + _and(_dedupe([s[len(common) + 1:] for s in steps]))
-    # Different animations in one play: "draw a square and write the text ... at once".
-    steps = _dedupe(steps)
-    return _and(steps[:3]) + " at once" if len(steps) > 1 else steps[0]
+    known = sorted({v for _, v in _VERBS + _METHOD_VERBS} | {"reshape", "show", "remove"},
+                   key=len, reverse=True)
+    groups: dict[str, list[str]] = {}
+    for step in _dedupe(steps):
+        verb = next((v for v in known if step.startswith(v + " ") and " into " not in step
+                     and not step.endswith(" along a path")), step)
+        groups.setdefault(verb, []).append(step[len(verb) + 1:] if verb != step else "")
+    phrases = [verb if objects == [""] else f"{verb} " + _and(_dedupe(objects)[:4])
+               for verb, objects in groups.items()]
+    return _and(phrases[:3]) + " at once" if len(phrases) > 1 else phrases[0]
 
 
 def _dedupe(items: list[str]) -> list[str]:
