@@ -118,7 +118,8 @@ _GENERIC_TITLE = {"scene", "demo", "test", "main", "example", "my", "new", "anim
 _GENERIC_FOLDER = {"", ".", "src", "scenes", "scene", "code", "examples", "manim", "python"}
 _NOUNS = {"ImageMobject": "image", "SVGMobject": "SVG image", "VGroup": "group", "Group": "group",
           "VMobject": "shape", "ValueTracker": "value tracker", "DecimalNumber": "number",
-          "Integer": "number", "MathTable": "table", "NumberPlane": "number plane"}
+          "Integer": "number", "MathTable": "table", "NumberPlane": "number plane",
+          "VMobjectFromSVGPath": "SVG shape"}
 MAX_STEPS = 8
 MAX_QUOTE = 80
 
@@ -325,7 +326,7 @@ def storyboard_description(code: str, scene: str, origin: str, board: Storyboard
 
 
 def _repeats(steps: list[str], longest: int = 4) -> list[str]:
-    """A loop's steps once, with how often: [a, b, a, b, a, b] -> ["a, then b (3 times)"]."""
+    """A loop's steps once, with how often: [a, b, a, b, a, b] -> ["repeat 3 times: a then b"]."""
     out: list[str] = []
     i = 0
     while i < len(steps):
@@ -336,8 +337,12 @@ def _repeats(steps: list[str], longest: int = 4) -> list[str]:
                 n += 1
             if n > 1 and n * k > best_n * best_k:
                 best_k, best_n = k, n
-        block = ", then ".join(steps[i:i + best_k])
-        out.append(block if best_n == 1 else f"{block} ({best_n} times)")
+        if best_n == 1:
+            out.append(steps[i])
+        elif best_k == 1:
+            out.append(f"{steps[i]} ({best_n} times)")
+        else:
+            out.append(f"repeat {best_n} times: " + " then ".join(steps[i:i + best_k]))
         i += best_k * best_n
     return out
 
@@ -366,7 +371,7 @@ def _static_steps(code: str, scene: str, w: _Writer) -> list[str]:
                 q = _quote(arg.value, code)
                 if q and q not in texts:
                     texts.append(q)
-        verb = next((v for k, v in _VERBS if k in name), None)
+        verb = next((v.split(" along")[0] for k, v in _VERBS if k in name), None)
         if verb and name[:1].isupper() and verb not in animations:
             animations.append(verb)
     steps = []

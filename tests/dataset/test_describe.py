@@ -92,7 +92,7 @@ def test_storyboard_description_is_grounded_and_in_order() -> None:
     assert quoted(text) == ["Three steps", "a^2", "+", "b^2", "=", "c^2",
                             "c^2", "=", "a^2", "+", "b^2"]
     assert text.index("Three steps") < text.index("code listing") < text.index("a^2")
-    assert "fade in a text, then fade out a text (3 times)" in text  # the loop, once
+    assert "repeat 3 times: fade in a text then fade out a text" in text  # the loop, once
     assert "transform the formula into the formula" in text and "lessons folder" in text
     assert f"about {board['duration']:g} seconds" in text
 
