@@ -43,6 +43,7 @@ COMMANDS = {
     "check": "manimflat.hooks:check_command",
     "emit": "manimflat.hooks:emit_command",
     "dataset": "manimflat.dataset.cli:dataset",
+    "describe": "manimflat.dataset.cli:describe_command",
     "passes": "manimflat.info:passes_command",
     "config": "manimflat.info:config_command",
 }

@@ -205,6 +205,18 @@ CODES: dict[str, Code] = _catalog(
          "nothing to do, or list the license (or set the source's `license`)"),
     Code("MF533", "the dataset cannot be exported (no data/ shards, or no such split)",
          "run `manimflat dataset build` again, or name a split the dataset has"),
+    Code("MF522", "the describer failed (an endpoint down after its retries, a command or "
+         "callable that crashed or answered badly); the build stops",
+         "fix the [describe] plug the message names; answers already cached are kept"),
+    Code("MF523", "a plug's description is not usable (a placeholder, too short, the class "
+         "or file name); the storyboard describer wrote the row's description",
+         "nothing to do; check the plug's prompt if it happens often"),
+    Code("MF524", "the row's own description is not usable (empty, a placeholder, the class "
+         "or file name); it was replaced and kept in `original_description`",
+         "nothing to do; fix the source's description if it should stay"),
+    Code("MF525", "the storyboard run stopped (the scene raised, or a limit); the description "
+         "uses the timeline up to there and what the code names",
+         "run the scene with `manimflat describe FILE --scene S --json` to see the error"),
     # MF9xx: internal
     Code("MF901", "internal error in a pass", "report a bug with the input"),
 )

@@ -201,6 +201,12 @@ EXAMPLES: dict[str, str] = {
     "MF532": "repos/alpha/scenes.py:Intro: info MF532 license 'GPL-3.0-only' is not in "
              "[dataset] licenses (MIT, Apache-2.0)",
     "MF533": "out/data: error MF533 no shard of split 'validation' (splits: test, train)",
+    "MF522": "out/dataset.toml: error MF522 describer http:qwen2.5-coder at http://localhost:8000/v1/chat/"
+             "completions failed after 4 attempt(s): HTTP 503 Service Unavailable",
+    "MF523": "repo/intro.py:Intro: info MF523 the command description is not usable (a placeholder ('TODO')); the "
+             "storyboard describer wrote it",
+    "MF524": "bench.jsonl:7: info MF524 the description was replaced: a placeholder ('[PENDING_DESCRIPTION]')",
+    "MF525": "repo/intro.py:Intro: warning MF525 the storyboard run stopped: FileNotFoundError: logo.png",
     "MF901": "scene.py: error MF901 internal error in pass collect-closure",
 }
 

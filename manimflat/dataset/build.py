@@ -19,6 +19,7 @@ from ..diagnostics import Severity, diag
 from .clean import COLUMNS, PROVENANCE, Record
 from .combine import CATEGORIES, category, combine, load_reference
 from .config import DatasetConfig, DatasetError, SourceConfig
+from .describe import describe_records
 from .executor import run
 from .io import SOURCE_SCHEMA, hash_files, write_json, write_rows, write_text
 from .publish import publish
@@ -30,7 +31,9 @@ DATASET_SCHEMA = pa.schema([
     ("code", _STR), ("text", _STR), ("split", _STR), ("n_lines", pa.int32()),
     ("n_chars", pa.int32()), ("n_tokens", pa.int32()), ("difficulty", _STR),
     ("order", pa.int32()), ("cluster", _STR), ("status", _STR), ("notes", pa.list_(_STR)),
-    ("alt_descriptions", pa.list_(_STR)), *((c, _STR) for c in PROVENANCE)])
+    ("alt_descriptions", pa.list_(_STR)), ("original_description", _STR),
+    ("description_source", _STR), ("storyboard", _STR), ("duration_s", pa.float64()),
+    ("n_animations", pa.int32()), *((c, _STR) for c in PROVENANCE)])
 REJECTS_SCHEMA = pa.schema([("source", _STR), ("origin", _STR), ("category", _STR),
                             ("reason", _STR), ("message", _STR), ("code", _STR)])
 
@@ -105,6 +108,8 @@ def build(config: DatasetConfig, out: Path, executor: str = "local", jobs: int |
     records: list[Record] = []
     for item in cleaned:
         records.extend(pq.read_table(item.path).to_pylist())
+    # Describe before combining: generated descriptions are deduplicated and split like any.
+    describe_records(config, records, jobs)
     reference = load_reference(config)
     unread = _unread_references(config)
     dataset = combine(config, records, reference)

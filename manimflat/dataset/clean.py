@@ -24,7 +24,8 @@ _TEXT_FIELDS = ("code", "description", "scene", "split")
 PROVENANCE = ("source_url", "commit", "path", "license")
 # Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
 COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
-           "message", "notes", "norm_hash", "norm_code", "desc_hash", *PROVENANCE)
+           "message", "notes", "norm_hash", "norm_code", "desc_hash", "narration",
+           *PROVENANCE)
 
 
 def clean_row(row: dict[str, Any], verify: str = "syntax",
@@ -59,6 +60,7 @@ def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
         "code": code, "split": str(split).strip().lower() if split not in (None, "") else None,
         "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
         "norm_code": None, "desc_hash": None,
+        "narration": row.get("narration") if isinstance(row.get("narration"), str) else None,
         **{key: row.get(key) for key in PROVENANCE}}
     record.update(fields)
     # A rejected row keeps its text for inspection; bytes that were not UTF-8 show as `\\xNN`.

@@ -144,3 +144,43 @@ def export_command(out: Path, fmt: str, output: Path | None, splits: tuple[str, 
     if done["skipped"]:
         click.echo(f"{done['skipped']} row(s) without a description skipped "
                    "(--include-undescribed keeps them)", err=True)
+@click.command("describe")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--scene", default=None, help="the scene class (default: the file's last scene)")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="a dataset CONFIG.toml whose [describe] to use")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the description, its source, notes and the storyboard as JSON")
+def describe_command(file: Path, scene: str | None, config: Path | None, as_json: bool) -> None:
+    """Describe one single-file scene (a flattened file) from its storyboard: a sandboxed run
+    recording what it shows. The scene's own docstring is used and quoted texts come from it."""
+    import ast
+    import json
+
+    from .clean import _scene
+    from .describe import DescribeError, describe_one
+
+    code = file.read_text(encoding="utf-8", errors="replace")
+    try:
+        found = _scene(ast.parse(code), scene)
+    except SyntaxError as exc:
+        _fail(DatasetError(f"{file}:{exc.lineno}: MF502 {exc.msg}; fix the syntax first"), 1)
+    if found is None or (scene and found != scene):
+        _fail(DatasetError(f"{file}: no scene class {scene or ''}".rstrip() +
+                           " (a class with a construct method or a Scene base)"), 2)
+    settings = load_config(config).describe if config else None
+    try:
+        where = file.resolve()
+        origin = (where.relative_to(Path.cwd()) if where.is_relative_to(Path.cwd())
+                  else Path(where.name))
+        out = describe_one(code, str(found), origin.as_posix(), settings)
+    except ConfigError as exc:
+        _fail(exc, 2)
+    except DescribeError as exc:
+        _fail(exc, 1)
+    for note in out["notes"]:
+        click.echo(note, err=True)
+    if as_json:
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        click.echo(out["description"])

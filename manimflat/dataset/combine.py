@@ -30,6 +30,8 @@ import numpy as np
 from ..markdown import strip_markdown, wrap_markdown
 from .clean import PROVENANCE, Record
 from .config import DatasetConfig
+from .describe import OWN_SOURCES
+from .describe import columns as describe_columns
 from .judge import run_judge
 from .license import allowed
 from .minhash import LSHParams, clusters, near_pairs
@@ -97,8 +99,9 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
         return []
 
     def rank(r: Record) -> tuple[Any, ...]:
-        return (-priority[r["source"]], not r["description"], -len(r["description"]),
-                order[r["source"]])
+        # The source's own description before a generated one (describe.py), then the longer.
+        own = bool(r["description"]) and r.get("description_source") in (None, *OWN_SOURCES)
+        return (-priority[r["source"]], not own, -len(r["description"]), order[r["source"]])
 
     params = LSHParams(config.dedup.num_perm, config.dedup.ngram, config.dedup.threshold,
                        config.dedup.seed)
@@ -136,10 +139,13 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
         for other in members[1:]:
             rep[index[id(other)]] = index[id(best)]
             _drop(other, "MF503", f"same code as {best['source']}:{best['origin']}")
-            key = normalize_description(other["description"])
+            # The dropped row's own words (a generated one would repeat the kept row's code).
+            text = (other["description"] if other.get("description_source") in (
+                None, *OWN_SOURCES) else other.get("original_description") or "")
+            key = normalize_description(text)
             if key and key not in seen:
                 seen.add(key)
-                best["alt_descriptions"].append(other["description"])
+                best["alt_descriptions"].append(text)
 
     # 3. near duplicates, on exact representatives (a dropped duplicate stands for its rep)
     live = np.array([r["status"] != "dropped" or r["reason"] == "MF503" for r in alive], bool)
@@ -201,7 +207,8 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     # 6. judge
     if config.judge.enabled:
         verdicts = run_judge(config.judge, [{"id": _row_id(r), "code": r["code"],
-                                             "description": r["description"]}
+                                             "description": r["description"],
+                                             "storyboard": r.get("storyboard")}
                                             for r in survivors])
         for r in survivors:
             ok, reason = verdicts[_row_id(r)]
@@ -226,7 +233,7 @@ def _finish(config: DatasetConfig, rows: list[Record]) -> list[Record]:
             "split": r["split"], "n_lines": len(code.splitlines()), "n_chars": len(code),
             "n_tokens": count_tokens(code), "cluster": r["cluster"], "status": r["status"],
             "notes": list(r["notes"]), "alt_descriptions": r.get("alt_descriptions", []),
-            **{key: r[key] for key in PROVENANCE}})
+            **describe_columns(r), **{key: r[key] for key in PROVENANCE}})
     tokens = np.array([r["n_tokens"] for r in out], dtype=np.float64)
     buckets = config.difficulty
     if len(out):

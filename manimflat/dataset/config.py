@@ -76,6 +76,32 @@ class JudgeConfig:
         return bool(self.callable or self.command)
 
 
+DESCRIBERS = ("storyboard", "command", "http", "callable")
+DESCRIBE_WHEN = ("missing", "always")
+STORYBOARD_ROWS = ("described", "all")
+
+
+@dataclass(frozen=True)
+class DescribeConfig:
+    """`[describe]`: who writes descriptions (see describe.py); on by default."""
+    describer: str = "storyboard"  # storyboard | command | http | callable
+    when: str = "missing"  # missing: rows without a usable description; always: every row
+    storyboard: str = "described"  # described: only rows being described run; all: every row
+    timeout: float = 60.0  # seconds one storyboard run (or one model request) may take
+    callable: str | None = None  # "module:function"
+    command: tuple[str, ...] = ()
+    base_url: str | None = None  # http: the OpenAI-compatible server, e.g. http://host:8000/v1
+    model: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"  # the key's environment variable (unset: no key sent)
+    retries: int = 3
+    backoff: float = 1.0  # seconds before the first retry, doubled each time
+    concurrency: int = 4
+    max_tokens: int = 300
+    temperature: float = 0.0
+    prompt: str | None = None  # the template; None: describe.PROMPT
+    cache: Path | None = None  # http answers by content hash; None: the manimflat cache folder
+
+
 @dataclass(frozen=True)
 class PublishConfig:
     shard_mb: float = 256.0  # the largest shard of OUT/data/, in MB of uncompressed rows
@@ -89,6 +115,7 @@ class DatasetConfig:
     reference: ReferenceConfig = ReferenceConfig()
     dedup: DedupConfig = DedupConfig()
     judge: JudgeConfig = JudgeConfig()
+    describe: DescribeConfig = DescribeConfig()
     test_fraction: float = 0.05
     seed: int = 0
     difficulty: tuple[str, ...] = ("easy", "medium", "hard")
@@ -103,7 +130,7 @@ class DatasetConfig:
         raise ConfigError(f"{self.path}: no source named {name!r} (sources: {names})")
 
 
-_TOP_KEYS = {"source", "reference", "dedup", "judge", "dataset", "publish"}
+_TOP_KEYS = {"source", "reference", "dedup", "judge", "dataset", "describe", "publish"}
 _DATASET_KEYS = {"test_fraction", "seed", "difficulty", "licenses"}
 _SOURCE_KEYS = {"name", "kind", "path", "code_column", "description_column", "split_column",
                 "scene_column", "priority", "verify", "require_description", "options",
@@ -112,6 +139,9 @@ _PUBLISH_KEYS = {"shard_mb", "pretty_name"}
 _REFERENCE_KEYS = {"paths", "code_column", "description_column"}
 _DEDUP_KEYS = {"ngram", "num_perm", "threshold", "near", "seed"}
 _JUDGE_KEYS = {"callable", "command"}
+_DESCRIBE_KEYS = {"describer", "when", "storyboard", "timeout", "callable", "command",
+                  "base_url", "model", "api_key_env", "retries", "backoff", "concurrency",
+                  "max_tokens", "temperature", "prompt", "cache"}
 
 
 class _Checker:
@@ -201,6 +231,7 @@ def parse_config(data: dict[str, Any], path: Path) -> DatasetConfig:
     config = DatasetConfig(
         path=path, sources=tuple(sources), reference=_reference(check, data, base),
         dedup=_dedup(check, data), judge=_judge(check, data),
+        describe=_describe(check, data, path.parent),
         test_fraction=float(test_fraction), seed=check.typed("[dataset]", dataset, "seed", int, 0),
         difficulty=tuple(difficulty), licenses=tuple(licenses) if licenses else None,
         publish=_publish(check, data))
@@ -329,3 +360,49 @@ def repo_paths(path: Path) -> list[Path]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [(path.parent / line.strip()).resolve() for line in lines
             if line.strip() and not line.strip().startswith("#")]
+def _describe(check: _Checker, data: dict[str, Any], base: Path) -> DescribeConfig:
+    where = "[describe]"
+    raw = data.get("describe", {})
+    if not isinstance(raw, dict):
+        check.error(where, "must be a table")
+        return DescribeConfig()
+    check.keys(where, raw, _DESCRIBE_KEYS)
+    command = check.typed(where, raw, "command", (list, str), [])
+    if isinstance(command, str):
+        command = command.split()
+    cache = check.typed(where, raw, "cache", str, None)
+    number = (int, float)
+    out = DescribeConfig(
+        describer=check.typed(where, raw, "describer", str, "storyboard"),
+        when=check.typed(where, raw, "when", str, "missing"),
+        storyboard=check.typed(where, raw, "storyboard", str, "described"),
+        timeout=float(check.typed(where, raw, "timeout", number, 60.0)),
+        callable=check.typed(where, raw, "callable", str, None),
+        command=tuple(str(c) for c in command),
+        base_url=check.typed(where, raw, "base_url", str, None),
+        model=check.typed(where, raw, "model", str, None),
+        api_key_env=check.typed(where, raw, "api_key_env", str, "OPENAI_API_KEY"),
+        retries=check.typed(where, raw, "retries", int, 3),
+        backoff=float(check.typed(where, raw, "backoff", number, 1.0)),
+        concurrency=check.typed(where, raw, "concurrency", int, 4),
+        max_tokens=check.typed(where, raw, "max_tokens", int, 300),
+        temperature=float(check.typed(where, raw, "temperature", number, 0.0)),
+        prompt=check.typed(where, raw, "prompt", str, None),
+        cache=(base / cache).resolve() if cache else None)
+    for key, allowed in (("describer", DESCRIBERS), ("when", DESCRIBE_WHEN),
+                         ("storyboard", STORYBOARD_ROWS)):
+        if getattr(out, key) not in allowed:
+            check.error(where, f"{key} must be one of {', '.join(allowed)}, "
+                        f"not {getattr(out, key)!r}")
+    needs = {"http": ("base_url", "model"), "command": ("command",), "callable": ("callable",)}
+    for key in needs.get(out.describer, ()):
+        if not getattr(out, key):
+            check.error(where, f"describer = {out.describer!r} needs `{key}`")
+    if out.callable is not None and ":" not in out.callable:
+        check.error(where, f"callable must be 'module:function', not {out.callable!r}")
+    if out.timeout <= 0 or out.retries < 0 or out.backoff < 0 or out.concurrency < 1:
+        check.error(where, "timeout must be > 0, retries and backoff >= 0, concurrency >= 1")
+    if out.prompt is not None and "{code}" not in out.prompt:
+        check.error(where, "prompt must hold {code} (and may hold {storyboard}, {scene}, "
+                    "{description})")
+    return out

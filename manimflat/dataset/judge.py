@@ -2,9 +2,11 @@
 
 Two interfaces (see docs/dataset.md):
 - `callable = "module:function"`: `function(code: str, description: str)` returns a bool, or a
-  `(bool, reason)` pair, or `{"ok": bool, "reason": str}`.
+  `(bool, reason)` pair, or `{"ok": bool, "reason": str}`; a function taking a third argument
+  also gets the row's storyboard (a dict, see describe.py), to check the description against.
 - `command = ["prog", "arg"]`: run once; it reads one JSON object per line on stdin
-  (`{"id", "code", "description"}`) and writes one per line on stdout (`{"id", "ok", "reason"}`).
+  (`{"id", "code", "description", "storyboard"}`) and writes one per line on stdout
+  (`{"id", "ok", "reason"}`).
 A judge that fails (import error, non-zero exit, missing answers) stops the build with a
 DatasetError: a broken judge says nothing about the descriptions, so no row is rejected for it.
 """
@@ -12,6 +14,7 @@ DatasetError: a broken judge says nothing about the descriptions, so no row is r
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import subprocess
 from typing import Any
@@ -21,7 +24,7 @@ from .config import DatasetError, JudgeConfig
 Verdict = tuple[bool, str]
 
 
-def run_judge(config: JudgeConfig, items: list[dict[str, str]]) -> dict[str, Verdict]:
+def run_judge(config: JudgeConfig, items: list[dict[str, Any]]) -> dict[str, Verdict]:
     """Verdicts for items `{"id", "code", "description"}`, keyed by id."""
     if not items:
         return {}
@@ -42,16 +45,21 @@ def _verdict(answer: Any, where: str) -> Verdict:
     return ok, str(reason or "")
 
 
-def _call(target: str, items: list[dict[str, str]]) -> dict[str, Verdict]:
+def _call(target: str, items: list[dict[str, Any]]) -> dict[str, Verdict]:
     module_name, _, attr = target.partition(":")
     try:
         function = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise DatasetError(f"judge {target!r} cannot be loaded: {exc}") from None
+    try:
+        with_board = len(inspect.signature(function).parameters) >= 3
+    except (TypeError, ValueError):
+        with_board = False
     out = {}
     for item in items:
         try:
-            answer = function(item["code"], item["description"])
+            answer = (function(item["code"], item["description"], item.get("storyboard") or {})
+                      if with_board else function(item["code"], item["description"]))
         except Exception as exc:  # noqa: BLE001 - the judge is user code
             raise DatasetError(f"judge {target!r} raised on row {item['id']}: "
                                f"{type(exc).__name__}: {exc}") from None
@@ -59,7 +67,7 @@ def _call(target: str, items: list[dict[str, str]]) -> dict[str, Verdict]:
     return out
 
 
-def _command(argv: list[str], items: list[dict[str, str]]) -> dict[str, Verdict]:
+def _command(argv: list[str], items: list[dict[str, Any]]) -> dict[str, Verdict]:
     payload = "".join(json.dumps(item) + "\n" for item in items)
     try:
         done = subprocess.run(argv, input=payload, capture_output=True, text=True, check=False)

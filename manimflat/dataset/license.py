@@ -22,9 +22,8 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 NOASSERTION = "NOASSERTION"
 _MAX_BYTES = 256 * 1024
@@ -232,7 +231,7 @@ def _pyproject(text: str) -> str:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return NOASSERTION
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    project = data["project"] if isinstance(data.get("project"), dict) else {}
     poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
     for value in (project.get("license"), poetry.get("license") if isinstance(poetry, dict)
                   else None):

@@ -471,9 +471,11 @@ def read_repo(source: SourceConfig) -> list[Row]:
         message = errors[0].format() if errors else ""
         code = result.code if result.status in ("ok", "fixed") else None
         description = scene_description(code, ref.name) if code else ""
+        # What a voiced scene says (lower-plugins): the describe stage's best words for it.
+        narration = " ".join(n["text"] for n in result.narration if n.get("text"))
         rows.append(_row(source, origin, code, description, None, ref.name,
                          flat_status=result.status, flat_message=message, path=ref.path,
-                         **checkout))
+                         narration=narration or None, **checkout))
     for row in _unusable_files(source, session.program.root, session.program.diagnostics,
                                session.scope):
         rows.append(row | checkout | {"path": row["origin"]})

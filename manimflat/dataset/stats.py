@@ -2,12 +2,15 @@
 two plots of the whole dataset (drawn with matplotlib, which the card embeds): tokens of code
 and seconds of video per split (`stats/dataset/lengths.png`), rows per difficulty bucket and
 split (`stats/dataset/difficulty.png`). Source names hold no `/`, so that folder never
-collides with a source's `stats/<name>.png`.
+collides with a source's `stats/<name>.png`. When storyboards were recorded: a video-duration
+histogram per source, the difficulty buckets beside what their videos are (median tokens,
+seconds and animations), and the share of rows by `description_source`.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +24,12 @@ from .io import atomic_path
 _W, _H, _PAD = 640, 360, 40
 
 
-def plot_lengths(lengths: list[int], title: str, target: Path, bins: int = 20) -> None:
-    """A histogram of code lengths in lines."""
+def plot_lengths(lengths: list[float], title: str, target: Path, bins: int = 20,
+                 unit: str = "lines of code") -> None:
+    """A histogram of code lengths in lines (or of another length: `unit`)."""
     image = Image.new("RGB", (_W, _H), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((_PAD, 10), f"{title}: {len(lengths)} rows, lines of code", fill="black")
+    draw.text((_PAD, 10), f"{title}: {len(lengths)} rows, {unit}", fill="black")
     draw.line([(_PAD, _H - _PAD), (_W - _PAD, _H - _PAD)], fill="black")
     draw.line([(_PAD, _PAD), (_PAD, _H - _PAD)], fill="black")
     if lengths:
@@ -50,15 +54,24 @@ def stats(out: Path) -> tuple[str, list[Path]]:
     if not summary_path.is_file() or not dataset_path.is_file():
         raise DatasetError(f"{out}: no summary.json/dataset.parquet; run `dataset build` first")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    table = pq.read_table(dataset_path, columns=["source", "n_lines"]).to_pydict()
+    present = set(pq.read_schema(dataset_path).names)
+    wanted = ["source", "n_lines", "n_tokens", "difficulty", *(c for c in _DESCRIBED if c in present)]
+    table = pq.read_table(dataset_path, columns=wanted).to_pydict()
     plots = []
     for name in summary["sources"]:
         lengths = [n for s, n in zip(table["source"], table["n_lines"]) if s == name]
         target = out / "stats" / f"{name}.png"
         plot_lengths(lengths, name, target)
         plots.append(target)
+        durations = [d for s, d in zip(table["source"], table.get("duration_s", []))
+                     if s == name and d is not None]
+        if durations:
+            target = out / "stats" / f"{name}.duration.png"
+            plot_lengths(durations, name, target, unit="video seconds (storyboard)")
+            plots.append(target)
     plots += dataset_plots(out)
-    return (out / "summary.md").read_text(encoding="utf-8"), plots
+    text = (out / "summary.md").read_text(encoding="utf-8")
+    return text + _described(table), plots
 
 
 LENGTHS_PLOT, DIFFICULTY_PLOT = "stats/dataset/lengths.png", "stats/dataset/difficulty.png"
@@ -174,3 +187,34 @@ def _save(figure: Any, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:
         figure.savefig(tmp, format="png")
+
+
+_DESCRIBED = ("duration_s", "n_animations", "description_source")
+
+
+def _described(table: dict[str, list[object]]) -> str:
+    """Markdown: difficulty buckets beside their videos, and who wrote the descriptions."""
+    lines: list[str] = []
+    rows = len(table["source"])
+    if "duration_s" in table and any(d is not None for d in table["duration_s"]):
+        lines += ["", "## Difficulty and video length", "",
+                  ("| difficulty | rows | median tokens | rows with a storyboard | "
+                   "median seconds | median animations |"),
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for bucket in dict.fromkeys(table["difficulty"]):
+            idx = [i for i, d in enumerate(table["difficulty"]) if d == bucket]
+            timed = [i for i in idx if table["duration_s"][i] is not None]
+            tokens = float(np.median([table["n_tokens"][i] for i in idx]))  # type: ignore[misc]
+            seconds = (f"{np.median([table['duration_s'][i] for i in timed]):.1f}"  # type: ignore[misc]
+                       if timed else "-")
+            anims = (f"{np.median([table['n_animations'][i] for i in timed]):.0f}"  # type: ignore[misc]
+                     if timed else "-")
+            lines.append(f"| {bucket} | {len(idx)} | {tokens:.0f} | {len(timed)} | {seconds} | "
+                         f"{anims} |")
+    if "description_source" in table and rows:
+        counts = Counter(str(s) for s in table["description_source"])
+        lines += ["", "## Descriptions by source", "", "| description_source | rows | share |",
+                  "| --- | --- | --- |"]
+        for source, n in counts.most_common():
+            lines.append(f"| {source} | {n} | {100 * n / rows:.1f}% |")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -2,7 +2,7 @@
 
 It sets rlimits and a write guard (an audit hook refusing writes outside the task's `writable`
 folders), then does one job: `exec` (run a scene's construct with animations skipped and no
-media written), or
+media written), `storyboard` (the same run with its timeline recorded by `storyboard.py`), or
 `render` (`python -m manim render ...` exactly as a user would run it). The JSON result goes to
 the descriptor `result_fd` the parent opened for it (not inherited by programs the scene starts);
 stdout and stderr are the scene's own and never count as a result.
@@ -185,6 +185,18 @@ def run_render(task: dict[str, Any]) -> dict[str, Any]:
     return {"boxes": boxes}
 
 
+def _sibling(name: str) -> Any:
+    """A module beside this file, loaded by path: the child never imports manimflat."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"manimflat_{name}",
+                                                  os.path.join(_HERE, f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def set_limits(memory_mb: int, cpu_seconds: int, fsize_mb: int, processes: int = 0) -> None:
     """Limits for this process and every tool it starts (latex, ffmpeg), set before any scene
     code runs. Set here rather than in a `preexec_fn`, which is unsafe with threads.
@@ -215,6 +227,9 @@ def run_task(task: dict[str, Any]) -> int:
         if job == "exec":
             redirect_svg_scratch(task["workdir"])
             result: dict[str, Any] = run_exec(task)
+        elif job == "storyboard":  # the exec run, with its timeline recorded (storyboard.py)
+            redirect_svg_scratch(task["workdir"])
+            result = _sibling("storyboard").run(task, run_exec)
         else:
             redirect_svg_scratch(task["workdir"])
             result = run_render(task)

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 RUNNER = Path(__file__).with_name("_runner.py")
+STORYBOARD = RUNNER.with_name("storyboard.py")  # the runner loads it for its storyboard job
 # Written by the runner's audit hook when a write outside the allowed folders is refused.
 WRITE_REFUSED = "manimflat-sandbox: write refused outside the working folder"
 MAX_PROCESSES = 64  # processes one run may hold at once (latex and dvisvgm need a few)
@@ -222,7 +223,7 @@ def bwrap_argv(*, readable: list[Path], writable: list[Path], cwd: Path,
         if os.path.isfile(f):
             argv += ["--ro-bind", "/dev/null", f]
     # Bound back, read-only: only what lies under a hidden folder needs it.
-    back = [*_python_paths(), RUNNER.resolve(), *readable, cwd]
+    back = [*_python_paths(), RUNNER.resolve(), STORYBOARD.resolve(), *readable, cwd]
     for p in dict.fromkeys(p.resolve() for p in back):
         if _under(p, hidden) and p.exists():
             argv += ["--ro-bind", str(p), str(p)]
