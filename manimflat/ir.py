@@ -137,6 +137,7 @@ class Flat:
     files: dict[str, str] = field(default_factory=dict)
     # Narrations of lowered voiceover scenes, in code order: {"text", "duration", "module", "line"}
     narration: list[dict[str, Any]] = field(default_factory=list)
+    plugins: dict[str, str] = field(default_factory=dict)  # plugin -> policy applied to it
     analyses: AnalysisCache | None = None
     current_pass: str | None = None
 
