@@ -48,7 +48,7 @@ class Installed:
     def header(self) -> str:
         """The comment at the top of its inlined block."""
         return (f"# Inlined from the Manim plugin {self.distribution} {self.version} "
-                f"({self.license}), package {self.name}")
+                f"(license: {self.license}), package {self.name}")
 
 
 def distribution_name(top: str) -> str:
@@ -135,15 +135,15 @@ def _license(dist: str) -> str:
     try:
         meta = metadata.metadata(dist)
     except metadata.PackageNotFoundError:
-        return "license unknown"
+        return "unknown"
     for field in ("License-Expression", "License"):
         value = (meta[field] if field in meta else "").strip()
         if value and value.upper() != "UNKNOWN" and len(value) < 80:
-            return f"license {value}"
+            return value
     for classifier in meta.get_all("Classifier") or []:
         if classifier.startswith("License ::"):
-            return "license " + classifier.rsplit("::", 1)[-1].strip()
-    return "license unknown"
+            return classifier.rsplit("::", 1)[-1].strip()
+    return "unknown"
 
 
 def _requires_manim(dist: str) -> bool:

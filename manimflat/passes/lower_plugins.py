@@ -299,7 +299,7 @@ class LowerPlugins(Pass):
             return
         text, _ = flat.program.source_of(piece)
         piece.edit_text(f"{found.header}\n{text}")
-        flat.report("MF224", f"{found.distribution} {found.version} ({found.license}): its "
+        flat.report("MF224", f"{found.distribution} {found.version} (license: {found.license}): its "
                     f"definitions the scene uses are inlined", severity=Severity.FIXED,
                     path=piece.module, line=piece.line or None)
 
