@@ -333,10 +333,13 @@ def _drop_orphans(flat: Flat, orphans: set[str]) -> None:
     """Remove the repository definitions only the lowered plugin calls used (a themes folder
     computed from `__file__`), and what only they used, transitively."""
     while orphans:
-        used = {v for p in flat.pieces for v in (*p.links.values(), *p.chains.values())}
-        gone = [p for p in flat.pieces if p.module and p.binds
-                and all(f"{p.module}:{b}" in orphans and f"{p.module}:{b}" not in used
-                        for b in p.binds)]
+        users: dict[str, set[int]] = {}  # key -> the pieces that use it (a class names itself)
+        for i, p in enumerate(flat.pieces):
+            for v in (*p.links.values(), *p.chains.values()):
+                users.setdefault(v, set()).add(i)
+        gone = [p for i, p in enumerate(flat.pieces) if p.module and p.binds
+                and all(f"{p.module}:{b}" in orphans
+                        and users.get(f"{p.module}:{b}", set()) <= {i} for b in p.binds)]
         if not gone:
             return
         orphans = {v for p in gone for v in p.links.values()}

@@ -8,6 +8,7 @@ for manim_slides' animations are compared with the real plugin's `Wipe` and `Zoo
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,43 @@ def test_lowered_scene_ends_on_the_plain_manim_frame(case: str, file: str, scene
         (folder / "scene.py").write_text(code, encoding="utf-8")
         frame = render_last_frame(folder / "scene.py", scene, cwd=folder,
                                   out_dir=tmp_path / f"{name}-media", timeout=240)
+        assert frame.ok and frame.png, frame.error
+        frames.append(frame.png)
+    assert compare_frames(*frames).identical
+
+
+# manim_slides 5.7 (the newest; every release sets it) assigns `config["write_to_movie"]`,
+# which manim 0.22 removed, and its `render` then writes slide files with other removed
+# config. The shim restores that one key as a no-op and renders the deck as manim renders any
+# scene: every slide call (next_slide, wipe, zoom) is still the real plugin's.
+SLIDES_SHIM = '''
+from pathlib import Path
+
+from manim import Scene
+from manim._config.utils import ManimConfig
+
+ManimConfig.write_to_movie = property(lambda self: True, lambda self, value: None)
+exec(compile(Path("deck.py").read_text(), "deck.py", "exec"))
+Deck.render = Scene.render
+'''
+
+
+@pytest.mark.render
+def test_lowered_deck_ends_on_the_frame_manim_slides_renders(tmp_path: Path) -> None:
+    pytest.importorskip("manim_slides")
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    repo = REPOS / "plugin_slides"
+    result = manimflat.flatten(repo, "deck.py:Deck", root=str(repo))
+    original, flat = tmp_path / "original", tmp_path / "flat"
+    shutil.copytree(repo, original)
+    flat.mkdir()
+    (original / "shim.py").write_text(SLIDES_SHIM, encoding="utf-8")
+    (flat / "scene.py").write_text(result.code, encoding="utf-8")
+    frames = []
+    for folder, file in ((original, "shim.py"), (flat, "scene.py")):
+        frame = render_last_frame(folder / file, "Deck", cwd=folder,
+                                  out_dir=tmp_path / f"{folder.name}-media", timeout=240)
         assert frame.ok and frame.png, frame.error
         frames.append(frame.png)
     assert compare_frames(*frames).identical
