@@ -137,7 +137,7 @@ def _license(dist: str) -> str:
     except metadata.PackageNotFoundError:
         return "unknown"
     for field in ("License-Expression", "License"):
-        value = (meta[field] if field in meta else "").strip()
+        value = next(iter(meta.get_all(field) or []), "").strip()
         if value and value.upper() != "UNKNOWN" and len(value) < 80:
             return value
     for classifier in meta.get_all("Classifier") or []:

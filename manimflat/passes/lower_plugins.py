@@ -1,12 +1,27 @@
-"""lower-plugins: scenes built on manim_slides, manim_presentation or manim_voiceover become
-plain Manim CE, with no plugin needed at flatten time or when the output runs.
+"""lower-plugins: scenes built on Manim plugins become plain Manim CE, by a policy per plugin.
 
 Before: the closure is collected; pieces link plugin names ("from:manim_slides:Slide",
-"star:manim_voiceover:VoiceoverScene", "mod:manim_slides").
-After: no piece uses a lowered plugin name; each lowering is a `fixed` MF216 diagnostic, and a
-plugin name with no lowering is an MF217 error naming it. Narrations are in `flat.narration`.
+"star:manim_voiceover:VoiceoverScene", "mod:manim_slides"), and pieces of installed plugins
+with policy `inline` came in from `<installed>/<package>/...` (analyses/plugins.py).
+After: every plugin the scene uses has a policy in `flat.plugins`:
 
-The mapping (the plugins' own semantics, in plain Manim):
+- `lower` (default for manim_slides, manim_presentation, manim_voiceover, manim_themes):
+  each lowering is a `fixed` MF216 diagnostic; a name of the plugin with no lowering is an
+  MF217 error naming it. Repository definitions only the removed plugin calls used (a speech
+  service class, a themes folder computed from `__file__`) go too. Narrations are in
+  `flat.narration`.
+- `inline` (default for an installed pure-Python plugin): its definitions were resolved,
+  tree-shaken, ordered and deconflicted like repository helpers; the first of them carries a
+  comment naming the distribution, its version and license (MF224).
+- `allow`: the import stays (the plugin is an allowed import; `requires` lists it).
+- `reject` (default for a plugin that is not installed, or ships extension modules or data
+  files, which can only be allowed): an MF222 error naming the plugin and the package to
+  install, or how to allow it.
+
+The policy is the caller's (`plugins` in the caller's [tool.manimflat], `plugins=` of the
+library, `--plugin NAME=POLICY`); the scanned repository cannot choose it (MF113).
+
+The lowerings (the plugins' own semantics, in plain Manim):
 
 | plugin code | plain Manim CE |
 | --- | --- |
@@ -19,15 +34,21 @@ The mapping (the plugins' own semantics, in plain Manim):
 | `self.wait_time_between_slides = x`, `self.set_speech_service(...)` | removed |
 | `with self.voiceover(text=T) as tracker:` | `with Narration(self, T) as tracker:` |
 | `self.wait_until_bookmark(m)`, `self.wait_for_voiceover()` | the same on `self.narration` |
+| `apply_theme(scene, name, themes_dir=D, ...)` (manim_themes) | `themes_apply(scene, name, ...)`, with the repository's `.itermcolors` themes embedded in `MANIM_THEMES` |
 
-`slides_wipe`, `slides_zoom` and `Narration` are defined in the output, as plain Manim: the
-first two build the same `AnimationGroup` of `FadeIn`/`FadeOut` as manim_slides' `Wipe` and
-`Zoom`; `Narration` keeps what manim_voiceover's tracker gives a scene (`duration`,
-`get_remaining_duration()`, `time_until_bookmark()`, waiting out the rest of the narration when
-the block ends) with the speech's duration estimated from its text at 150 words a minute.
+`slides_wipe`, `slides_zoom`, `Narration` and `themes_apply` are defined in the output, as
+plain Manim: the first two build the same `AnimationGroup` of `FadeIn`/`FadeOut` as
+manim_slides' `Wipe` and `Zoom`; `Narration` keeps what manim_voiceover's tracker gives a
+scene (`duration`, `get_remaining_duration()`, `time_until_bookmark()`, waiting out the rest
+of the narration when the block ends) with the speech's duration estimated from its text at
+150 words a minute; `themes_apply` sets manim's colours and defaults as manim_themes 0.1.3
+does, from the theme files the repository ships (parsed with plistlib at flatten time; a
+theme the plugin would download is MF223).
 
 Known limits: a method of the same name defined by the repo itself (a local `pause`) is the
 repo's and is kept; slide canvas methods and other plugin names have no lowering (MF217).
+Plugins that register a `manim.plugins` entry point are imported by every `import manim`, so
+one installed for inlining must import cleanly with the installed manim.
 """
 
 from __future__ import annotations
