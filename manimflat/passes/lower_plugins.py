@@ -282,10 +282,12 @@ class LowerPlugins(Pass):
                 flat.report("MF216", f"{what} of {', '.join(sorted(used))}: lowered to plain "
                             "Manim CE",
                             severity=Severity.FIXED, path=piece.module, line=piece.line or None)
+        lowered = flat.pieces[first] if first is not None else None
         _drop_orphans(flat, orphans)
-        self._add_helpers(flat, helpers, names, first or 0)
+        at = next((i for i, p in enumerate(flat.pieces) if p is lowered), 0)  # helpers above it
+        self._add_helpers(flat, helpers, names, at)
         if "themes_apply" in helpers:  # the data above the helper that reads it
-            self._embed_themes(flat, names["MANIM_THEMES"], first or 0)
+            self._embed_themes(flat, names["MANIM_THEMES"], at)
 
     @staticmethod
     def _embed_themes(flat: Flat, name: str, first: int) -> None:
