@@ -108,6 +108,8 @@ CODES: dict[str, Code] = _catalog(
     Code("MF223", "manim_themes theme the repository does not ship",
          "add the theme's .itermcolors file to the repository"),
     Code("MF224", "installed Manim plugin's code inlined", "nothing to do"),
+    Code("MF225", "optional import of an absent plugin replaced by its fallback",
+         "nothing to do"),
     Code("MF213", "name undefined in the output though the original defines it",
          "a flattening bug: report it with the scene; the message names where the original "
          "uses the name"),

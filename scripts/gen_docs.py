@@ -101,6 +101,9 @@ EXAMPLES: dict[str, str] = {
     "MF223": "scene.py:6: error MF223 manim_themes' apply_theme reads an iTerm2 theme "
              "(.itermcolors) that the repository does not ship (the plugin downloads it at run "
              "time); add the theme file to the repository [lower-plugins]",
+    "MF225": "utils/particles.py:8: fixed MF225 optional import of manim_physics: the plugin "
+             "is absent in plain Manim CE, so the fallback the code has for that runs "
+             "[lower-plugins]",
     "MF224": "<installed>/manim_ml/__init__.py:1: fixed MF224 manim-ml 0.0.24 (license: MIT "
              "License): its definitions the scene uses are inlined [lower-plugins]",
     "MF213": "effects.py:4: error MF213 undefined name `Animation_manim` at line 5 of the "

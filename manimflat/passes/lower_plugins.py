@@ -18,6 +18,11 @@ After: every plugin the scene uses has a policy in `flat.plugins`:
   files, which can only be allowed): an MF222 error naming the plugin and the package to
   install, or how to allow it.
 
+An optional import of a plugin that is neither inlined, allowed nor installed (`try: from
+manim_physics import X` / `except ImportError: X = ...`) becomes its fallback, since that is
+what runs on plain Manim CE (MF225); a fallback that lacks a name the import binds (a star
+import) is an MF222 error.
+
 The policy is the caller's (`plugins` in the caller's [tool.manimflat], `plugins=` of the
 library, `--plugin NAME=POLICY`); the scanned repository cannot choose it (MF113).
 
@@ -228,6 +233,7 @@ class LowerPlugins(Pass):
         policies = {top: plugins.policy(top, chosen) for top in found}
         policies.update({top: "inline" for top in inlined})
         used = frozenset(t for t, policy in policies.items() if policy == "lower" and t in PLUGINS)
+        fallbacks = [_absent_fallback(flat, piece, chosen, allowed) for piece in flat.pieces]
         if used:
             self._lower(flat, used)
         for top in sorted(inlined):
@@ -247,7 +253,7 @@ class LowerPlugins(Pass):
                                 f"{plugins.why_rejected(top, chosen)}", path=piece.module,
                                 line=piece.line or None)
         flat.plugins.update(dict(sorted(policies.items())))
-        return frozenset({"names"}) if not (used or inlined) else frozenset()
+        return frozenset({"names"}) if not (used or inlined or any(fallbacks)) else frozenset()
 
     def _lower(self, flat: Flat, used: frozenset[str]) -> None:
         defined = {name for p in flat.pieces for name in _defined_functions(p)}
@@ -341,6 +347,75 @@ class LowerPlugins(Pass):
             line = HELPER_IMPORTS.get(name)
             if line and line not in flat.header:
                 flat.header.append(line)
+
+
+_CATCHES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
+                     allowed: tuple[str, ...]) -> bool:
+    """`try: from manim_physics import *` / `except ImportError: <fallback>`, for a plugin
+    that is not inlined or allowed: in plain Manim CE the plugin is absent, so the fallback
+    is what runs; it replaces the statement (MF225), binding the caught exception if named."""
+    text = _text(piece)
+    if "try" not in text or "import" not in text:
+        return False
+    try:
+        stmt = ast.parse(text).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    if not isinstance(stmt, ast.Try) or stmt.finalbody or stmt.orelse or not stmt.handlers:
+        return False
+    tops = {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
+            for n in stmt.body if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names}
+    plugin = sorted(t for t in tops if plugins.is_plugin(t, allowed)
+                    and plugins.policy(t, chosen) != "allow"
+                    and not flat.program.inline_plugin(t) and not (
+                        t in PLUGINS and plugins.installed(t) is not None))
+    handler = stmt.handlers[0]
+    caught = handler.type
+    names = {caught.id} if isinstance(caught, ast.Name) else {
+        e.id for e in caught.elts if isinstance(e, ast.Name)} if isinstance(
+        caught, ast.Tuple) else {"BaseException"} if caught is None else set()
+    if not plugin or not names & _CATCHES or any(
+            isinstance(n, ast.ImportFrom) and n.level for n in stmt.body):
+        return False
+    if not _binds(stmt.body) <= _binds(handler.body):  # a star import, or names it lacks
+        flat.report("MF222", f"optional import of the Manim plugin {', '.join(plugin)} whose "
+                    "fallback does not define every name the import would; "
+                    f"{plugins.why_rejected(plugin[0], chosen)}", path=piece.module,
+                    line=piece.line or None)
+        return False
+    lines = text.splitlines()
+    body = lines[handler.body[0].lineno - 1:handler.body[-1].end_lineno]
+    indent = min(len(line) - len(line.lstrip()) for line in body if line.strip())
+    code = [line[indent:] for line in body]
+    if handler.name:
+        code.insert(0, f"{handler.name} = ModuleNotFoundError(\"No module named "
+                       f"'{plugin[0]}'\")")
+    head = lines[:stmt.lineno - 1]  # the comments above it
+    piece.edit_text("\n".join([*head, *code]) + "\n")
+    still = piece_names(flat, piece)
+    piece.links = {k: v for k, v in piece.links.items() if k in still}
+    flat.report("MF225", f"optional import of {', '.join(plugin)}: the plugin is absent in "
+                "plain Manim CE, so the fallback the code has for that runs",
+                severity=Severity.FIXED, path=piece.module, line=piece.line or None)
+    return True
+
+
+def _binds(body: list[ast.stmt]) -> set[str]:
+    """Names the statements bind at their level; "*" for a star import."""
+    out: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+    return out
 
 
 def _files_with_suffix(root: Path, suffix: str) -> list[Path]:

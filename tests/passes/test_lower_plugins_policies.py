@@ -135,3 +135,38 @@ def test_installed_plugins_are_read_not_imported() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out[0] == "manim-ml" and int(out[1]) > 10 and out[2] == "False"
+
+
+OPTIONAL = """
+from manim import *
+
+try:  # optional: the scene works without it
+    from manim_physics import {imports}
+    HAS_PHYSICS = True
+except ImportError as exc:
+    print("no physics:", exc)
+    SpaceScene = Scene
+    HAS_PHYSICS = False
+
+
+class S(Scene):
+    def construct(self):
+        self.add(Circle() if HAS_PHYSICS else Text(SpaceScene.__name__))
+"""
+
+
+def test_an_absent_optional_plugin_leaves_its_fallback(make_repo) -> None:
+    if plugins.installed("manim_physics") is not None:
+        pytest.skip("manim_physics is installed here")
+    result = manimflat.flatten(make_repo({"scene.py": OPTIONAL.format(imports="SpaceScene")}),
+                               "S")
+    assert result.ok and result.requires == [], [d.format() for d in result.diagnostics]
+    assert "manim_physics" not in result.code.replace("'manim_physics'", "")
+    assert "exc = ModuleNotFoundError(\"No module named 'manim_physics'\")\n" \
+           "print(\"no physics:\", exc)\nSpaceScene = Scene\nHAS_PHYSICS = False\n" \
+        in result.code
+    assert [d.code for d in result.diagnostics if d.code.startswith("MF22")] == ["MF225"]
+    # a star import binds names the fallback may lack: refused, naming the plugin
+    star = manimflat.flatten(make_repo({"scene.py": OPTIONAL.format(imports="*")}), "S")
+    assert any(d.code == "MF222" and "manim_physics" in d.message and d.is_error
+               for d in star.diagnostics)
