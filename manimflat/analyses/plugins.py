@@ -51,9 +51,14 @@ class Installed:
                 f"(license: {self.license}), package {self.name}")
 
 
+@cache
+def _distributions() -> dict[str, list[str]]:
+    return dict(metadata.packages_distributions())  # reads every installed RECORD: once
+
+
 def distribution_name(top: str) -> str:
     """What to `pip install` for import name `top` (PyPI spells `_` as `-`)."""
-    dists = metadata.packages_distributions().get(top)
+    dists = _distributions().get(top)
     return dists[0] if dists else top.replace("_", "-")
 
 
