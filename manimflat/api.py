@@ -36,6 +36,7 @@ class FlatResult:
     verification: dict[str, Any] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     narration: tuple[dict[str, Any], ...] = ()
+    plugins: dict[str, str] = field(default_factory=dict)  # plugin -> lower|inline|allow|reject
 
     @property
     def ok(self) -> bool:
@@ -85,7 +86,7 @@ class FlatResult:
                 "lines": self.lines, "seconds": round(self.seconds, 4),
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
                 "verification": self.verification, "narration": list(self.narration),
-                "requires": self.requires}
+                "plugins": self.plugins, "requires": self.requires}
 
 
 class Session:
@@ -102,7 +103,8 @@ class Session:
         # The copies `manimflat emit` keeps are outputs, never inputs.
         exclude = (*self.settings.exclude, self.settings.emit_dir)
         self.program = program or Program(root, exclude=exclude,
-                                          allowed_imports=self.settings.allowed_imports)
+                                          allowed_imports=self.settings.allowed_imports,
+                                          plugin_policies=self.settings.plugins)
         self.analyses: AnalysisManager[Program] = AnalysisManager(self.program, "repo")
         # A sub-folder of the repo limits which scenes are listed, not what they may import.
         scope = Path(repo).resolve()
@@ -156,7 +158,8 @@ class Session:
                             path=scene.path, line=scene.line)
         return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
                           tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
-                          dict(flat.verification), dict(flat.files), tuple(flat.narration))
+                          dict(flat.verification), dict(flat.files), tuple(flat.narration),
+                          dict(flat.plugins))
 
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:

@@ -143,6 +143,8 @@ def render_result(result: FlatResult, fmt: str) -> str:
 @click.option("--assets", type=click.Choice(ASSET_POLICIES), help="Asset policy.")
 @click.option("--formatter", type=click.Choice(FORMATTERS), help="none (as written) or black.")
 @click.option("--merge-bases", is_flag=True, default=None, help="Fold local bases into scene.")
+@click.option("--plugin", "plugins", multiple=True, metavar="NAME=POLICY",
+              help="Policy for a Manim plugin: lower, inline, allow or reject (repeatable).")
 @click.option("--root", help="Repository root (default: nearest .git/pyproject/manim.cfg).")
 @click.option("--passes", help="Custom pipeline, e.g. 'resolve-imports,collect-closure,emit'.")
 @click.option("--print-after", multiple=True, help="Print the code after this pass.")
@@ -159,6 +161,7 @@ def flatten_command(repo: Path, scene: str | None, output: Path | None, list_: b
     """Flatten SCENE of REPO into one self-contained file."""
     if sum(bool(x) for x in (scene, list_, all_)) != 1:
         raise click.UsageError("give exactly one of --scene, --list, --all")
+    options["plugins"] = options["plugins"] or None  # no flag: the pyproject's table holds
     try:
         session = Session(repo, format=fmt, **options)
         manager = session.pipeline(passes, print_after, _print_after) if not list_ else None

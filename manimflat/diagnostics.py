@@ -103,6 +103,13 @@ CODES: dict[str, Code] = _catalog(
     Code("MF216", "plugin code lowered to plain Manim CE", "nothing to do"),
     Code("MF217", "plugin name with no lowering to plain Manim CE",
          "rewrite it with manim's own API, or allow the plugin"),
+    Code("MF222", "Manim plugin rejected: not installed, not pure Python, or its policy",
+         "install the package the message names to inline it, or set its policy to allow"),
+    Code("MF223", "manim_themes theme the repository does not ship",
+         "add the theme's .itermcolors file to the repository"),
+    Code("MF224", "installed Manim plugin's code inlined", "nothing to do"),
+    Code("MF225", "optional import of an absent plugin replaced by its fallback",
+         "nothing to do"),
     Code("MF213", "name undefined in the output though the original defines it",
          "a flattening bug: report it with the scene; the message names where the original "
          "uses the name"),

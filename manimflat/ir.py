@@ -136,6 +136,7 @@ class Flat:
     narration: list[dict[str, Any]] = field(default_factory=list)
     # The repository-level analyses, shared by the scenes of a session (a new manager if None).
     repo_analyses: AnalysisManager[Program] | None = field(default=None, repr=False)
+    plugins: dict[str, str] = field(default_factory=dict)  # plugin -> policy applied to it
     current_pass: str | None = None
     # Set by a pass after which the later ones have nothing sensible to work on (an asset the
     # policy rejects, an output that does not parse): the manager stops there.

@@ -108,6 +108,7 @@ class Program:
     exclude: tuple[str, ...] = ()
     allowed_imports: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    plugin_policies: dict[str, str] = field(default_factory=dict)  # Settings.plugins
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -118,6 +119,11 @@ class Program:
         # Facts computed from one file or node, by purpose (e.g. "manim.cfg", "undefined"):
         # valid as long as the repository is, so shared by every scene of the run.
         self.memo: dict[str, dict[object, object]] = {}
+        # Installed plugins inlined as read-only sources (analyses/plugins.py): program path
+        # -> file, and their folders; never scenes, never scanned with the repository.
+        self.plugin_sources: dict[str, Path] = {}
+        self.plugin_dirs: set[str] = set()
+        self._plugins_seen: dict[str, bool] = {}
 
     # -- the module index ------------------------------------------------------------------
     @cached_property
@@ -154,6 +160,32 @@ class Program:
                 parent = parent.parent
         return frozenset(out)
 
+    def has_file(self, rel: str) -> bool:
+        return rel in self.files or rel in self.plugin_sources
+
+    def has_dir(self, rel: str) -> bool:
+        return rel in self.dirs or rel in self.plugin_dirs
+
+    def inline_plugin(self, top: str) -> bool:
+        """Whether `top` is an installed plugin whose code is inlined (policy `inline`); its
+        files become modules under `plugins.PLUGIN_ROOT`."""
+        if top not in self._plugins_seen:
+            from .analyses import plugins
+            found = plugins.installed(top)
+            ok = plugins.is_plugin(top, self.allowed_imports) \
+                and plugins.policy(top, self.plugin_policies) == "inline" \
+                and found is not None and not (found.native or found.data)
+            self._plugins_seen[top] = ok
+            if ok:
+                files = plugins.plugin_files((top,))
+                self.plugin_sources.update(files)
+                for rel in files:
+                    parent = PurePosixPath(rel).parent
+                    while str(parent) not in (".", plugins.PLUGIN_ROOT):
+                        self.plugin_dirs.add(str(parent))
+                        parent = parent.parent
+        return self._plugins_seen[top]
+
     def _excluded(self, rel: str) -> bool:
         return any(fnmatch.fnmatch(rel, pat) or rel.startswith(pat.rstrip("/") + "/")
                    for pat in self.exclude)
@@ -174,7 +206,8 @@ class Program:
 
     def _load(self, rel: str) -> ModuleInfo | None:
         try:
-            data = read_inside(self.root, self.root / rel, MAX_FILE_BYTES)
+            data = self.plugin_sources[rel].read_bytes() if rel in self.plugin_sources \
+                else read_inside(self.root, self.root / rel, MAX_FILE_BYTES)
         except OutsideRoot:
             self._skip(rel, "symlink pointing outside the repository")
             return None

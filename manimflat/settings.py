@@ -25,6 +25,7 @@ ASSET_POLICIES = ("replace", "keep", "reject")
 VERIFY_LEVELS = ("none", "syntax", "static", "exec", "render")
 FORMATS = ("py", "md", "json")
 FORMATTERS = ("none", "black")
+PLUGIN_POLICIES = ("lower", "inline", "allow", "reject")
 
 # What a flattened file may import besides manim and the standard library: numpy, scipy and
 # the packages manim itself depends on (so scenes that use them directly still run).
@@ -75,6 +76,9 @@ class Settings:
     output_name: str = "{scene}.py"
     emit_dir: str = "flat"  # where `manimflat emit` keeps flattened copies, repo-relative
     root: str | None = None
+    # Import name of a Manim plugin -> lower | inline | allow | reject (see lower-plugins);
+    # a plugin not named gets its default there. `allow` keeps the import: it is allowed.
+    plugins: dict[str, str] = field(default_factory=dict, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +102,14 @@ class Settings:
         _check_relative("output_name", sample, "a file name relative to the output folder")
         _check_relative("emit_dir", self.emit_dir,
                         "a folder inside the repository (`emit --out-dir` writes elsewhere)")
+        for name, policy in self.plugins.items():
+            if not re.fullmatch(r"[A-Za-z_]\w*", name):
+                raise SettingsError(f"plugins: {name!r} is not an import name (manim_physics)")
+            _check_choice(f"plugins.{name}", policy, PLUGIN_POLICIES)
+        allowed = tuple(n for n, p in sorted(self.plugins.items())
+                        if p == "allow" and n not in self.allowed_imports)
+        if allowed:  # an allowed plugin's import stays in the output: it is an allowed import
+            object.__setattr__(self, "allowed_imports", self.allowed_imports + allowed)
 
     def with_options(self, **options: Any) -> Settings:
         """Return a copy with keyword options applied (the CLI's flags, the library's kwargs).
@@ -119,6 +131,12 @@ class Settings:
             if key not in _TYPES:
                 raise SettingsError(_unknown(key, set(_TYPES) | {"extend_allowed_imports"}))
             cleaned[key] = _checked(key, value)
+        if "plugins" in cleaned:  # a later layer changes the policies it names, not the rest
+            plugins = {**self.plugins, **cleaned["plugins"]}
+            dropped = {n for n, p in self.plugins.items() if p == "allow" != plugins[n]}
+            base = cleaned.get("allowed_imports", self.allowed_imports)
+            cleaned["plugins"] = plugins
+            cleaned["allowed_imports"] = tuple(x for x in base if x not in dropped)
         return replace(self, **cleaned)
 
     def as_dict(self) -> dict[str, Any]:
@@ -152,6 +170,8 @@ def _checked(key: str, value: Any) -> Any:
     """`value` for `key` with TOML's types checked: a wrong type is a SettingsError, not a
     crash deep inside a pass."""
     kind = _TYPES.get(key, "tuple[str, ...]")
+    if kind.startswith("dict"):
+        return _plugin_table(value)
     if kind.startswith("tuple"):
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not all(isinstance(x, str) for x in items):
@@ -167,6 +187,20 @@ def _checked(key: str, value: Any) -> Any:
         raise SettingsError(f"{key} must be {name}, not {value!r}")
     # isinstance against a tuple of types narrows `value` to object; it is an int or float here
     return float(cast(float, value)) if kind == "float" else value
+
+
+def _plugin_table(value: Any) -> dict[str, str]:
+    """`plugins = { manim_physics = "inline" }`, or the CLI's ["manim_physics=inline"]."""
+    if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
+        pairs = [x.partition("=") for x in value]
+        if any(not sep for _, sep, _ in pairs):
+            raise SettingsError(f"plugins must be given as NAME=POLICY, not {value!r}")
+        value = {k.strip(): v.strip() for k, _, v in pairs}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in value.items()):
+        raise SettingsError("plugins must be a table of import names to one of "
+                            f"{', '.join(PLUGIN_POLICIES)}, not {value!r}")
+    return dict(value)
 
 
 def read_pyproject(folder: Path) -> dict[str, Any]:

@@ -94,6 +94,18 @@ EXAMPLES: dict[str, str] = {
              "[lower-plugins]",
     "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "
              "rewrite it with manim's own API [lower-plugins]",
+    "MF222": "sim.py:3: error MF222 `SpaceScene` of the Manim plugin manim_physics: the plugin "
+             "manim_physics is not installed: `pip install manim-physics` to inline its code, or "
+             "set plugins = { manim_physics = \"allow\" } in [tool.manimflat] (or --plugin "
+             "manim_physics=allow) to keep the import [lower-plugins]",
+    "MF223": "scene.py:6: error MF223 manim_themes' apply_theme reads an iTerm2 theme "
+             "(.itermcolors) that the repository does not ship (the plugin downloads it at run "
+             "time); add the theme file to the repository [lower-plugins]",
+    "MF225": "utils/particles.py:8: fixed MF225 optional import of manim_physics: the plugin "
+             "is absent in plain Manim CE, so the fallback the code has for that runs "
+             "[lower-plugins]",
+    "MF224": "<installed>/manim_ml/__init__.py:1: fixed MF224 manim-ml 0.0.24 (license: MIT "
+             "License): its definitions the scene uses are inlined [lower-plugins]",
     "MF213": "effects.py:4: error MF213 undefined name `Animation_manim` at line 5 of the "
              "output, though the original defines it where it uses it (effects.py:4 as "
              "`Animation`): a flattening bug [emit]",

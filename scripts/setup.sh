@@ -26,6 +26,23 @@ fi
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install -q --disable-pip-version-check -e ".[test]"
 
+# Real Manim plugins the plugin tests inline or lower against. Installed without their
+# dependencies: manim-themes pins manim<0.20 and manim-ml pins nothing; neither has a
+# `manim.plugins` entry point, so `import manim` does not load them. Plugins that do have
+# one (manim-physics, manim-rubikscube, manim-voiceover) are imported by every `import manim`
+# and break it when they fail on this manim, so they are not installed here.
+"$PYTHON" -m pip install -q --disable-pip-version-check --no-deps \
+  "manim-themes==0.1.3" "manim-ml==0.0.24"
+
+# manim-voiceover (pinned, with the pyttsx3 service; espeak-ng speaks) in its own venv that
+# sees the main site-packages: the voice-over render test runs the original scene there.
+VOICEOVER_VENV="${MANIMFLAT_VOICEOVER_VENV:-$HOME/.cache/manimflat/voiceover-venv}"
+if [ ! -x "$VOICEOVER_VENV/bin/python" ]; then
+  "$PYTHON" -m venv --system-site-packages "$VOICEOVER_VENV"
+fi
+"$VOICEOVER_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+  "manim-voiceover==0.4.0" "pyttsx3==2.99"
+
 # bubblewrap needs user namespaces; say so now rather than at the first validation.
 if ! bwrap --ro-bind / / --unshare-all --die-with-parent --new-session true 2>/dev/null; then
   echo "warning: bubblewrap cannot create its namespaces here (user namespaces disabled?);" \

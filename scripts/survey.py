@@ -176,6 +176,7 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
                          for d in result.diagnostics if d.is_error][:5]
         row["plugins"] = plugins_used(result.code, [d.message for d in result.diagnostics],
                                       local)
+        row["policies"] = result.plugins  # plugin -> the policy lower-plugins applied
         if result.code is None:
             row["failed"] = ["no-output"]
             continue
@@ -223,6 +224,39 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append({"repo": res["repo"], **c, "error": res["error"],
                      "seconds": res.get("seconds")})
     return {"repos": rows, "total": dict(total), "by_check": dict(checks), "silent": silent}
+
+
+def plugin_counts(results: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Plugin-using CE scenes per "plugin policy" (the policy lower-plugins applied; `none`: a
+    `manim_*` name the pass saw no import of): scenes, how many pass the strict contract, and
+    how many were refused with an error naming the plugin."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for res in results:
+        for s in res["scenes"]:
+            if s["dialect"] != "manim-ce" or s["is_base"]:
+                continue
+            named = {**{p: "none" for p in s["plugins"] if p.startswith("manim_")},
+                     **s.get("policies", {})}
+            if not s.get("policies") and not s["plugins"]:
+                continue
+            for plugin, policy in sorted(s.get("policies", {}).items() or named.items()):
+                c = out[f"{plugin} {policy}"]
+                c["scenes"] += 1
+                c["self_contained"] += s["self_contained"]
+                c["rejected_naming_it"] += not s["self_contained"] and any(
+                    plugin in e for e in s["errors"])
+    return {k: dict(v) for k, v in sorted(out.items())}
+
+
+def plugin_lines(counts: dict[str, dict[str, int]]) -> list[str]:
+    lines = ["| plugin | policy | scenes | self-contained | rejected naming it | other |",
+             "|---|---|---|---|---|---|"]
+    for key, c in counts.items():
+        plugin, policy = key.split()
+        other = c["scenes"] - c.get("self_contained", 0) - c.get("rejected_naming_it", 0)
+        lines.append(f"| {plugin} | {policy} | {c['scenes']} | {c.get('self_contained', 0)} | "
+                     f"{c.get('rejected_naming_it', 0)} | {other} |")
+    return lines
 
 
 COLUMNS = (("found", "found"), ("ce", "dialect:manim-ce"), ("gl", "dialect:manimgl"),
@@ -368,7 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = [survey_repo(r, args.passes) for r in repos]
     summary = summarize(results)
+    summary["plugins"] = plugin_counts(results)
     print_table(summary, args.show)
+    print("\nplugin-using scenes per plugin and policy:\n" + "\n".join(
+        plugin_lines(summary["plugins"])))
     if args.markdown:
         write_markdown(args.markdown, args.folder, summary, args.show)
     if args.render:

@@ -80,6 +80,8 @@ CASES: list[tuple[str, str, str]] = [
     ("removed_api", "scene.py", "Drift"),
     ("plugin_slides", "deck.py", "Deck"),
     ("plugin_voiceover", "narrated.py", "Narrated"),
+    ("plugin_themes", "scene.py", "Themed"),  # manim_themes lowered; renders with the real one
+    ("plugin_inline", "grid.py", "Grid"),  # manim_ml inlined from the installed package
     ("scene_named_like_manim", "scene.py", "Animation"),
     ("annotation_only_names", "scene.py", "AnnotationOnlyNames"),
     ("string_comments", "scene.py", "StringComments"),

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from . import externals
 from .paths import Value, as_path, evaluate
+from .plugins import PLUGIN_ROOT
 from .units import ImportRec, stored_chains
 
 if TYPE_CHECKING:
@@ -246,6 +247,10 @@ class Resolver:
                         "them by its path"), (found.module, rival.module))
                     self.guesses[("*", module)] = guess
                     return Unresolved(guess.why)
+        # An installed plugin whose code is inlined reads like a repository package.
+        if self.program.inline_plugin(top):
+            return self._find(PLUGIN_ROOT, parts) or Unresolved(f"{module!r} is not in the "
+                                                                f"installed plugin {top}")
         # Not in the repository: a package (installed or not). normalize-imports reports the
         # ones that are not installed, once per import line instead of once per use.
         return External(module)
@@ -274,15 +279,15 @@ class Resolver:
 
     def _find(self, base: str, parts: list[str]) -> ModuleRef | None:
         path = "/".join([base, *parts]) if base else "/".join(parts)
-        files = self.program.files
+        has = self.program.has_file
         if not parts:
             init = f"{path}/__init__.py" if path else "__init__.py"
-            return ModuleRef(init if init in files else path + "/")
-        if f"{path}.py" in files:
+            return ModuleRef(init if has(init) else path + "/")
+        if has(f"{path}.py"):
             return ModuleRef(f"{path}.py")
-        if f"{path}/__init__.py" in files:
+        if has(f"{path}/__init__.py"):
             return ModuleRef(f"{path}/__init__.py")
-        if path in self.program.dirs:
+        if self.program.has_dir(path):
             return ModuleRef(path + "/")
         return None
 

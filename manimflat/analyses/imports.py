@@ -46,8 +46,8 @@ class ImportGraph:
             out.append(target.module)
         elif isinstance(target, Local):
             out.append(target.module)
-        files = self.resolver.program.files
-        return [m for m in dict.fromkeys(out) if m in files]
+        has = self.resolver.program.has_file
+        return [m for m in dict.fromkeys(out) if has(m)]
 
     def edges(self, module: str) -> list[str]:
         """Modules `module` imports, without its own parent packages (already running)."""
@@ -94,7 +94,7 @@ class ImportGraph:
                 order.append((module, unit.index))
 
         for package in _packages(start):
-            if package in self.resolver.program.files:
+            if self.resolver.program.has_file(package):
                 run(package)
         run(start)
         return order

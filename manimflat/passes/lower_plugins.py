@@ -1,12 +1,32 @@
-"""lower-plugins: scenes built on manim_slides, manim_presentation or manim_voiceover become
-plain Manim CE, with no plugin needed at flatten time or when the output runs.
+"""lower-plugins: scenes built on Manim plugins become plain Manim CE, by a policy per plugin.
 
 Before: the closure is collected; pieces link plugin names ("from:manim_slides:Slide",
-"star:manim_voiceover:VoiceoverScene", "mod:manim_slides").
-After: no piece uses a lowered plugin name; each lowering is a `fixed` MF216 diagnostic, and a
-plugin name with no lowering is an MF217 error naming it. Narrations are in `flat.narration`.
+"star:manim_voiceover:VoiceoverScene", "mod:manim_slides"), and pieces of installed plugins
+with policy `inline` came in from `<installed>/<package>/...` (analyses/plugins.py).
+After: every plugin the scene uses has a policy in `flat.plugins`:
 
-The mapping (the plugins' own semantics, in plain Manim):
+- `lower` (default for manim_slides, manim_presentation, manim_voiceover, manim_themes):
+  each lowering is a `fixed` MF216 diagnostic; a name of the plugin with no lowering is an
+  MF217 error naming it. Repository definitions only the removed plugin calls used (a speech
+  service class, a themes folder computed from `__file__`) go too. Narrations are in
+  `flat.narration`.
+- `inline` (default for an installed pure-Python plugin): its definitions were resolved,
+  tree-shaken, ordered and deconflicted like repository helpers; the first of them carries a
+  comment naming the distribution, its version and license (MF224).
+- `allow`: the import stays (the plugin is an allowed import; `requires` lists it).
+- `reject` (default for a plugin that is not installed, or ships extension modules or data
+  files, which can only be allowed): an MF222 error naming the plugin and the package to
+  install, or how to allow it.
+
+An optional import of a plugin that is neither inlined, allowed nor installed (`try: from
+manim_physics import X` / `except ImportError: X = ...`) becomes its fallback, since that is
+what runs on plain Manim CE (MF225); a fallback that lacks a name the import binds (a star
+import) is an MF222 error.
+
+The policy is the caller's (`plugins` in the caller's [tool.manimflat], `plugins=` of the
+library, `--plugin NAME=POLICY`); the scanned repository cannot choose it (MF113).
+
+The lowerings (the plugins' own semantics, in plain Manim):
 
 | plugin code | plain Manim CE |
 | --- | --- |
@@ -19,25 +39,36 @@ The mapping (the plugins' own semantics, in plain Manim):
 | `self.wait_time_between_slides = x`, `self.set_speech_service(...)` | removed |
 | `with self.voiceover(text=T) as tracker:` | `with Narration(self, T) as tracker:` |
 | `self.wait_until_bookmark(m)`, `self.wait_for_voiceover()` | the same on `self.narration` |
+| `apply_theme(scene, name, themes_dir=D, ...)` (manim_themes) | `themes_apply(scene, name, ...)`, with the repository's `.itermcolors` themes embedded in `MANIM_THEMES` |
 
-`slides_wipe`, `slides_zoom` and `Narration` are defined in the output, as plain Manim: the
-first two build the same `AnimationGroup` of `FadeIn`/`FadeOut` as manim_slides' `Wipe` and
-`Zoom`; `Narration` keeps what manim_voiceover's tracker gives a scene (`duration`,
-`get_remaining_duration()`, `time_until_bookmark()`, waiting out the rest of the narration when
-the block ends) with the speech's duration estimated from its text at 150 words a minute.
+`slides_wipe`, `slides_zoom`, `Narration` and `themes_apply` are defined in the output, as
+plain Manim: the first two build the same `AnimationGroup` of `FadeIn`/`FadeOut` as
+manim_slides' `Wipe` and `Zoom`; `Narration` keeps what manim_voiceover's tracker gives a
+scene (`duration`, `get_remaining_duration()`, `time_until_bookmark()`, waiting out the rest
+of the narration when the block ends) with the speech's duration estimated from its text at
+150 words a minute; `themes_apply` sets manim's colours and defaults as manim_themes 0.1.3
+does, from the theme files the repository ships (parsed with plistlib at flatten time; a
+theme the plugin would download is MF223).
 
 Known limits: a method of the same name defined by the repo itself (a local `pause`) is the
 repo's and is kept; slide canvas methods and other plugin names have no lowering (MF217).
+Plugins that register a `manim.plugins` entry point are imported by every `import manim`, so
+one installed for inlining must import cleanly with the installed manim.
 """
 
 from __future__ import annotations
 
 import ast
+import os
+import plistlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import libcst as cst
 
+from ..analyses import plugins
+from ..analyses.plugins import LOWERED
 from ..assets.rewrite import piece_names, taken_names
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
@@ -45,14 +76,16 @@ from ..pass_manager import Pass
 
 SLIDES = frozenset({"manim_slides", "manim_presentation"})
 VOICEOVER = frozenset({"manim_voiceover"})
-PLUGINS = SLIDES | VOICEOVER
+THEMES = frozenset({"manim_themes"})
+PLUGINS = SLIDES | VOICEOVER | THEMES
+assert PLUGINS == LOWERED
 SCENE_BASES = {"Slide": "Scene", "ThreeDSlide": "ThreeDScene", "VoiceoverScene": "Scene"}
 SLIDE_PAUSES = frozenset({"next_slide", "pause", "start_loop", "end_loop"})
 REMOVED = frozenset({"set_speech_service"})
 ON_NARRATION = {"wait_until_bookmark": "wait_until_bookmark",
                 "wait_for_voiceover": "wait_for_voiceover"}
 TRIGGERS = frozenset({*SCENE_BASES, *SLIDE_PAUSES, *REMOVED, *ON_NARRATION, "wipe", "zoom",
-                      "voiceover", "wait_time_between_slides"})
+                      "voiceover", "wait_time_between_slides", "apply_theme"})
 
 WORDS_PER_SECOND = 2.5  # 150 words a minute, an unhurried narrator
 BOOKMARK = r"<bookmark\s*mark\s*=\s*['\"]([^'\"]*)['\"]\s*/>"
@@ -116,6 +149,50 @@ class Narration:
         if seconds > 1 / config.frame_rate:
             self.scene.wait(seconds)
 ''',
+    "themes_apply": '''
+def themes_apply(manim_scene, theme_name, themes_dir=None,
+                 skip_default_constructor_adjustment=False, **kwargs):
+    """manim_themes' apply_theme (after manim_themes 0.1.3, MIT): manim's colours become those
+    of the iTerm2 theme, from the repository's .itermcolors files (embedded in MANIM_THEMES)."""
+    import manim as m
+
+    theme = {key: m.ManimColor(value) for key, value in MANIM_THEMES[theme_name].items()}
+    m.WHITE, m.BLACK = theme["Ansi 7 Color"], theme["Ansi 0 Color"]
+    for names, ansi in (("GRAY", "GREY"), 8), (("BLUE",), 4), (("TEAL",), 6), (("GREEN",), 2), \\
+            (("YELLOW",), 3), (("GOLD",), 11), (("RED",), 1), (("MAROON",), 9), \\
+            (("PURPLE",), 5):
+        base = theme[f"Ansi {ansi} Color"]
+        shades = (base.lighter(0.2), base.lighter(0.1), base, base.darker(0.1), base.darker(0.2))
+        for name in names:
+            setattr(m, name, base)
+            for letter, shade in zip("ABCDE", shades):
+                setattr(m, f"{name}_{letter}", shade)
+    m.DARK_BLUE = m.BLUE_E
+    m.LIGHTER_GRAY, m.LIGHTER_GREY, m.LIGHT_GRAY, m.LIGHT_GREY = m.GRAY_A, m.GREY_A, m.GRAY_B, m.GRAY_B
+    m.DARK_GRAY, m.DARK_GREY, m.DARKER_GRAY, m.DARKER_GREY = m.GRAY_D, m.GREY_D, m.GRAY_E, m.GREY_E
+    m.PINK, m.LIGHT_PINK = theme["Ansi 5 Color"], theme["Ansi 13 Color"]
+    m.ORANGE = 0.5 * m.RED + 0.5 * m.YELLOW
+    m.LIGHT_BROWN, m.DARK_BROWN = m.ORANGE.lighter(0.1), m.ORANGE.darker(0.1)
+    m.GRAY_BROWN = 0.5 * m.LIGHT_BROWN + 0.5 * m.GRAY
+    m.GREY_BROWN = 0.5 * m.LIGHT_BROWN + 0.5 * m.GREY
+    manim_scene.camera.background_color = theme["Background Color"]
+    if skip_default_constructor_adjustment:
+        return
+    for cls in (m.Text, m.Tex, m.MathTex, m.Mobject, m.VMobject, m.Rectangle, m.AnnularSector,
+                m.Angle, m.Annulus, m.Arrow, m.Arrow3D, m.ArrowVectorField, m.CubicBezier,
+                m.DashedVMobject, m.Dot, m.Dot3D, m.Line, m.Line3D, m.MarkupText, m.Polygon,
+                m.SingleStringMathTex, m.StreamLines, m.VectorField):
+        cls.set_default(color=m.WHITE)
+    m.AnnotationDot.set_default(stroke_color=m.WHITE, fill_color=m.BLUE)
+    m.AnnotationDot.set_default(stroke_color=m.WHITE)
+    m.Arc.set_default(stroke_color=m.WHITE)
+    m.TracedPath.set_default(stroke_color=m.WHITE)
+    m.Code.set_default(font="Courier New", color=m.WHITE)
+    m.NumberPlane.set_default(background_line_style={"stroke_color": m.GRAY},
+                              x_axis_config={"stroke_color": m.WHITE},
+                              y_axis_config={"stroke_color": m.WHITE})
+    m.Table.set_default(line_config={"color": m.WHITE})
+''',
 }
 HELPER_IMPORTS = {"Narration": "import re"}
 
@@ -130,40 +207,76 @@ def _split(key: str) -> tuple[str, str]:
     return (rest, "") if kind == "mod" else ("", "")
 
 
-def plugin_of(key: str) -> str | None:
+def top_of(key: str) -> str:
+    """The top-level module a link key points into ("" for repository and builtin names)."""
+    return _split(key)[0].split(".")[0]
+
+
+def plugin_of(key: str, among: frozenset[str] = PLUGINS) -> str | None:
     """The lowered plugin a link key points into, or None."""
-    top = _split(key)[0].split(".")[0]
-    return top if top in PLUGINS else None
+    top = top_of(key)
+    return top if top in among else None
 
 
 @dataclass(frozen=True)
 class LowerPlugins(Pass):
     NAME = "lower-plugins"
-    DESCRIPTION = "manim_slides, manim_presentation and manim_voiceover scenes become plain Manim CE"
+    DESCRIPTION = ("Manim plugins become plain Manim CE: lowered, inlined from the installed "
+                   "package, allowed or rejected, by policy")
     NEEDS = ("closure",)
 
     def run(self, flat: Flat) -> frozenset[str]:
-        used = {m for p in flat.pieces for k in p.links.values() if (m := plugin_of(k))}
-        if not used:
-            return frozenset({"names"})
+        chosen, allowed = flat.settings.plugins, flat.settings.allowed_imports
+        found = {top for p in flat.pieces for k in p.links.values()
+                 if (top := top_of(k)) and plugins.is_plugin(top, allowed)}
+        inlined = {t for p in flat.pieces if (t := plugins.plugin_of_path(p.module))}
+        policies = {top: plugins.policy(top, chosen) for top in found}
+        policies.update({top: "inline" for top in inlined})
+        used = frozenset(t for t, policy in policies.items() if policy == "lower" and t in PLUGINS)
+        fallbacks = [_absent_fallback(flat, piece, chosen, allowed) for piece in flat.pieces]
+        if used:
+            self._lower(flat, used)
+        for top in sorted(inlined):
+            self._head_block(flat, top)
+        rejected: set[str] = set()
+        for piece in flat.pieces:
+            for name, key in piece.links.items():
+                top = top_of(key)
+                if top in used:
+                    flat.report("MF217", f"`{name}` of {top} has no lowering to plain Manim "
+                                "CE; rewrite it with manim's own API", path=piece.module,
+                                line=piece.line or None)
+                elif top in policies and policies[top] != "allow" and top not in rejected:
+                    rejected.add(top)
+                    policies[top] = "reject"
+                    flat.report("MF222", f"`{name}` of the Manim plugin {top}: "
+                                f"{plugins.why_rejected(top, chosen)}", path=piece.module,
+                                line=piece.line or None)
+        flat.plugins.update(dict(sorted(policies.items())))
+        return frozenset({"names"}) if not (used or inlined or any(fallbacks)) else frozenset()
+
+    def _lower(self, flat: Flat, used: frozenset[str]) -> None:
         defined = {name for p in flat.pieces for name in _defined_functions(p)}
         taken = taken_names(flat)
         # the helpers' output names, free in this file (as the asset builders' are)
         names = {h: next(n for n in (h, *(f"{h}_{i}" for i in range(2, 99))) if n not in taken)
-                 for h in HELPERS}
+                 for h in (*HELPERS, "MANIM_THEMES")}
         helpers: set[str] = set()
         first = None
+        orphans: set[str] = set()
         for i, piece in enumerate(flat.pieces):
             if not any(word in _text(piece) for word in TRIGGERS):
                 continue
             tree = ast.parse(_text(piece))
-            lowering = _Lower(piece, defined, bool(used & SLIDES), names, _string_constants(tree))
+            lowering = _Lower(piece, defined, bool(used & SLIDES), names,
+                              _string_constants(tree), used)
             lines = _voiceover_lines(piece, tree)
             new = piece.node.visit(lowering)
             if not lowering.changes:
                 continue
             piece.node = new  # type: ignore[assignment]
             still = piece_names(flat, piece)  # links of names the lowering removed go
+            orphans |= {v for k, v in piece.links.items() if k not in still}
             piece.links = {k: v for k, v in piece.links.items() if k in still}
             helpers |= lowering.helpers
             flat.narration += [{"text": text or None,
@@ -175,15 +288,49 @@ class LowerPlugins(Pass):
                 flat.report("MF216", f"{what} of {', '.join(sorted(used))}: lowered to plain "
                             "Manim CE",
                             severity=Severity.FIXED, path=piece.module, line=piece.line or None)
-        self._add_helpers(flat, helpers, names, first or 0)
-        for piece in flat.pieces:
-            for name, key in piece.links.items():
-                plugin = plugin_of(key)
-                if plugin:
-                    flat.report("MF217", f"`{name}` of {plugin} has no lowering to plain Manim "
-                                "CE; rewrite it with manim's own API", path=piece.module,
-                                line=piece.line or None)
-        return frozenset()
+        lowered = flat.pieces[first] if first is not None else None
+        _drop_orphans(flat, orphans)
+        at = next((i for i, p in enumerate(flat.pieces) if p is lowered), 0)  # helpers above it
+        self._add_helpers(flat, helpers, names, at)
+        if "themes_apply" in helpers:  # the data above the helper that reads it
+            self._embed_themes(flat, names["MANIM_THEMES"], at)
+
+    @staticmethod
+    def _embed_themes(flat: Flat, name: str, first: int) -> None:
+        """The repository's iTerm2 themes (what manim_themes' apply_theme reads) as a dict of
+        hex colours; plistlib parses data, it runs nothing."""
+        themes: dict[str, dict[str, str]] = {}
+        for path in _files_with_suffix(flat.program.root, ".itermcolors"):
+            try:
+                data = plistlib.loads(path.read_bytes())
+                themes[path.stem] = {key: "#{:02X}{:02X}{:02X}".format(*(
+                    round(float(value[f"{c} Component"]) * 255)
+                    for c in ("Red", "Green", "Blue"))) for key, value in sorted(data.items())}
+            except (OSError, ValueError, KeyError, TypeError, plistlib.InvalidFileException):
+                continue
+        if not themes:
+            flat.report("MF223", "manim_themes' apply_theme reads an iTerm2 theme "
+                        "(.itermcolors) that the repository does not ship (the plugin "
+                        "downloads it at run time); add the theme file to the repository",
+                        path=flat.scene.path, line=flat.scene.line)
+        body = ",\n".join(f"    {k!r}: {v!r}" for k, v in sorted(themes.items()))
+        source = (f"# The repository's iTerm2 themes, as manim_themes reads them\n"
+                  f"{name} = {{\n{body}\n}}\n")
+        flat.pieces.insert(first, Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",
+                                        tree=cst.parse_statement(source)))
+
+    @staticmethod
+    def _head_block(flat: Flat, top: str) -> None:
+        """The comment naming the package, version and license above its inlined code."""
+        found = plugins.installed(top)
+        piece = next((p for p in flat.pieces if plugins.plugin_of_path(p.module) == top), None)
+        if found is None or piece is None:
+            return
+        text, _ = flat.source_of(piece)
+        piece.edit_text(f"{found.header}\n{text}")
+        flat.report("MF224", f"{found.distribution} {found.version} (license: {found.license}): its "
+                    f"definitions the scene uses are inlined", severity=Severity.FIXED,
+                    path=piece.module, line=piece.line or None)
 
     @staticmethod
     def _add_helpers(flat: Flat, helpers: set[str], names: dict[str, str], first: int) -> None:
@@ -191,7 +338,8 @@ class LowerPlugins(Pass):
         for name in sorted(helpers):
             out = names[name]
             source = HELPERS[name].strip().replace(f" {name}(", f" {out}(", 1).replace(
-                f"class {name}:", f"class {out}:", 1)
+                f"class {name}:", f"class {out}:", 1).replace(
+                "MANIM_THEMES[", f"{names['MANIM_THEMES']}[")
             pieces.append(Piece(None, 0, frozenset({out}), origin=f"manimflat:{name}",
                                 tree=cst.parse_statement(source + "\n")))
         flat.pieces[first:first] = pieces
@@ -199,6 +347,101 @@ class LowerPlugins(Pass):
             line = HELPER_IMPORTS.get(name)
             if line and line not in flat.header:
                 flat.header.append(line)
+
+
+_CATCHES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
+                     allowed: tuple[str, ...]) -> bool:
+    """`try: from manim_physics import *` / `except ImportError: <fallback>`, for a plugin
+    that is not inlined or allowed: in plain Manim CE the plugin is absent, so the fallback
+    is what runs; it replaces the statement (MF225), binding the caught exception if named."""
+    text = _text(piece)
+    if "try" not in text or "import" not in text:
+        return False
+    try:
+        stmt = ast.parse(text).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    if not isinstance(stmt, ast.Try) or stmt.finalbody or stmt.orelse or not stmt.handlers:
+        return False
+    tops = {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
+            for n in stmt.body if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names}
+    plugin = sorted(t for t in tops if plugins.is_plugin(t, allowed)
+                    and plugins.policy(t, chosen) != "allow"
+                    and not flat.program.inline_plugin(t) and not (
+                        t in PLUGINS and plugins.installed(t) is not None))
+    handler = stmt.handlers[0]
+    caught = handler.type
+    names = {caught.id} if isinstance(caught, ast.Name) else {
+        e.id for e in caught.elts if isinstance(e, ast.Name)} if isinstance(
+        caught, ast.Tuple) else {"BaseException"} if caught is None else set()
+    if not plugin or not names & _CATCHES or any(
+            isinstance(n, ast.ImportFrom) and n.level for n in stmt.body):
+        return False
+    if not _binds(stmt.body) <= _binds(handler.body):  # a star import, or names it lacks
+        flat.report("MF222", f"optional import of the Manim plugin {', '.join(plugin)} whose "
+                    "fallback does not define every name the import would; "
+                    f"{plugins.why_rejected(plugin[0], chosen)}", path=piece.module,
+                    line=piece.line or None)
+        return False
+    lines = text.splitlines()
+    body = lines[handler.body[0].lineno - 1:handler.body[-1].end_lineno]
+    indent = min(len(line) - len(line.lstrip()) for line in body if line.strip())
+    code = [line[indent:] for line in body]
+    if handler.name:
+        code.insert(0, f"{handler.name} = ModuleNotFoundError(\"No module named "
+                       f"'{plugin[0]}'\")")
+    head = lines[:stmt.lineno - 1]  # the comments above it
+    piece.edit_text("\n".join([*head, *code]) + "\n")
+    still = piece_names(flat, piece)
+    piece.links = {k: v for k, v in piece.links.items() if k in still}
+    flat.report("MF225", f"optional import of {', '.join(plugin)}: the plugin is absent in "
+                "plain Manim CE, so the fallback the code has for that runs",
+                severity=Severity.FIXED, path=piece.module, line=piece.line or None)
+    return True
+
+
+def _binds(body: list[ast.stmt]) -> set[str]:
+    """Names the statements bind at their level; "*" for a star import."""
+    out: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+    return out
+
+
+def _files_with_suffix(root: Path, suffix: str) -> list[Path]:
+    out: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules",))
+        out.extend(Path(folder) / n for n in sorted(names) if n.endswith(suffix)
+                   and not (Path(folder) / n).is_symlink())
+    return out
+
+
+def _drop_orphans(flat: Flat, orphans: set[str]) -> None:
+    """Remove the repository definitions only the lowered plugin calls used (a themes folder
+    computed from `__file__`), and what only they used, transitively."""
+    while orphans:
+        users: dict[str, set[int]] = {}  # key -> the pieces that use it (a class names itself)
+        for i, p in enumerate(flat.pieces):
+            for v in (*p.links.values(), *p.chains.values()):
+                users.setdefault(v, set()).add(i)
+        gone = [p for i, p in enumerate(flat.pieces) if p.module and p.binds
+                and all(f"{p.module}:{b}" in orphans
+                        and users.get(f"{p.module}:{b}", set()) <= {i} for b in p.binds)]
+        if not gone:
+            return
+        orphans = {v for p in gone for v in p.links.values()}
+        flat.pieces = [p for p in flat.pieces if p not in gone]
 
 
 def duration(text: str) -> float:
@@ -259,8 +502,9 @@ def _expr(code: str) -> cst.BaseExpression:
 
 class _Lower(cst.CSTTransformer):
     def __init__(self, piece: Piece, defined: set[str], slides: bool,
-                 names: dict[str, str], strings: dict[str, str]) -> None:
+                 names: dict[str, str], strings: dict[str, str], used: frozenset[str]) -> None:
         super().__init__()
+        self.used = used
         self.strings = strings
         self.narrations: list[str] = []
         self.links = piece.links
@@ -275,12 +519,13 @@ class _Lower(cst.CSTTransformer):
         """The plugin scene type `node` names (`Slide`, `manim_slides.Slide`), or None."""
         if isinstance(node, cst.Name):
             key = self.links.get(node.value, "")
-            return _split(key)[1] or None if plugin_of(key) else None
+            return _split(key)[1] or None if plugin_of(key, self.used) else None
         if isinstance(node, cst.Attribute):
             root: cst.BaseExpression = node
             while isinstance(root, cst.Attribute):
                 root = root.value
-            if isinstance(root, cst.Name) and plugin_of(self.links.get(root.value, "")):
+            if isinstance(root, cst.Name) and plugin_of(self.links.get(root.value, ""),
+                                                        self.used):
                 return node.attr.value
         return None
 
@@ -329,6 +574,16 @@ class _Lower(cst.CSTTransformer):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call
                    ) -> cst.BaseExpression:
+        if self._plugin_name(updated_node.func) == "apply_theme":
+            self.changes.append("`apply_theme()`")
+            self.helpers.add("themes_apply")
+            # the themes are embedded: the folder they were read from is not needed
+            args = [a for i, a in enumerate(updated_node.args) if not (
+                (a.keyword and a.keyword.value == "themes_dir") or (not a.keyword and i == 2))]
+            if args:
+                args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(func=cst.Name(self.names["themes_apply"]),
+                                             args=args)
         found = _call_method(updated_node)
         if found is None or found[1] in self.defined:
             return updated_node

@@ -8,6 +8,9 @@ for manim_slides' animations are compared with the real plugin's `Wipe` and `Zoo
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,92 @@ def test_lowered_scene_ends_on_the_plain_manim_frame(case: str, file: str, scene
         assert frame.ok and frame.png, frame.error
         frames.append(frame.png)
     assert compare_frames(*frames).identical
+
+
+# manim_slides 5.7 (the newest; every release sets it) assigns `config["write_to_movie"]`,
+# which manim 0.22 removed, and its `render` then writes slide files with other removed
+# config. The shim restores that one key as a no-op and renders the deck as manim renders any
+# scene: every slide call (next_slide, wipe, zoom) is still the real plugin's.
+SLIDES_SHIM = '''
+from pathlib import Path
+
+from manim import Scene
+from manim._config.utils import ManimConfig
+
+ManimConfig.write_to_movie = property(lambda self: True, lambda self, value: None)
+exec(compile(Path("deck.py").read_text(), "deck.py", "exec"))
+Deck.render = Scene.render
+'''
+
+
+@pytest.mark.render
+def test_lowered_deck_ends_on_the_frame_manim_slides_renders(tmp_path: Path) -> None:
+    pytest.importorskip("manim_slides")
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    repo = REPOS / "plugin_slides"
+    result = manimflat.flatten(repo, "deck.py:Deck", root=str(repo))
+    original, flat = tmp_path / "original", tmp_path / "flat"
+    shutil.copytree(repo, original)
+    flat.mkdir()
+    (original / "shim.py").write_text(SLIDES_SHIM, encoding="utf-8")
+    (flat / "scene.py").write_text(result.code, encoding="utf-8")
+    frames = []
+    for folder, file in ((original, "shim.py"), (flat, "scene.py")):
+        frame = render_last_frame(folder / file, "Deck", cwd=folder,
+                                  out_dir=tmp_path / f"{folder.name}-media", timeout=240)
+        assert frame.ok and frame.png, frame.error
+        frames.append(frame.png)
+    assert compare_frames(*frames).identical
+
+
+# manim-voiceover loads itself on every `import manim` (an entry point) and pins pip and
+# pydantic, so scripts/setup.sh installs it, with pyttsx3, in its own venv that sees the
+# main site-packages. The fixture's gTTS needs the network: the test's copy speaks through
+# pyttsx3 and espeak-ng instead, and drops the bookmark (the real plugin times bookmarks with
+# whisper, a downloaded model).
+VOICEOVER_PYTHON = Path(os.environ.get("MANIMFLAT_VOICEOVER_VENV", Path.home() / ".cache" /
+                                       "manimflat" / "voiceover-venv")) / "bin" / "python"
+LOCAL_SPEECH = '''from manim_voiceover.services.pyttsx3 import PyTTSX3Service
+
+
+class GTTSService(PyTTSX3Service):
+    """Speaks locally (espeak-ng); pyttsx3 writes WAVE, so the file is named .wav."""
+
+    def __init__(self, **kwargs):
+        super().__init__()
+
+    def generate_from_text(self, text, cache_dir=None, path=None, **kwargs):
+        name = self.get_audio_basename({"input_text": text, "service": "pyttsx3"}) + ".wav"
+        return super().generate_from_text(text, cache_dir, path or name, **kwargs)
+'''
+
+
+@pytest.mark.render
+def test_lowered_voiceover_ends_on_the_frame_manim_voiceover_renders(tmp_path: Path) -> None:
+    if not VOICEOVER_PYTHON.is_file() or not shutil.which("espeak-ng"):
+        pytest.skip("scripts/setup.sh makes the manim-voiceover venv; espeak-ng is apt's")
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    repo = tmp_path / "repo"
+    shutil.copytree(REPOS / "plugin_voiceover", repo)
+    scene = repo / "narrated.py"
+    scene.write_text(scene.read_text(encoding="utf-8").replace(
+        "from manim_voiceover.services.gtts import GTTSService\n", LOCAL_SPEECH).replace(
+        " <bookmark mark='square'/>", "").replace(
+        '            self.wait_until_bookmark("square")\n', ""), encoding="utf-8")
+    result = manimflat.flatten(repo, "narrated.py:Narrated", root=str(repo))
+    assert result.ok and "PyTTSX3Service" not in result.code, result.diagnostics
+    media = tmp_path / "original-media"
+    run = subprocess.run([str(VOICEOVER_PYTHON), "-m", "manim", "-ql", "-s",
+                          "--disable_caching", "--media_dir", str(media), "narrated.py",
+                          "Narrated"], cwd=repo, capture_output=True, text=True, timeout=300)
+    original = next(media.rglob("Narrated*.png"), None)
+    assert run.returncode == 0 and original, run.stderr[-2000:]
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / "scene.py").write_text(result.code, encoding="utf-8")
+    frame = render_last_frame(flat / "scene.py", "Narrated", cwd=flat,
+                              out_dir=tmp_path / "flat-media", timeout=240)
+    assert frame.ok and frame.png, frame.error
+    assert compare_frames(original, frame.png).identical
