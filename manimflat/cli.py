@@ -142,6 +142,8 @@ def render_result(result: FlatResult, fmt: str) -> str:
 @click.option("--assets", type=click.Choice(ASSET_POLICIES), help="Asset policy.")
 @click.option("--formatter", type=click.Choice(FORMATTERS), help="none (as written) or black.")
 @click.option("--merge-bases", is_flag=True, default=None, help="Fold local bases into scene.")
+@click.option("--upgrade/--no-upgrade", default=None,
+              help="Upgrade ManimGL and old manimlib scenes to Manim CE (default), or skip them.")
 @click.option("--root", help="Repository root (default: nearest .git/pyproject/manim.cfg).")
 @click.option("--passes", help="Custom pipeline, e.g. 'resolve-imports,collect-closure,emit'.")
 @click.option("--print-after", multiple=True, help="Print the code after this pass.")
