@@ -32,9 +32,9 @@ def failure_class(result: dict) -> str:
     message = d["message"]
     if d["code"] == "MF231":
         return "MF231 " + message.split("`")[1]
-    if d["code"] in ("MF402", "MF403", "MF405", "MF406"):  # runtime errors: the exception
-        m = re.search(r"\b(\w+(?:Error|Exception))\b(:[^;\n]{0,60})?", message)
-        return f"{d['code']} {m.group(1)}{(m.group(2) or '')[:60]}" if m else d["code"]
+    if d.get("pass") in ("verify-exec", "verify-render"):  # runtime errors: the exception
+        m = re.search(r"\b(\w+(?:Error|Exception))\b(:[^;\n]{0,50})?", message)
+        return f"{d['code']} {m.group(1)}{(m.group(2) or '')[:50]}" if m else d["code"]
     if d["code"] == "MF103" or "not defined" in message:
         m = re.search(r"'(\w+)'", message)
         return f"{d['code']} {m.group(1) if m else ''}".strip()
@@ -52,8 +52,7 @@ def survey(repo: str, per_repo: int, seed: int, timeout: float, verify: str) -> 
         result = session.flatten(ref, manager, contain_crash=True)
         data = result.to_json()
         static_ok = not any(d.is_error for d in result.diagnostics
-                            if d.pass_name != "verify-render" and d.code not in (
-                                "MF402", "MF403", "MF405", "MF406"))
+                            if d.pass_name not in ("verify-exec", "verify-render"))
         row = {"scene": ref.spec, "dialect": ref.dialect, "status": data["status"],
                "contract": static_ok and result.code is not None,
                "render": result.ok and "render" in result.verification,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import Rename
+from .shims import CHARACTERS
 
 NAMES: dict[str, Rename] = {
     "TOP": Rename("config.frame_y_radius * UP"),
@@ -12,8 +13,20 @@ NAMES: dict[str, Rename] = {
     "ASPECT_RATIO": Rename("config.aspect_ratio"),
     "SVGPathMobject": Rename("SVGMobject"),
     "GREEN_SCREEN": Rename("PURE_GREEN"),
-    "digest_config": Rename("digest_config", note="shim"),  # see upgrade_dialect.SHIMS
+    "ParametricCurve": Rename("ParametricFunction"),
+    "TracedPath": Rename("TracedPath", {"min_distance_to_new_point": "",
+                                        "time_traced": "dissipating_time"}),
+    "X_COLOR": Rename("GREEN_C"),
+    "Y_COLOR": Rename("RED_C"),
+    "Z_COLOR": Rename("BLUE_D"),
+    # emitted definitions (dialects/shims.py)
+    **{name: Rename(name, note="shim") for name in ("digest_config", "GraphScene",
+                                                    *CHARACTERS)},
 }
+# names the dialects' `import *` re-exported from the standard library
+LINKS: dict[str, str] = {"deepcopy": "from:copy:deepcopy", "product": "from:itertools:product",
+                         "partial": "from:functools:partial", "reduce": "from:functools:reduce",
+                         "Iterable": "from:typing:Iterable", "os": "mod:os", "sys": "mod:sys"}
 
 UNSUPPORTED: dict[str, str] = {
     "ContinualAnimation": "an updater (`mob.add_updater(lambda m, dt: ...)`)",

@@ -8,7 +8,8 @@ upgrade-api's table. Here: what CE dropped without a rename.
 from __future__ import annotations
 
 from . import Table
-from ._common import NAMES as COMMON, UNSUPPORTED as COMMON_UNSUPPORTED
+from ._common import NAMES as COMMON
+from ._common import UNSUPPORTED as COMMON_UNSUPPORTED
 
 TABLE = Table(
     dialect="manimlib-old",

@@ -33,7 +33,9 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..analyses import externals
 from ..diagnostics import Severity
 from ..dialects import Rename, Table, table_for
-from ..ir import Flat, Piece
+from ..dialects._common import LINKS
+from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
+from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
 from .upgrade_api import REMOVED, REMOVED_NAMES
 
@@ -55,20 +57,6 @@ _FRAME_3D = frozenset({"reorient", "set_euler_angles", "increment_theta", "incre
 _PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color"})
 _SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
 
-SHIMS: dict[str, str] = {
-    "digest_config": '''
-def digest_config(obj, kwargs, caller_locals=None):
-    """Old manimlib's digest_config: CONFIG along the MRO, then the keyword arguments, become
-    attributes of `obj` (upgrade-dialect)."""
-    for cls in reversed(type(obj).__mro__):
-        for key, value in vars(cls).get("CONFIG", {}).items():
-            setattr(obj, key, value)
-    for key, value in kwargs.items():
-        setattr(obj, key, value)
-''',
-}
-
-
 @dataclass(frozen=True)
 class UpgradeDialect(Pass):
     NAME = "upgrade-dialect"
@@ -84,9 +72,10 @@ class UpgradeDialect(Pass):
         frame = any("self.frame" in _text(p) for p in flat.pieces)
         dict_keys: dict[str, dict[str, bool]] = {}  # class -> CONFIG keys holding dicts
         shims: set[str] = set()
+        replaced = _replace_characters(flat, shims, done)
         for piece in flat.pieces:
             _upgrade_piece(flat, piece, table, done, frame, dict_keys, shims)
-        _add_shims(flat, shims)
+        _add_shims(flat, shims, replaced)
         if done:
             summary = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in done.most_common())
             flat.report("MF230", f"{flat.scene.name} upgraded from {flat.scene.dialect} to "
@@ -118,6 +107,8 @@ def _resolve(name: str, key: str, table: Table) -> tuple[str, str | Rename | Non
     if attr in externals.manim_exports():
         alias = externals.star_module_aliases("manim").get(attr)
         return "link", f"mod:{alias}" if alias else f"star:manim:{attr}"
+    if attr in LINKS:
+        return "link", LINKS[attr]
     if attr in externals.DRIFTED_STAR_NAMES:
         return "link", externals.DRIFTED_STAR_NAMES[attr]
     return "error", None
@@ -169,22 +160,20 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
     used = set(re.findall(r"[A-Za-z_]\w*", new.code))
     links = {n: k for n, k in links.items() if n in used and n not in renames}
     for n in rewriter.introduced & used:
-        if n not in links and n not in piece.binds:
-            if n in externals.manim_exports():
-                links[n] = f"star:manim:{n}"
+        if n not in links and n not in piece.binds and n in externals.manim_exports():
+            links[n] = f"star:manim:{n}"
     if "digest_config" in used and "digest_config" in rewriter.introduced | set(links):
         links["digest_config"] = "shim:digest_config"
     piece.links = links
     piece.edit_text(new.code)
 
 
-_NEEDS_CST = re.compile(r"\bCONFIG\b|\.play\(|ApplyMethod|self\.frame|digest_config|\.(?:"
-                        r"fix_in_frame|embed|set_backstroke|set_shading|set_gloss|select_part|"
-                        r"get_v_line|get_h_line|apply_depth_test|deactivate_depth_test|"
-                        r"set_flat_stroke|unfix_from_frame|set_reflectiveness|"
-                        r"set_anti_alias_width|set_joint_type|use_winding_fill|"
-                        r"set_glow_factor|make_smooth|always_sort_to_camera|set_clip_plane|"
-                        r"rotate_in_place|scale_in_place|select_parts)\(")
+# Text that needs the CST rewriter even when no name is renamed (most pieces need none).
+_METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
+                        for m in (table_for(dialect) or Table("", {})).methods})
+_NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
+                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
+                        r"digest_config|stretch\s*=|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
 
 
 def _first_line(text: str) -> int:
@@ -224,8 +213,9 @@ class _Rewriter(cst.CSTTransformer):
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
 
-    def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line
+    def _problem(self, code: str, message: str, node: cst.CSTNode) -> None:
+        pos = self.get_metadata(PositionProvider, node, None)
+        self.problems.append((code, message, pos.start.line if pos else 1))
 
     def _is_manimlib(self, name: str) -> bool:
         return name in self.renames or bool(_MANIMLIB_KEY.match(self.links.get(name, ""))) \
@@ -273,7 +263,7 @@ class _Rewriter(cst.CSTTransformer):
                     base = base.with_changes(value=cst.Name("MovingCameraScene"))
                 bases.append(base)
             updated = updated.with_changes(bases=bases)
-        body = list(updated.body.body)
+        body = [st for st in updated.body.body if isinstance(st, cst.BaseStatement)]
         out: list[cst.BaseStatement] = []
         keys: dict[str, bool] = {}
         parents = [_code(b.value) for b in original.bases]
@@ -306,15 +296,43 @@ class _Rewriter(cst.CSTTransformer):
                     out.append(cst.SimpleStatementLine([cst.Assign(
                         [cst.AssignTarget(cst.Name(name))], value)]))
             if not is_scene:
-                out.append(stmt.with_changes(body=[
+                out.append(cst.ensure_type(stmt, cst.SimpleStatementLine).with_changes(body=[
                     cst.Assign([cst.AssignTarget(cst.Name("CONFIG"))],
                                config.with_changes(elements=kept))]))
+        if keys and not is_scene:
+            out = self._digest_in_init(out)
         if keys:
             self.dict_keys[original.name.value] = {**{k: v for p in parents
                                                       for k, v in self.dict_keys.get(p, {}).items()},
                                                    **keys}
         return updated.with_changes(body=updated.body.with_changes(body=out or [
             cst.SimpleStatementLine([cst.Pass()])]))
+
+    def _digest_in_init(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """Old manimlib's Mobject.__init__ digested CONFIG itself: a class with CONFIG digests
+        it first thing in its `__init__` (added when it has none), so its CONFIG values reach
+        Manim CE's base as keyword arguments and the rest become attributes."""
+        inits = [i for i, st in enumerate(body)
+                 if isinstance(st, cst.FunctionDef) and st.name.value == "__init__"]
+        digest = cst.parse_statement("digest_config(self, kwargs)\n")
+        self.uses_digest = True
+        if not inits:
+            self.done.append("CONFIG digested in an added __init__")
+            return [*body, cst.parse_statement(
+                "def __init__(self, *args, **kwargs):\n    digest_config(self, kwargs)\n"
+                "    super().__init__(*args, **kwargs)\n")]
+        init = body[inits[0]]
+        assert isinstance(init, cst.FunctionDef)
+        star = init.params.star_kwarg
+        if star is None or "digest_config" in _code(init):
+            return body
+        if star.name.value != "kwargs":
+            digest = cst.parse_statement(f"digest_config(self, {star.name.value})\n")
+        block = init.body
+        assert isinstance(block, cst.IndentedBlock)
+        self.done.append("CONFIG digested in __init__")
+        return [*body[:inits[0]], init.with_changes(body=block.with_changes(
+            body=[digest, *block.body])), *body[inits[0] + 1:]]
 
     # -- calls -----------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -333,18 +351,27 @@ class _Rewriter(cst.CSTTransformer):
             receiver = _code(func.value)
             if method == "play":
                 return self._play(updated)
+            if method in ("set_width", "set_height") and any(
+                    a.keyword is not None and a.keyword.value == "stretch" and
+                    _code(a.value) == "True" for a in updated.args):
+                self.done.append(f".{method}(stretch=True) -> .stretch_to_fit_"
+                                 f"{method[4:]}()")
+                return updated.with_changes(
+                    func=func.with_changes(attr=cst.Name(f"stretch_to_fit_{method[4:]}")),
+                    args=_plain([a for a in updated.args if a.keyword is None
+                                 or a.keyword.value != "stretch"]))
             if receiver.endswith("camera.frame") and method in _FRAME_3D:
-                self.problems.append(("MF232", f"`self.frame.{method}()` moves ManimGL's 3D "
-                                      "camera; write it with ThreeDScene's "
-                                      "set_camera_orientation/move_camera", self._line(original)))
+                self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
+                              "write it with ThreeDScene's set_camera_orientation/move_camera",
+                              original)
             if method in self.table.methods:
                 new = self.table.methods[method]
                 if new:
                     self.done.append(f".{method}() -> .{new}()")
                     return updated.with_changes(func=func.with_changes(attr=cst.Name(new)))
                 self.done.append(f".{method}() dropped")
-                self.problems.append(("MF233", f"`.{method}()` is interactive or shader-only "
-                                      f"in {self.table.dialect}; dropped", self._line(original)))
+                self._problem("MF233", f"`.{method}()` is interactive or shader-only in "
+                              f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
 
@@ -367,8 +394,8 @@ class _Rewriter(cst.CSTTransformer):
         args = list(call.args)
         if not args or args[0].keyword is not None or not isinstance(
                 args[0].value, cst.Attribute):
-            self.problems.append(("MF232", "`ApplyMethod` without a `mob.method` first "
-                                  "argument; write `mob.animate.method(...)`", 0))
+            self._problem("MF232", "`ApplyMethod` without a `mob.method` first argument; "
+                          "write `mob.animate.method(...)`", call)
             return call
         method = args[0].value
         positional = [a for a in args[1:] if a.keyword is None]
@@ -405,6 +432,17 @@ class _Rewriter(cst.CSTTransformer):
         return call.with_changes(args=_plain(out))
 
     # -- statements -------------------------------------------------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
+                         ) -> cst.ImportFrom:
+        """An import of the dialect left in the code (in a `try` or a function body) imports
+        Manim CE."""
+        module = _code(updated.module) if updated.module is not None else ""
+        if updated.relative or module.split(".")[0] not in (
+                "manimlib", "big_ol_pile_of_manim_imports", "manim_imports_ext"):
+            return updated
+        self.done.append(f"from {module} import -> from manim import")
+        return updated.with_changes(module=cst.Name("manim"))
+
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
                                   updated: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
@@ -466,18 +504,51 @@ def _config_dict(stmt: cst.BaseStatement) -> cst.Dict | None:
     return assign.value
 
 
-def _add_shims(flat: Flat, shims: set[str]) -> None:
+def _replace_characters(flat: Flat, shims: set[str], done: Counter[str]) -> set[str]:
+    """A repository class named like one of 3b1b's characters (custom/characters) is its
+    stand-in: the original draws SVG files and relies on ManimGL internals. Returns the
+    link keys of the classes replaced."""
+    keys: set[str] = set()
+    kept = []
+    for piece in flat.pieces:
+        names = piece.binds & CHARACTERS if piece.module and piece.kind == "class" else set()
+        if names:
+            shims.update(names)
+            keys.update(f"{piece.module}:{n}" for n in names)
+            done[f"{', '.join(sorted(names))} -> stand-in (stick figure)"] += 1
+            flat.assets.append(AssetRecord(f"{piece.module}:{min(names)}", "character",
+                                           "replaced", "stick_figure", piece.line, piece.module))
+            continue
+        kept.append(piece)
+    flat.pieces = kept
+    return keys
+
+
+def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
     if not shims:
         return
-    new = []
+    order: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in order:
+            for need in NEEDS.get(name, ()):
+                add(need)
+            order.append(name)
     for name in sorted(shims):
+        add(name)
+    new = []
+    for name in order:
         source = SHIMS[name].strip() + "\n"
-        used = set(re.findall(r"[A-Za-z_]\w*", source)) & externals.manim_exports()
+        used = set(re.findall(r"[A-Za-z_]\w*", source))
+        links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
+        for alias, module in (("it", "itertools"), ("inspect", "inspect")):
+            if alias in used:
+                links[alias] = f"mod:{module}"
         new.append(Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",
-                         links={n: f"star:manim:{n}" for n in used},
-                         tree=cst.parse_statement(source)))
+                         links=links, tree=cst.parse_statement(source)))
     for piece in flat.pieces:  # a name the output defines itself needs no link
-        if any(k.startswith("shim:") for k in piece.links.values()):
-            piece.links = {n: k for n, k in piece.links.items() if not k.startswith("shim:")}
+        if any(k.startswith("shim:") or k in replaced for k in piece.links.values()):
+            piece.links = {n: k for n, k in piece.links.items()
+                           if not (k.startswith("shim:") or k in replaced)}
     first = next((i for i, p in enumerate(flat.pieces) if p.module is not None), 0)
     flat.pieces[first:first] = new
