@@ -127,8 +127,10 @@ class Session:
         MF901 instead of raising, so one bug does not lose every other scene's output."""
         start = time.perf_counter()
         flat = Flat(self.program, scene, self.settings)
-        if scene.dialect != "manim-ce" and not (self.settings.upgrade and scene.dialect in (
-                "manimgl", "manimlib-old")):
+        manager = manager or self.pipeline()
+        upgrades = self.settings.upgrade and scene.dialect in ("manimgl", "manimlib-old") and \
+            any(p.NAME == "upgrade-dialect" for p in manager.passes)
+        if scene.dialect != "manim-ce" and not upgrades:
             flat.report("MF105", f"{scene.name} is a {scene.dialect} scene; only Manim CE "
                         "scenes are flattened (--upgrade upgrades ManimGL and old manimlib "
                         "ones)", severity=Severity.WARNING, path=scene.path, line=scene.line)
@@ -138,7 +140,7 @@ class Session:
                         "it", severity=Severity.INFO, path=scene.path, line=scene.line)
         else:
             try:
-                (manager or self.pipeline()).run(flat)
+                manager.run(flat)
             except PassFailure as exc:
                 if not contain_crash:
                     raise

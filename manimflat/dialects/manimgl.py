@@ -40,6 +40,7 @@ TABLE = Table(
         "Vector": Rename("Vector", {"thickness": "stroke_width"}),
         "Text": Rename("Text", {"alignment": ""}),
         "ParametricCurve": Rename("ParametricFunction"),
+        "EPSILON": Rename("1e-8"),
     },
     unsupported={
         **COMMON_UNSUPPORTED,
@@ -51,7 +52,7 @@ TABLE = Table(
     },
     methods={
         "select_part": "get_part_by_tex", "select_parts": "get_parts_by_tex",
-        "get_v_line": "get_vertical_line", "get_h_line": "get_horizontal_line",
+        "get_v_line": "get_vertical_line", "add_coordinate_labels": "add_coordinates", "get_h_line": "get_horizontal_line",
         "set_backstroke": "",
         "fix_in_frame": "", "unfix_from_frame": "", "set_shading": "", "set_gloss": "",
         "set_reflectiveness": "", "apply_depth_test": "", "deactivate_depth_test": "",

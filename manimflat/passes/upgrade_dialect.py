@@ -23,6 +23,7 @@ Rewrites besides the table:
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -72,9 +73,10 @@ class UpgradeDialect(Pass):
         frame = any("self.frame" in _text(p) for p in flat.pieces)
         dict_keys: dict[str, dict[str, bool]] = {}  # class -> CONFIG keys holding dicts
         shims: set[str] = set()
+        scenes: set[str] = set()
         replaced = _replace_characters(flat, shims, done)
         for piece in flat.pieces:
-            _upgrade_piece(flat, piece, table, done, frame, dict_keys, shims)
+            _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims)
         _add_shims(flat, shims, replaced)
         if done:
             summary = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in done.most_common())
@@ -115,7 +117,8 @@ def _resolve(name: str, key: str, table: Table) -> tuple[str, str | Rename | Non
 
 
 def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], frame: bool,
-                   dict_keys: dict[str, dict[str, bool]], shims: set[str]) -> None:
+                   dict_keys: dict[str, dict[str, bool]], scenes: set[str],
+                   shims: set[str]) -> None:
     links = dict(piece.links)
     renames: dict[str, Rename] = {}
     line = piece.line or None
@@ -144,7 +147,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
         piece.links = links
         return
     module = cst.parse_module(text)
-    rewriter = _Rewriter(renames, table, frame, dict_keys, links)
+    rewriter = _Rewriter(renames, table, frame, dict_keys, scenes, links)
     new = MetadataWrapper(module).visit(rewriter)
     for what in rewriter.done:
         done[what] += 1
@@ -173,7 +176,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for m in (table_for(dialect) or Table("", {})).methods})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
-                        r"digest_config|stretch\s*=|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+                        r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
 
 
 def _first_line(text: str) -> int:
@@ -200,11 +203,13 @@ class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, renames: dict[str, Rename], table: Table, frame: bool,
-                 dict_keys: dict[str, dict[str, bool]], links: dict[str, str]) -> None:
+                 dict_keys: dict[str, dict[str, bool]], scenes: set[str],
+                 links: dict[str, str]) -> None:
         self.renames = renames
         self.table = table
         self.frame = frame  # some code uses ManimGL's self.frame: scenes move their camera
         self.dict_keys = dict_keys
+        self.scenes = scenes  # repository scene classes seen so far
         self.links = links
         self.done: list[str] = []
         self.problems: list[tuple[str, str, int]] = []
@@ -248,15 +253,18 @@ class _Rewriter(cst.CSTTransformer):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._skip.add(id(node.name))
         names = {_code(b.value).split(".")[-1] for b in node.bases}
-        self._classes.append(any(n.endswith("Scene") for n in names))
+        is_scene = any(n.endswith("Scene") or n in self.scenes for n in names)
+        if is_scene:
+            self.scenes.add(node.name.value)
+        self._classes.append(is_scene)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         is_scene = self._classes.pop()
         if self.frame:
             bases = []
-            for base in updated.bases:
-                value = base.value
-                if isinstance(value, cst.Name) and value.value in ("Scene", "InteractiveScene") \
+            for was, base in zip(original.bases, updated.bases, strict=True):
+                value = was.value
+                if isinstance(value, cst.Name) and value.value in _SCENE_BASES \
                         and self._is_manimlib(value.value):
                     self.done.append("self.frame -> MovingCameraScene's camera.frame")
                     self.introduced.add("MovingCameraScene")
@@ -351,6 +359,12 @@ class _Rewriter(cst.CSTTransformer):
             receiver = _code(func.value)
             if method == "play":
                 return self._play(updated)
+            if method == "replicate" and len(updated.args) == 1 and \
+                    updated.args[0].keyword is None:
+                self.done.append(".replicate(n) -> VGroup of copies")
+                self.introduced.add("VGroup")
+                return cst.parse_expression(
+                    f"VGroup(*({receiver}.copy() for _ in range({_code(updated.args[0].value)})))")
             if method in ("set_width", "set_height") and any(
                     a.keyword is not None and a.keyword.value == "stretch" and
                     _code(a.value) == "True" for a in updated.args):
@@ -452,8 +466,13 @@ class _Rewriter(cst.CSTTransformer):
             and isinstance(original.body[0].value, cst.Call))]
         if len(body) == len(updated.body):
             return updated
-        return updated.with_changes(body=body) if body else updated.with_changes(
-            body=[cst.Pass()])
+        return updated.with_changes(body=body) if body else cst.RemoveFromParent()
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+                            ) -> cst.IndentedBlock:
+        if updated.body:
+            return updated
+        return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
                         ) -> cst.BaseExpression:
@@ -539,7 +558,7 @@ def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
     new = []
     for name in order:
         source = SHIMS[name].strip() + "\n"
-        used = set(re.findall(r"[A-Za-z_]\w*", source))
+        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
         links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
         for alias, module in (("it", "itertools"), ("inspect", "inspect")):
             if alias in used:
