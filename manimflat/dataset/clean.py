@@ -22,7 +22,7 @@ _TEXT_FIELDS = ("code", "description", "scene", "split")
 
 # Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
 COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
-           "message", "notes", "norm_hash", "norm_code", "desc_hash")
+           "message", "notes", "norm_hash", "norm_code", "desc_hash", "source_dialect")
 
 
 def clean_row(row: dict[str, Any], verify: str = "syntax",
@@ -56,7 +56,9 @@ def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
         "description": description.strip() if isinstance(description, str) else "",
         "code": code, "split": str(split).strip().lower() if split not in (None, "") else None,
         "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
-        "norm_code": None, "desc_hash": None}
+        "norm_code": None, "desc_hash": None,
+        # the Manim dialect the scene was written in (upgrade-dialect upgraded it to CE)
+        "source_dialect": row.get("source_dialect") or "manim-ce"}
     record.update(fields)
     # A rejected row keeps its text for inspection; bytes that were not UTF-8 show as `\\xNN`.
     for key in ("origin", "scene", "description", "code", "split", "message"):

@@ -390,7 +390,8 @@ def read_repo(source: SourceConfig) -> list[Row]:
         code = result.code if result.status in ("ok", "fixed") else None
         description = scene_description(code, ref.name) if code else ""
         rows.append(_row(source, origin, code, description, None, ref.name,
-                         flat_status=result.status, flat_message=message))
+                         flat_status=result.status, flat_message=message,
+                         source_dialect=ref.dialect))
     rows.extend(_unusable_files(source, session.program.root, session.program.diagnostics,
                                 session.scope))
     return rows
