@@ -56,6 +56,7 @@ _FRAME_3D = frozenset({"reorient", "set_euler_angles", "increment_theta", "incre
                        "get_euler_angles", "get_theta", "get_phi", "get_gamma"})
 # Mobject properties a class attribute must not shadow.
 _PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color"})
+_FRAME = re.compile(r"\bself\.(?:camera\.)?frame\b")  # ManimGL's camera frame, new or old
 _SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class UpgradeDialect(Pass):
         if table is None:
             return ALL
         done: Counter[str] = Counter()
-        frame = any("self.frame" in _text(p) for p in flat.pieces)
+        frame = any(_FRAME.search(_text(p)) for p in flat.pieces)
         dict_keys: dict[str, dict[str, bool]] = {}  # class -> CONFIG keys holding dicts
         shims: set[str] = set()
         scenes: set[str] = set()

@@ -98,6 +98,7 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                   "g = VGroup(*(Dot().copy() for _ in range(3)))"),
     "self.frame": ("manimgl", "self.play(self.frame.animate.scale(2))",
                    "self.play(self.camera.frame.animate.scale(2))"),
+    "self.camera.frame": ("manimgl", "self.camera.frame.scale(2)", "class S(MovingCameraScene):"),
 }
 
 
