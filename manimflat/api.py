@@ -47,7 +47,7 @@ class FlatResult:
     def status(self) -> str:
         """skipped, failed, or, for an output with no error: ok / fixed once the static level
         proved the output contract, `unverified` under a `--passes` pipeline without it."""
-        if self.scene.dialect != "manim-ce" or self.scene.is_base:
+        if self.scene.is_base or any(d.code == "MF105" for d in self.diagnostics):
             return "skipped"
         if not self.ok:
             return "failed"
@@ -80,6 +80,7 @@ class FlatResult:
     def to_json(self, output: str | None = None) -> dict[str, Any]:
         return {"scene": self.scene.name, "module": self.scene.path, "line": self.scene.line,
                 "output": output, "status": self.status, "dialect": self.scene.dialect,
+                "source_dialect": self.scene.dialect,
                 "base": self.scene.is_base,
                 "diagnostics": [d.to_json() for d in self.diagnostics],
                 "assets": [a.to_json() for a in self.assets], "inlined": list(self.inlined),
@@ -137,17 +138,20 @@ class Session:
         MF901 instead of raising, so one bug does not lose every other scene's output."""
         start = time.perf_counter()
         flat = Flat(self.program, scene, self.settings, repo_analyses=self.analyses)
-        if scene.dialect != "manim-ce":
+        manager = manager or self.pipeline()
+        upgrades = self.settings.upgrade and scene.dialect in ("manimgl", "manimlib-old") and \
+            any(p.NAME == "upgrade-dialect" for p in manager.passes)
+        if scene.dialect != "manim-ce" and not upgrades:
             flat.report("MF105", f"{scene.name} is a {scene.dialect} scene; only Manim CE "
-                        "scenes are flattened", severity=Severity.WARNING, path=scene.path,
-                        line=scene.line)
+                        "scenes are flattened (--upgrade upgrades ManimGL and old manimlib "
+                        "ones)", severity=Severity.WARNING, path=scene.path, line=scene.line)
         elif scene.is_base:
             flat.report("MF118", f"{scene.name} is a base scene (no `construct` of its own or "
                         "inherited): not flattened alone; the scenes that subclass it include "
                         "it", severity=Severity.INFO, path=scene.path, line=scene.line)
         else:
             try:
-                (manager or self.pipeline()).run(flat)
+                manager.run(flat)
             except PassFailure as exc:
                 if not contain_crash:
                     raise

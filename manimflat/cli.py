@@ -145,6 +145,8 @@ def render_result(result: FlatResult, fmt: str) -> str:
 @click.option("--merge-bases", is_flag=True, default=None, help="Fold local bases into scene.")
 @click.option("--plugin", "plugins", multiple=True, metavar="NAME=POLICY",
               help="Policy for a Manim plugin: lower, inline, allow or reject (repeatable).")
+@click.option("--upgrade/--no-upgrade", default=None,
+              help="Upgrade ManimGL and old manimlib scenes to Manim CE (default), or skip them.")
 @click.option("--root", help="Repository root (default: nearest .git/pyproject/manim.cfg).")
 @click.option("--passes", help="Custom pipeline, e.g. 'resolve-imports,collect-closure,emit'.")
 @click.option("--print-after", multiple=True, help="Print the code after this pass.")

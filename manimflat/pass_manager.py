@@ -68,6 +68,7 @@ REGISTRY: dict[str, str] = {
     "resolve-imports": "manimflat.passes.resolve_imports:ResolveImports",
     "collect-closure": "manimflat.passes.collect_closure:CollectClosure",
     "lower-plugins": "manimflat.passes.lower_plugins:LowerPlugins",
+    "upgrade-dialect": "manimflat.passes.upgrade_dialect:UpgradeDialect",
     "upgrade-api": "manimflat.passes.upgrade_api:UpgradeApi",
     "inline-bases": "manimflat.passes.inline_bases:InlineBases",
     "rewrite-assets": "manimflat.passes.rewrite_assets:RewriteAssets",
@@ -82,7 +83,8 @@ REGISTRY: dict[str, str] = {
     "verify-render": "manimflat.passes.verify_render:VerifyRender",
 }
 
-FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "lower-plugins", "upgrade-api",
+FLATTEN_PIPELINE = ("resolve-imports", "collect-closure", "upgrade-dialect", "lower-plugins",
+                    "upgrade-api",
                     "inline-bases", "rewrite-assets", "inline-data-files", "deconflict-names",
                     "normalize-imports", "repair-warnings", "emit")
 VERIFY_PASSES = {"syntax": ("verify-syntax",),

@@ -61,6 +61,8 @@ class Settings:
     assets: str = "replace"
     verify: str = "static"  # the least any run proves (see pass_manager.default_pipeline)
     merge_bases: bool = False
+    # ManimGL and old manimlib scenes are upgraded to Manim CE (upgrade-dialect); off: MF105
+    upgrade: bool = True
     format: str = "py"
     # "none" keeps each statement as written (fast, faithful); "black" reformats the whole
     # output with the black version pinned in pyproject.toml.

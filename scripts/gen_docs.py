@@ -90,6 +90,14 @@ EXAMPLES: dict[str, str] = {
     "MF212": "scene.py:7:13: error MF212 `ShowCreationThenFadeOut` is gone (Manim CE v0.18.1) and "
              "cannot be rewritten here; write `Succession(...)` as the Manim CE changelog says "
              "[upgrade-api]",
+    "MF230": "scene.py:5: fixed MF230 Intro upgraded from manimgl to Manim CE: Tex -> MathTex (2), "
+             "self.frame -> MovingCameraScene's camera.frame [upgrade-dialect]",
+    "MF231": "scene.py:5: error MF231 `DotCloud` is manimgl's and Manim CE has no equivalent; "
+             "write a VGroup of Dots instead [upgrade-dialect]",
+    "MF232": "scene.py:9: error MF232 `self.frame.reorient()` moves ManimGL's 3D camera; write it "
+             "with ThreeDScene's set_camera_orientation/move_camera [upgrade-dialect]",
+    "MF233": "scene.py:12: warning MF233 `.fix_in_frame()` is interactive or shader-only in "
+             "manimgl; dropped [upgrade-dialect]",
     "MF216": "deck.py:7: fixed MF216 `next_slide()` of manim_slides: lowered to plain Manim CE "
              "[lower-plugins]",
     "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "

@@ -208,8 +208,11 @@ def test_manimgl_scene_is_listed_and_skipped() -> None:
     assert refs["GLScene"].dialect == "manimgl"
     assert refs["GLScene"].path == "gl_scene.py"
     assert refs["CEScene"].dialect == "manim-ce"
-    statuses = {r.scene.name: r.status for r in manimflat.flatten_all(repo, root=str(repo))}
+    statuses = {r.scene.name: r.status for r in manimflat.flatten_all(
+        repo, root=str(repo), upgrade=False)}
     assert statuses == {"GLScene": "skipped", "CEScene": "ok"}
+    statuses = {r.scene.name: r.status for r in manimflat.flatten_all(repo, root=str(repo))}
+    assert statuses == {"GLScene": "fixed", "CEScene": "ok"}  # upgraded (upgrade-dialect)
 
 
 def test_abstract_base_is_listed_as_a_base() -> None:

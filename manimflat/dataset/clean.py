@@ -20,8 +20,9 @@ _SCENE_BASE = re.compile(r"Scene\b")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # not Unicode text: parquet cannot store it
 _TEXT_FIELDS = ("code", "description", "scene", "split")
 
-# Where a row came from, carried from the reader to the dataset (see sources.provenance).
-PROVENANCE = ("source_url", "commit", "path", "license")
+# Where a row came from, carried from the reader to the dataset (see sources.provenance), and
+# the Manim dialect it was written in (upgrade-dialect upgraded it to CE).
+PROVENANCE = ("source_url", "commit", "path", "license", "source_dialect")
 # Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
 COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
            "message", "notes", "norm_hash", "norm_code", "desc_hash", "narration",
@@ -61,7 +62,8 @@ def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
         "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
         "norm_code": None, "desc_hash": None,
         "narration": row.get("narration") if isinstance(row.get("narration"), str) else None,
-        **{key: row.get(key) for key in PROVENANCE}}
+        **{key: row.get(key) for key in PROVENANCE},
+        "source_dialect": row.get("source_dialect") or "manim-ce"}
     record.update(fields)
     # A rejected row keeps its text for inspection; bytes that were not UTF-8 show as `\\xNN`.
     for key in ("origin", "scene", "description", "code", "split", "message", "path",

@@ -1,0 +1,63 @@
+"""ManimGL (`from manimlib import *`, 3b1b/videos' `manim_imports_ext`) -> Manim CE.
+
+ManimGL's `Tex` is math mode (CE's `MathTex`) and its `TexText` is CE's `Tex`; `t2c` is
+`tex_to_color_map`, `isolate` is `substrings_to_isolate`; Axes/NumberLine sizes are
+`x_length`/`length`; the interactive scene and the camera frame are CE's Scene and
+MovingCameraScene's `self.camera.frame`; shader-only looks are dropped with a warning.
+"""
+
+from __future__ import annotations
+
+from . import Rename, Table
+from ._common import NAMES as COMMON
+from ._common import UNSUPPORTED as COMMON_UNSUPPORTED
+
+_TEX = {"t2c": "tex_to_color_map", "isolate": "substrings_to_isolate"}
+
+TABLE = Table(
+    dialect="manimgl",
+    names={
+        **COMMON,
+        "Tex": Rename("MathTex", _TEX),
+        "OldTex": Rename("MathTex", _TEX),
+        "TexText": Rename("Tex", _TEX),
+        "OldTexText": Rename("Tex", _TEX),
+        "TexMobject": Rename("MathTex", _TEX),
+        "TextMobject": Rename("Tex", _TEX),
+        "InteractiveScene": Rename("Scene"),
+        "VShowPassingFlash": Rename("ShowPassingFlash", {"taper_width": ""}),
+        "FlashAround": Rename("Circumscribe", {"taper_width": "", "stroke_width": ""}),
+        "GlowDot": Rename("Dot", {"glow_factor": ""}),
+        "GlowDots": Rename("VGroup"),
+        "TransformMatchingStrings": Rename("TransformMatchingShapes", {"matched_keys": ""}),
+        "Axes": Rename("Axes", {"width": "x_length", "height": "y_length"}),
+        "ThreeDAxes": Rename("ThreeDAxes", {"width": "x_length", "height": "y_length",
+                                            "depth": "z_length"}),
+        "NumberPlane": Rename("NumberPlane", {"width": "x_length", "height": "y_length"}),
+        "ComplexPlane": Rename("ComplexPlane", {"width": "x_length", "height": "y_length"}),
+        "NumberLine": Rename("NumberLine", {"width": "length", "big_tick_numbers": ""}),
+        "Arrow": Rename("Arrow", {"thickness": "stroke_width", "tip_width_ratio": ""}),
+        "Vector": Rename("Vector", {"thickness": "stroke_width"}),
+        "Text": Rename("Text", {"alignment": ""}),
+        "ParametricCurve": Rename("ParametricFunction"),
+        "EPSILON": Rename("1e-8"),
+    },
+    unsupported={
+        **COMMON_UNSUPPORTED,
+        "VFadeInThenOut": "`Succession(FadeIn(m), FadeOut(m))`",
+        "TransformMatchingParts": "TransformMatchingShapes",
+        "Checkmark": r"`Tex(r'\checkmark')`",
+        "Exmark": r"`Tex(r'$\times$')`",
+        "DotCloud": "a VGroup of Dots",
+    },
+    methods={
+        "select_part": "get_part_by_tex", "select_parts": "get_parts_by_tex",
+        "get_v_line": "get_vertical_line", "add_coordinate_labels": "add_coordinates", "get_h_line": "get_horizontal_line",
+        "set_backstroke": "",
+        "fix_in_frame": "", "unfix_from_frame": "", "set_shading": "", "set_gloss": "",
+        "set_reflectiveness": "", "apply_depth_test": "", "deactivate_depth_test": "",
+        "set_flat_stroke": "", "set_anti_alias_width": "", "set_joint_type": "",
+        "use_winding_fill": "", "embed": "", "set_glow_factor": "", "make_smooth": "",
+        "always_sort_to_camera": "", "set_clip_plane": "",
+    },
+)

@@ -1,0 +1,574 @@
+"""upgrade-dialect: a ManimGL or old-manimlib scene, with the repository code it uses, as Manim CE.
+
+Before: collect-closure gathered the scene and every helper and base class of the repository it
+needs (`manim_imports_ext`, `custom/`), so they are upgraded together; the names a
+`from manimlib import *` (or `manimlib.imports`, or a manimlib submodule) gave them are linked
+to `from:manimlib...:<name>`. After: each such name is linked to `from manim import *`, or
+rewritten by the dialect's table (manimflat/dialects/), or handed to upgrade-api's table of
+CE's own renames (`ShowCreation`); a name with no CE equivalent is an MF231 error naming it, a
+construct that cannot be upgraded (ManimGL's 3D camera frame) an MF232 error, and a dropped
+shader-only or interactive call an MF233 warning. One MF230 note per scene lists what was
+upgraded from which dialect. A CE scene passes through untouched.
+
+Rewrites besides the table:
+- `CONFIG = {...}` in a class body becomes class attributes (Python's class attribute lookup is
+  the MRO merge digest_config did; a dict value whose key a repository base also configures
+  is merged `{**Base.key, ...}` as digest_config merged it); a non-scene class keeps its
+  CONFIG too, for `digest_config(self, kwargs)`, which becomes a small emitted helper.
+- `self.play(mob.shift, LEFT)` and `ApplyMethod(mob.shift, LEFT)` -> `mob.animate.shift(LEFT)`.
+- ManimGL's `self.frame` -> `self.camera.frame`, the scene's `Scene` base -> MovingCameraScene.
+- a call of a dropped method (`.fix_in_frame()`, `self.embed()`) becomes its receiver; a
+  statement left holding only a name goes.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..analyses import externals
+from ..diagnostics import Severity
+from ..dialects import Rename, Table, table_for
+from ..dialects._common import LINKS
+from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
+from ..ir import AssetRecord, Flat, Piece
+from ..pass_manager import ALL, NONE, Pass
+from .upgrade_api import REMOVED, REMOVED_NAMES
+
+_MANIMLIB_KEY = re.compile(r"(?:from|mod):(manimlib|manim_imports_ext|big_ol_pile_of_manim_imports)"
+                           r"[\w.]*(?::([\w.]+))?$")
+# Mobject methods `self.play(mob.<method>, args)` may name (old manimlib's method animation).
+_ANIMATABLE = re.compile(r"(shift|move_to|next_to|scale|rotate|set_\w+|to_edge|to_corner|"
+                         r"align_to|arrange\w*|stretch\w*|flip|center|become|fade\w*|"
+                         r"increment_value|match_\w+|put_start_and_end_on|scale_to_fit_\w+|"
+                         r"surround|space_out_submobjects|rotate_about_origin|apply_\w+|"
+                         r"change\w*|restore|shift_onto_screen|add_background_rectangle|"
+                         r"look_at|to_\w+)")
+# ManimGL camera-frame methods with no MovingCameraScene equivalent: the 3D camera.
+_FRAME_3D = frozenset({"reorient", "set_euler_angles", "increment_theta", "increment_phi",
+                       "increment_gamma", "set_theta", "set_phi", "set_gamma",
+                       "add_ambient_rotation", "set_field_of_view", "set_focal_distance",
+                       "get_euler_angles", "get_theta", "get_phi", "get_gamma"})
+# Mobject properties a class attribute must not shadow.
+_PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color"})
+_FRAME = re.compile(r"\bself\.(?:camera\.)?frame\b")  # ManimGL's camera frame, new or old
+_SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
+
+@dataclass(frozen=True)
+class UpgradeDialect(Pass):
+    NAME = "upgrade-dialect"
+    DESCRIPTION = ("upgrade a ManimGL or old-manimlib scene and the repository code it uses "
+                   "to Manim CE")
+    NEEDS = ("closure",)
+
+    def run(self, flat: Flat) -> frozenset[str]:
+        table = table_for(flat.scene.dialect)
+        if table is None:
+            return ALL
+        done: Counter[str] = Counter()
+        frame = any(_FRAME.search(_text(p)) for p in flat.pieces)
+        dict_keys: dict[str, dict[str, bool]] = {}  # class -> CONFIG keys holding dicts
+        shims: set[str] = set()
+        scenes: set[str] = set()
+        replaced = _replace_characters(flat, shims, done)
+        for piece in flat.pieces:
+            _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims)
+        _add_shims(flat, shims, replaced)
+        if done:
+            summary = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in done.most_common())
+            flat.report("MF230", f"{flat.scene.name} upgraded from {flat.scene.dialect} to "
+                        f"Manim CE: {summary}", severity=Severity.FIXED,
+                        path=flat.scene.path, line=flat.scene.line)
+        return NONE
+
+
+def _text(piece: Piece) -> str:
+    if piece.text is not None:
+        return piece.text
+    return cst.Module([]).code_for_node(piece.node)
+
+
+def _resolve(name: str, key: str, table: Table) -> tuple[str, str | Rename | None]:
+    """What a name a manimlib import bound becomes: ("link", key), ("rename", Rename), or
+    ("error", hint)."""
+    m = _MANIMLIB_KEY.match(key)
+    attr = (m.group(2) if m else None) or name
+    attr = attr.split(".")[-1]
+    if attr in table.names:
+        return "rename", table.names[attr]
+    if attr in table.unsupported:
+        return "error", table.unsupported[attr]
+    if attr != name:  # `from manimlib.x import A as B`: B reads as A
+        return "rename", Rename(attr)
+    if attr in REMOVED_NAMES:
+        return "link", REMOVED + attr
+    if attr in externals.manim_exports():
+        alias = externals.star_module_aliases("manim").get(attr)
+        return "link", f"mod:{alias}" if alias else f"star:manim:{attr}"
+    if attr in LINKS:
+        return "link", LINKS[attr]
+    if attr in externals.DRIFTED_STAR_NAMES:
+        return "link", externals.DRIFTED_STAR_NAMES[attr]
+    return "error", None
+
+
+def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], frame: bool,
+                   dict_keys: dict[str, dict[str, bool]], scenes: set[str],
+                   shims: set[str]) -> None:
+    links = dict(piece.links)
+    renames: dict[str, Rename] = {}
+    line = piece.line or None
+    for name, key in piece.links.items():
+        if not _MANIMLIB_KEY.match(key):
+            continue
+        kind, value = _resolve(name, key, table)
+        if kind == "link":
+            assert isinstance(value, str)
+            links[name] = value
+        elif kind == "rename":
+            assert isinstance(value, Rename)
+            if value.note == "shim":
+                shims.add(value.new)
+                links[name] = f"shim:{value.new}"
+                continue
+            renames[name] = value
+        else:
+            hint = f"; write {value} instead" if value else \
+                "; define it in the repository or rewrite it with Manim CE's API"
+            flat.report("MF231", f"`{name}` is {table.dialect}'s and Manim CE has no "
+                        f"equivalent{hint}", path=piece.module, line=line)
+            links.pop(name)
+    text = _text(piece)
+    if not (renames or _NEEDS_CST.search(text)):
+        piece.links = links
+        return
+    module = cst.parse_module(text)
+    rewriter = _Rewriter(renames, table, frame, dict_keys, scenes, links)
+    new = MetadataWrapper(module).visit(rewriter)
+    for what in rewriter.done:
+        done[what] += 1
+    for code, message, at in rewriter.problems:
+        flat.report(code, message, path=piece.module,
+                    line=None if piece.module is None else piece.line + at - _first_line(text),
+                    severity=Severity.ERROR if code == "MF232" else Severity.WARNING)
+    if rewriter.uses_digest:
+        shims.add("digest_config")
+    if new.code == text:
+        piece.links = links
+        return
+    used = set(re.findall(r"[A-Za-z_]\w*", new.code))
+    links = {n: k for n, k in links.items() if n in used and n not in renames}
+    for n in rewriter.introduced & used:
+        if n not in links and n not in piece.binds and n in externals.manim_exports():
+            links[n] = f"star:manim:{n}"
+    if "digest_config" in used and "digest_config" in rewriter.introduced | set(links):
+        links["digest_config"] = "shim:digest_config"
+    piece.links = links
+    piece.edit_text(new.code)
+
+
+# Text that needs the CST rewriter even when no name is renamed (most pieces need none).
+_METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
+                        for m in (table_for(dialect) or Table("", {})).methods})
+_NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
+                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
+                        r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+
+
+def _first_line(text: str) -> int:
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.strip().startswith("#"):
+            return i
+    return 1
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+
+
+def _plain(args: list[cst.Arg]) -> list[cst.Arg]:
+    return [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
+
+
+class _Rewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, renames: dict[str, Rename], table: Table, frame: bool,
+                 dict_keys: dict[str, dict[str, bool]], scenes: set[str],
+                 links: dict[str, str]) -> None:
+        self.renames = renames
+        self.table = table
+        self.frame = frame  # some code uses ManimGL's self.frame: scenes move their camera
+        self.dict_keys = dict_keys
+        self.scenes = scenes  # repository scene classes seen so far
+        self.links = links
+        self.done: list[str] = []
+        self.problems: list[tuple[str, str, int]] = []
+        self.introduced: set[str] = set()
+        self.uses_digest = False
+        self._skip: set[int] = set()
+        self._classes: list[bool] = []  # is each enclosing class a scene
+
+    def _problem(self, code: str, message: str, node: cst.CSTNode) -> None:
+        pos = self.get_metadata(PositionProvider, node, None)
+        self.problems.append((code, message, pos.start.line if pos else 1))
+
+    def _is_manimlib(self, name: str) -> bool:
+        return name in self.renames or bool(_MANIMLIB_KEY.match(self.links.get(name, ""))) \
+            or self.links.get(name, "").startswith(("star:manim:", REMOVED))
+
+    # -- names ------------------------------------------------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(id(node.keyword))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._skip.add(id(node.name))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        rename = self.renames.get(original.value)
+        if rename is None or id(original) in self._skip:
+            return updated
+        if rename.new != original.value:
+            self.done.append(f"{original.value} -> {rename.new}")
+        self.introduced.update(re.findall(r"[A-Za-z_]\w*", rename.new))
+        return cst.parse_expression(rename.new)
+
+    # -- classes: CONFIG and the scene base --------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._skip.add(id(node.name))
+        names = {_code(b.value).split(".")[-1] for b in node.bases}
+        is_scene = any(n.endswith("Scene") or n in self.scenes for n in names)
+        if is_scene:
+            self.scenes.add(node.name.value)
+        self._classes.append(is_scene)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        is_scene = self._classes.pop()
+        if self.frame:
+            bases = []
+            for was, base in zip(original.bases, updated.bases, strict=True):
+                value = was.value
+                if isinstance(value, cst.Name) and value.value in _SCENE_BASES \
+                        and self._is_manimlib(value.value):
+                    self.done.append("self.frame -> MovingCameraScene's camera.frame")
+                    self.introduced.add("MovingCameraScene")
+                    base = base.with_changes(value=cst.Name("MovingCameraScene"))
+                bases.append(base)
+            updated = updated.with_changes(bases=bases)
+        body = [st for st in updated.body.body if isinstance(st, cst.BaseStatement)]
+        out: list[cst.BaseStatement] = []
+        keys: dict[str, bool] = {}
+        parents = [_code(b.value) for b in original.bases]
+        for stmt in body:
+            config = _config_dict(stmt)
+            if config is None:
+                out.append(stmt)
+                continue
+            self.done.append("CONFIG -> class attributes")
+            kept: list[cst.BaseDictElement] = []
+            for element in config.elements:
+                assert isinstance(element, cst.DictElement)
+                key = element.key
+                assert isinstance(key, cst.SimpleString)
+                name = key.evaluated_value
+                assert isinstance(name, str)
+                value = element.value
+                is_dict = isinstance(value, cst.Dict)
+                keys[name] = is_dict
+                if is_dict:
+                    merged = [p for p in parents if self.dict_keys.get(p, {}).get(name)]
+                    if merged:
+                        assert isinstance(value, cst.Dict)
+                        value = value.with_changes(elements=[
+                            cst.StarredDictElement(cst.parse_expression(f"{merged[0]}.{name}")),
+                            *value.elements])
+                if not is_scene:
+                    kept.append(element)
+                if is_scene or name not in _PROPERTIES:
+                    out.append(cst.SimpleStatementLine([cst.Assign(
+                        [cst.AssignTarget(cst.Name(name))], value)]))
+            if not is_scene:
+                out.append(cst.ensure_type(stmt, cst.SimpleStatementLine).with_changes(body=[
+                    cst.Assign([cst.AssignTarget(cst.Name("CONFIG"))],
+                               config.with_changes(elements=kept))]))
+        if keys and not is_scene:
+            out = self._digest_in_init(out)
+        if keys:
+            self.dict_keys[original.name.value] = {**{k: v for p in parents
+                                                      for k, v in self.dict_keys.get(p, {}).items()},
+                                                   **keys}
+        return updated.with_changes(body=updated.body.with_changes(body=out or [
+            cst.SimpleStatementLine([cst.Pass()])]))
+
+    def _digest_in_init(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """Old manimlib's Mobject.__init__ digested CONFIG itself: a class with CONFIG digests
+        it first thing in its `__init__` (added when it has none), so its CONFIG values reach
+        Manim CE's base as keyword arguments and the rest become attributes."""
+        inits = [i for i, st in enumerate(body)
+                 if isinstance(st, cst.FunctionDef) and st.name.value == "__init__"]
+        digest = cst.parse_statement("digest_config(self, kwargs)\n")
+        self.uses_digest = True
+        if not inits:
+            self.done.append("CONFIG digested in an added __init__")
+            return [*body, cst.parse_statement(
+                "def __init__(self, *args, **kwargs):\n    digest_config(self, kwargs)\n"
+                "    super().__init__(*args, **kwargs)\n")]
+        init = body[inits[0]]
+        assert isinstance(init, cst.FunctionDef)
+        star = init.params.star_kwarg
+        if star is None or "digest_config" in _code(init):
+            return body
+        if star.name.value != "kwargs":
+            digest = cst.parse_statement(f"digest_config(self, {star.name.value})\n")
+        block = init.body
+        assert isinstance(block, cst.IndentedBlock)
+        self.done.append("CONFIG digested in __init__")
+        return [*body[:inits[0]], init.with_changes(body=block.with_changes(
+            body=[digest, *block.body])), *body[inits[0] + 1:]]
+
+    # -- calls -----------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        if isinstance(original.func, cst.Name):
+            name = original.func.value
+            if name == "digest_config":
+                self.uses_digest = True
+            if name == "ApplyMethod" and self._is_manimlib(name):
+                return self._apply_method(updated)
+            rename = self.renames.get(name)
+            if rename is not None and (rename.keywords or rename.extra):
+                updated = self._keywords(updated, rename)
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            receiver = _code(func.value)
+            if method == "play":
+                return self._play(updated)
+            if method == "replicate" and len(updated.args) == 1 and \
+                    updated.args[0].keyword is None:
+                self.done.append(".replicate(n) -> VGroup of copies")
+                self.introduced.add("VGroup")
+                return cst.parse_expression(
+                    f"VGroup(*({receiver}.copy() for _ in range({_code(updated.args[0].value)})))")
+            if method in ("set_width", "set_height") and any(
+                    a.keyword is not None and a.keyword.value == "stretch" and
+                    _code(a.value) == "True" for a in updated.args):
+                self.done.append(f".{method}(stretch=True) -> .stretch_to_fit_"
+                                 f"{method[4:]}()")
+                return updated.with_changes(
+                    func=func.with_changes(attr=cst.Name(f"stretch_to_fit_{method[4:]}")),
+                    args=_plain([a for a in updated.args if a.keyword is None
+                                 or a.keyword.value != "stretch"]))
+            if receiver.endswith("camera.frame") and method in _FRAME_3D:
+                self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
+                              "write it with ThreeDScene's set_camera_orientation/move_camera",
+                              original)
+            if method in self.table.methods:
+                new = self.table.methods[method]
+                if new:
+                    self.done.append(f".{method}() -> .{new}()")
+                    return updated.with_changes(func=func.with_changes(attr=cst.Name(new)))
+                self.done.append(f".{method}() dropped")
+                self._problem("MF233", f"`.{method}()` is interactive or shader-only in "
+                              f"{self.table.dialect}; dropped", original)
+                return func.value
+        return updated
+
+    def _keywords(self, call: cst.Call, rename: Rename) -> cst.Call:
+        args = []
+        for a in call.args:
+            if a.keyword is not None and a.keyword.value in rename.keywords:
+                new = rename.keywords[a.keyword.value]
+                self.done.append(f"{a.keyword.value}= -> {new or 'dropped'}")
+                if not new:
+                    continue
+                a = a.with_changes(keyword=cst.Name(new))
+            args.append(a)
+        given = {a.keyword.value for a in args if a.keyword is not None}
+        args += [_kw(k, cst.parse_expression(v)) for k, v in rename.extra.items()
+                 if k not in given]
+        return call.with_changes(args=_plain(args))
+
+    def _apply_method(self, call: cst.Call) -> cst.BaseExpression:
+        args = list(call.args)
+        if not args or args[0].keyword is not None or not isinstance(
+                args[0].value, cst.Attribute):
+            self._problem("MF232", "`ApplyMethod` without a `mob.method` first argument; "
+                          "write `mob.animate.method(...)`", call)
+            return call
+        method = args[0].value
+        positional = [a for a in args[1:] if a.keyword is None]
+        keywords = [a for a in args[1:] if a.keyword is not None]
+        self.done.append("ApplyMethod -> .animate")
+        return _animate(method, positional, keywords)
+
+    def _play(self, call: cst.Call) -> cst.Call:
+        """Old manimlib's `play(mob.method, *args)`: each method reference takes the
+        positional arguments after it up to the next animation or method reference."""
+        args = list(call.args)
+        out: list[cst.Arg] = []
+        i = 0
+        changed = False
+        while i < len(args):
+            a = args[i]
+            value = a.value
+            if a.keyword is None and not a.star and isinstance(value, cst.Attribute) and \
+                    _ANIMATABLE.fullmatch(value.attr.value) and \
+                    _code(value.value) != "self":
+                j = i + 1
+                while j < len(args) and args[j].keyword is None and not args[j].star and \
+                        not _is_animation(args[j].value):
+                    j += 1
+                out.append(cst.Arg(_animate(value, args[i + 1:j], [])))
+                changed = True
+                i = j
+                continue
+            out.append(a)
+            i += 1
+        if not changed:
+            return call
+        self.done.append("play(mob.method, ...) -> mob.animate.method(...)")
+        return call.with_changes(args=_plain(out))
+
+    # -- statements -------------------------------------------------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
+                         ) -> cst.ImportFrom:
+        """An import of the dialect left in the code (in a `try` or a function body) imports
+        Manim CE."""
+        module = _code(updated.module) if updated.module is not None else ""
+        if updated.relative or module.split(".")[0] not in (
+                "manimlib", "big_ol_pile_of_manim_imports", "manim_imports_ext"):
+            return updated
+        self.done.append(f"from {module} import -> from manim import")
+        return updated.with_changes(module=cst.Name("manim"))
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        body = [s for s in updated.body if not (
+            isinstance(s, cst.Expr) and isinstance(s.value, (cst.Name, cst.Attribute))
+            and isinstance(original.body[0], cst.Expr)
+            and isinstance(original.body[0].value, cst.Call))]
+        if len(body) == len(updated.body):
+            return updated
+        return updated.with_changes(body=body) if body else cst.RemoveFromParent()
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+                            ) -> cst.IndentedBlock:
+        if updated.body:
+            return updated
+        return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
+                        ) -> cst.BaseExpression:
+        if self.frame and _code(original) == "self.frame":
+            return cst.parse_expression("self.camera.frame")
+        return updated
+
+
+def _is_animation(node: cst.BaseExpression) -> bool:
+    """An argument of `play` that starts a new animation: a call of a capitalised class,
+    `x.animate...`, or another method reference."""
+    if isinstance(node, cst.Call):
+        func = node.func
+        head = func.attr.value if isinstance(func, cst.Attribute) else \
+            func.value if isinstance(func, cst.Name) else ""
+        return head[:1].isupper() or ".animate" in _code(func)
+    if isinstance(node, cst.Attribute):
+        return bool(_ANIMATABLE.fullmatch(node.attr.value))
+    return False
+
+
+def _animate(method: cst.Attribute, positional: list[cst.Arg], keywords: list[cst.Arg]
+             ) -> cst.Call:
+    receiver = _code(method.value)
+    builder = f"{receiver}.animate"
+    if keywords:
+        builder += "(" + ", ".join(_code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+                                   for a in keywords) + ")"
+    target = cst.parse_expression(f"{builder}.{method.attr.value}()")
+    assert isinstance(target, cst.Call)
+    return target.with_changes(args=_plain(positional))
+
+
+def _config_dict(stmt: cst.BaseStatement) -> cst.Dict | None:
+    """The dict of a `CONFIG = {"key": value, ...}` statement with string keys."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(
+            assign.targets[0].target, cst.Name) and assign.targets[0].target.value == "CONFIG"
+            and isinstance(assign.value, cst.Dict)):
+        return None
+    for element in assign.value.elements:
+        if not (isinstance(element, cst.DictElement) and isinstance(
+                element.key, cst.SimpleString) and isinstance(element.key.evaluated_value, str)
+                and element.key.evaluated_value.isidentifier()):
+            return None
+    return assign.value
+
+
+def _replace_characters(flat: Flat, shims: set[str], done: Counter[str]) -> set[str]:
+    """A repository class named like one of 3b1b's characters (custom/characters) is its
+    stand-in: the original draws SVG files and relies on ManimGL internals. Returns the
+    link keys of the classes replaced."""
+    keys: set[str] = set()
+    kept = []
+    for piece in flat.pieces:
+        names = piece.binds & CHARACTERS if piece.module and piece.kind == "class" else set()
+        if names:
+            shims.update(names)
+            keys.update(f"{piece.module}:{n}" for n in names)
+            done[f"{', '.join(sorted(names))} -> stand-in (stick figure)"] += 1
+            flat.assets.append(AssetRecord(f"{piece.module}:{min(names)}", "character",
+                                           "replaced", "stick_figure", piece.line, piece.module))
+            continue
+        kept.append(piece)
+    flat.pieces = kept
+    return keys
+
+
+def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
+    if not shims:
+        return
+    order: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in order:
+            for need in NEEDS.get(name, ()):
+                add(need)
+            order.append(name)
+    for name in sorted(shims):
+        add(name)
+    new = []
+    for name in order:
+        source = SHIMS[name].strip() + "\n"
+        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+        links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
+        for alias, module in (("it", "itertools"), ("inspect", "inspect")):
+            if alias in used:
+                links[alias] = f"mod:{module}"
+        new.append(Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",
+                         links=links, tree=cst.parse_statement(source)))
+    for piece in flat.pieces:  # a name the output defines itself needs no link
+        if any(k.startswith("shim:") or k in replaced for k in piece.links.values()):
+            piece.links = {n: k for n, k in piece.links.items()
+                           if not (k.startswith("shim:") or k in replaced)}
+    first = next((i for i, p in enumerate(flat.pieces) if p.module is not None), 0)
+    flat.pieces[first:first] = new

@@ -1,0 +1,285 @@
+"""upgrade-dialect: each table entry and rewrite, the fixture repositories of both dialects
+against their golden files, the diagnostics of what cannot be upgraded, and renders of the
+upgraded files with the real Manim CE (and, where a ManimGL venv is given, with ManimGL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import codes, dedent, write_repo
+
+import manimflat
+from manimflat.dialects import table_for
+
+PIPELINE = ["resolve-imports", "collect-closure", "upgrade-dialect", "upgrade-api",
+            "deconflict-names", "normalize-imports", "emit", "verify-syntax", "verify-static"]
+HEADERS = {"manimgl": "from manimlib import *", "manimlib-old": "from manimlib.imports import *"}
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "dialects"
+
+# entry: (dialect, old statements in construct, what the upgraded code holds)
+CASES: dict[str, tuple[str, str, str]] = {
+    "Tex": ("manimgl", "t = Tex('x^2', t2c={'x': RED})",
+            "t = MathTex('x^2', tex_to_color_map={'x': RED})"),
+    "OldTex": ("manimgl", "t = OldTex('x')", "t = MathTex('x')"),
+    "TexText": ("manimgl", "t = TexText('hi', isolate=['h'])",
+                "t = Tex('hi', substrings_to_isolate=['h'])"),
+    "OldTexText": ("manimgl", "t = OldTexText('hi')", "t = Tex('hi')"),
+    "TexMobject": ("manimgl", "t = TexMobject('x')", "t = MathTex('x')"),
+    "TextMobject": ("manimgl", "t = TextMobject('x')", "t = Tex('x')"),
+    "VShowPassingFlash": ("manimgl", "a = VShowPassingFlash(Circle(), taper_width=0.1)",
+                          "a = ShowPassingFlash(Circle())"),
+    "FlashAround": ("manimgl", "a = FlashAround(Circle(), stroke_width=2)",
+                    "a = Circumscribe(Circle())"),
+    "GlowDot": ("manimgl", "d = GlowDot(UP, glow_factor=2)", "d = Dot(UP)"),
+    "GlowDots": ("manimgl", "d = GlowDots()", "d = VGroup()"),
+    "TransformMatchingStrings": ("manimgl", "a = TransformMatchingStrings(Tex('a'), Tex('b'))",
+                                 "a = TransformMatchingShapes(MathTex('a'), MathTex('b'))"),
+    "Axes": ("manimgl", "a = Axes((0, 5), (0, 3), width=5, height=3)",
+             "a = Axes((0, 5), (0, 3), x_length=5, y_length=3)"),
+    "ThreeDAxes": ("manimgl", "a = ThreeDAxes(width=4, depth=2)",
+                   "a = ThreeDAxes(x_length=4, z_length=2)"),
+    "NumberPlane": ("manimgl", "p = NumberPlane(width=4)", "p = NumberPlane(x_length=4)"),
+    "ComplexPlane": ("manimgl", "p = ComplexPlane(height=4)", "p = ComplexPlane(y_length=4)"),
+    "NumberLine": ("manimgl", "n = NumberLine((0, 4), width=4)", "n = NumberLine((0, 4), length=4)"),
+    "Arrow": ("manimgl", "a = Arrow(LEFT, RIGHT, thickness=3)",
+              "a = Arrow(LEFT, RIGHT, stroke_width=3)"),
+    "Vector": ("manimgl", "v = Vector(UP, thickness=2)", "v = Vector(UP, stroke_width=2)"),
+    "Text": ("manimgl", "t = Text('a', alignment='LEFT')", "t = Text('a')"),
+    "ParametricCurve": ("manimgl", "c = ParametricCurve(lambda t: [t, t, 0], t_range=(0, 1))",
+                        "c = ParametricFunction(lambda t: [t, t, 0], t_range=(0, 1))"),
+    "EPSILON": ("manimgl", "e = EPSILON", "e = 1e-8"),
+    "InteractiveScene": ("manimgl", "", "class S(Scene):"),
+    "TOP": ("manimlib-old", "p = TOP", "p = config.frame_y_radius * UP"),
+    "BOTTOM": ("manimlib-old", "p = BOTTOM", "p = config.frame_y_radius * DOWN"),
+    "LEFT_SIDE": ("manimlib-old", "p = LEFT_SIDE", "p = config.frame_x_radius * LEFT"),
+    "RIGHT_SIDE": ("manimgl", "p = RIGHT_SIDE", "p = config.frame_x_radius * RIGHT"),
+    "ASPECT_RATIO": ("manimlib-old", "r = ASPECT_RATIO", "r = config.aspect_ratio"),
+    "SVGPathMobject": ("manimlib-old", "m = SVGPathMobject", "m = SVGMobject"),
+    "GREEN_SCREEN": ("manimlib-old", "c = GREEN_SCREEN", "c = PURE_GREEN"),
+    "TracedPath": ("manimgl", "p = TracedPath(Dot().get_center, time_traced=2)",
+                   "p = TracedPath(Dot().get_center, dissipating_time=2)"),
+    "X_COLOR": ("manimlib-old", "c = X_COLOR", "c = GREEN_C"),
+    "Y_COLOR": ("manimlib-old", "c = Y_COLOR", "c = RED_C"),
+    "Z_COLOR": ("manimlib-old", "c = Z_COLOR", "c = BLUE_D"),
+    # methods
+    "select_part": ("manimgl", "p = Tex('a', 'b').select_part('a')",
+                    "p = MathTex('a', 'b').get_part_by_tex('a')"),
+    "select_parts": ("manimgl", "p = Tex('a').select_parts('a')",
+                     "p = MathTex('a').get_parts_by_tex('a')"),
+    "get_v_line": ("manimgl", "l = Axes().get_v_line(ORIGIN)",
+                   "l = Axes().get_vertical_line(ORIGIN)"),
+    "get_h_line": ("manimgl", "l = Axes().get_h_line(ORIGIN)",
+                   "l = Axes().get_horizontal_line(ORIGIN)"),
+    "add_coordinate_labels": ("manimgl", "a = Axes().add_coordinate_labels()",
+                              "a = Axes().add_coordinates()"),
+    "fix_in_frame": ("manimgl", "t = Text('a').fix_in_frame()", "t = Text('a')\n"),
+    "embed": ("manimgl", "self.embed()\nself.wait()", "    def construct(self):\n        "
+              "self.wait()"),
+    "rotate_in_place": ("manimlib-old", "s = Square().rotate_in_place(1)", "s = Square().rotate(1)"),
+    "scale_in_place": ("manimlib-old", "s = Square().scale_in_place(2)", "s = Square().scale(2)"),
+}
+# Methods of the tables that are all dropped the same way as fix_in_frame (one case above).
+DROPPED = {m for d in ("manimgl", "manimlib-old") for m, new in table_for(d).methods.items()
+           if not new}
+# Rewrites besides the tables: (dialect, old, upgraded)
+REWRITES: dict[str, tuple[str, str, str]] = {
+    "play(mob.method, args)": ("manimlib-old", "s = Square()\nself.play(s.shift, LEFT, "
+                               "s.set_color, RED, run_time=2)",
+                               "self.play(s.animate.shift(LEFT), s.animate.set_color(RED), "
+                               "run_time=2)"),
+    "ApplyMethod": ("manimlib-old", "s = Square()\nself.play(ApplyMethod(s.scale, 2, "
+                    "run_time=3))", "self.play(s.animate(run_time=3).scale(2))"),
+    "set_width(stretch=True)": ("manimlib-old", "s = Square().set_width(3, stretch=True)",
+                                "s = Square().stretch_to_fit_width(3)"),
+    "replicate": ("manimgl", "g = Dot().replicate(3)",
+                  "g = VGroup(*(Dot().copy() for _ in range(3)))"),
+    "self.frame": ("manimgl", "self.play(self.frame.animate.scale(2))",
+                   "self.play(self.camera.frame.animate.scale(2))"),
+    "self.camera.frame": ("manimgl", "self.camera.frame.scale(2)", "class S(MovingCameraScene):"),
+}
+
+
+def _upgrade(tmp: Path, dialect: str, body: str, extra: str = "") -> manimflat.FlatResult:
+    lines = "\n".join("        " + line for line in (body or "pass").splitlines())
+    base = "InteractiveScene" if dialect == "manimgl" else "Scene"
+    code = f"{HEADERS[dialect]}\n{extra}\n\nclass S({base}):\n    def construct(self):\n{lines}\n"
+    repo = write_repo(tmp, {"scene.py": code})
+    return manimflat.flatten(repo, "S", root=str(repo), passes=PIPELINE)
+
+
+@pytest.mark.parametrize("entry", sorted({**CASES, **REWRITES}))
+def test_entry(tmp_path: Path, entry: str) -> None:
+    dialect, old, new = {**CASES, **REWRITES}[entry]
+    result = _upgrade(tmp_path, dialect, old)
+    assert result.ok, [d.message for d in result.diagnostics if d.is_error]
+    assert result.code is not None and new in result.code, result.code
+    assert result.code.startswith("from manim import *\n")
+    assert "manimlib" not in result.code
+    assert "MF230" in codes(result)
+
+
+def test_every_table_entry_has_a_case() -> None:
+    for dialect in ("manimgl", "manimlib-old"):
+        table = table_for(dialect)
+        assert table is not None
+        names = {n for n, r in table.names.items() if r.note != "shim"}
+        assert names <= set(CASES), names - set(CASES)
+        methods = {m for m, new in table.methods.items() if new}
+        assert methods <= set(CASES), methods - set(CASES)
+
+
+@pytest.mark.parametrize("method", sorted(DROPPED))
+def test_dropped_calls_become_their_receiver_with_a_warning(tmp_path: Path, method: str) -> None:
+    result = _upgrade(tmp_path, "manimgl", f"s = Square().{method}()\nself.add(s)")
+    assert result.ok and result.code is not None
+    assert "s = Square()\n" in result.code and f".{method}(" not in result.code
+    assert "MF233" in codes(result)
+
+
+def test_config_becomes_class_attributes_merged_along_the_mro(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"scene.py": dedent("""
+        from manimlib.imports import *
+
+        class Base(Scene):
+            CONFIG = {"side": 2, "style": {"color": RED, "width": 4}}
+
+        class S(Base):
+            CONFIG = {"style": {"width": 8}}
+
+            def construct(self):
+                self.add(Square(self.side, color=self.style["color"]))
+        """)})
+    result = manimflat.flatten(repo, "S", root=str(repo), passes=PIPELINE)
+    assert result.ok and result.code is not None
+    assert "class Base(Scene):\n    side = 2\n    style = {\"color\": RED, \"width\": 4}\n" \
+        in result.code
+    assert "class S(Base):\n    style = {**Base.style, \"width\": 8}\n" in result.code
+    assert "CONFIG" not in result.code  # a scene keeps no CONFIG: nothing digests it
+
+
+def test_unsupported_name_is_an_error_naming_it(tmp_path: Path) -> None:
+    result = _upgrade(tmp_path, "manimgl", "c = DotCloud([ORIGIN])\nself.add(c)")
+    errors = [d for d in result.diagnostics if d.is_error]
+    assert errors and errors[0].code == "MF231" and "`DotCloud`" in errors[0].message
+    assert result.status == "failed"
+
+
+def test_unknown_name_is_an_error_not_a_half_upgrade(tmp_path: Path) -> None:
+    result = _upgrade(tmp_path, "manimgl", "c = ShaderWobble()\nself.add(c)")
+    assert any(d.code == "MF231" and "`ShaderWobble`" in d.message for d in result.diagnostics)
+    assert result.status == "failed"
+
+
+def test_3d_frame_is_an_error(tmp_path: Path) -> None:
+    result = _upgrade(tmp_path, "manimgl", "self.frame.reorient(20, 70)")
+    assert any(d.code == "MF232" and "reorient" in d.message for d in result.diagnostics)
+    assert result.status == "failed"
+
+
+def test_characters_become_stand_ins(tmp_path: Path) -> None:
+    result = _upgrade(tmp_path, "manimlib-old",
+                      "r = Randolph(height=2).to_corner(DL)\nr.change('happy')\n"
+                      "self.play(r.says('hi'))")
+    assert result.ok, [d.message for d in result.diagnostics if d.is_error]
+    assert result.code is not None
+    assert "class Randolph(PiCreature):" in result.code and "def stick_figure(" in result.code
+
+
+def test_no_upgrade_skips_with_mf105(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"scene.py": "from manimlib import *\n\nclass S(Scene):\n"
+                                              "    def construct(self):\n        pass\n"})
+    result = manimflat.flatten(repo, "S", root=str(repo), upgrade=False)
+    assert result.status == "skipped" and codes(result) == ["MF105"]
+
+
+def test_ce_scene_is_untouched(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                              "    CONFIG = {'a': 1}\n"
+                                              "    def construct(self):\n        pass\n"})
+    result = manimflat.flatten(repo, "S", root=str(repo), passes=PIPELINE)
+    assert result.code is not None and "CONFIG = {'a': 1}" in result.code
+    assert "MF230" not in codes(result)
+
+
+GOLDEN = [("manimgl_repo", "Intro"), ("manimlib_old_repo", "Shapes"),
+          ("manimlib_old_repo", "Parabola")]
+
+
+@pytest.mark.parametrize(("repo", "scene"), GOLDEN)
+def test_fixture_repo_matches_golden(repo: str, scene: str) -> None:
+    root = FIXTURES / repo
+    result = manimflat.flatten(root, f"scene.py:{scene}", root=str(root))
+    assert result.status == "fixed", [d.message for d in result.diagnostics if d.is_error]
+    assert result.code == (FIXTURES / "golden" / f"{scene}.py").read_text()
+    row = result.to_json()
+    assert row["source_dialect"] == ("manimgl" if repo == "manimgl_repo" else "manimlib-old")
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(("repo", "scene"), GOLDEN)
+def test_upgraded_fixture_renders_with_manim_ce(tmp_path: Path, repo: str, scene: str) -> None:
+    from manimflat.verify.render import render_last_frame
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "flat.py").write_text((FIXTURES / "golden" / f"{scene}.py").read_text())
+    frame = render_last_frame(alone / "flat.py", scene, cwd=alone, out_dir=tmp_path / "out",
+                              timeout=240)
+    assert frame.ok and frame.png, frame.error
+
+
+def _shapes(png: Path, background: tuple[int, int, int]) -> list[tuple[float, float]]:
+    """Centres of the drawn objects, in frame units: connected regions of non-background."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    drawn = np.abs(pixels - np.array(background)).sum(axis=2) > 60
+    labels, n = ndimage.label(ndimage.binary_dilation(drawn, iterations=3))
+    h, w = drawn.shape
+    centres = []
+    for box in ndimage.find_objects(labels):
+        ys, xs = box
+        if (ys.stop - ys.start) * (xs.stop - xs.start) < 50:
+            continue
+        centres.append((((xs.start + xs.stop) / 2 / w - 0.5) * 14.222,
+                        (0.5 - (ys.start + ys.stop) / 2 / h) * 8.0))
+    return sorted(centres)
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not os.environ.get("MANIMFLAT_MANIMGL"),
+                    reason="set MANIMFLAT_MANIMGL to a ManimGL venv's manimgl, run under Xvfb")
+def test_manimgl_and_upgraded_ce_last_frames_agree(tmp_path: Path) -> None:
+    """The same objects in the same places (within 0.3 units): ManimGL renders the original
+    under Xvfb with Mesa's llvmpipe, Manim CE the upgraded file."""
+    from manimflat.verify.render import render_last_frame
+
+    gl_scene = dedent("""
+        from manimlib import *
+
+        class Shapes(Scene):
+            def construct(self):
+                c = Circle(radius=1.5).set_stroke(BLUE, 4).shift(LEFT * 3)
+                s = Square(side_length=2).set_stroke(RED, 4).shift(RIGHT * 3)
+                self.play(ShowCreation(c), ShowCreation(s))
+                self.play(s.animate.shift(UP))
+        """)
+    repo = write_repo(tmp_path / "repo", {"scene.py": gl_scene})
+    subprocess.run([os.environ["MANIMFLAT_MANIMGL"], "scene.py", "Shapes", "-s", "-w", "-l"],
+                   cwd=repo, check=True, timeout=600, capture_output=True)
+    gl_png = next(repo.rglob("Shapes.png"))
+    result = manimflat.flatten(repo, "Shapes", root=str(repo))
+    assert result.code is not None
+    (tmp_path / "flat.py").write_text(result.code)
+    ce = render_last_frame(tmp_path / "flat.py", "Shapes", cwd=tmp_path,
+                           out_dir=tmp_path / "out", timeout=240)
+    assert ce.ok and ce.png, ce.error
+    gl_shapes, ce_shapes = _shapes(gl_png, (0x33, 0x33, 0x33)), _shapes(ce.png, (0, 0, 0))
+    assert len(gl_shapes) == len(ce_shapes) == 2
+    for (gx, gy), (cx, cy) in zip(gl_shapes, ce_shapes, strict=True):
+        assert abs(gx - cx) < 0.3 and abs(gy - cy) < 0.3
