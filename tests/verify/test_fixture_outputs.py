@@ -20,13 +20,10 @@ def check(level: str) -> None:
                 for p, o in zip(GOLDEN, outcomes) if not o.ok}
     assert not failures
     # The fixtures are stills: the only repair allowed is the `self.wait()` that makes them
-    # videos. optional_star_import also warns that its guarded plugin import is optional
-    # (MF404) and that `Sparkle` exists only when the plugin is installed (MF403).
+    # videos.
     for path, outcome in zip(GOLDEN, outcomes):
-        allowed = {"MF414"} | ({"MF403", "MF404"} if path.parent.name ==
-                               "optional_star_import" else set())
         assert {d.code for d in outcome.diagnostics
-                if d.severity is not Severity.ERROR} <= allowed, path.parent.name
+                if d.severity is not Severity.ERROR} <= {"MF414"}, path.parent.name
 
 
 def test_golden_outputs_exist():
