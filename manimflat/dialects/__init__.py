@@ -8,30 +8,9 @@ differently) to their CE replacement. Names CE still has with the same meaning n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .table import Rename, Table
 
-
-@dataclass(frozen=True)
-class Table:
-    dialect: str
-    # old name -> CE expression (a name or `Name(..., keyword=value)` template: see `Rename`)
-    names: dict[str, Rename]
-    # names with no CE equivalent -> what to write instead (an MF231 error)
-    unsupported: dict[str, str] = field(default_factory=dict)
-    # methods: old -> new method name, or "" to drop a call statement (MF233 warning)
-    methods: dict[str, str] = field(default_factory=dict)
-    # calls that are interactive or shader-only: dropped when they are a whole statement
-    dropped_calls: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Rename:
-    """`old` -> `new`; in calls, keyword `k` becomes `keywords[k]` and `extra` is added."""
-
-    new: str
-    keywords: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, str] = field(default_factory=dict)
-    note: str = ""
+__all__ = ["Rename", "Table", "table_for"]
 
 
 def table_for(dialect: str) -> Table | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import Rename
 from .shims import CHARACTERS
+from .table import Rename
 
 NAMES: dict[str, Rename] = {
     "TOP": Rename("config.frame_y_radius * UP"),

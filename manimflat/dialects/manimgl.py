@@ -8,9 +8,9 @@ MovingCameraScene's `self.camera.frame`; shader-only looks are dropped with a wa
 
 from __future__ import annotations
 
-from . import Rename, Table
 from ._common import NAMES as COMMON
 from ._common import UNSUPPORTED as COMMON_UNSUPPORTED
+from .table import Rename, Table
 
 _TEX = {"t2c": "tex_to_color_map", "isolate": "substrings_to_isolate"}
 

@@ -7,9 +7,9 @@ upgrade-api's table. Here: what CE dropped without a rename.
 
 from __future__ import annotations
 
-from . import Table
 from ._common import NAMES as COMMON
 from ._common import UNSUPPORTED as COMMON_UNSUPPORTED
+from .table import Table
 
 TABLE = Table(
     dialect="manimlib-old",
