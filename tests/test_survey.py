@@ -17,7 +17,10 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_CHECKER = ROOT.parent / "shared" / "contract_check.py"
+# beside the project (/work/main), or beside the folder of worktrees (/work/wt/hN)
+SHARED_CHECKER = next((p for p in (ROOT.parent / "shared" / "contract_check.py",
+                                   ROOT.parents[1] / "shared" / "contract_check.py")
+                       if p.is_file()), ROOT.parent / "shared" / "contract_check.py")
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -94,3 +97,49 @@ def test_fixture_repositories_never_lie() -> None:
                     reason="set MANIMFLAT_CORPUS to a folder of real repositories")
 def test_real_repositories_never_lie() -> None:
     _assert_no_lies(Path(os.environ["MANIMFLAT_CORPUS"]))
+
+
+# manim's runtime requirements that the shared contract does not allow (distribution names):
+# only manim's internals import them; the contract spells skia-pathops `skia_pathops`, though
+# the package's module is `pathops`.
+NOT_ALLOWED = {"av", "beautifulsoup4", "skia-pathops"}
+
+
+def _manim_requirements() -> dict[str, set[str]]:
+    """manim's installed runtime requirements (extras left out) -> their importable modules."""
+    import importlib.metadata as md
+    import re
+
+    from packaging.requirements import Requirement
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    by_dist: dict[str, set[str]] = {}
+    for module, dists in md.packages_distributions().items():
+        for dist in dists:
+            by_dist.setdefault(norm(dist), set()).add(module)
+    out = {}
+    for text in md.requires("manim") or []:
+        req = Requirement(text)
+        if not req.marker or req.marker.evaluate({"extra": ""}):
+            out[norm(req.name)] = by_dist.get(norm(req.name), set())
+    return out
+
+
+def test_allow_list_is_manims_dependencies() -> None:
+    from manimflat.settings import DEFAULT_ALLOWED_IMPORTS
+
+    allowed = set(DEFAULT_ALLOWED_IMPORTS) | set(sys.stdlib_module_names)
+    requirements = _manim_requirements()
+    assert {"numpy", "scipy", "pillow", "pycairo"} <= set(requirements)
+    uncovered = sorted(dist for dist, modules in requirements.items()
+                       if dist not in NOT_ALLOWED and not modules & allowed)
+    assert not uncovered, f"manim depends on {uncovered}: add their modules to the allow-list"
+    assert {"manim", "numpy", "scipy"} <= set(DEFAULT_ALLOWED_IMPORTS)
+
+
+@pytest.mark.skipif(not SHARED_CHECKER.is_file(), reason="shared/contract_check.py is absent")
+def test_allow_list_is_the_shared_checkers() -> None:
+    checker = _load("contract_check", SHARED_CHECKER)
+    assert survey.allowed() == frozenset(checker.ALLOWED)
