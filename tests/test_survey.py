@@ -143,3 +143,23 @@ def test_allow_list_is_manims_dependencies() -> None:
 def test_allow_list_is_the_shared_checkers() -> None:
     checker = _load("contract_check", SHARED_CHECKER)
     assert survey.allowed() == frozenset(checker.ALLOWED)
+
+
+def test_markdown_keeps_the_render_section_and_tables_each_corpus(tmp_path: Path) -> None:
+    def corpus(repo: str, failed: list[str]) -> dict:
+        scene = {"scene": "S", "path": "s.py", "line": 3, "dialect": "manim-ce",
+                 "is_base": False, "plugins": [], "status": "failed", "errors": ["MF101 x"],
+                 "self_contained": not failed, "failed": failed}
+        return survey.summarize([{"repo": repo, "scenes": [scene], "error": None}])
+
+    doc = tmp_path / "survey.md"
+    render = "<!-- render-survey -->\n## Renders\n\n| a | b |\n<!-- /render-survey -->"
+    doc.write_text(f"# Survey\n\nold table\n\n{render}\n", encoding="utf-8")
+    survey.write_markdown(doc, [(Path("dev"), corpus("one", [])),
+                                (Path("unseen"), corpus("two", ["third-party-import: cv2"]))], 3)
+    text = doc.read_text(encoding="utf-8")
+    assert "old table" not in text and text.count(render) == 1
+    assert "--also unseen" in text and "## Repositories not used in development: `unseen`" in text
+    assert "| one | 1 |" in text and "| two | 1 |" in text
+    assert "- **third-party-import**: 1 scenes" in text.split("`unseen`")[1]
+    assert text.index("| two |") < text.index(render)
