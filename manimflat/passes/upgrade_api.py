@@ -353,7 +353,7 @@ yellow:FFFF00 yellowgreen:9ACD32
 REMOVED_NAMES = frozenset(NAMES)
 
 # Names Manim CE removed with no one-to-one replacement: a scene built on them must be
-# rewritten by hand, so their use is an MF212 error saying what replaces them (not MF103's
+# rewritten by hand, so their use is an MF212 error saying what replaces them (not the bare
 # "not defined", which reads as a typo).
 NOT_UPGRADABLE: dict[str, str] = {
     "GraphScene": "deprecated in favour of `Axes` (#1598) and removed: derive from `Scene`, "
