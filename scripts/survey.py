@@ -303,7 +303,11 @@ def write_markdown(path: Path, sections: list[tuple[Path, dict[str, Any]]], show
 
 
 def survey_folder(folder: Path, jobs: int, passes: str | None) -> tuple[list[str], list[Any]]:
-    """Every sub-folder of `folder` surveyed as one repository."""
+    """Every sub-folder of `folder` surveyed as one repository; a `.json` file written by
+    `--json` is read back instead (to table a saved run again)."""
+    if folder.suffix == ".json":
+        results = json.loads(folder.read_text(encoding="utf-8"))["repos"]
+        return [r["repo"] for r in results], results
     repos = sorted(str(p) for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
@@ -379,7 +383,8 @@ def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path, help="a folder whose sub-folders are repositories")
+    parser.add_argument("folder", type=Path, help="a folder whose sub-folders are repositories "
+                        "(or the .json of an earlier run)")
     parser.add_argument("--jobs", type=int, default=1, help="repositories surveyed in parallel")
     parser.add_argument("--json", type=Path, help="write every scene's result here")
     parser.add_argument("--show", type=int, default=3, help="examples printed per failure group")

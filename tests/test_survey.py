@@ -163,3 +163,15 @@ def test_markdown_keeps_the_render_section_and_tables_each_corpus(tmp_path: Path
     assert "| one | 1 |" in text and "| two | 1 |" in text
     assert "- **third-party-import**: 1 scenes" in text.split("`unseen`")[1]
     assert text.index("| two |") < text.index(render)
+
+
+def test_a_saved_run_is_tabled_again(tmp_path: Path) -> None:
+    import json
+
+    scene = {"scene": "S", "path": "s.py", "line": 3, "dialect": "manim-ce", "is_base": False,
+             "plugins": [], "status": "ok", "errors": [], "self_contained": True, "failed": []}
+    saved = tmp_path / "run.json"
+    saved.write_text(json.dumps({"repos": [{"repo": "one", "scenes": [scene], "error": None}]}))
+    doc = tmp_path / "survey.md"
+    assert survey.main([str(saved), "--markdown", str(doc)]) == 0
+    assert "| one | 1 | 1 |" in doc.read_text(encoding="utf-8")
