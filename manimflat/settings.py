@@ -28,7 +28,12 @@ FORMATTERS = ("none", "black")
 PLUGIN_POLICIES = ("lower", "inline", "allow", "reject")
 
 # What a flattened file may import besides manim and the standard library: numpy, scipy and
-# the packages manim itself depends on (so scenes that use them directly still run).
+# the packages manim itself depends on (so scenes that use them directly still run). Written
+# out rather than read from manim's installed metadata, so the contract does not change with
+# the machine; tests/test_survey.py checks it against that metadata and against the shared
+# contract checker, which leaves out dependencies only manim's internals use: `av` (video
+# encoding), `bs4` (SVG parsing) and `pathops` (skia-pathops; the contract spells it
+# `skia_pathops`). `audioop` is manim's `audioop-lts` on Python 3.13.
 DEFAULT_ALLOWED_IMPORTS = (
     "manim", "numpy", "scipy", "PIL", "cairo", "manimpango", "mapbox_earcut", "moderngl",
     "moderngl_window", "networkx", "pydub", "pygments", "rich", "screeninfo", "skia_pathops",

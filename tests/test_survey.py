@@ -17,7 +17,10 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_CHECKER = ROOT.parent / "shared" / "contract_check.py"
+# beside the project (/work/main), or beside the folder of worktrees (/work/wt/hN)
+SHARED_CHECKER = next((p for p in (ROOT.parent / "shared" / "contract_check.py",
+                                   ROOT.parents[1] / "shared" / "contract_check.py")
+                       if p.is_file()), ROOT.parent / "shared" / "contract_check.py")
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -94,3 +97,81 @@ def test_fixture_repositories_never_lie() -> None:
                     reason="set MANIMFLAT_CORPUS to a folder of real repositories")
 def test_real_repositories_never_lie() -> None:
     _assert_no_lies(Path(os.environ["MANIMFLAT_CORPUS"]))
+
+
+# manim's runtime requirements that the shared contract does not allow (distribution names):
+# only manim's internals import them; the contract spells skia-pathops `skia_pathops`, though
+# the package's module is `pathops`.
+NOT_ALLOWED = {"av", "beautifulsoup4", "skia-pathops"}
+
+
+def _manim_requirements() -> dict[str, set[str]]:
+    """manim's installed runtime requirements (extras left out) -> their importable modules."""
+    import importlib.metadata as md
+    import re
+
+    from packaging.requirements import Requirement
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    by_dist: dict[str, set[str]] = {}
+    for module, dists in md.packages_distributions().items():
+        for dist in dists:
+            by_dist.setdefault(norm(dist), set()).add(module)
+    out = {}
+    for text in md.requires("manim") or []:
+        req = Requirement(text)
+        if not req.marker or req.marker.evaluate({"extra": ""}):
+            out[norm(req.name)] = by_dist.get(norm(req.name), set())
+    return out
+
+
+def test_allow_list_is_manims_dependencies() -> None:
+    from manimflat.settings import DEFAULT_ALLOWED_IMPORTS
+
+    allowed = set(DEFAULT_ALLOWED_IMPORTS) | set(sys.stdlib_module_names)
+    requirements = _manim_requirements()
+    assert {"numpy", "scipy", "pillow", "pycairo"} <= set(requirements)
+    uncovered = sorted(dist for dist, modules in requirements.items()
+                       if dist not in NOT_ALLOWED and not modules & allowed)
+    assert not uncovered, f"manim depends on {uncovered}: add their modules to the allow-list"
+    assert {"manim", "numpy", "scipy"} <= set(DEFAULT_ALLOWED_IMPORTS)
+
+
+@pytest.mark.skipif(not SHARED_CHECKER.is_file(), reason="shared/contract_check.py is absent")
+def test_allow_list_is_the_shared_checkers() -> None:
+    checker = _load("contract_check", SHARED_CHECKER)
+    assert survey.allowed() == frozenset(checker.ALLOWED)
+
+
+def test_markdown_keeps_the_render_section_and_tables_each_corpus(tmp_path: Path) -> None:
+    def corpus(repo: str, failed: list[str]) -> dict:
+        scene = {"scene": "S", "path": "s.py", "line": 3, "dialect": "manim-ce",
+                 "is_base": False, "plugins": [], "status": "failed", "errors": ["MF101 x"],
+                 "self_contained": not failed, "failed": failed}
+        return survey.summarize([{"repo": repo, "scenes": [scene], "error": None}])
+
+    doc = tmp_path / "survey.md"
+    render = "<!-- render-survey -->\n## Renders\n\n| a | b |\n<!-- /render-survey -->"
+    doc.write_text(f"# Survey\n\nold table\n\n{render}\n", encoding="utf-8")
+    survey.write_markdown(doc, [(Path("dev"), corpus("one", [])),
+                                (Path("unseen"), corpus("two", ["third-party-import: cv2"]))], 3)
+    text = doc.read_text(encoding="utf-8")
+    assert "old table" not in text and text.count(render) == 1
+    assert "--also unseen" in text and "## Repositories not used in development: `unseen`" in text
+    assert "| one | 1 |" in text and "| two | 1 |" in text
+    assert "- **third-party-import**: 1 scenes" in text.split("`unseen`")[1]
+    assert text.index("| two |") < text.index(render)
+
+
+def test_a_saved_run_is_tabled_again(tmp_path: Path) -> None:
+    import json
+
+    scene = {"scene": "S", "path": "s.py", "line": 3, "dialect": "manim-ce", "is_base": False,
+             "plugins": [], "status": "ok", "errors": [], "self_contained": True, "failed": []}
+    saved = tmp_path / "run.json"
+    saved.write_text(json.dumps({"repos": [{"repo": "one", "scenes": [scene], "error": None}]}))
+    doc = tmp_path / "survey.md"
+    assert survey.main([str(saved), "--markdown", str(doc)]) == 0
+    assert "| one | 1 | 1 |" in doc.read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import NONE, Pass
 from ..transforms import as_module, drop_unreachable
-from .upgrade_api import REMOVED, REMOVED_NAMES
+from .upgrade_api import NOT_UPGRADABLE, REMOVED, REMOVED_NAMES
 
 DROPPED = {"main": "MF203", "type_checking": "MF208"}
 NOT_EMITTED = frozenset({"import", "future", "docstring", "syspath", "all", *DROPPED})
@@ -268,6 +268,9 @@ class _Linker:
                                       f"undefined {name!r} removed", Severity.FIXED)
             elif name in REMOVED_NAMES and self._star_imports_manim(module):
                 piece.links[name] = REMOVED + name  # upgrade-api rewrites it
+            elif name in NOT_UPGRADABLE and self._star_imports_manim(module):
+                piece.report("MF212", f"{name!r} is a Manim CE name that is gone: "
+                             f"{NOT_UPGRADABLE[name]}")
             elif name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
                 piece.links[name] = externals.DRIFTED_STAR_NAMES[name]
                 piece.report("MF103", f"{name!r} came from `from manim "

@@ -57,6 +57,10 @@ The table (old -> new; the version whose changelog removed the old name):
 | `.get_red()`, `.get_green()`, `.get_blue()`, `.get_hue()`, `.get_saturation()`, `.get_luminance()` | `.to_rgb()[i]`, `.to_hsl()[i]` | v0.18.0 |
 | `a.range_to(b, n)` | `color_gradient([a, b], n)` (RGB, not HSL, steps) | v0.18.0 |
 
+Names removed with no one-to-one replacement (`GraphScene`, `NumberLineOld`, `SampleSpaceScene`,
+`ReconfigurableScene`: `NOT_UPGRADABLE`) are an MF212 error from collect-closure saying what to
+write instead.
+
 A method is renamed only where no repository code in the output defines a method of that
 name; colour's attributes only where the program uses colour: `.hex`, `.hex_l`, `.rgb`,
 `.hsl`, `.luminance`, `.saturation` (no manim object has them) on any receiver, `.red`,
@@ -347,6 +351,19 @@ yellow:FFFF00 yellowgreen:9ACD32
 """))
 
 REMOVED_NAMES = frozenset(NAMES)
+
+# Names Manim CE removed with no one-to-one replacement: a scene built on them must be
+# rewritten by hand, so their use is an MF212 error saying what replaces them (not the bare
+# "not defined", which reads as a typo).
+NOT_UPGRADABLE: dict[str, str] = {
+    "GraphScene": "deprecated in favour of `Axes` (#1598) and removed: derive from `Scene`, "
+                  "build `axes = Axes(x_range=[...], y_range=[...])` and use `axes.plot(f)`, "
+                  "`axes.c2p(x, y)` where the scene called `self.get_graph(f)`, "
+                  "`self.coords_to_point(x, y)`",
+    "NumberLineOld": "removed with the old axes (v0.12.0, #2245): use `NumberLine(x_range=[...])`",
+    "SampleSpaceScene": "removed: build the sample space from `Rectangle`s in a `Scene`",
+    "ReconfigurableScene": "removed: use a `Scene` and `Transform` the mobjects",
+}
 _NUMPY = "mod:numpy"
 
 

@@ -89,8 +89,10 @@ class _StarNames(ast.NodeTransformer):
         self.names: set[str] = set()
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt:
-        if node.names[0].name != "*" or not node.module or node.level:
+        if node.names[0].name != "*":
             return node
+        if node.level or not node.module:  # a repository module's: never expanded here
+            return ast.copy_location(ast.Pass(), node) if self.drop_unknown else node
         known = _top_module(node.module) == "manim" or externals.is_allowed(node.module,
                                                                              self.allowed)
         exports = externals.star_exports(node.module, (*self.allowed, "manim")) \

@@ -95,3 +95,36 @@ def test_a_star_import_of_the_repo_does_not_hide_what_the_original_leaves_undefi
     })
     result = flat(repo, "S")
     assert [(d.code, d.line) for d in result.diagnostics] == [("MF215", 9)]
+
+
+def test_a_relative_star_import_does_not_hide_what_the_original_leaves_undefined(make_repo):
+    # `from .colors import *` in a package: pyflakes gives up beside it unless it is dropped
+    repo = make_repo({
+        "shapes/__init__.py": "",
+        "shapes/colors.py": "from manim import *\n\nTINT = TEAL\n",
+        "shapes/dots.py": """
+            from manim import *
+            from .colors import *
+
+
+            def dots(n):
+                group = VGroup()
+                for i in range(n):
+                    if i:
+                        group.add(last.copy().next_to(group, RIGHT))
+                    last = Dot(color=TINT)
+                return group
+        """,
+        "scene.py": """
+            from manim import *
+            from shapes.dots import dots
+
+
+            class S(Scene):
+                def construct(self):
+                    self.add(dots(3))
+        """,
+    })
+    result = flat(repo, "S")
+    assert [(d.code, d.path, d.line) for d in result.diagnostics] == [
+        ("MF215", "shapes/dots.py", 9)]

@@ -267,6 +267,22 @@ def test_without_a_star_import_of_manim_a_missing_name_stays_an_error(tmp_path: 
     assert "MF103" in codes(result) and not result.ok
 
 
+@pytest.mark.parametrize("name", sorted(upgrade_api.NOT_UPGRADABLE))
+def test_a_removed_name_with_no_upgrade_says_what_replaces_it(tmp_path: Path, name: str) -> None:
+    repo = write_repo(tmp_path, {"scene.py": f'''
+        from manim import *
+
+        class Old(Scene):
+            def construct(self):
+                self.add({name}())
+    '''})
+    result = manimflat.flatten(repo, "Old", passes=PIPELINE)
+    [error] = [d for d in result.diagnostics if d.is_error]
+    assert (error.code, error.path, error.line) == ("MF212", "scene.py", 3)  # the class
+    assert name in error.message and upgrade_api.NOT_UPGRADABLE[name] in error.message
+    assert result.status not in ("ok", "fixed")
+
+
 # -- the fixture, and rendering it with the real manim ----------------------------------------
 
 def test_fixture_matches_its_golden_output() -> None:
