@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .analyses.config_files import applied_cfg
 from .diagnostics import Diagnostic, Severity
 from .ir import AssetRecord, Flat, SceneRef
 from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
@@ -34,6 +35,7 @@ class FlatResult:
     verification: dict[str, Any] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     narration: tuple[dict[str, Any], ...] = ()
+    manim_cfg: str | None = None  # the manim.cfg the scene reads as its author ran it
 
     @property
     def ok(self) -> bool:
@@ -83,7 +85,7 @@ class FlatResult:
                 "lines": self.lines, "seconds": round(self.seconds, 4),
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
                 "verification": self.verification, "narration": list(self.narration),
-                "requires": self.requires}
+                "requires": self.requires, "manim_cfg": self.manim_cfg}
 
 
 class Session:
@@ -147,7 +149,8 @@ class Session:
                             path=scene.path, line=scene.line)
         return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
                           tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
-                          dict(flat.verification), dict(flat.files), tuple(flat.narration))
+                          dict(flat.verification), dict(flat.files), tuple(flat.narration),
+                          applied_cfg(flat.program, scene.path))
 
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:
