@@ -4,7 +4,8 @@
         [--out render-survey/] [--markdown docs/survey.md] [--json render.json] [--jobs 2]
 
 Each sub-folder of the given folder is one repository. Per repository, up to `--per-repo`
-Manim CE scenes whose output is `ok` or `fixed` are sampled, spread over its scene list. Each
+Manim CE scenes whose output is `ok` or `fixed` after `--verify exec` (`--verify` sets the
+level; outputs it fails are listed as passed over) are sampled, spread over its scene list. Each
 is rendered twice with the real manim at `-ql -s`, both in the validation sandbox
 (manimflat/verify/sandbox.py: the original is repository code):
 
@@ -48,22 +49,27 @@ NOTES: dict[str, str] = {}
 _WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file")
 
 
-def sample(repo: Path, per_repo: int) -> list[dict[str, Any]]:
-    """Up to `per_repo` ok/fixed outputs of the repo, spread over its scene list."""
-    session = Session(repo, root=str(repo))
+def sample(repo: Path, per_repo: int, verify: str = "exec") -> list[dict[str, Any]]:
+    """Up to `per_repo` outputs of the repo that are ok/fixed after `--verify verify`, spread
+    over its scene list; an output that fails verification is kept as a rejected row."""
+    session = Session(repo, root=str(repo), verify=verify)
     refs = [r for r in session.scenes() if r.dialect == "manim-ce" and not r.is_base]
     stride = max(1, len(refs) // max(1, per_repo))
     order = list(dict.fromkeys([*refs[::stride], *refs]))
     manager = session.pipeline()
     out: list[dict[str, Any]] = []
-    for ref in order[: per_repo * 4]:  # a few failures may be skipped, not the whole repo
+    for ref in order[: per_repo * 3]:  # a few failures may be skipped, not the whole repo
         result = session.flatten(ref, manager, contain_crash=True)
-        if result.status in ("ok", "fixed") and result.code is not None:
+        if result.status == "failed" and result.code is not None:  # failed verification
+            errors = [f"{d.code} {d.message}"[:200] for d in result.diagnostics if d.is_error]
+            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
+                        "rejected": errors[0] if errors else "?"})
+        elif result.status in ("ok", "fixed") and result.code is not None:
             out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
                         "manim_cfg": result.manim_cfg, "code": result.code,
                         "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
                                      if d.severity.value == "warning"]})
-        if len(out) == per_repo:
+        if sum("code" in row for row in out) == per_repo:
             break
     return out
 
@@ -146,6 +152,9 @@ def tabulate(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows: dict[str, Counter[str]] = {}
     for v in verdicts:
         c = rows.setdefault(v["scene"].split("/", 1)[0], Counter())
+        if "rejected" in v:
+            c["failed verification"] += 1
+            continue
         c["sampled"] += 1
         c["original renders"] += v["original_ok"]
         c["deterministic"] += bool(v.get("deterministic"))
@@ -158,18 +167,22 @@ def tabulate(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"repo": r, **c} for r, c in sorted(rows.items())] + [{"repo": "total", **total}]
 
 
-COLUMNS = ("sampled", "original renders", "deterministic", "identical", "differ",
+COLUMNS = ("failed verification", "sampled", "original renders", "deterministic", "identical", "differ",
            "flattened failed")
 
 
-def report(verdicts: list[dict[str, Any]], per_repo: int) -> str:
+def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "exec") -> str:
     table = tabulate(verdicts)
+    rejected = [v for v in verdicts if "rejected" in v]
+    verdicts = [v for v in verdicts if "rejected" not in v]
     total = table[-1]
     det = total.get("deterministic", 0)
     share = f"{100 * total.get('identical', 0) / det:.1f}%" if det else "n/a"
     rendered = total.get("sampled", 0) - total.get("flattened failed", 0)
-    out = [(f"Render survey ({per_repo} ok outputs sampled per repository, `-ql -s`, "
-            "`python scripts/render_survey.py`): of the originals that render "
+    out = [(f"Render survey ({per_repo} outputs ok after `--verify {verify}` sampled per "
+            "repository, `-ql -s`, `python scripts/render_survey.py`; `failed verification` "
+            "counts the outputs passed over because verification failed them): of the "
+            "originals that render "
             f"deterministically, **{share}** of the flattened files end on an identical last "
             f"frame; {rendered} of {total.get('sampled', 0)} sampled ok outputs render."), "",
            "| repo | " + " | ".join(COLUMNS) + " |",
@@ -192,6 +205,9 @@ def report(verdicts: list[dict[str, Any]], per_repo: int) -> str:
         out += ["", "Original does not render here (not compared):"]
         out += [f"- `{v['scene']}` (from `{v['cwd']}`): {v['note'] or v['original_error']}"
                 for v in broken]
+    if rejected:
+        out += ["", f"Passed over: outputs that `--verify {verify}` failed (not `ok`):"]
+        out += [f"- `{v['scene']}`: {v['rejected']}" for v in rejected]
     return "\n".join(out)
 
 
@@ -218,11 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the table into this file's section")
     parser.add_argument("--json", type=Path, help="write every verdict here")
     parser.add_argument("--repos", nargs="*", help="only these sub-folders")
+    parser.add_argument("--verify", default="exec", choices=("static", "exec", "render"),
+                        help="the level a sampled output must pass to count as ok")
     args = parser.parse_args(argv)
     repos = sorted(p for p in args.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                    and (not args.repos or p.name in args.repos))
-    verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs)
-    text = report(verdicts, args.per_repo)
+    verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify)
+    text = report(verdicts, args.per_repo, args.verify)
     print(text)
     if args.markdown:
         write_section(args.markdown, text)
@@ -233,12 +251,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
-        jobs: int = 1) -> list[dict[str, Any]]:
-    work = [(repo, row) for repo in repos for row in sample(repo, per_repo)]
+        jobs: int = 1, verify: str = "exec") -> list[dict[str, Any]]:
+    work = [(repo, row) for repo in repos for row in sample(repo, per_repo, verify)]
 
     def one(item: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
-        verdict = compare_one(item[0], item[1], pictures, timeout)
+        row = item[1]
+        if "rejected" in row:
+            key = f"{row['repo']}/{row['path']}:{row['scene']}"
+            print(f"  {key}: failed --verify {verify}: {row['rejected']}", file=sys.stderr,
+                  flush=True)
+            return {"scene": key, "rejected": row["rejected"]}
+        verdict = compare_one(item[0], row, pictures, timeout)
         state = ("identical" if verdict.get("identical") else
+                 "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
                  "FLATTENED FAILED" if not verdict["flat_ok"] else
                  "original failed" if not verdict["original_ok"] else
                  "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
