@@ -236,10 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repos", nargs="*", help="only these sub-folders")
     parser.add_argument("--verify", default="exec", choices=("static", "exec", "render"),
                         help="the level a sampled output must pass to count as ok")
+    parser.add_argument("--from-json", type=Path, help="report the verdicts of an earlier --json")
     args = parser.parse_args(argv)
     repos = sorted(p for p in args.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                    and (not args.repos or p.name in args.repos))
-    verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify)
+    if args.from_json:  # re-write the table (new notes) without rendering again
+        verdicts = json.loads(args.from_json.read_text(encoding="utf-8"))
+        for v in verdicts:
+            v["note"] = NOTES.get(v["scene"])
+    else:
+        verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify)
     text = report(verdicts, args.per_repo, args.verify)
     print(text)
     if args.markdown:
