@@ -236,16 +236,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repos", nargs="*", help="only these sub-folders")
     parser.add_argument("--verify", default="exec", choices=("static", "exec", "render"),
                         help="the level a sampled output must pass to count as ok")
-    parser.add_argument("--from-json", type=Path, help="report the verdicts of an earlier --json")
+    parser.add_argument("--from-json", type=Path,
+                        help="report the verdicts of an earlier --json or --log")
+    parser.add_argument("--log", type=Path, help="append each verdict here as it comes (JSON lines)")
     args = parser.parse_args(argv)
     repos = sorted(p for p in args.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                    and (not args.repos or p.name in args.repos))
     if args.from_json:  # re-write the table (new notes) without rendering again
-        verdicts = json.loads(args.from_json.read_text(encoding="utf-8"))
+        text = args.from_json.read_text(encoding="utf-8")
+        verdicts = (json.loads(text) if text.lstrip().startswith("[")
+                    else [json.loads(line) for line in text.splitlines() if line.strip()])
         for v in verdicts:
             v["note"] = NOTES.get(v["scene"])
     else:
-        verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify)
+        verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify,
+                       args.log)
     text = report(verdicts, args.per_repo, args.verify)
     print(text)
     if args.markdown:
@@ -257,27 +262,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
-        jobs: int = 1, verify: str = "exec") -> list[dict[str, Any]]:
-    work = [(repo, row) for repo in repos for row in sample(repo, per_repo, verify)]
+        jobs: int = 1, verify: str = "exec", log: Path | None = None) -> list[dict[str, Any]]:
+    """Sample and render repository by repository, `jobs` repositories at once (renders are
+    subprocesses), so verdicts arrive early; each is also appended to `log` (JSON lines)."""
 
-    def one(item: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
-        row = item[1]
+    def one(repo: Path, row: dict[str, Any]) -> dict[str, Any]:
+        key = f"{row['repo']}/{row['path']}:{row['scene']}"
         if "rejected" in row:
-            key = f"{row['repo']}/{row['path']}:{row['scene']}"
             print(f"  {key}: failed --verify {verify}: {row['rejected']}", file=sys.stderr,
                   flush=True)
             return {"scene": key, "rejected": row["rejected"]}
-        verdict = compare_one(item[0], row, pictures, timeout)
+        verdict = compare_one(repo, row, pictures, timeout)
         state = ("identical" if verdict.get("identical") else
                  "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
                  "FLATTENED FAILED" if not verdict["flat_ok"] else
                  "original failed" if not verdict["original_ok"] else
                  "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
-        print(f"  {verdict['scene']}: {state}", file=sys.stderr, flush=True)
+        print(f"  {key}: {state}", file=sys.stderr, flush=True)
         return verdict
 
-    with ThreadPoolExecutor(max(1, jobs)) as pool:  # renders are subprocesses
-        return list(pool.map(one, work))
+    def repo_verdicts(repo: Path) -> list[dict[str, Any]]:
+        out = []
+        for row in sample(repo, per_repo, verify):
+            out.append(one(repo, row))
+            if log is not None:
+                with log.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(out[-1], ensure_ascii=False) + "\n")
+        return out
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        return [v for vs in pool.map(repo_verdicts, repos) for v in vs]
 
 
 if __name__ == "__main__":
