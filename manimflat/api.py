@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .analyses.config_files import applied_cfg
 from .analyses.scenes import SceneIndex, SceneRef
 from .analysis import AnalysisManager
 from .diagnostics import Diagnostic, Severity
@@ -37,6 +38,7 @@ class FlatResult:
     files: dict[str, str] = field(default_factory=dict)
     narration: tuple[dict[str, Any], ...] = ()
     plugins: dict[str, str] = field(default_factory=dict)  # plugin -> lower|inline|allow|reject
+    manim_cfg: str | None = None  # the manim.cfg the scene reads as its author ran it
 
     @property
     def ok(self) -> bool:
@@ -87,7 +89,7 @@ class FlatResult:
                 "lines": self.lines, "seconds": round(self.seconds, 4),
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
                 "verification": self.verification, "narration": list(self.narration),
-                "plugins": self.plugins, "requires": self.requires}
+                "plugins": self.plugins, "requires": self.requires, "manim_cfg": self.manim_cfg}
 
 
 class Session:
@@ -163,7 +165,7 @@ class Session:
         return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
                           tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
                           dict(flat.verification), dict(flat.files), tuple(flat.narration),
-                          dict(flat.plugins))
+                          dict(flat.plugins), applied_cfg(flat.program, scene.path))
 
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:

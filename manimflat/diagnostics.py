@@ -78,6 +78,14 @@ CODES: dict[str, Code] = _catalog(
     Code("MF121", "import could mean two repository files",
          "import the intended file by its full path (the message names both)"),
     # MF2xx: building the closure and inlining it
+    Code("MF135", "which manim.cfg the scene reads (the one in the folder manim is run from)",
+         "nothing to do; the output carries what it draws"),
+    Code("MF136", "the scene's folder and the repository root hold manim.cfg files that draw "
+         "differently", "run the scene from the folder named in the message (the output follows "
+         "that one), or make the two files agree"),
+    Code("MF137", "manim.cfg names a tex_template_file that cannot be carried into the output",
+         "put the template file in the repository (beside the manim.cfg that names it) or "
+         "set `config.tex_template` in the scene's code"),
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),
     Code("MF202", "module object used as a value cannot be inlined",
@@ -183,6 +191,10 @@ CODES: dict[str, Code] = _catalog(
          "install bubblewrap (`apt install bubblewrap`) and allow user namespaces"),
     Code("MF419", "validation run ended without the runner's result, or broke the process limit",
          "do not exit the process or imitate manimflat's output; start fewer processes"),
+    Code("MF424", "LaTeX cannot typeset non-Latin text with the template in use: an "
+         "environment problem, not the scene", "give Tex a template with fonts for the script "
+         "(e.g. `tex_template=TexTemplateLibrary.ctex` and xelatex), or set tex_template_file "
+         "in manim.cfg; the original fails the same way without one"),
     # MF5xx: dataset
     Code("MF501", "row has no code", "fix the source row"),
     Code("MF502", "row's code does not parse", "fix the source row"),

@@ -61,6 +61,13 @@ EXAMPLES: dict[str, str] = {
              "inherited): not flattened alone; the scenes that subclass it include it",
     "MF119": "custom/logo.py:2: fixed MF119 'constants' is custom/constants.py, beside it (an "
              "import that only works with the author's PYTHONPATH) [resolve-imports]",
+    "MF135": "shorts/manim.cfg: info MF135 reads shorts/manim.cfg: manim is run from the "
+             "scene's folder shorts/, as its author did [collect-closure]",
+    "MF136": "shorts/manim.cfg: warning MF136 shorts/manim.cfg and the root's manim.cfg draw "
+             "differently (config.frame_width = 4.5); the output follows shorts/manim.cfg, as "
+             "when manim is run from shorts/ [collect-closure]",
+    "MF137": "manim.cfg:3: warning MF137 manim.cfg: tex_template_file tex/ctex.tex not found; "
+             "manim uses its default template, and so does the output",
     "MF120": "scenes/triangle.py:2: fixed MF120 'Functions.GeometryFunctions.GeometryFunctions' "
              "names no file; taken as Functions/GeometryFunctions.py, the only file whose path "
              "ends in 'GeometryFunctions' [resolve-imports]",
@@ -181,6 +188,8 @@ EXAMPLES: dict[str, str] = {
              "`Create` [upgrade-api]",
     "MF414": "Intro.py: fixed MF414 Intro played no animation; `self.wait()` added "
              "[verify-exec]",
+    "MF424": "Intro.py:6: error MF424 LaTeX compilation error: Unicode character ... in "
+             "`\\text{你好}`: the template has no fonts for this script [verify-render]",
     "MF415": "Intro.py: error MF415 tried to write /home/user/out.txt outside its working "
              "folder [verify-exec]",
     "MF416": "Intro.py:5:12: error MF416 SyntaxWarning: 'is' with a literal [verify-syntax]",

@@ -184,8 +184,6 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
         row["lines"] = result.lines
         row["failed"] = judge(result.code, ref.name, local)
         row["self_contained"] = not row["failed"]
-        if row["self_contained"]:
-            row["code"] = result.code  # for --render; dropped from the JSON
     out["seconds"] = round(time.perf_counter() - start, 2)
     return out
 
@@ -349,72 +347,6 @@ def survey_folder(folder: Path, jobs: int, passes: str | None) -> tuple[list[str
     return repos, [survey_repo(r, passes) for r in repos]
 
 
-def render_sample(repos: list[str], results: list[dict[str, Any]], per_repo: int,
-                  timeout: float) -> list[dict[str, Any]]:
-    """Render up to `per_repo` self-contained scenes of each repo twice and compare.
-
-    The original runs inside its repo (cwd: the nearest folder above the scene holding a
-    `manim.cfg`, else the repo root, as its author would run it); the flattened file runs
-    alone in a temporary folder. Both: `-ql -s`, last frame compared pixel for pixel. A frame
-    that differs is checked against a second render of the original: scenes drawing random
-    numbers in construct differ from themselves (manim reseeds numpy per Scene).
-    """
-    import tempfile
-
-    from manimflat.verify.render import compare_frames, render_last_frame
-
-    out: list[dict[str, Any]] = []
-    for repo, res in zip(repos, results):
-        root = Path(repo)
-        # spread over the repo (self-contained outputs only: their imports are all allowed)
-        pool = [s for s in res["scenes"] if s.get("code")]
-        for s in pool[:: max(1, len(pool) // per_repo)][:per_repo]:
-            scene_file = root / s["path"]
-            # where the author ran it: a folder holding manim.cfg, else the repo root, else
-            # the scene's folder or one above it (the first where its imports resolve)
-            folders = [f for f in [scene_file.parent, *scene_file.parent.parents]
-                       if f == root or root in f.parents]
-            cfg = [f for f in folders if (f / "manim.cfg").is_file()][:1]
-            candidates = list(dict.fromkeys([*cfg, root, *folders]))
-            with tempfile.TemporaryDirectory(prefix="survey-render-") as tmp:
-                t = Path(tmp)
-                alone = t / "alone"
-                alone.mkdir()
-                flat = alone / "flat_scene.py"
-                flat.write_text(s["code"], encoding="utf-8")
-                for i, cwd in enumerate(candidates):
-                    a = render_last_frame(scene_file, s["scene"], cwd=cwd,
-                                          out_dir=t / f"a{i}", timeout=timeout)
-                    if a.ok or "ModuleNotFoundError" not in (a.error or ""):
-                        break
-                b = render_last_frame(flat, s["scene"], cwd=alone, out_dir=t / "b",
-                                      timeout=timeout)
-                row = {"repo": res["repo"], "scene": s["scene"], "path": s["path"],
-                       "cwd": str(cwd.relative_to(root)) or ".",
-                       "original_ok": a.ok, "flat_ok": b.ok}
-                if a.ok and b.ok:
-                    diff = compare_frames(a.png, b.png)
-                    row.update(identical=diff.identical, changed_pixels=diff.changed_pixels)
-                    if not diff.identical and not diff.size_mismatch:
-                        # randomness in construct: manim reseeds numpy per Scene, so some
-                        # originals differ from themselves
-                        again = render_last_frame(scene_file, s["scene"], cwd=cwd,
-                                                  out_dir=t / "again", timeout=timeout)
-                        row["nondeterministic"] = bool(
-                            again.ok and not compare_frames(a.png, again.png).identical)
-                if not a.ok:
-                    row["original_error"] = (a.error or "")[-300:]
-                if not b.ok:
-                    row["flat_error"] = (b.error or "")[-300:]
-            out.append(row)
-            verdict = ("identical" if row.get("identical") else
-                       "original is nondeterministic" if row.get("nondeterministic") else
-                       f"DIFFERS ({row['changed_pixels']} px)" if "identical" in row else
-                       "original failed" if not a.ok else "flattened FAILED")
-            print(f"  render {res['repo']}/{s['path']}:{s['scene']}: {verdict}", flush=True)
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a folder whose sub-folders are repositories "
@@ -424,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=3, help="examples printed per failure group")
     parser.add_argument("--passes", help="pipeline spec (default: the tool's default pipeline)")
     parser.add_argument("--render", type=int, default=0, metavar="K",
-                        help="also render K self-contained scenes per repo, original vs flattened")
+                        help="also render K scenes per repo, original vs flattened "
+                        "(scripts/render_survey.py)")
     parser.add_argument("--timeout", type=float, default=120.0, help="per render, seconds")
     parser.add_argument("--markdown", type=Path, help="write the table and failure classes here")
     parser.add_argument("--also", type=Path, action="append", default=[], metavar="FOLDER",
@@ -444,18 +377,14 @@ def main(argv: list[str] | None = None) -> int:
         sections.append((other, other_summary))
     if args.markdown:
         write_markdown(args.markdown, sections, args.show)
-    if args.render:
-        print(f"\nrendered comparisons ({args.render} per repo):")
-        renders = render_sample(repos, results, args.render, args.timeout)
-        summary["renders"] = renders
-        counts = Counter("identical" if r.get("identical") else "nondeterministic original"
-                         if r.get("nondeterministic") else "differs" if "identical" in r
-                         else "original failed" if not r["original_ok"] else "flattened failed"
-                         for r in renders)
-        print("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-    for res in results:
-        for s in res["scenes"]:
-            s.pop("code", None)
+    if args.render:  # the render comparison lives in scripts/render_survey.py
+        sys.path.insert(0, str(Path(__file__).parent))
+        import render_survey
+
+        verdicts = render_survey.run([Path(r) for r in repos], args.render,
+                                     Path("render-survey"), args.timeout)
+        print("\n" + render_survey.report(verdicts, args.render))
+        summary["renders"] = verdicts
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "repos": results}, indent=1,
                                         ensure_ascii=False), encoding="utf-8")

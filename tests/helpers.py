@@ -38,13 +38,14 @@ def dedent(text: str) -> str:
 
 
 def render_both(repo: Path, file: str, scene: str, code: str, tmp: Path,
-                timeout: float = 180.0) -> tuple[Path, Path]:
-    """Last frames (PNG paths) of `scene` rendered by the real manim: the original from its
-    repository root, as its author runs it, and the flattened `code` alone in an empty
-    folder, so it can only work if it needs nothing from the repository."""
+                timeout: float = 180.0, cwd: str = "") -> tuple[Path, Path]:
+    """Last frames (PNG paths) of `scene` rendered by the real manim: the original from `cwd`
+    (the repository root, or the folder of the manim.cfg it reads), as its author runs it,
+    and the flattened `code` alone in an empty folder, so it can only work if it needs
+    nothing from the repository."""
     from manimflat.verify.render import render_last_frame
 
-    original = render_last_frame(repo / file, scene, cwd=repo, out_dir=tmp / "original",
+    original = render_last_frame(repo / file, scene, cwd=repo / cwd, out_dir=tmp / "original",
                                  timeout=timeout)
     assert original.ok and original.png, original.error
     alone = tmp / "alone"

@@ -38,6 +38,7 @@ import pytest
 from helpers import render_both
 
 import manimflat
+from manimflat.analyses.config_files import cfg_folder
 from manimflat.api import FlatResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,7 @@ CASES: list[tuple[str, str, str]] = [
     ("importlib_literal", "scene.py", "ImportlibLiteral"),
     ("main_block_helper", "scene.py", "MainBlockHelper"),
     ("manim_cfg_quality", "scene.py", "CfgQuality"),
+    ("manim_cfg_short", "shorts/tall.py", "TallShort"),
     ("manim_folder", "manim/intro.py", "ManimFolder"),
     ("manimgl_file", "ce_scene.py", "CEScene"),
     ("module_attribute_store", "scene.py", "ModuleAttributeStore"),
@@ -283,7 +285,8 @@ def test_renders_the_same_last_frame(case: str, file: str, scene: str, tmp_path:
                                      render_api) -> None:  # type: ignore[no-untyped-def]
     if case in NO_ORIGINAL_RENDER:
         pytest.skip(NO_ORIGINAL_RENDER[case])
+    cfg = flat(case, file, scene).manim_cfg  # run from its folder, as the author did
     original, flattened = render_both(REPOS / case, file, scene, code_of(case, file, scene),
-                                      tmp_path)
+                                      tmp_path, cwd=cfg_folder(cfg) if cfg else "")
     diff = render_api.compare_frames(original, flattened)
     assert diff.identical, diff

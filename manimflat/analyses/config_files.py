@@ -1,8 +1,11 @@
 """What a repository configures in `manim.cfg`, as statements the flattened file can carry.
 
-manim reads `manim.cfg` from the folder it is started in. A flattened file runs without it,
-so the settings that change what is drawn are turned into `config.<key> = value` lines.
-Settings about files, logging and previews are not: they describe the author's machine.
+manim reads `manim.cfg` from the folder it is started in (`applied_cfg` picks the one the
+author's run read). A flattened file runs without it, so the settings that change what is
+drawn (background, frame geometry, including the frame width manim derives from the pixel
+aspect, and the TeX template) are turned into `config.<key> = value` lines. Resolution and
+frame rate are quality, set by the command line; files, logging and previews describe the
+author's machine: neither is carried.
 
 This is the one reader of `manim.cfg` files (the assets folder is read through it too). A file
 is parsed as manim parses it (`configparser` with `%` interpolation); a file that leaves the
@@ -29,19 +32,35 @@ if TYPE_CHECKING:
 # [CLI] keys that change what is drawn, and how to write their values. Quality keys
 # (pixel_height, pixel_width, frame_rate) are left out: in the original, command-line flags
 # such as -ql override them, while a `config.*` line in the file would override the flags.
+# The pixel aspect still shapes the frame (see `_frame_width`), and a template file is
+# carried as its text (see `_template_statements`).
 VISUAL_KEYS = {"background_color": str, "background_opacity": float, "frame_height": float,
                "frame_width": float}
+# manim's library defaults (manim/_config/default.cfg) the frame is derived from
+DEFAULT_PIXELS = (1920, 1080)
+DEFAULT_FRAME_HEIGHT = 8.0
 MAX_VALUE = 4096  # characters of a setting after `%(name)s` interpolation
+MAX_TEMPLATE = 64 * 1024  # characters of a tex_template_file carried into the output
 _REFERENCE = re.compile(r"%\(([^)]+)\)s")  # configparser.BasicInterpolation's own pattern
 
 
-def nearest_cfg(program: Program, scene_path: str) -> str | None:
-    """The `manim.cfg` closest to the scene, from its folder up to the repo root."""
+def applied_cfg(program: Program, scene_path: str) -> str | None:
+    """The `manim.cfg` manim reads for this scene as its author ran it.
+
+    manim reads only the `manim.cfg` of the folder it is started in; authors start it in the
+    scene's folder (or a folder above it that holds a config) or at the repository root, so:
+    the closest one from the scene's folder up to the root. One answer for every caller (the
+    carried settings, the asset folders, the report and the render survey)."""
     for folder in PurePosixPath(scene_path).parents:
         rel = "manim.cfg" if str(folder) == "." else f"{folder}/manim.cfg"
         if (program.root / rel).is_file():
             return rel
     return None
+
+
+def cfg_folder(rel: str) -> str:
+    """The folder manim is started in to read the cfg at `rel` ("" for the root)."""
+    return rel.rpartition("/")[0]
 
 
 def cfg_value(program: Program, rel: str, key: str) -> str | None:
@@ -60,34 +79,120 @@ def cfg_value(program: Program, rel: str, key: str) -> str | None:
 
 
 def config_statements(program: Program, scene_path: str) -> list[tuple[str, str]]:
-    """(cfg path, `config.key = value`) for each visual [CLI] setting of the nearest cfg,
-    read once per folder."""
+    """(cfg path, `config.key = value`) for each setting of the applied cfg that changes what
+    is drawn, read once per folder."""
     memo = program.memo.setdefault("manim.cfg", {})
     folder = scene_path.rpartition("/")[0]
     if folder not in memo:
-        memo[folder] = _read_statements(program, scene_path)
+        rel = applied_cfg(program, scene_path)
+        memo[folder] = [] if rel is None else _read_statements(program, rel)
     return memo[folder]  # type: ignore[return-value]
 
 
-def _read_statements(program: Program, scene_path: str) -> list[tuple[str, str]]:
-    rel = nearest_cfg(program, scene_path)
+def config_notes(program: Program, scene_path: str) -> list[tuple[str, str, str, str]]:
+    """(code, severity, cfg path, message) saying which cfg the scene reads (MF135, info) and, when the
+    repository root holds another one whose drawn settings differ, that running the scene
+    from the root would draw another picture (MF136, warning)."""
+    rel = applied_cfg(program, scene_path)
     if rel is None:
         return []
-    out = []
+    where = ("the repository root" if rel == "manim.cfg"
+             else f"the scene's folder {cfg_folder(rel)}/")
+    notes = [("MF135", "info", rel, f"reads {rel}: manim is run from {where}, as its author did")]
+    root = "manim.cfg"
+    if rel != root and (program.root / root).is_file():
+        mine = [s for _, s in config_statements(program, scene_path)]
+        theirs = [s for _, s in config_statements(program, "__root__.py")]
+        if mine != theirs:
+            differ = ", ".join(sorted({s.split(" = ")[0] for s in set(mine) ^ set(theirs)}))
+            notes.append(("MF136", "warning", rel, (
+                f"{rel} and the root's manim.cfg draw differently ({differ}); the output "
+                f"follows {rel}, as when manim is run from {cfg_folder(rel)}/")))
+    return notes
+
+
+def _read_statements(program: Program, rel: str) -> list[tuple[str, str]]:
+    values: dict[str, object] = {}
     for key, kind in VISUAL_KEYS.items():
-        raw = cfg_value(program, rel, key)
-        if raw is None:
-            continue
-        try:
-            value = kind(raw)
-        except ValueError:
-            value = math.nan
-        if isinstance(value, float) and not math.isfinite(value):
-            _warn(program, "MF116", rel, f"{key} = {raw[:40]} is not a finite number; not "
-                  "carried over", _line_of(program, rel, key))
-            continue
-        out.append((rel, f"config.{key} = {json.dumps(value)}"))
-    return out
+        value = _typed(program, rel, key, kind)
+        if value is not None:
+            values[key] = value
+    width = _frame_width(program, rel, values)
+    if width is not None:
+        values["frame_width"] = width
+    out = [(rel, f"config.{key} = {json.dumps(value)}") for key, value in values.items()]
+    return out + [(rel, s) for s in _template_statements(program, rel)]
+
+
+def _typed(program: Program, rel: str, key: str, kind: type) -> object | None:
+    raw = cfg_value(program, rel, key)
+    if raw is None:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = math.nan
+    if isinstance(value, (int, float)) and not (math.isfinite(value) and value > 0 or (
+            key == "background_opacity" and math.isfinite(value))):
+        _warn(program, "MF116", rel, f"{key} = {raw[:40]} is not a finite positive number; "
+              "not carried over", _line_of(program, rel, key))
+        return None
+    return value
+
+
+def _frame_width(program: Program, rel: str, values: dict[str, object]) -> float | None:
+    """The frame width manim derives when the cfg does not set it: frame_height (8 by
+    default) times the cfg's pixel aspect. A file that only sets pixel_width/pixel_height
+    (a vertical "short") thus frames a narrow picture at every quality flag, since the flags
+    change the pixels after the frame is fixed. None when the derived width is the default."""
+    if "frame_width" in values:
+        return None
+    width, height = (value if isinstance(value := _typed(program, rel, key, int), int)
+                     else default for key, default in zip(("pixel_width", "pixel_height"),
+                                                          DEFAULT_PIXELS))
+    frame_height = values.get("frame_height", DEFAULT_FRAME_HEIGHT)
+    assert isinstance(frame_height, float)
+    derived = frame_height * width / height
+    default = DEFAULT_FRAME_HEIGHT * DEFAULT_PIXELS[0] / DEFAULT_PIXELS[1]
+    return None if derived == default else derived
+
+
+def _template_statements(program: Program, rel: str) -> list[str]:
+    """`tex_template_file` names a file (relative to the folder manim runs in) whose text is
+    the whole LaTeX document Tex is compiled in; the output carries that text, since it runs
+    without the file."""
+    name = cfg_value(program, rel, "tex_template_file")
+    if name is None:
+        return []
+    line = _line_of(program, rel, "tex_template_file")
+    folder = cfg_folder(rel)
+    target = PurePosixPath(folder, name) if folder else PurePosixPath(name)
+    path = program.root / target
+    try:
+        text = read_inside(program.root, path, MAX_FILE_BYTES).decode("utf-8",
+                                                                        errors="replace")
+    except OutsideRoot:
+        _warn(program, "MF308", rel, f"tex_template_file {name} leaves the repository and was "
+              "not read", line)
+        return []
+    except OSError:
+        # manim itself warns and uses its default template
+        _warn(program, "MF137", rel, f"tex_template_file {name} not found; manim uses its "
+              "default template, and so does the output", line)
+        return []
+    if len(text) > MAX_TEMPLATE:
+        _warn(program, "MF137", rel, f"tex_template_file {name} is larger than "
+              f"{MAX_TEMPLATE // 1024} kB; not carried over", line)
+        return []
+    return ["config.tex_template = TexTemplate()",
+            f"config.tex_template.body = {_string(text)}"]
+
+
+def _string(text: str) -> str:
+    """A raw triple-quoted literal when the text allows one (LaTeX reads better), else repr."""
+    if '"""' not in text and not text.endswith("\\") and "\r" not in text:
+        return 'r"""' + text + '"""'
+    return repr(text)
 
 
 def _parsed(program: Program, rel: str) -> configparser.ConfigParser | None:

@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 
 from ..analyses.chains import cst_chain
-from ..analyses.config_files import cfg_value
+from ..analyses.config_files import applied_cfg, cfg_folder, cfg_value
 from ..analyses.paths import Value, evaluate
 from ..ir import Flat, Piece
 from ..program import contained
@@ -176,12 +176,11 @@ def build_env(flat: Flat) -> Env:
     root = Path(flat.program.root)
     scene_dir = (root / flat.scene.path).parent
     env = Env(root, scene_dir)
-    for folder in dict.fromkeys([root, scene_dir]):
-        cfg_dir = cfg_value(flat.program, (folder / "manim.cfg").relative_to(root).as_posix(),
-                            "assets_dir")
-        if cfg_dir is not None:
-            env.assets_dirs.append(folder / cfg_dir)
-            env.names.setdefault("config.assets_dir", cfg_dir)
+    rel = applied_cfg(flat.program, flat.scene.path)  # the one manim reads, run as authored
+    cfg_dir = None if rel is None else cfg_value(flat.program, rel, "assets_dir")
+    if rel is not None and cfg_dir is not None:
+        env.assets_dirs.append(root / cfg_folder(rel) / cfg_dir)  # relative to where manim runs
+        env.names["config.assets_dir"] = cfg_dir
     for piece in flat.pieces:
         _module_constants(piece.node, env, _file_of(flat, piece.module))
     for piece in flat.pieces:  # `cfg.X` where `import config as cfg` was inlined: X's value

@@ -28,7 +28,7 @@ import libcst as cst
 
 from ..analyses import externals
 from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
-from ..analyses.config_files import config_statements
+from ..analyses.config_files import config_notes, config_statements
 from ..analyses.resolution import ImportGraphs, Resolvers
 from ..analyses.units import Unit, global_refs
 from ..diagnostics import Severity
@@ -117,13 +117,18 @@ class _Linker:
     def _config_file_pieces(self) -> list[Piece]:
         """The repo's manim.cfg visual settings, first: manim reads them before the scene."""
         pieces = []
-        statements = config_statements(self.program, self.flat.scene.path)
+        scene_path = self.flat.scene.path
+        for code, severity, rel, message in config_notes(self.program, scene_path):
+            self.flat.report(code, message, severity=severity, path=rel)
+        statements = config_statements(self.program, scene_path)
         for i, (rel, statement) in enumerate(statements):
             pieces.append(Piece(None, 0, origin=f"{rel}:[CLI]",
-                                links={"config": "star:manim:config"},
+                                links={"config": "star:manim:config",
+                                       "TexTemplate": "star:manim:TexTemplate"},
                                 position=i - len(statements),
                                 tree=cst.parse_statement(statement + "\n")))
-            self.flat.report("MF112", f"`{statement}` carried over from {rel}",
+            shown = statement.splitlines()[0] + (" ...`" if "\n" in statement else "`")
+            self.flat.report("MF112", f"`{shown} carried over from {rel}",
                              severity=Severity.FIXED, path=rel)
         return pieces
 

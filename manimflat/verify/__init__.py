@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..analyses.config_files import applied_cfg, cfg_folder
 from ..diagnostics import Diagnostic, Severity
 from ..pass_manager import ALL, Pass
 from ..settings import Settings
@@ -134,7 +135,9 @@ def compare_with_original(flat: Flat, png: Path) -> dict[str, Any]:
     root = flat.program.root
     settings = flat.settings
     with tempfile.TemporaryDirectory(prefix="manimflat-orig-") as tmp:
-        orig = render_scene(root / flat.scene.path, flat.scene.name, cwd=root,
+        cfg = applied_cfg(flat.program, flat.scene.path)  # run where its author ran it
+        cwd = root / cfg_folder(cfg) if cfg else root
+        orig = render_scene(root / flat.scene.path, flat.scene.name, cwd=cwd,
                             out_dir=Path(tmp), timeout=settings.timeout,
                             memory_mb=settings.memory_mb, boxes=True)
         if not orig.ok or orig.png is None:

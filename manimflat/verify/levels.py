@@ -132,6 +132,11 @@ _LATEX_CONTEXT = re.compile(r"-> (?:\\special\{dvisvgm:raw <g id='unique\d+'>\})
                             r"(?:\\special\{dvisvgm:raw </g>\})?\s*$", re.MULTILINE)
 
 
+# LaTeX's own message for a character its fonts lack, e.g. "Unicode character 你 (U+4F60)".
+_NON_LATIN = re.compile(r"Unicode character .{1,2} \(U\+([0-9A-F]{4,6})\)")
+_LATIN_END = 0x24F  # Latin Extended-B: what the default template's T1/inputenc fonts cover
+
+
 def _classify(out: LevelOutcome, res: SandboxResult, settings: Settings,
               path: str | None, failure: str, file_name: str = SCENE_FILE) -> None:
     """Turn a failed sandbox run into one diagnostic naming its cause."""
@@ -170,7 +175,15 @@ def _classify(out: LevelOutcome, res: SandboxResult, settings: Settings,
             context = _LATEX_CONTEXT.search(res.stdout)
             last = f"LaTeX compilation error: {latex.group(1).strip()}" + (
                 f" in `{context.group(1).strip()}`" if context else "")
-        out.add(failure, last[:300], path=path, line=line)
+        script = _NON_LATIN.search(latex.group(1)) if latex else None
+        if script is not None and int(script.group(1), 16) > _LATIN_END:
+            # The default template (latex, inputenc) has no font for the script: the original
+            # fails the same way unless its repository names a template (then it is carried).
+            out.add("MF424", f"{last[:240]}: the TeX template in use has no fonts for this "
+                    "script", path=path, line=line)
+            out.result["environment"] = "latex-fonts"
+        else:
+            out.add(failure, last[:300], path=path, line=line)
     out.result["stderr"] = res.tail(20)
 
 

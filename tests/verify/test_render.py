@@ -133,3 +133,13 @@ def test_verify_many_runs_in_parallel_and_reuses_the_cache():
     second = verify_many(items, "exec", Settings(), jobs=2)
     assert all(o.results["exec"].get("cached") for o in second)
     assert [o.diagnostics for o in second] == [o.diagnostics for o in first]
+
+
+def test_non_latin_text_in_tex_is_an_environment_problem(fresh):
+    """The default template cannot typeset CJK: the scene is not at fault (MF424), the original
+    fails the same way; an output with it is not ok, since it does not render."""
+    code = 'from manim import *\n\n\nclass Hello(Scene):\n    def construct(self):\n' \
+           '        self.add(Tex("你好"))\n'
+    out = verify_code(code, "Hello", "render", fresh)
+    assert [d.code for d in out.diagnostics] == ["MF424"] and not out.ok
+    assert "U+4F60" in out.diagnostics[0].message

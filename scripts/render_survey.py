@@ -1,0 +1,314 @@
+"""Render survey: does the flattened scene end on the same frame as the original?
+
+    nice -n 10 python scripts/render_survey.py /work/corpus/dev [--per-repo 3] [--timeout 90]
+        [--out render-survey/] [--markdown docs/survey.md] [--json render.json] [--jobs 2]
+
+Each sub-folder of the given folder is one repository. Per repository, up to `--per-repo`
+Manim CE scenes whose output is `ok` or `fixed` after `--verify exec` (`--verify` sets the
+level; outputs it fails are listed as passed over) are sampled, spread over its scene list. Each
+is rendered twice with the real manim at `-ql -s`, both in the validation sandbox
+(manimflat/verify/sandbox.py: the original is repository code):
+
+- the original inside its repository, as its author ran it: from the folder of the
+  `manim.cfg` it reads (the flattener's `manim_cfg`), else from the scene's folder, else from
+  the repository root (the next one only when an import or a file is not found);
+- the flattened file alone in an empty folder.
+
+Last frames are compared pixel for pixel. A pair that differs is rendered from the original a
+second time: a scene that draws differently on every run (unseeded randomness, clocks) is
+left out of the share. (A pair that is identical proves the original drew that frame both
+times.) The table counts, per repository: sampled, originals that render, of those the
+deterministic ones, identical frames, differing frames, and flattened files that did not
+render. A side-by-side PNG (original | flattened | difference) of each differing scene goes
+to `--out`. With `--markdown`, the table replaces the section between `<!-- render-survey -->`
+and `<!-- /render-survey -->` of that file (appended when absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageChops
+
+from manimflat.analyses.config_files import cfg_folder
+from manimflat.api import Session
+from manimflat.verify.render import FrameResult, compare_frames, render_last_frame
+
+BEGIN, END = "<!-- render-survey -->", "<!-- /render-survey -->"
+# Causes found by reading a differing or failing scene: "repo/path:Scene" -> the cause.
+NOTES: dict[str, str] = {
+    "iqp-manim-videos__AdamField118/video_1/scene_3.py:VectorFormula":
+        "the corner logo (`utils/objects.py` create_logo loads `../assets/website_logo.svg`) is "
+        "replaced by a placeholder of the same place and size: the difference the contract "
+        "allows (tests/assets/test_asset_render.py)",
+}
+# An original that fails for want of an import root or a file relative to where it is run.
+_WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file")
+
+
+def sample(repo: Path, per_repo: int, verify: str = "exec") -> list[dict[str, Any]]:
+    """Up to `per_repo` outputs of the repo that are ok/fixed after `--verify verify`, spread
+    over its scene list; an output that fails verification is kept as a rejected row."""
+    session = Session(repo, root=str(repo), verify=verify)
+    refs = [r for r in session.scenes() if r.dialect == "manim-ce" and not r.is_base]
+    stride = max(1, len(refs) // max(1, per_repo))
+    order = list(dict.fromkeys([*refs[::stride], *refs]))
+    manager = session.pipeline()
+    out: list[dict[str, Any]] = []
+    for ref in order[: per_repo * 3]:  # a few failures may be skipped, not the whole repo
+        result = session.flatten(ref, manager, contain_crash=True)
+        if result.status == "failed" and result.code is not None:  # failed verification
+            errors = [f"{d.code} {d.message}"[:200] for d in result.diagnostics if d.is_error]
+            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
+                        "rejected": errors[0] if errors else "?"})
+        elif result.status in ("ok", "fixed") and result.code is not None:
+            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
+                        "manim_cfg": result.manim_cfg, "code": result.code,
+                        "replaced": [a.path for a in result.assets
+                                     if a.action in ("replaced", "missing")],
+                        "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
+                                     if d.severity.value == "warning"]})
+        if sum("code" in row for row in out) == per_repo:
+            break
+    return out
+
+
+def where_the_author_ran(repo: Path, row: dict[str, Any]) -> list[Path]:
+    scene_dir = (repo / row["path"]).parent
+    first = [repo / cfg_folder(row["manim_cfg"])] if row["manim_cfg"] else []
+    return list(dict.fromkeys([*first, scene_dir, repo]))
+
+
+def render_original(repo: Path, row: dict[str, Any], out: Path,
+                    timeout: float) -> tuple[FrameResult, Path]:
+    result = None
+    for i, cwd in enumerate(where_the_author_ran(repo, row)):
+        result = render_last_frame(repo / row["path"], row["scene"], cwd=cwd,
+                                   out_dir=out / f"o{i}", timeout=timeout)
+        if result.ok or not _WRONG_FOLDER.search(result.error or ""):
+            return result, cwd
+    assert result is not None
+    return result, cwd
+
+
+def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
+                ) -> dict[str, Any]:
+    key = f"{row['repo']}/{row['path']}:{row['scene']}"
+    verdict: dict[str, Any] = {"scene": key, "manim_cfg": row["manim_cfg"]}
+    with tempfile.TemporaryDirectory(prefix="render-survey-") as tmp:
+        t = Path(tmp)
+        alone = t / "alone"
+        alone.mkdir()
+        flat_file = alone / "flat_scene.py"
+        flat_file.write_text(row["code"], encoding="utf-8")
+        flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat",
+                                 timeout=timeout)
+        original, cwd = render_original(repo, row, t, timeout)
+        verdict.update(cwd=str(cwd.relative_to(repo)) or ".", original_ok=original.ok,
+                       flat_ok=flat.ok)
+        if not flat.ok:
+            verdict["flat_error"] = _last_line(flat.error)
+        if not original.ok:
+            verdict["original_error"] = _last_line(original.error)
+        if original.ok and flat.ok and original.png and flat.png:
+            diff = compare_frames(original.png, flat.png)
+            verdict["identical"] = diff.identical
+            if not diff.identical:
+                verdict["changed_pixels"] = diff.changed_pixels
+                again, _ = render_original(repo, row, t / "again", timeout)
+                verdict["deterministic"] = bool(
+                    again.ok and again.png and compare_frames(original.png, again.png).identical)
+                if verdict["deterministic"]:
+                    verdict["picture"] = str(side_by_side(original.png, flat.png, pictures, key))
+                    verdict["warnings"] = row["warnings"]
+                    verdict["replaced"] = row["replaced"]
+            else:
+                verdict["deterministic"] = True
+    verdict["note"] = NOTES.get(key)
+    return verdict
+
+
+def side_by_side(a: Path, b: Path, folder: Path, key: str) -> Path:
+    """original | flattened | difference (brightened), one PNG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with Image.open(a) as ia, Image.open(b) as ib:
+        ra, rb = ia.convert("RGB"), ib.convert("RGB")
+    rb_fit = rb.resize(ra.size) if rb.size != ra.size else rb
+    diff = ImageChops.difference(ra, rb_fit).point(lambda v: min(255, v * 8))
+    sheet = Image.new("RGB", (ra.width * 3 + 20, max(ra.height, rb.height)), "white")
+    for i, img in enumerate((ra, rb, diff)):
+        sheet.paste(img, (i * (ra.width + 10), 0))
+    path = folder / (re.sub(r"[^A-Za-z0-9_.-]+", "_", key) + ".png")
+    sheet.save(path)
+    return path
+
+
+def _last_line(error: str | None) -> str:
+    lines = [ln.strip() for ln in (error or "").splitlines() if ln.strip()]
+    return (lines[-1] if lines else "?")[:240]
+
+
+def tabulate(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: dict[str, Counter[str]] = {}
+    for v in verdicts:
+        c = rows.setdefault(v["scene"].split("/", 1)[0], Counter())
+        if "rejected" in v:
+            c["failed verification"] += 1
+            continue
+        c["sampled"] += 1
+        c["original renders"] += v["original_ok"]
+        c["deterministic"] += bool(v.get("deterministic"))
+        c["identical"] += bool(v.get("identical"))
+        c["differ"] += bool(v.get("deterministic") and not v.get("identical"))
+        c["flattened failed"] += not v["flat_ok"]
+    total: Counter[str] = Counter()
+    for c in rows.values():
+        total.update(c)
+    return [{"repo": r, **c} for r, c in sorted(rows.items())] + [{"repo": "total", **total}]
+
+
+COLUMNS = ("failed verification", "sampled", "original renders", "deterministic", "identical", "differ",
+           "flattened failed")
+
+
+def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "exec") -> str:
+    table = tabulate(verdicts)
+    rejected = [v for v in verdicts if "rejected" in v]
+    verdicts = [v for v in verdicts if "rejected" not in v]
+    total = table[-1]
+    det = total.get("deterministic", 0)
+    share = f"{100 * total.get('identical', 0) / det:.1f}%" if det else "n/a"
+    rendered = total.get("sampled", 0) - total.get("flattened failed", 0)
+    out = [(f"Render survey ({per_repo} outputs ok after `--verify {verify}` sampled per "
+            "repository, `-ql -s`, `python scripts/render_survey.py`; `failed verification` "
+            "counts the outputs passed over because verification failed them): of the "
+            "originals that render "
+            f"deterministically, **{share}** of the flattened files end on an identical last "
+            f"frame; {rendered} of {total.get('sampled', 0)} sampled ok outputs render."), "",
+           "| repo | " + " | ".join(COLUMNS) + " |",
+           "| --- |" + " ---: |" * len(COLUMNS)]
+    out += [f"| {r['repo']} | " + " | ".join(str(r.get(c, 0)) for c in COLUMNS) + " |"
+            for r in table]
+    differ = [v for v in verdicts if v.get("deterministic") and not v.get("identical")]
+    failed = [v for v in verdicts if not v["flat_ok"]]
+    broken = [v for v in verdicts if not v["original_ok"]]
+    if differ:
+        out += ["", "Differing scenes (cause):"]
+        out += [f"- `{v['scene']}` ({v['changed_pixels']} px): "
+                + (v["note"] or _replaced(v) or "; ".join(v.get("warnings") or [])
+                   or "cause not yet known")
+                for v in differ]
+    if failed:
+        out += ["", "Flattened file did not render:"]
+        out += [f"- `{v['scene']}`: {v['note'] or v['flat_error']}"
+                + (" (the original fails too)" if not v["original_ok"] else "") for v in failed]
+    if broken:
+        out += ["", "Original does not render here (not compared):"]
+        out += [f"- `{v['scene']}` (from `{v['cwd']}`): {v['note'] or v['original_error']}"
+                for v in broken]
+    if rejected:
+        out += ["", f"Passed over: outputs that `--verify {verify}` failed (not `ok`):"]
+        out += [f"- `{v['scene']}`: {v['rejected']}" for v in rejected]
+    return "\n".join(out)
+
+
+def _replaced(verdict: dict[str, Any]) -> str:
+    """An asset replaced by a placeholder: the contract's one allowed difference."""
+    files = verdict.get("replaced") or []
+    return (f"asset replaced by a placeholder of the same place and size ({', '.join(files)}),"
+            " the difference the contract allows") if files else ""
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the render-survey section of `path` (appended when it has none)."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    section = f"{BEGIN}\n{text}\n{END}"
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        new = head + section + rest.split(END, 1)[1]
+    else:
+        new = old.rstrip("\n") + ("\n\n" if old else "") + section + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a folder whose sub-folders are repositories")
+    parser.add_argument("--per-repo", type=int, default=3, help="scenes sampled per repository")
+    parser.add_argument("--timeout", type=float, default=90.0, help="per render, seconds")
+    parser.add_argument("--jobs", type=int, default=1, help="scenes rendered at once")
+    parser.add_argument("--out", type=Path, default=Path("render-survey"),
+                        help="folder for the side-by-side PNGs of differing scenes")
+    parser.add_argument("--markdown", type=Path, help="write the table into this file's section")
+    parser.add_argument("--json", type=Path, help="write every verdict here")
+    parser.add_argument("--repos", nargs="*", help="only these sub-folders")
+    parser.add_argument("--verify", default="exec", choices=("static", "exec", "render"),
+                        help="the level a sampled output must pass to count as ok")
+    parser.add_argument("--from-json", type=Path,
+                        help="report the verdicts of an earlier --json or --log")
+    parser.add_argument("--log", type=Path, help="append each verdict here as it comes (JSON lines)")
+    args = parser.parse_args(argv)
+    repos = sorted(p for p in args.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                   and (not args.repos or p.name in args.repos))
+    if args.from_json:  # re-write the table (new notes) without rendering again
+        text = args.from_json.read_text(encoding="utf-8")
+        verdicts = (json.loads(text) if text.lstrip().startswith("[")
+                    else [json.loads(line) for line in text.splitlines() if line.strip()])
+        for v in verdicts:
+            v["note"] = NOTES.get(v["scene"])
+    else:
+        verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify,
+                       args.log)
+    text = report(verdicts, args.per_repo, args.verify)
+    print(text)
+    if args.markdown:
+        write_section(args.markdown, text)
+    if args.json:
+        args.json.write_text(json.dumps(verdicts, indent=1, ensure_ascii=False),
+                             encoding="utf-8")
+    return 0
+
+
+def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
+        jobs: int = 1, verify: str = "exec", log: Path | None = None) -> list[dict[str, Any]]:
+    """Sample and render repository by repository, `jobs` repositories at once (renders are
+    subprocesses), so verdicts arrive early; each is also appended to `log` (JSON lines)."""
+
+    def one(repo: Path, row: dict[str, Any]) -> dict[str, Any]:
+        key = f"{row['repo']}/{row['path']}:{row['scene']}"
+        if "rejected" in row:
+            print(f"  {key}: failed --verify {verify}: {row['rejected']}", file=sys.stderr,
+                  flush=True)
+            return {"scene": key, "rejected": row["rejected"]}
+        verdict = compare_one(repo, row, pictures, timeout)
+        state = ("identical" if verdict.get("identical") else
+                 "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
+                 "FLATTENED FAILED" if not verdict["flat_ok"] else
+                 "original failed" if not verdict["original_ok"] else
+                 "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
+        print(f"  {key}: {state}", file=sys.stderr, flush=True)
+        return verdict
+
+    def repo_verdicts(repo: Path) -> list[dict[str, Any]]:
+        out = []
+        for row in sample(repo, per_repo, verify):
+            out.append(one(repo, row))
+            if log is not None:
+                with log.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(out[-1], ensure_ascii=False) + "\n")
+        return out
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        return [v for vs in pool.map(repo_verdicts, repos) for v in vs]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
