@@ -137,11 +137,29 @@ def judge(code: str, scene: str | None, local: frozenset[str]) -> list[str]:
     return sorted(set(failed))
 
 
-def plugins_used(code: str | None, messages: list[str], local: frozenset[str]) -> list[str]:
-    """`manim_*` packages the scene needs that the repository does not hold."""
-    found = set(PLUGIN.findall(code or "")) | {m for text in messages
-                                               for m in PLUGIN.findall(text)}
-    return sorted(m for m in found if m not in local and m not in allowed())
+# Diagnostics that name a module the scene imports (unresolved, third-party, rejected plugin).
+_IMPORT_CODES = frozenset({"MF101", "MF106", "MF222", "MF404"})
+
+
+def plugins_used(result: Any, local: frozenset[str]) -> list[str]:
+    """`manim_*` packages the scene needs that the repository does not hold: the plugins
+    lower-plugins applied a policy to, those the output still imports, and those named by an
+    import diagnostic. Only imports count, never a variable or a path that merely contains
+    `manim_` (`manim_rectangles = []`, `"D:/manim_pi_creatures-main/x.svg"`)."""
+    found = set(result.plugins)
+    try:
+        tree = ast.parse(result.code or "")
+    except SyntaxError:
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    found |= {m for d in result.diagnostics if d.code in _IMPORT_CODES
+              for m in PLUGIN.findall(d.message)}
+    return sorted(m for m in found if PLUGIN.fullmatch(m) and m not in local
+                  and m not in allowed())
 
 
 def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
@@ -175,8 +193,7 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
         row["status"] = result.status
         row["errors"] = [f"{d.code} {d.path}:{d.line}: {d.message}"
                          for d in result.diagnostics if d.is_error][:5]
-        row["plugins"] = plugins_used(result.code, [d.message for d in result.diagnostics],
-                                      local)
+        row["plugins"] = plugins_used(result, local)
         row["policies"] = result.plugins  # plugin -> the policy lower-plugins applied
         if result.code is None:
             row["failed"] = ["no-output"]

@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from types import ModuleType
 
 import pytest
@@ -62,9 +63,16 @@ def test_judge_passes_a_self_contained_scene() -> None:
 
 
 def test_plugins_are_manim_packages_the_repo_lacks() -> None:
-    code = "from manim import *\nfrom manim_slides import Slide\nimport manim_ml\n"
-    assert survey.plugins_used(code, ["MF101 `manim_voiceover` is not installed"],
-                               frozenset({"manim_ml"})) == ["manim_slides", "manim_voiceover"]
+    from manimflat.diagnostics import Diagnostic, Severity
+
+    code = ("from manim import *\nfrom manim_slides import Slide\nimport manim_ml\n"
+            "manim_rectangles = []\nlogo = 'D:/manim_pi_creatures-main/pi.svg'\n")
+    result = SimpleNamespace(code=code, plugins={"manim_themes": "lower"}, diagnostics=[
+        Diagnostic("MF101", Severity.ERROR, "`manim_voiceover` is not installed"),
+        Diagnostic("MF405", Severity.ERROR, "asset 'D:/manim_extra-main/x.svg' is named")])
+    # imports, policies and import diagnostics count; a variable or a path does not
+    assert survey.plugins_used(result, frozenset({"manim_ml"})) == [
+        "manim_slides", "manim_themes", "manim_voiceover"]
 
 
 @pytest.mark.skipif(not SHARED_CHECKER.is_file(), reason="shared/contract_check.py is absent")
