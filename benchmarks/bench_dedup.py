@@ -3,9 +3,13 @@
 Same rows, 5-gram tokens without the boilerplate lines, 256 permutations, threshold 0.7.
 Rows are generated Manim-like scenes; 5% are planted near duplicates of another row, their
 literals changed until the exact 5-gram Jaccard falls to a target drawn in [0.70, 0.95].
-Recall is the share of planted pairs with Jaccard >= 0.75 each method puts together; manimflat's
-pairs are verified by exact Jaccard (precision 1 by construction). Each method runs in a forked
-child, so its peak RSS (getrusage via wait4, the generated texts included) is its own.
+Recall is the share of planted pairs with Jaccard >= 0.75 each method puts together (manimflat:
+the same cluster; datasketch, rensa: the copy is returned by querying the original). Precision is
+the share of the pairs a method reports (manimflat: its verified pairs; the others: their LSH
+query results) whose exact Jaccard, recomputed here with this file's own shingling, reaches the
+threshold. Each method runs in a forked child: its wall time, and its peak RSS (getrusage via
+wait4) with and without the texts it inherited. Sizes are prefixes of one generated set; a
+method above its --max-rows is skipped and the table says so.
 
     python benchmarks/bench_dedup.py [--rows 100000,1000000] [--methods manimflat,datasketch,rensa]
                                      [--max-rows datasketch=100000]
@@ -146,7 +150,9 @@ METHODS = {"manimflat": manimflat, "datasketch": datasketch, "rensa": rensa}
 def measure(label: str, texts: list[str], params: LSHParams, planted: Pairs) -> dict[str, Any]:
     """Run one method in a forked child: its own wall time, recall, precision and peak RSS
     (getrusage via wait4: the child's high-water mark, the generated texts it inherits
-    included, as /usr/bin/time -v reports it)."""
+    included, as /usr/bin/time -v reports it; "own" subtracts what it inherited at the fork,
+    the texts of the largest size)."""
+    inherited = _rss_gib()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
@@ -170,8 +176,15 @@ def measure(label: str, texts: list[str], params: LSHParams, planted: Pairs) -> 
         return {"error": result}
     recall, exact, seconds = result
     print(f"{len(texts):>9} {label:>11} {seconds:9.1f} {len(texts) / seconds:9.0f} "
-          f"{recall:8.4f} {exact:9.4f} {peak:9.2f}", flush=True)
+          f"{recall:8.4f} {exact:9.4f} {peak:9.2f} {peak - inherited:9.2f}", flush=True)
     return {"seconds": seconds, "recall": recall, "precision": exact, "peak_gib": peak}
+
+
+def _rss_gib() -> float:
+    """This process's resident set now: what a forked child starts its peak from."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return kib / 2 ** 20
 
 
 def main() -> None:
@@ -194,7 +207,7 @@ def main() -> None:
           f"bands x rows = {params.bands}, {params.num_perm} permutations, threshold "
           f"{params.threshold}", flush=True)
     print(f"{'rows':>9} {'method':>11} {'seconds':>9} {'rows/s':>9} {'recall':>8} "
-          f"{'precision':>9} {'peak GiB':>9}", flush=True)
+          f"{'precision':>9} {'peak GiB':>9} {'own GiB':>9}", flush=True)
     for size in sizes:
         hard = [(a, b) for a, b, x in planted if x >= 0.75 and b < size]
         for label in args.methods.split(","):

@@ -1,23 +1,24 @@
-"""MinHash LSH near-duplicate detection, vectorized over all rows at once with numpy and pyarrow.
+"""MinHash LSH near-duplicate detection that streams: memory does not grow with rows x
+permutations, and the pairs found are a function of the rows' contents only.
 
-Why not datasketch: it builds one MinHash object per row (a Python loop, SHA-1 per shingle) and
-inserts into dict-backed hash tables; here tokenization and shingle hashing run in Arrow's C
-kernels, the permutations are one multiply per (shingle, permutation) in large numpy blocks, and
-LSH bands are grouped by sorting band keys instead of probing dicts.
-
-Hash family: token text -> 64-bit BLAKE2b (stable: the same code has the same signature in
-every build, whatever else is in the batch) -> polynomial n-gram hash -> splitmix64 finalizer ->
-per permutation `(x ^ b) * a mod 2**64` (a odd). The order of the products is decided by their
-high bits, which mix every bit of x: a multiply-shift family, good enough for min-wise hashing
-in practice (the benchmark measures recall against datasketch on planted near-duplicates).
-
-LSH is tuned for recall (bands of few rows, so a pair at the threshold shares a band with
-probability >= 0.999), and every candidate pair is then verified with the exact Jaccard
-similarity of its shingle sets: precision is exact, and the similarity is reported.
-The shingled text is the scene, not its boilerplate: the manim import line and the
-`class X(Scene):` / `def construct(self):` header are left out (`strip_boilerplate`), and a row
-with fewer than `min_shingles` distinct shingles has too little code to be called a near
-duplicate of anything (exact duplicates are found apart, on the whole normalized code).
+1. Shingles, `CHUNK_ROWS` texts at a time, in Arrow's C kernels: the boilerplate lines are
+   dropped (`strip_boilerplate`: the manim import, `class X(Scene):`, `def construct(self):`),
+   each token is hashed from its bytes (stable: the same code has the same shingles in every
+   build, whatever else is in the batch), token n-grams by a polynomial, mixed by splitmix64.
+2. Signatures of the chunk: rensa's Rust MinHash over those shingle hashes when installed
+   (optional dependency `manimflat[fast]`), else a numpy multiply-shift family. From them the
+   band keys are spilled to parquet (a column per band) and one byte per permutation to a
+   memory-mapped file (b-bit MinHash); nothing of the chunk stays in memory.
+3. Candidates, one band at a time: its key column is read back and sorted, bucket members met
+   in an order decided by their content. Bands are tuned for recall (a pair at the threshold
+   shares one with probability >= RECALL_AT_THRESHOLD); the b-bit estimate then drops pairs
+   hopelessly below the threshold (6 standard deviations), which keeps the candidates of a
+   million rows few even though random scenes share many common shingles.
+4. Verification: every surviving pair gets the exact Jaccard of its shingle sets, re-shingled
+   a block of rows at a time. Precision is exact and the similarity is reported (MF504).
+   A row with fewer than `min_shingles` distinct shingles has too little code to be called a
+   near duplicate of anything (exact duplicates are found apart, on the whole normalized code).
+Clusters are the connected components of the verified pairs (union-find on a sparse graph).
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ import pyarrow.parquet as pq
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-try:  # optional (`pip install manimflat[fast]`): a Rust MinHash, same results, ~50x faster
+try:  # optional (`pip install manimflat[fast]`): a Rust MinHash, same pairs, ~50x faster
     import rensa as _rensa
 except ImportError:  # pragma: no cover - the numpy fallback is tested by forcing it
     _rensa = None
+if _rensa is not None and not hasattr(_rensa.RMinHash, "digest_matrix_from_flat_token_hashes"):
+    _rensa = None  # pragma: no cover - a rensa older than 0.5
 
 # Space out every character that is neither a word character nor a space: splitting on
 # whitespace then yields the tokens `\w+` and single punctuation marks.
@@ -228,12 +231,14 @@ def band_keys(sig: np.ndarray, params: LSHParams) -> np.ndarray:
     return keys
 
 
-def _sketch_pass(texts: Sequence[str], params: LSHParams, spill: Path) -> tuple[Path, np.ndarray]:
+def _sketch_pass(texts: Sequence[str], params: LSHParams, spill: Path, anchors: int
+                 ) -> tuple[Path, np.ndarray]:
     """Sign the texts `CHUNK_ROWS` at a time, spilling to `spill`: the band keys to a parquet
     file (a row group per chunk, a column per band, so a band is read back alone) and one byte
     of each permutation's minimum to a memory-mapped file (b-bit MinHash, for the candidate
     filter). Returns the parquet path and the rows' bucket order keys (a hash of all band keys:
-    bucket members are met in an order decided by their content, never by their position)."""
+    bucket members are met in an order decided by their content, never by their position;
+    the first `anchors` rows sort first, so they head their buckets)."""
     bands = params.bands[0]
     schema = pa.schema([(f"band{b}", pa.uint64()) for b in range(bands)])
     path = spill / "bands.parquet"
@@ -254,6 +259,7 @@ def _sketch_pass(texts: Sequence[str], params: LSHParams, spill: Path) -> tuple[
             order[start:start + len(chunk)] = part
     sketch.flush()
     del sketch
+    order[:anchors] = 0
     return path, order
 
 
@@ -295,11 +301,11 @@ def _likely(i: np.ndarray, j: np.ndarray, sketch: np.ndarray, params: LSHParams)
     return keep
 
 
-def candidate_pairs(texts: Sequence[str], params: LSHParams, spill: Path
+def candidate_pairs(texts: Sequence[str], params: LSHParams, spill: Path, anchors: int = 0
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Unique pairs (i < j) that share a band and pass the b-bit filter, one band at a time:
     memory holds one band's keys and pairs, never rows x permutations."""
-    path, order = _sketch_pass(texts, params, spill)
+    path, order = _sketch_pass(texts, params, spill, anchors)
     sketch = np.load(spill / "sketch.npy", mmap_mode="r")
     n = len(texts)
     found = np.zeros(0, dtype=np.int64)
@@ -315,18 +321,20 @@ def candidate_pairs(texts: Sequence[str], params: LSHParams, spill: Path
     return found // n, found % n
 
 
-def near_pairs(texts: Sequence[str], params: LSHParams = LSHParams(), spill: Path | None = None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def near_pairs(texts: Sequence[str], params: LSHParams = LSHParams(), spill: Path | None = None,
+               anchors: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i < j) whose exact shingle-set Jaccard similarity reaches the threshold, with
     it: LSH finds the candidates, a b-bit estimate drops the hopeless ones, the shingle sets
     decide. Memory: one band's keys and pairs, the surviving candidates, and the shingle sets
     of `CHUNK_ROWS` rows at a time; the signatures live on disk under `spill` (a temporary
-    folder when None)."""
+    folder when None). The first `anchors` rows (references) head every bucket they are in,
+    so each row sharing a band with one is compared with it directly. The pairs found do not
+    depend on the order of the other rows nor on `CHUNK_ROWS`."""
     empty = np.zeros(0, np.int64)
     if not len(texts):
         return empty, empty, np.zeros(0)
     with tempfile.TemporaryDirectory(prefix="manimflat-lsh-", dir=spill) as tmp:
-        i, j = candidate_pairs(texts, params, Path(tmp))
+        i, j = candidate_pairs(texts, params, Path(tmp), anchors)
     similarity = np.zeros(len(i))
     # Pairs in order of their first row, a block of rows' shingle sets at a time.
     done = 0
