@@ -168,11 +168,15 @@ def measure(label: str, texts: list[str], params: LSHParams, planted: Pairs) -> 
         os._exit(0)
     os.close(write)
     with os.fdopen(read, "rb") as handle:
-        result = pickle.load(handle)
-    _, _status, usage = os.wait4(pid, 0)
+        data = handle.read()
+    _, status, usage = os.wait4(pid, 0)
+    # A child killed (the OOM killer) sends nothing: that too is a row of the table.
+    result = pickle.loads(data) if data else f"killed by signal {os.WTERMSIG(status)}" \
+        if os.WIFSIGNALED(status) else f"exited {os.waitstatus_to_exitcode(status)}"
     peak = usage.ru_maxrss / 2 ** 20  # KiB on Linux
     if isinstance(result, str):
-        print(f"{len(texts):>9} {label:>11}  failed: {result}", flush=True)
+        print(f"{len(texts):>9} {label:>11}  failed: {result}; peak RSS {peak:.2f} GiB",
+              flush=True)
         return {"error": result}
     recall, exact, seconds = result
     print(f"{len(texts):>9} {label:>11} {seconds:9.1f} {len(texts) / seconds:9.0f} "
