@@ -3,11 +3,16 @@
 Same rows, 5-gram tokens without the boilerplate lines, 256 permutations, threshold 0.7.
 Rows are generated Manim-like scenes; 5% are planted near duplicates of another row, their
 literals changed until the exact 5-gram Jaccard falls to a target drawn in [0.70, 0.95].
-Recall is the share of planted pairs with Jaccard >= 0.75 each method puts together; manimflat's
-pairs are verified by exact Jaccard (precision 1 by construction). Each method runs in a forked
-child, so its peak RSS (getrusage via wait4, the generated texts included) is its own.
+Recall is the share of planted pairs with Jaccard >= 0.75 each method puts together (manimflat:
+the same cluster; datasketch, rensa: the copy is returned by querying the original). Precision is
+the share of the pairs a method reports (manimflat: its verified pairs; the others: their LSH
+query results) whose exact Jaccard, recomputed here with this file's own shingling, reaches the
+threshold. Each method runs in a forked child: its wall time, and its peak RSS (getrusage via
+wait4) with and without the texts it inherited. Sizes are prefixes of one generated set; a
+method above its --max-rows is skipped and the table says so.
 
-    python benchmarks/bench_dedup.py [--rows 100000] [--methods manimflat,datasketch,rensa]
+    python benchmarks/bench_dedup.py [--rows 100000,1000000] [--methods manimflat,datasketch,rensa]
+                                     [--max-rows datasketch=100000]
 """
 
 from __future__ import annotations
@@ -82,13 +87,17 @@ def generate(rows: int, seed: int = 0) -> tuple[list[str], list[tuple[int, int, 
     return texts, planted
 
 
-def manimflat(texts: list[str], params: LSHParams, planted: list[tuple[int, int]]) -> float:
+Pairs = list[tuple[int, int]]
+
+
+def manimflat(texts: list[str], params: LSHParams, planted: Pairs) -> tuple[float, Pairs]:
     i, j, _ = near_pairs(texts, params)
     labels = clusters(len(texts), i, j)
-    return sum(labels[a] == labels[b] for a, b in planted) / max(1, len(planted))
+    recall = sum(labels[a] == labels[b] for a, b in planted) / max(1, len(planted))
+    return recall, list(zip(i.tolist(), j.tolist()))
 
 
-def datasketch(texts: list[str], params: LSHParams, planted: list[tuple[int, int]]) -> float:
+def datasketch(texts: list[str], params: LSHParams, planted: Pairs) -> tuple[float, Pairs]:
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
@@ -98,10 +107,10 @@ def datasketch(texts: list[str], params: LSHParams, planted: list[tuple[int, int
         sketch.update_batch([g.encode() for g in grams(text, params.ngram)])
         lsh.insert(n, sketch)
         sketches.append(sketch)
-    return sum(1 for a, b in planted if b in lsh.query(sketches[a])) / max(1, len(planted))
+    return _queried(planted, lambda a: lsh.query(sketches[a]))
 
 
-def rensa(texts: list[str], params: LSHParams, planted: list[tuple[int, int]]) -> float:
+def rensa(texts: list[str], params: LSHParams, planted: Pairs) -> tuple[float, Pairs]:
     from rensa import RMinHash, RMinHashLSH
 
     # rensa wants bands dividing num_perm: the first such count at least manimflat's
@@ -113,21 +122,45 @@ def rensa(texts: list[str], params: LSHParams, planted: list[tuple[int, int]]) -
         sketch.update(list(grams(text, params.ngram)))
         lsh.insert(n, sketch)
         sketches.append(sketch)
-    return sum(1 for a, b in planted if b in lsh.query(sketches[a])) / max(1, len(planted))
+    return _queried(planted, lambda a: lsh.query(sketches[a]))
+
+
+def _queried(planted: Pairs, query: Any) -> tuple[float, Pairs]:
+    """Recall of the planted pairs by querying each original, and every pair the queries
+    returned (the LSH candidates these libraries report as duplicates, unverified)."""
+    hits, reported = 0, []
+    for a, b in planted:
+        found = [c for c in query(a) if c != a]
+        hits += b in found
+        reported += [(min(a, c), max(a, c)) for c in found]
+    return hits / max(1, len(planted)), reported
+
+
+def precision(texts: list[str], pairs: Pairs, threshold: float) -> float:
+    """Share of reported pairs whose exact Jaccard (this file's own shingling) reaches the
+    threshold, over a fixed sample of at most 20,000 pairs."""
+    sample = random.Random(1).sample(pairs, min(len(pairs), 20_000))
+    good = sum(jaccard(grams(texts[a]), grams(texts[b])) >= threshold - 1e-9 for a, b in sample)
+    return good / max(1, len(sample))
 
 
 METHODS = {"manimflat": manimflat, "datasketch": datasketch, "rensa": rensa}
 
 
-def measure(label: str, texts: list[str], params: LSHParams,
-            planted: list[tuple[int, int]]) -> dict[str, Any]:
-    """Run one method in a forked child: its own wall time, recall and peak RSS."""
+def measure(label: str, texts: list[str], params: LSHParams, planted: Pairs) -> dict[str, Any]:
+    """Run one method in a forked child: its own wall time, recall, precision and peak RSS
+    (getrusage via wait4: the child's high-water mark, the generated texts it inherits
+    included, as /usr/bin/time -v reports it; "own" subtracts what it inherited at the fork,
+    the texts of the largest size)."""
+    inherited = _rss_gib()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         start = time.perf_counter()
         try:
-            result: Any = (METHODS[label](texts, params, planted), time.perf_counter() - start)
+            recall, pairs = METHODS[label](texts, params, planted)
+            seconds = time.perf_counter() - start
+            result: Any = (recall, precision(texts, pairs, params.threshold), seconds)
         except Exception as exc:  # noqa: BLE001 - a missing library is a row of the table
             result = f"{type(exc).__name__}: {exc}"
         with os.fdopen(write, "wb") as handle:
@@ -135,34 +168,58 @@ def measure(label: str, texts: list[str], params: LSHParams,
         os._exit(0)
     os.close(write)
     with os.fdopen(read, "rb") as handle:
-        result = pickle.load(handle)
-    _, _status, usage = os.wait4(pid, 0)
+        data = handle.read()
+    _, status, usage = os.wait4(pid, 0)
+    # A child killed (the OOM killer) sends nothing: that too is a row of the table.
+    result = pickle.loads(data) if data else f"killed by signal {os.WTERMSIG(status)}" \
+        if os.WIFSIGNALED(status) else f"exited {os.waitstatus_to_exitcode(status)}"
     peak = usage.ru_maxrss / 2 ** 20  # KiB on Linux
     if isinstance(result, str):
-        print(f"{label:>12}: failed: {result}")
+        print(f"{len(texts):>9} {label:>11}  failed: {result}; peak RSS {peak:.2f} GiB",
+              flush=True)
         return {"error": result}
-    recall, seconds = result
-    print(f"{label:>12}: {seconds:8.1f} s  {len(texts) / seconds:9.0f} rows/s  "
-          f"recall@J>=0.75 {recall:.4f}  peak RSS {peak:6.2f} GiB", flush=True)
-    return {"seconds": seconds, "recall": recall, "peak_gib": peak}
+    recall, exact, seconds = result
+    print(f"{len(texts):>9} {label:>11} {seconds:9.1f} {len(texts) / seconds:9.0f} "
+          f"{recall:8.4f} {exact:9.4f} {peak:9.2f} {peak - inherited:9.2f}", flush=True)
+    return {"seconds": seconds, "recall": recall, "precision": exact, "peak_gib": peak}
+
+
+def _rss_gib() -> float:
+    """This process's resident set now: what a forked child starts its peak from."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return kib / 2 ** 20
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", default="100000,1000000",
+                        help="comma-separated sizes, each a prefix of the largest")
     parser.add_argument("--methods", default="manimflat,datasketch,rensa")
+    parser.add_argument("--max-rows", default="datasketch=100000",
+                        help="METHOD=N,...: skip a method above N rows (datasketch is pure Python)")
     args = parser.parse_args()
+    sizes = sorted(int(n) for n in args.rows.split(","))
+    caps = {k: int(v) for k, v in (item.split("=") for item in args.max_rows.split(",") if item)}
     params = LSHParams()
     start = time.perf_counter()
-    texts, planted = generate(args.rows)
-    hard = [(a, b) for a, b, x in planted if x >= 0.75]
-    print(f"{args.rows} rows ({time.perf_counter() - start:.0f} s to generate), "
+    texts, planted = generate(sizes[-1])
+    print(f"{sizes[-1]} rows ({time.perf_counter() - start:.0f} s to generate), "
           f"{len(planted)} planted near duplicates at Jaccard "
           f"{min((x for *_, x in planted), default=0):.2f}-"
-          f"{max((x for *_, x in planted), default=0):.2f}, {len(hard)} at >= 0.75; "
-          f"bands x rows = {params.bands}, {params.num_perm} permutations", flush=True)
-    for label in args.methods.split(","):
-        measure(label, texts, params, hard)
+          f"{max((x for *_, x in planted), default=0):.2f}; recall counts those at >= 0.75; "
+          f"bands x rows = {params.bands}, {params.num_perm} permutations, threshold "
+          f"{params.threshold}", flush=True)
+    print(f"{'rows':>9} {'method':>11} {'seconds':>9} {'rows/s':>9} {'recall':>8} "
+          f"{'precision':>9} {'peak GiB':>9} {'own GiB':>9}", flush=True)
+    for size in sizes:
+        hard = [(a, b) for a, b, x in planted if x >= 0.75 and b < size]
+        for label in args.methods.split(","):
+            if size > caps.get(label, size):
+                print(f"{size:>9} {label:>11}  skipped: above --max-rows {label}="
+                      f"{caps[label]} (too slow for this run)", flush=True)
+                continue
+            measure(label, texts[:size], params, hard)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def check(out: Path, config: DatasetConfig | None = None) -> list[str]:
                        config.dedup.seed)
     reference = load_reference(config)
     n_ref = len(reference.norm_codes)
-    pi, pj, sim = near_pairs(reference.norm_codes + norms, params)
+    pi, pj, sim = near_pairs(reference.norm_codes + norms, params, anchors=n_ref)
     for i, j, x in zip(pi.tolist(), pj.tolist(), sim.tolist()):
         if j < n_ref:
             continue

@@ -106,9 +106,10 @@ def combine(config: DatasetConfig, records: list[Record], reference: Reference
     params = LSHParams(config.dedup.num_perm, config.dedup.ngram, config.dedup.threshold,
                        config.dedup.seed)
     n_ref = len(reference.norm_codes)
-    # One LSH run over references then rows: a bucket's head is its lowest index, so any row
-    # sharing a bucket with a reference is compared with that reference directly.
-    pi, pj, psim = near_pairs(reference.norm_codes + [r["norm_code"] for r in alive], params)
+    # One LSH run over references then rows, the references as anchors: any row sharing a
+    # bucket with a reference is compared with that reference directly.
+    pi, pj, psim = near_pairs(reference.norm_codes + [r["norm_code"] for r in alive], params,
+                              anchors=len(reference.norm_codes))
     similarity = {(i, j): float(x) for i, j, x in zip(pi.tolist(), pj.tolist(), psim.tolist())}
 
     # 1. contamination

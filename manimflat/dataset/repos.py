@@ -73,10 +73,14 @@ def run_repos(source: SourceConfig, folder: Path, executor: str, jobs: int | Non
         # The manifest last: a crash before it leaves the repo to be redone.
         write_json(folder / f"{repo.name}.json", manifest | {"rows": len(records)})
         results[repo.name] = records
+        bar.advance(scenes, len(records))
+        bar.update(task, description=f"repos of {source.name} (last: {repo.name})")
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), disable=not progress, transient=True) as bar:
         task = bar.add_task(f"repos of {source.name}", total=len(todo))
+        # Scenes (rows) per finished repo: how many a repo had is known only once it is done.
+        scenes = bar.add_task(f"scenes of {source.name}", total=None)
         if executor == "ray":
             _run_ray(source, todo, jobs, done, lambda: bar.advance(task))
         else:

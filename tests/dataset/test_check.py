@@ -82,6 +82,22 @@ def test_near_not_exact_duplicate_is_verified(built: Path, tmp_path: Path) -> No
     assert "bench:bench.jsonl#98" in near[0] and "bench:bench.jsonl#1" in near[0]
 
 
+def test_cluster_in_two_splits(built: Path, tmp_path: Path) -> None:
+    out = _copy(built, tmp_path)
+    rows = pq.read_table(out / "dataset.parquet").to_pylist()
+    train = next(r for r in rows if r["split"] == "train")
+    test = next(r for r in rows if r["split"] == "test")
+
+    def join(rows: list[dict]) -> list[dict]:  # one cluster label on both sides of the split
+        return [dict(r, cluster=train["cluster"]) if r["origin"] == test["origin"] else r
+                for r in rows]
+
+    _edit(out / "dataset.parquet", join)
+    split = [v for v in check(out) if "MF520" in v]
+    assert len(split) == 1 and f"cluster {train['cluster'][:60]!r} is in splits " \
+        "['test', 'train']" in split[0]
+
+
 def test_reference_leak_and_lost_reject(built: Path, tmp_path: Path) -> None:
     out = _copy(built, tmp_path)
     reference = json.loads((FIXTURES / "reference.jsonl").read_text().splitlines()[0])

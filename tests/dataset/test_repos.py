@@ -72,11 +72,19 @@ def test_repos_on_ray(tmp_path: Path) -> None:
     ray = pytest.importorskip("ray")
     config = _repos(tmp_path)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    out = tmp_path / "ray"
     try:
-        summary = build(load_config(config), tmp_path / "ray", executor="ray", progress=False)
+        summary = build(load_config(config), out, executor="ray", progress=False)
+        assert sorted(_records(out)) == sorted(EXPECTED) and summary["balanced"]
+        # Resumable on Ray too: an unchanged repo is not sent to a task again.
+        alpha = out / "sources" / "many" / "alpha.parquet"
+        before = alpha.stat().st_mtime_ns
+        (config.parent / "checkouts" / "beta" / "broken.py").write_text("x = 1\n")
+        summary = build(load_config(config), out, executor="ray", progress=False)
     finally:
         ray.shutdown()
-    assert sorted(_records(tmp_path / "ray")) == sorted(EXPECTED) and summary["balanced"]
+    assert alpha.stat().st_mtime_ns == before
+    assert sorted(_records(out)) == sorted(EXPECTED[:2]) and summary["balanced"]
 
 
 def test_repos_list_naming_a_missing_folder_is_a_config_error(tmp_path: Path) -> None:
