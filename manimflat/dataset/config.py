@@ -77,7 +77,7 @@ class JudgeConfig:
 
 
 DESCRIBERS = ("storyboard", "command", "http", "callable")
-DESCRIBE_WHEN = ("missing", "always")
+DESCRIBE_WHEN = ("missing", "always", "never")
 STORYBOARD_ROWS = ("described", "all")
 
 
@@ -85,7 +85,9 @@ STORYBOARD_ROWS = ("described", "all")
 class DescribeConfig:
     """`[describe]`: who writes descriptions (see describe.py); on by default."""
     describer: str = "storyboard"  # storyboard | command | http | callable
-    when: str = "missing"  # missing: rows without a usable description; always: every row
+    # missing: rows without a usable description; always: every row; never: none (the
+    # sources' own descriptions kept as they are, rows without one left empty)
+    when: str = "missing"
     storyboard: str = "described"  # described: only rows being described run; all: every row
     timeout: float = 60.0  # seconds one storyboard run (or one model request) may take
     callable: str | None = None  # "module:function"

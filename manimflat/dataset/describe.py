@@ -5,7 +5,8 @@ deduplication and the split) and `manimflat describe FILE --scene Foo`. Per row:
 
 1. `unusable(description, scene, origin)` says why a description cannot be used: shorter than
    a sentence, a placeholder (`PLACEHOLDERS`), the class name or the file name.
-2. With `when = "missing"` (default) only such rows are described; with `"always"` every row.
+2. With `when = "missing"` (default) only such rows are described; with `"always"` every row;
+   with `"never"` none.
    The row's own text goes to `original_description`; `description_source` says where the
    final one came from: `table` or `docstring` (the source's own), `narration`/`storyboard`
    (the storyboard describer, with or without the scene's voice-over), `http:<model>`,
@@ -611,7 +612,7 @@ def describe_records(dataset: DatasetConfig, records: list[dict[str, Any]],
         own = "table" if kinds.get(r["source"]) == "table" else "docstring"
         why = unusable(r["description"], r["scene"], r["origin"])
         r["description_source"] = own if why is None else None
-        if config.when == "always" or why is not None:
+        if config.when == "always" or (why is not None and config.when == "missing"):
             todo.append((r, why))
     every = config.storyboard == "all" or dataset.judge.enabled
     wanted = alive if every else [r for r, _ in todo]

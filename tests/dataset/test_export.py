@@ -83,15 +83,16 @@ def test_default_files_per_split_and_a_seeded_shuffle(out: Path) -> None:
 
 
 def test_stdout_system_prompt_and_undescribed_rows(tmp_path: Path) -> None:
-    # The repo fixture's scenes take their descriptions from a docstring and a comment; a
-    # scene without either has an empty description and is skipped unless asked for.
+    # The repo fixture's scenes take their descriptions from a docstring and a comment; with
+    # the describe stage off, a scene without either has an empty description and is skipped
+    # unless asked for.
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURES / "repo", repo)
     (repo / "bare.py").write_text("from manim import *\n\n\nclass Bare(Scene):\n"
                                   "    def construct(self):\n        self.add(Dot())\n")
     config = tmp_path / "c.toml"
     config.write_text('[dataset]\ntest_fraction = 0.0\n[[source]]\nname = "v"\nkind = "repo"\n'
-                      'path = "repo"\n')
+                      'path = "repo"\n[describe]\nwhen = "never"\n')
     out = tmp_path / "out"
     build(load_config(config), out, jobs=1, progress=False)
     done = CliRunner().invoke(dataset, ["export", str(out), "--format", "messages", "-o", "-",
