@@ -20,8 +20,9 @@ After: every plugin the scene uses has a policy in `flat.plugins`:
 
 An optional import of a plugin that is neither inlined, allowed nor installed (`try: from
 manim_physics import X` / `except ImportError: X = ...`) becomes its fallback, since that is
-what runs on plain Manim CE (MF225); a fallback that lacks a name the import binds (a star
-import) is an MF222 error.
+what runs on plain Manim CE (MF225). When the fallback binds less than the import (a star
+import binds names nobody can list), the module is read with the fallback in place: a name
+the code then lacks is an MF222 error naming it.
 
 The policy is the caller's (`plugins` in the caller's [tool.manimflat], `plugins=` of the
 library, `--plugin NAME=POLICY`); the scanned repository cannot choose it (MF113).
@@ -73,6 +74,7 @@ from ..assets.rewrite import piece_names, taken_names
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import Pass
+from ..verify.static import undefined_uses
 
 SLIDES = frozenset({"manim_slides", "manim_presentation"})
 VOICEOVER = frozenset({"manim_voiceover"})
@@ -381,12 +383,6 @@ def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
     if not plugin or not names & _CATCHES or any(
             isinstance(n, ast.ImportFrom) and n.level for n in stmt.body):
         return False
-    if not _binds(stmt.body) <= _binds(handler.body):  # a star import, or names it lacks
-        flat.report("MF222", f"optional import of the Manim plugin {', '.join(plugin)} whose "
-                    "fallback does not define every name the import would; "
-                    f"{plugins.why_rejected(plugin[0], chosen)}", path=piece.module,
-                    line=piece.line or None)
-        return False
     lines = text.splitlines()
     body = lines[handler.body[0].lineno - 1:handler.body[-1].end_lineno]
     indent = min(len(line) - len(line.lstrip()) for line in body if line.strip())
@@ -395,13 +391,35 @@ def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
         code.insert(0, f"{handler.name} = ModuleNotFoundError(\"No module named "
                        f"'{plugin[0]}'\")")
     head = lines[:stmt.lineno - 1]  # the comments above it
-    piece.edit_text("\n".join([*head, *code]) + "\n")
+    fallback = "\n".join([*head, *code]) + "\n"
+    if not _binds(stmt.body) <= _binds(handler.body):  # a star import, or names it lacks
+        # Whether the module needs a name only the plugin binds: read its text with the
+        # fallback in place (a `try` of a star import tells nothing by itself).
+        lacking = _undefined_with(flat, piece, text, fallback, allowed)
+        if lacking:
+            flat.report("MF222", f"optional import of the Manim plugin {', '.join(plugin)} "
+                        f"whose fallback does not define {', '.join(sorted(lacking))}, which "
+                        f"the code uses; {plugins.why_rejected(plugin[0], chosen)}",
+                        path=piece.module, line=piece.line or None)
+            return False
+    piece.edit_text(fallback)
     still = piece_names(flat, piece)
     piece.links = {k: v for k, v in piece.links.items() if k in still}
     flat.report("MF225", f"optional import of {', '.join(plugin)}: the plugin is absent in "
                 "plain Manim CE, so the fallback the code has for that runs",
                 severity=Severity.FIXED, path=piece.module, line=piece.line or None)
     return True
+
+
+def _undefined_with(flat: Flat, piece: Piece, text: str, fallback: str,
+                    allowed: tuple[str, ...]) -> set[str]:
+    """Names undefined in the piece's module once `text` (its statement) is `fallback`: the
+    names the code needs that only the plugin's import would have bound."""
+    info = flat.program.module(piece.module) if piece.module else None
+    source = info.source if info is not None else text
+    if text not in source:
+        source = text
+    return set(undefined_uses(source.replace(text, fallback, 1), allowed))
 
 
 def _binds(body: list[ast.stmt]) -> set[str]:

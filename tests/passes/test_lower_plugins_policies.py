@@ -166,7 +166,15 @@ def test_an_absent_optional_plugin_leaves_its_fallback(make_repo) -> None:
            "print(\"no physics:\", exc)\nSpaceScene = Scene\nHAS_PHYSICS = False\n" \
         in result.code
     assert [d.code for d in result.diagnostics if d.code.startswith("MF22")] == ["MF225"]
-    # a star import binds names the fallback may lack: refused, naming the plugin
+    # a star import binds names nobody can list: the fallback replaces it when the module
+    # needs none of them...
     star = manimflat.flatten(make_repo({"scene.py": OPTIONAL.format(imports="*")}), "S")
-    assert any(d.code == "MF222" and "manim_physics" in d.message and d.is_error
-               for d in star.diagnostics)
+    assert star.ok and "manim_physics" not in star.code.replace("'manim_physics'", "")
+    assert [d.code for d in star.diagnostics if d.code.startswith("MF22")] == ["MF225"]
+    # ...and is refused, naming the plugin and the name, when the code uses one only the
+    # plugin would bind
+    needs = OPTIONAL.format(imports="*").replace("Circle()", "Wall(width=4)")
+    star = manimflat.flatten(make_repo({"scene.py": needs}), "S")
+    assert not star.ok
+    assert any(d.code == "MF222" and "manim_physics" in d.message and "Wall" in d.message
+               and d.is_error for d in star.diagnostics)
