@@ -230,3 +230,19 @@ def drop_unreachable(node: cst.BaseStatement) -> cst.BaseStatement:
     """`node` without unreachable statements (the same object when there are none)."""
     new = as_module(node).visit(_DropUnreachable()).body[0]
     return node if new.deep_equals(node) else new
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of a libcst node."""
+    return cst.Module([]).code_for_node(node)
+
+
+def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    """`name=value`, spaced the way PEP 8 writes a keyword argument."""
+    return cst.Arg(value=value, keyword=cst.Name(name),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+
+
+def plain_args(args: list[cst.Arg]) -> list[cst.Arg]:
+    """The arguments with their commas reset, to be placed in a new call."""
+    return [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]

@@ -82,29 +82,18 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
+from ..transforms import code_of, keyword_arg, plain_args
 from ..verify.repairs import Fix
 
 CallRewrite = Callable[[cst.Call], cst.BaseExpression | None]
 REMOVED = "removed:manim:"  # the link key prefix collect-closure gives a removed name
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name),
-                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-
-
-def _plain(args: list[cst.Arg]) -> list[cst.Arg]:
-    return [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
-
 
 def _negated(expr: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(expr, (cst.Name, cst.Attribute)):
         return cst.UnaryOperation(cst.Minus(), expr)
-    return cst.UnaryOperation(cst.Minus(), cst.parse_expression(f"({_code(expr)})"))
+    return cst.UnaryOperation(cst.Minus(), cst.parse_expression(f"({code_of(expr)})"))
 
 
 def _second_arg(new: str, keyword: str, becomes: str, default: str | None,
@@ -127,11 +116,11 @@ def _second_arg(new: str, keyword: str, becomes: str, default: str | None,
         if value is None and default is None:
             return None
         value = value if value is not None else cst.parse_expression(default or "")
-        added = [_kw(becomes, _negated(value) if negate else value)]
+        added = [keyword_arg(becomes, _negated(value) if negate else value)]
         given = {a.keyword.value for a in rest if a.keyword is not None}
-        added += [_kw(k, cst.parse_expression(v)) for k, v in (extra or {}).items()
+        added += [keyword_arg(k, cst.parse_expression(v)) for k, v in (extra or {}).items()
                   if k not in given]
-        return call.with_changes(func=cst.Name(new), args=_plain([args[0], *rest]) + added)
+        return call.with_changes(func=cst.Name(new), args=plain_args([args[0], *rest]) + added)
     return rewrite
 
 
@@ -147,7 +136,7 @@ def _add_kwargs(new: str, extra: dict[str, str], rename: dict[str, str] | None =
             if a.keyword is not None:
                 given.add(a.keyword.value)
             args.append(a)
-        args = _plain(args) + [_kw(k, cst.parse_expression(v)) for k, v in extra.items()
+        args = plain_args(args) + [keyword_arg(k, cst.parse_expression(v)) for k, v in extra.items()
                                if k not in given]
         return call.with_changes(func=cst.Name(new), args=args)
     return rewrite
@@ -159,13 +148,13 @@ def _then_fade_out(call: cst.Call) -> cst.BaseExpression | None:
     if not args or args[0].keyword is not None or args[0].star or any(
             a.keyword is None for a in args[1:]):
         return None
-    m = _code(args[0].value)
+    m = code_of(args[0].value)
     if not re.fullmatch(r"[\w.]+(\[[\w.]+\])*", m):
         return None
     rest = [a for a in args[1:] if a.keyword is not None and a.keyword.value != "remover"]
     new = cst.ensure_type(cst.parse_expression(f"Succession(Create({m}), FadeOut({m}))"),
                           cst.Call)
-    return new.with_changes(args=_plain([*new.args, *rest]))
+    return new.with_changes(args=plain_args([*new.args, *rest]))
 
 
 def _ranges(new: str, axes: str = "uv", lengths: bool = False) -> CallRewrite:
@@ -184,13 +173,13 @@ def _ranges(new: str, axes: str = "uv", lengths: bool = False) -> CallRewrite:
         for axis in axes:
             if f"{axis}_min" in bounds or f"{axis}_max" in bounds:
                 default_low, default_high = OLD_BOUNDS[axis]
-                low = _code(bounds[f"{axis}_min"]) if f"{axis}_min" in bounds else default_low
-                high = _code(bounds[f"{axis}_max"]) if f"{axis}_max" in bounds else default_high
-                args.append(_kw(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
+                low = code_of(bounds[f"{axis}_min"]) if f"{axis}_min" in bounds else default_low
+                high = code_of(bounds[f"{axis}_max"]) if f"{axis}_max" in bounds else default_high
+                args.append(keyword_arg(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
                 if lengths and f"{axis}_length" not in given:
-                    args.append(_kw(f"{axis}_length", cst.parse_expression(
+                    args.append(keyword_arg(f"{axis}_length", cst.parse_expression(
                         _difference(high, low))))
-        return call.with_changes(func=cst.Name(new), args=_plain(args))
+        return call.with_changes(func=cst.Name(new), args=plain_args(args))
     return rewrite
 
 
@@ -448,7 +437,7 @@ class _Upgrader(cst.CSTTransformer):
         pattern = r"\b(" + "|".join(map(re.escape, sorted(self.colour))) + r")\b"
         new = re.sub(pattern, "ManimColor", updated.value)
         if new != updated.value:
-            self._record(original, updated.value, _code(updated.with_changes(value=new)),
+            self._record(original, updated.value, code_of(updated.with_changes(value=new)),
                          "v0.18.0")
         return updated.with_changes(value=new)
 
@@ -482,11 +471,11 @@ class _Upgrader(cst.CSTTransformer):
                     self._record(original, func.value, f"write `{upgrade.new}(...)` as the "
                                  "Manim CE changelog says", upgrade.since, "MF212")
                     return updated
-                text = _code(new)
+                text = code_of(new)
                 shown = text if len(text) <= 60 and "\n" not in text else (
-                    _code(new.func) + "(...)" if isinstance(new, cst.Call) else upgrade.new)
+                    code_of(new.func) + "(...)" if isinstance(new, cst.Call) else upgrade.new)
                 self._record(original, func.value, shown, upgrade.since)
-                self._introduce(text, _code(updated))
+                self._introduce(text, code_of(updated))
                 return new
         if isinstance(func, cst.Name) and func.value in self.range_calls and any(
                 a.keyword is not None and _RANGE_KEYWORD.match(a.keyword.value + "=")
@@ -497,14 +486,14 @@ class _Upgrader(cst.CSTTransformer):
                              and _RANGE_KEYWORD.match(a.keyword.value + "=")})
             self._record(original, f"{func.value}({'=, '.join(bounds)}=)",
                          f"{func.value}(..._range=[min, max])", "v0.12.0")
-            self._introduce(_code(new), _code(updated))
+            self._introduce(code_of(new), code_of(updated))
             return new
         if self._is_colour_class(func):
             return self._colour_call(original, updated)
         if isinstance(func, cst.Attribute) and isinstance(updated.func, cst.Attribute):
             name = func.attr.value
             if name in COLOUR_METHODS and self.colour_api and not updated.args:
-                receiver = _code(updated.func.value)
+                receiver = code_of(updated.func.value)
                 text = COLOUR_METHODS[name].format(x=receiver)
                 self._record(original, f".{name}()", text.replace(receiver, "x", 1), "v0.18.0")
                 return cst.parse_expression(text)
@@ -530,23 +519,23 @@ class _Upgrader(cst.CSTTransformer):
                 self._record(original, f".{name}()", "write `.scale(factor, about_point=p)`",
                              "v0.13.0", "MF212")
                 return updated
-            args = [args[0], _kw("about_point", args[1].value)]
+            args = [args[0], keyword_arg("about_point", args[1].value)]
             self._record(original, f".{name}(f, p)", ".scale(f, about_point=p)", "v0.13.0")
         else:
             self._record(original, f".{name}()", f".{new_name}()",
                          "v0.14.0" if new_name.startswith("plot") else
                          "v0.12.0" if name == "get_center_point" else "v0.13.0")
         return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new_name)),
-                                    args=_plain(args))
+                                    args=plain_args(args))
 
     def _colour_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        old = _code(original.func)
+        old = code_of(original.func)
         args = list(updated.args)
         new: str | None = None
         if not args:
             new = 'ManimColor("#000000")'
         elif len(args) == 1 and not args[0].star:
-            arg, value = args[0], _code(args[0].value)
+            arg, value = args[0], code_of(args[0].value)
             keyword = arg.keyword.value if arg.keyword is not None else None
             literal = arg.value.evaluated_value if isinstance(
                 arg.value, cst.SimpleString) else None
@@ -561,7 +550,7 @@ class _Upgrader(cst.CSTTransformer):
                 new = f"ManimColor.from_hsl({value})"
         elif {a.keyword.value for a in args if a.keyword is not None} == {
                 "hue", "saturation", "luminance"} and len(args) == 3:
-            by = {a.keyword.value: _code(a.value) for a in args if a.keyword is not None}
+            by = {a.keyword.value: code_of(a.value) for a in args if a.keyword is not None}
             new = (f"ManimColor.from_hsl(({by['hue']}, {by['saturation']}, "
                    f"{by['luminance']}))")
         if new is None:
@@ -575,13 +564,13 @@ class _Upgrader(cst.CSTTransformer):
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
                         ) -> cst.BaseExpression:
         if self._is_colour_class(original) and id(original) not in self._skip:
-            self._record(original, _code(original), "ManimColor", "v0.18.0")
+            self._record(original, code_of(original), "ManimColor", "v0.18.0")
             self.introduced.add("ManimColor")
             return cst.Name("ManimColor")
         name = original.attr.value
         if name in COLOUR_ATTRIBUTES and id(original) not in self._stores and (
                 self._is_colour(original.value) or self.colour_api and name in COLOUR_ONLY):
-            receiver = _code(updated.value)
+            receiver = code_of(updated.value)
             text = COLOUR_METHODS[COLOUR_ATTRIBUTES[name]].format(x=receiver)
             self._record(original, f".{name}", text.replace(receiver, "x", 1), "v0.18.0")
             return cst.parse_expression(text)
@@ -614,7 +603,7 @@ def _floats(node: cst.BaseExpression) -> str | None:
     integers as 0-255."""
     if isinstance(node, (cst.Tuple, cst.List)) and all(
             isinstance(e.value, (cst.Integer, cst.Float)) for e in node.elements):
-        values = [float(_code(e.value)) for e in node.elements]
+        values = [float(code_of(e.value)) for e in node.elements]
         return "(" + ", ".join(repr(v) for v in values) + ")"
     return None
 
@@ -635,7 +624,7 @@ class _RangeTo(cst.CSTTransformer):
             self.fixes.append(Fix("MF413", "`.range_to(b, n)` is gone with colour (Manim CE "
                                   "v0.18.0); using `color_gradient([a, b], n)`, which steps "
                                   "in RGB instead of HSL", pos.line, pos.column))
-            a, b, n = _code(func.value), _code(updated.args[0].value), _code(
+            a, b, n = code_of(func.value), code_of(updated.args[0].value), code_of(
                 updated.args[1].value)
             return cst.parse_expression(f"color_gradient([{a}, {b}], {n})")
         return updated
@@ -704,7 +693,7 @@ class _DropColourImports(cst.CSTTransformer):
                                   updated: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if len(updated.body) == 1 and isinstance(updated.body[0], (cst.Import, cst.ImportFrom)):
-            text = _code(updated.body[0])
+            text = code_of(updated.body[0])
             if re.fullmatch(r"(from\s+colour\s+import\s+Color(\s+as\s+\w+)?|import\s+colour"
                             r"(\s+as\s+\w+)?)", text.strip()):
                 return cst.RemoveFromParent()

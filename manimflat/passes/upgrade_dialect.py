@@ -38,6 +38,7 @@ from ..dialects._common import LINKS
 from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
 from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
+from ..transforms import code_of, keyword_arg, plain_args
 from .upgrade_api import REMOVED, REMOVED_NAMES
 
 _MANIMLIB_KEY = re.compile(r"(?:from|mod):(manimlib|manim_imports_ext|big_ol_pile_of_manim_imports)"
@@ -187,18 +188,6 @@ def _first_line(text: str) -> int:
     return 1
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name),
-                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-
-
-def _plain(args: list[cst.Arg]) -> list[cst.Arg]:
-    return [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
-
 
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
@@ -253,7 +242,7 @@ class _Rewriter(cst.CSTTransformer):
     # -- classes: CONFIG and the scene base --------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._skip.add(id(node.name))
-        names = {_code(b.value).split(".")[-1] for b in node.bases}
+        names = {code_of(b.value).split(".")[-1] for b in node.bases}
         is_scene = any(n.endswith("Scene") or n in self.scenes for n in names)
         if is_scene:
             self.scenes.add(node.name.value)
@@ -275,7 +264,7 @@ class _Rewriter(cst.CSTTransformer):
         body = [st for st in updated.body.body if isinstance(st, cst.BaseStatement)]
         out: list[cst.BaseStatement] = []
         keys: dict[str, bool] = {}
-        parents = [_code(b.value) for b in original.bases]
+        parents = [code_of(b.value) for b in original.bases]
         for stmt in body:
             config = _config_dict(stmt)
             if config is None:
@@ -333,7 +322,7 @@ class _Rewriter(cst.CSTTransformer):
         init = body[inits[0]]
         assert isinstance(init, cst.FunctionDef)
         star = init.params.star_kwarg
-        if star is None or "digest_config" in _code(init):
+        if star is None or "digest_config" in code_of(init):
             return body
         if star.name.value != "kwargs":
             digest = cst.parse_statement(f"digest_config(self, {star.name.value})\n")
@@ -357,7 +346,7 @@ class _Rewriter(cst.CSTTransformer):
                 updated = self._keywords(updated, rename)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
-            receiver = _code(func.value)
+            receiver = code_of(func.value)
             if method == "play":
                 return self._play(updated)
             if method == "replicate" and len(updated.args) == 1 and \
@@ -365,15 +354,15 @@ class _Rewriter(cst.CSTTransformer):
                 self.done.append(".replicate(n) -> VGroup of copies")
                 self.introduced.add("VGroup")
                 return cst.parse_expression(
-                    f"VGroup(*({receiver}.copy() for _ in range({_code(updated.args[0].value)})))")
+                    f"VGroup(*({receiver}.copy() for _ in range({code_of(updated.args[0].value)})))")
             if method in ("set_width", "set_height") and any(
                     a.keyword is not None and a.keyword.value == "stretch" and
-                    _code(a.value) == "True" for a in updated.args):
+                    code_of(a.value) == "True" for a in updated.args):
                 self.done.append(f".{method}(stretch=True) -> .stretch_to_fit_"
                                  f"{method[4:]}()")
                 return updated.with_changes(
                     func=func.with_changes(attr=cst.Name(f"stretch_to_fit_{method[4:]}")),
-                    args=_plain([a for a in updated.args if a.keyword is None
+                    args=plain_args([a for a in updated.args if a.keyword is None
                                  or a.keyword.value != "stretch"]))
             if receiver.endswith("camera.frame") and method in _FRAME_3D:
                 self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
@@ -401,9 +390,9 @@ class _Rewriter(cst.CSTTransformer):
                 a = a.with_changes(keyword=cst.Name(new))
             args.append(a)
         given = {a.keyword.value for a in args if a.keyword is not None}
-        args += [_kw(k, cst.parse_expression(v)) for k, v in rename.extra.items()
+        args += [keyword_arg(k, cst.parse_expression(v)) for k, v in rename.extra.items()
                  if k not in given]
-        return call.with_changes(args=_plain(args))
+        return call.with_changes(args=plain_args(args))
 
     def _apply_method(self, call: cst.Call) -> cst.BaseExpression:
         args = list(call.args)
@@ -430,7 +419,7 @@ class _Rewriter(cst.CSTTransformer):
             value = a.value
             if a.keyword is None and not a.star and isinstance(value, cst.Attribute) and \
                     _ANIMATABLE.fullmatch(value.attr.value) and \
-                    _code(value.value) != "self":
+                    code_of(value.value) != "self":
                 j = i + 1
                 while j < len(args) and args[j].keyword is None and not args[j].star and \
                         not _is_animation(args[j].value):
@@ -444,14 +433,14 @@ class _Rewriter(cst.CSTTransformer):
         if not changed:
             return call
         self.done.append("play(mob.method, ...) -> mob.animate.method(...)")
-        return call.with_changes(args=_plain(out))
+        return call.with_changes(args=plain_args(out))
 
     # -- statements -------------------------------------------------------------------------
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
                          ) -> cst.ImportFrom:
         """An import of the dialect left in the code (in a `try` or a function body) imports
         Manim CE."""
-        module = _code(updated.module) if updated.module is not None else ""
+        module = code_of(updated.module) if updated.module is not None else ""
         if updated.relative or module.split(".")[0] not in (
                 "manimlib", "big_ol_pile_of_manim_imports", "manim_imports_ext"):
             return updated
@@ -477,7 +466,7 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
                         ) -> cst.BaseExpression:
-        if self.frame and _code(original) == "self.frame":
+        if self.frame and code_of(original) == "self.frame":
             return cst.parse_expression("self.camera.frame")
         return updated
 
@@ -489,7 +478,7 @@ def _is_animation(node: cst.BaseExpression) -> bool:
         func = node.func
         head = func.attr.value if isinstance(func, cst.Attribute) else \
             func.value if isinstance(func, cst.Name) else ""
-        return head[:1].isupper() or ".animate" in _code(func)
+        return head[:1].isupper() or ".animate" in code_of(func)
     if isinstance(node, cst.Attribute):
         return bool(_ANIMATABLE.fullmatch(node.attr.value))
     return False
@@ -497,14 +486,14 @@ def _is_animation(node: cst.BaseExpression) -> bool:
 
 def _animate(method: cst.Attribute, positional: list[cst.Arg], keywords: list[cst.Arg]
              ) -> cst.Call:
-    receiver = _code(method.value)
+    receiver = code_of(method.value)
     builder = f"{receiver}.animate"
     if keywords:
-        builder += "(" + ", ".join(_code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        builder += "(" + ", ".join(code_of(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))
                                    for a in keywords) + ")"
     target = cst.parse_expression(f"{builder}.{method.attr.value}()")
     assert isinstance(target, cst.Call)
-    return target.with_changes(args=_plain(positional))
+    return target.with_changes(args=plain_args(positional))
 
 
 def _config_dict(stmt: cst.BaseStatement) -> cst.Dict | None:
