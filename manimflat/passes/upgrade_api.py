@@ -89,7 +89,6 @@ CallRewrite = Callable[[cst.Call], cst.BaseExpression | None]
 REMOVED = "removed:manim:"  # the link key prefix collect-closure gives a removed name
 
 
-
 def _negated(expr: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(expr, (cst.Name, cst.Attribute)):
         return cst.UnaryOperation(cst.Minus(), expr)

@@ -60,6 +60,7 @@ _PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color
 _FRAME = re.compile(r"\bself\.(?:camera\.)?frame\b")  # ManimGL's camera frame, new or old
 _SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
 
+
 @dataclass(frozen=True)
 class UpgradeDialect(Pass):
     NAME = "upgrade-dialect"
@@ -186,7 +187,6 @@ def _first_line(text: str) -> int:
         if line.strip() and not line.strip().startswith("#"):
             return i
     return 1
-
 
 
 class _Rewriter(cst.CSTTransformer):
