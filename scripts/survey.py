@@ -297,7 +297,7 @@ def table_lines(summary: dict[str, Any]) -> list[str]:
 
 
 LEGEND = ("found: every scene class; ce/gl/old: by dialect (ManimGL and old manimlib are "
-          "skipped); bases: abstract base scenes (listed, not flattened); plugin: CE scenes "
+          "upgraded by the tool and measured by scripts/upgrade_survey.py, not here); bases: abstract base scenes (listed, not flattened); plugin: CE scenes "
           "needing a `manim_*` plugin; plain: the other CE scenes, non-base; self: plain scenes "
           "whose output passes the strict contract; deps: plain scenes failing it only by importing a "
           "genuine third-party package (numpy-like, not a plugin); share = self / plain; +deps "
