@@ -53,6 +53,12 @@ COLUMN_DOCS = {
     "commit": "the checkout's HEAD commit when it is a git repository",
     "path": "the file inside the checkout, notebook folder or table",
     "license": "SPDX identifier of the row's license (NOASSERTION: none found)",
+    "source_dialect": "the Manim dialect the scene was written in (manim-ce, or upgraded from "
+                      "manimgl / manimlib-old)",
+    "original_description": "the row's own description when the describe stage replaced it",
+    "description_source": "who wrote `description`: table, docstring, narration, storyboard, "
+                          "http:<model>, command or callable",
+    "storyboard": "JSON timeline of what the scene does when run (plays, waits, texts shown)",
     "duration_s": "seconds of video the storyboard predicts",
     "n_animations": "animations the storyboard counts",
 }
