@@ -64,6 +64,7 @@ CASES: list[tuple[str, str, str]] = [
     ("module_attribute_store", "scene.py", "ModuleAttributeStore"),
     ("name_collision", "scene.py", "NameCollision"),
     ("non_ascii_folders", "vidéos/scène.py", "Scène"),
+    ("optional_star_import", "scene.py", "OptionalStarImport"),
     ("relative_imports", "scene.py", "RelativeImports"),
     ("scene_inherits_scene", "intro.py", "Intro"),
     ("scene_inherits_scene", "outro.py", "Outro"),
@@ -228,28 +229,13 @@ def test_abstract_base_is_listed_as_a_base() -> None:
 
 def test_every_case_is_covered() -> None:
     """Each fixture folder has its scenes in CASES, and discovery finds exactly those."""
-    folders = {p.name for p in REPOS.iterdir() if p.is_dir()} - REJECTED
+    folders = {p.name for p in REPOS.iterdir() if p.is_dir()}
     assert folders == {case for case, _, _ in CASES}
     for case in sorted(folders):
         repo = REPOS / case
         found = {(ref.path, ref.name) for ref in manimflat.discover(repo, root=str(repo))
                  if ref.dialect == "manim-ce" and not ref.is_base}
         assert found == {(file, scene) for c, file, scene in CASES if c == case}, case
-
-
-# Fixture repos whose scene cannot be made self-contained; each has a test saying why.
-REJECTED = {"optional_star_import"}
-
-
-def test_optional_star_import_of_an_absent_plugin_is_rejected() -> None:
-    """`try: from manim_sparkles import *` guards a name (`Sparkle`) only the plugin defines:
-    the fallback cannot supply it and keeping the import would name a plugin, so the scene is
-    an error naming the plugin (MF222), never `ok`."""
-    repo = REPOS / "optional_star_import"
-    result = manimflat.flatten(repo, "OptionalStarImport", root=str(repo))
-    assert not result.ok
-    assert any(d.code == "MF222" and "manim_sparkles" in d.message and d.is_error
-               for d in result.diagnostics)
 
 
 def test_star_import_rebinds_an_earlier_from_import(tmp_path: Path) -> None:

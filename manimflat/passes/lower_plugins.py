@@ -22,7 +22,10 @@ An optional import of a plugin that is neither inlined, allowed nor installed (`
 manim_physics import X` / `except ImportError: X = ...`) becomes its fallback, since that is
 what runs on plain Manim CE (MF225). When the fallback binds less than the import (a star
 import binds names nobody can list), the module is read with the fallback in place: a name
-the code then lacks is an MF222 error naming it.
+the code then lacks is an MF222 error naming it. Flags the fallback sets (`HAVE_X = False`,
+assigned nowhere else) are constants there: inside its definitions, `if not HAVE_X: return
+...` keeps only the branch that runs without the plugin, so code needing the plugin's names
+goes with the branch that never runs.
 
 The policy is the caller's (`plugins` in the caller's [tool.manimflat], `plugins=` of the
 library, `--plugin NAME=POLICY`); the scanned repository cannot choose it (MF113).
@@ -63,6 +66,7 @@ import ast
 import os
 import plistlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -392,10 +396,19 @@ def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
                        f"'{plugin[0]}'\")")
     head = lines[:stmt.lineno - 1]  # the comments above it
     fallback = "\n".join([*head, *code]) + "\n"
+    folds: list[tuple[Piece, str]] = []
     if not _binds(stmt.body) <= _binds(handler.body):  # a star import, or names it lacks
         # Whether the module needs a name only the plugin binds: read its text with the
         # fallback in place (a `try` of a star import tells nothing by itself).
         lacking = _undefined_with(flat, piece, text, fallback, allowed)
+        flags = _flags_in_module(flat, piece, text, fallback, _fallback_flags(handler.body))
+        if lacking and flags:
+            # Code the fallback's own flags rule out (`if not HAVE_PHYSICS: return ...`) is
+            # what never runs without the plugin: fold it, and look again.
+            folds = [(p, folded) for p in flat.pieces if p is not piece
+                     and p.module == piece.module
+                     and (folded := fold_flags(_text(p), flags)) != _text(p)]
+            lacking = _undefined_with(flat, piece, text, fallback, allowed, flags)
         if lacking:
             flat.report("MF222", f"optional import of the Manim plugin {', '.join(plugin)} "
                         f"whose fallback does not define {', '.join(sorted(lacking))}, which "
@@ -403,23 +416,125 @@ def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
                         path=piece.module, line=piece.line or None)
             return False
     piece.edit_text(fallback)
+    for other, folded in folds:
+        other.edit_text(folded)
+        still = piece_names(flat, other)
+        other.links = {k: v for k, v in other.links.items() if k in still}
+    if folds and all(isinstance(n, ast.Pass) or isinstance(n, ast.Assign) and
+                     _fallback_flags([n]) for n in handler.body) and not any(
+            f"{piece.module}:{name}" in p.links.values() for p in flat.pieces
+            if p is not piece for name in _fallback_flags(handler.body)):
+        # the fallback only set flags, and nothing reads them once folded
+        flat.pieces = [p for p in flat.pieces if p is not piece]
     still = piece_names(flat, piece)
     piece.links = {k: v for k, v in piece.links.items() if k in still}
+    folded = f"; what its flags rule out is folded away in {len(folds)} definition(s)" \
+        if folds else ""
     flat.report("MF225", f"optional import of {', '.join(plugin)}: the plugin is absent in "
-                "plain Manim CE, so the fallback the code has for that runs",
+                f"plain Manim CE, so the fallback the code has for that runs{folded}",
                 severity=Severity.FIXED, path=piece.module, line=piece.line or None)
     return True
 
 
-def _undefined_with(flat: Flat, piece: Piece, text: str, fallback: str,
-                    allowed: tuple[str, ...]) -> set[str]:
-    """Names undefined in the piece's module once `text` (its statement) is `fallback`: the
-    names the code needs that only the plugin's import would have bound."""
+def _module_with(flat: Flat, piece: Piece, text: str, fallback: str) -> str:
+    """The text of the piece's module with its statement `text` replaced by `fallback`."""
     info = flat.program.module(piece.module) if piece.module else None
-    source = info.source if info is not None else text
-    if text not in source:
-        source = text
-    return set(undefined_uses(source.replace(text, fallback, 1), allowed))
+    source = info.source if info is not None and text in info.source else text
+    return source.replace(text, fallback, 1)
+
+
+def _flags_in_module(flat: Flat, piece: Piece, text: str, fallback: str,
+                     flags: dict[str, bool]) -> dict[str, bool]:
+    return constant_flags(_module_with(flat, piece, text, fallback), flags) if flags else {}
+
+
+def _undefined_with(flat: Flat, piece: Piece, text: str, fallback: str,
+                    allowed: tuple[str, ...], flags: dict[str, bool] | None = None) -> set[str]:
+    """Names undefined in the piece's module once `text` (its statement) is `fallback` (and
+    the code `flags` rule out is folded away): the names the code needs that only the
+    plugin's import would have bound."""
+    source = _module_with(flat, piece, text, fallback)
+    return set(undefined_uses(fold_flags(source, flags) if flags else source, allowed))
+
+
+def _fallback_flags(body: list[ast.stmt]) -> dict[str, bool]:
+    """`HAVE_X = False`-style flags a fallback sets: name -> value."""
+    return {node.targets[0].id: node.value.value for node in body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, bool)}
+
+
+class _FoldFlags(cst.CSTTransformer):
+    """Inside a function or class, `if FLAG:` / `if not FLAG:` with FLAG's value known: the
+    branch taken replaces the `if`, and when it ends in `return` or `raise`, the statements
+    after it in that block go (never reached). A module-level `if` stays one statement."""
+
+    def __init__(self, flags: dict[str, bool]) -> None:
+        self.flags, self.depth = flags, 0
+        self.exits: set[int] = set()  # ids of the spliced return/raise lines
+
+    def _value(self, test: cst.BaseExpression) -> bool | None:
+        if isinstance(test, cst.Name) and test.value in self.flags:
+            return self.flags[test.value]
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self._value(test.expression)
+            return None if inner is None else not inner
+        return None
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.depth += 1
+
+    def leave_If(self, original: cst.If, updated: cst.If) -> cst.BaseStatement | \
+            cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        value = self._value(updated.test)
+        if value is None or self.depth == 0:
+            return updated
+        branch = updated.body if value else updated.orelse
+        if branch is None:
+            return cst.RemoveFromParent()
+        if isinstance(branch, cst.If):  # an elif: the rest of the chain
+            return branch
+        block = branch.body if isinstance(branch, cst.Else) else branch
+        if not isinstance(block, cst.IndentedBlock):
+            return updated
+        last = block.body[-1]
+        if isinstance(last, cst.SimpleStatementLine) and any(
+                isinstance(s, (cst.Return, cst.Raise)) for s in last.body):
+            self.exits.add(id(last))
+        return cst.FlattenSentinel(block.body)
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock,
+                            updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        self.depth -= 1
+        body = list(updated.body)
+        for i, stmt in enumerate(body):
+            if id(stmt) in self.exits:
+                return updated.with_changes(body=body[:i + 1])
+        return updated
+
+
+def fold_flags(code: str, flags: dict[str, bool]) -> str:
+    """`code` with what `flags` decide folded (see _FoldFlags); unchanged if libcst cannot
+    parse it as a module."""
+    try:
+        return cst.parse_module(code).visit(_FoldFlags(flags)).code
+    except cst.ParserSyntaxError:
+        return code
+
+
+def constant_flags(code: str, flags: dict[str, bool]) -> dict[str, bool]:
+    """The flags `code` (a whole module, fallback in place) assigns exactly once and never
+    rebinds with `global`: their value is a constant there."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    stores = Counter(n.id for n in ast.walk(tree)
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    rebound = {name for n in ast.walk(tree) if isinstance(n, (ast.Global, ast.Nonlocal))
+               for name in n.names}
+    return {k: v for k, v in flags.items() if stores[k] == 1 and k not in rebound}
 
 
 def _binds(body: list[ast.stmt]) -> set[str]:

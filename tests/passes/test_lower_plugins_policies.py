@@ -155,6 +155,52 @@ class S(Scene):
 """
 
 
+FLAGGED = """
+from manim import *
+
+try:
+    from manim_physics import *
+    HAS_PHYSICS = True
+except Exception:
+    HAS_PHYSICS = False
+
+
+def field():
+    if not HAS_PHYSICS:
+        return VGroup(Dot())
+    return ElectricField(Charge(1, LEFT))
+
+
+def flip():
+    global HAS_PHYSICS
+    HAS_PHYSICS = not HAS_PHYSICS
+
+
+class S(Scene):
+    def construct(self):
+        self.add(field())
+"""
+
+
+def test_code_the_fallback_flag_rules_out_is_folded(make_repo) -> None:
+    """`if not HAS_PHYSICS: return ...` after a fallback that sets the flag to False: what
+    follows never runs without the plugin, so it goes, and with it the plugin's names."""
+    if plugins.installed("manim_physics") is not None:
+        pytest.skip("manim_physics is installed here")
+    source = FLAGGED.replace("def flip():\n    global HAS_PHYSICS\n"
+                             "    HAS_PHYSICS = not HAS_PHYSICS\n\n\n", "")
+    result = manimflat.flatten(make_repo({"scene.py": source}), "S")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert "def field():\n    return VGroup(Dot())\n" in result.code
+    assert "ElectricField" not in result.code and "manim_physics" not in result.code
+    assert any(d.code == "MF225" and "folded away in 1" in d.message
+               for d in result.diagnostics)
+    # a flag the code rebinds is no constant: nothing is folded, the plugin is named
+    rebound = manimflat.flatten(make_repo({"scene.py": FLAGGED}), "S")
+    assert not rebound.ok
+    assert any(d.code == "MF222" and "ElectricField" in d.message for d in rebound.diagnostics)
+
+
 def test_an_absent_optional_plugin_leaves_its_fallback(make_repo) -> None:
     if plugins.installed("manim_physics") is not None:
         pytest.skip("manim_physics is installed here")
