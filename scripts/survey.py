@@ -137,8 +137,9 @@ def judge(code: str, scene: str | None, local: frozenset[str]) -> list[str]:
     return sorted(set(failed))
 
 
-# Diagnostics that name a module the scene imports (unresolved, third-party, rejected plugin).
-_IMPORT_CODES = frozenset({"MF101", "MF106", "MF222", "MF404"})
+# Diagnostics that name a module the scene imports (unresolved, third-party, a rejected
+# plugin, an absent optional plugin whose fallback runs).
+_IMPORT_CODES = frozenset({"MF101", "MF106", "MF222", "MF225", "MF404"})
 
 
 def plugins_used(result: Any, local: frozenset[str]) -> list[str]:
