@@ -31,6 +31,7 @@ DATASET_SCHEMA = pa.schema([
     ("code", _STR), ("text", _STR), ("split", _STR), ("n_lines", pa.int32()),
     ("n_chars", pa.int32()), ("n_tokens", pa.int32()), ("difficulty", _STR),
     ("order", pa.int32()), ("cluster", _STR), ("status", _STR), ("notes", pa.list_(_STR)),
+    ("requires", pa.list_(_STR)),
     ("alt_descriptions", pa.list_(_STR)), ("original_description", _STR),
     ("description_source", _STR), ("storyboard", _STR), ("duration_s", pa.float64()),
     ("n_animations", pa.int32()), *((c, _STR) for c in PROVENANCE)])

@@ -25,7 +25,7 @@ _TEXT_FIELDS = ("code", "description", "scene", "split")
 PROVENANCE = ("source_url", "commit", "path", "license", "source_dialect")
 # Columns of OUT/sources/<name>.parquet (rejected rows are there too, with status "rejected").
 COLUMNS = ("source", "origin", "scene", "description", "code", "split", "status", "reason",
-           "message", "notes", "norm_hash", "norm_code", "desc_hash", "narration",
+           "message", "notes", "norm_hash", "norm_code", "desc_hash", "narration", "requires",
            *PROVENANCE)
 
 
@@ -60,6 +60,8 @@ def _record(row: dict[str, Any], code: str | None, **fields: Any) -> Record:
         "description": description.strip() if isinstance(description, str) else "",
         "code": code, "split": str(split).strip().lower() if split not in (None, "") else None,
         "status": "ok", "reason": None, "message": None, "notes": [], "norm_hash": None,
+        # third-party packages the code still imports (the flattener's `requires`)
+        "requires": [str(r) for r in row.get("requires") or []],
         "norm_code": None, "desc_hash": None,
         "narration": row.get("narration") if isinstance(row.get("narration"), str) else None,
         **{key: row.get(key) for key in PROVENANCE},

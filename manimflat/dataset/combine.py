@@ -233,7 +233,8 @@ def _finish(config: DatasetConfig, rows: list[Record]) -> list[Record]:
             "description": r["description"], "code": code, "text": wrap_markdown(code),
             "split": r["split"], "n_lines": len(code.splitlines()), "n_chars": len(code),
             "n_tokens": count_tokens(code), "cluster": r["cluster"], "status": r["status"],
-            "notes": list(r["notes"]), "alt_descriptions": r.get("alt_descriptions", []),
+            "notes": list(r["notes"]), "requires": list(r.get("requires") or []),
+            "alt_descriptions": r.get("alt_descriptions", []),
             **describe_columns(r), **{key: r[key] for key in PROVENANCE}})
     tokens = np.array([r["n_tokens"] for r in out], dtype=np.float64)
     buckets = config.difficulty

@@ -15,7 +15,8 @@ from ..outputs import atomic_path
 from .clean import COLUMNS
 
 # The table each source is cleaned into (one row per input record).
-SOURCE_SCHEMA = pa.schema([(c, pa.list_(pa.string()) if c == "notes" else pa.string())
+_LIST_COLUMNS = ("notes", "requires")
+SOURCE_SCHEMA = pa.schema([(c, pa.list_(pa.string()) if c in _LIST_COLUMNS else pa.string())
                            for c in COLUMNS])
 
 

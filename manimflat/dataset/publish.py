@@ -53,6 +53,7 @@ COLUMN_DOCS = {
     "commit": "the checkout's HEAD commit when it is a git repository",
     "path": "the file inside the checkout, notebook folder or table",
     "license": "SPDX identifier of the row's license (NOASSERTION: none found)",
+    "requires": "third-party packages the code still imports (empty for plain Manim CE)",
     "source_dialect": "the Manim dialect the scene was written in (manim-ce, or upgraded from "
                       "manimgl / manimlib-old)",
     "original_description": "the row's own description when the describe stage replaced it",

@@ -475,6 +475,7 @@ def read_repo(source: SourceConfig) -> list[Row]:
         narration = " ".join(n["text"] for n in result.narration if n.get("text"))
         rows.append(_row(source, origin, code, description, None, ref.name,
                          flat_status=result.status, flat_message=message, path=ref.path,
+                         requires=result.requires,
                          narration=narration or None, source_dialect=ref.dialect, **checkout))
     for row in _unusable_files(source, session.program.root, session.program.diagnostics,
                                session.scope):
