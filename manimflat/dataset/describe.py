@@ -30,7 +30,6 @@ import importlib
 import json
 import os
 import re
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import DatasetConfig, DatasetError, DescribeConfig
+from .judge import run_command_plug
 
 Storyboard = dict[str, Any]
 OWN_SOURCES = ("table", "docstring")  # descriptions the source brought; the rest are generated
@@ -512,32 +512,11 @@ def _callable(target: str, items: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _command(argv: list[str], items: list[dict[str, Any]], timeout: float) -> dict[str, str]:
-    payload = "".join(json.dumps({k: item.get(k) for k in
-                                  ("id", "scene", "code", "description", "storyboard")}) + "\n"
-                      for item in items)
-    try:
-        done = subprocess.run(argv, input=payload, capture_output=True, text=True, check=False,
-                              timeout=timeout * max(1, len(items)))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DescribeError(f"MF522 describer command {argv[0]!r} cannot run: {exc}") from None
-    if done.returncode != 0:
-        raise DescribeError(f"MF522 describer command exited with {done.returncode}: "
-                            f"{done.stderr.strip()[-500:]}")
-    out: dict[str, str] = {}
-    for number, line in enumerate(done.stdout.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            answer = json.loads(line)
-            out[str(answer["id"])] = str(answer["description"])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise DescribeError(f"MF522 describer command output line {number} is not "
-                                f'{{"id", "description"}} JSON: {line[:200]!r}') from None
-    missing = [item["id"] for item in items if item["id"] not in out]
-    if missing:
-        raise DescribeError(f"MF522 describer command gave no answer for {len(missing)} rows "
-                            f"(first: {missing[0]})")
-    return out
+    fields = ("id", "scene", "code", "description", "storyboard")
+    return run_command_plug(argv, [{k: item.get(k) for k in fields} for item in items],
+                            "MF522 describer command", '{"id", "description"}',
+                            lambda answer, _: str(answer["description"]),
+                            timeout=timeout * max(1, len(items)), error=DescribeError)
 
 
 def plug_source(config: DescribeConfig) -> str:

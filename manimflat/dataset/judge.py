@@ -17,9 +17,12 @@ import importlib
 import inspect
 import json
 import subprocess
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .config import DatasetError, JudgeConfig
+
+T = TypeVar("T")
 
 Verdict = tuple[bool, str]
 
@@ -68,26 +71,36 @@ def _call(target: str, items: list[dict[str, Any]]) -> dict[str, Verdict]:
 
 
 def _command(argv: list[str], items: list[dict[str, Any]]) -> dict[str, Verdict]:
+    return run_command_plug(argv, items, "judge command", '{"id", "ok", "reason"}',
+                            lambda answer, number: _verdict(answer, f"command line {number}"))
+
+
+def run_command_plug(argv: list[str], items: list[dict[str, Any]], label: str, shape: str,
+                     answer_of: Callable[[dict[str, Any], int], T], *,
+                     timeout: float | None = None,
+                     error: type[DatasetError] = DatasetError) -> dict[str, T]:
+    """A command plug (the judge's, the describer's): one JSON object per item on its stdin,
+    one per answer on its stdout, matched by `id`; `answer_of(answer, line_number)` reads an
+    answer (KeyError/TypeError: the line is not `shape`). Every failure raises `error`."""
     payload = "".join(json.dumps(item) + "\n" for item in items)
     try:
-        done = subprocess.run(argv, input=payload, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise DatasetError(f"judge command {argv[0]!r} cannot run: {exc}") from None
+        done = subprocess.run(argv, input=payload, capture_output=True, text=True, check=False,
+                              timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise error(f"{label} {argv[0]!r} cannot run: {exc}") from None
     if done.returncode != 0:
-        raise DatasetError(f"judge command exited with {done.returncode}: "
-                           f"{done.stderr.strip()[-500:]}")
-    out: dict[str, Verdict] = {}
+        raise error(f"{label} exited with {done.returncode}: {done.stderr.strip()[-500:]}")
+    out: dict[str, T] = {}
     for number, line in enumerate(done.stdout.splitlines(), 1):
         if not line.strip():
             continue
         try:
             answer = json.loads(line)
-            out[str(answer["id"])] = _verdict(answer, f"command line {number}")
+            out[str(answer["id"])] = answer_of(answer, number)
         except (json.JSONDecodeError, KeyError, TypeError):
-            raise DatasetError(f"judge command output line {number} is not "
-                               f'{{"id", "ok", "reason"}} JSON: {line[:200]!r}') from None
+            raise error(f"{label} output line {number} is not {shape} JSON: "
+                        f"{line[:200]!r}") from None
     missing = [item["id"] for item in items if item["id"] not in out]
     if missing:
-        raise DatasetError(f"judge command gave no answer for {len(missing)} rows "
-                           f"(first: {missing[0]})")
+        raise error(f"{label} gave no answer for {len(missing)} rows (first: {missing[0]})")
     return out
