@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import DatasetConfig, DatasetError, DescribeConfig
-from .judge import run_command_plug
+from .judge import load_plug, run_command_plug
 
 Storyboard = dict[str, Any]
 OWN_SOURCES = ("table", "docstring")  # descriptions the source brought; the rest are generated
@@ -492,11 +491,7 @@ def _http(config: DescribeConfig, items: list[dict[str, Any]]) -> dict[str, str]
 
 
 def _callable(target: str, items: list[dict[str, Any]]) -> dict[str, str]:
-    module_name, _, attr = target.partition(":")
-    try:
-        function = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise DescribeError(f"MF522 describer {target!r} cannot be loaded: {exc}") from None
+    function = load_plug(target, "MF522 describer", DescribeError)
     out = {}
     for item in items:
         try:

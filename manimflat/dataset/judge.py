@@ -48,12 +48,17 @@ def _verdict(answer: Any, where: str) -> Verdict:
     return ok, str(reason or "")
 
 
-def _call(target: str, items: list[dict[str, Any]]) -> dict[str, Verdict]:
+def load_plug(target: str, label: str, error: type[DatasetError] = DatasetError) -> Any:
+    """The callable a `module:attribute` plug names (the judge's, the describer's)."""
     module_name, _, attr = target.partition(":")
     try:
-        function = getattr(importlib.import_module(module_name), attr)
+        return getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
-        raise DatasetError(f"judge {target!r} cannot be loaded: {exc}") from None
+        raise error(f"{label} {target!r} cannot be loaded: {exc}") from None
+
+
+def _call(target: str, items: list[dict[str, Any]]) -> dict[str, Verdict]:
+    function = load_plug(target, "judge")
     try:
         with_board = len(inspect.signature(function).parameters) >= 3
     except (TypeError, ValueError):

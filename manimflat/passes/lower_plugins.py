@@ -397,11 +397,12 @@ def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
     head = lines[:stmt.lineno - 1]  # the comments above it
     fallback = "\n".join([*head, *code]) + "\n"
     folds: list[tuple[Piece, str]] = []
+    set_flags = _fallback_flags(handler.body)
     if not _binds(stmt.body) <= _binds(handler.body):  # a star import, or names it lacks
         # Whether the module needs a name only the plugin binds: read its text with the
         # fallback in place (a `try` of a star import tells nothing by itself).
         lacking = _undefined_with(flat, piece, text, fallback, allowed)
-        flags = _flags_in_module(flat, piece, text, fallback, _fallback_flags(handler.body))
+        flags = _flags_in_module(flat, piece, text, fallback, set_flags)
         if lacking and flags:
             # Code the fallback's own flags rule out (`if not HAVE_PHYSICS: return ...`) is
             # what never runs without the plugin: fold it, and look again.
@@ -423,7 +424,7 @@ def _absent_fallback(flat: Flat, piece: Piece, chosen: dict[str, str],
     if folds and all(isinstance(n, ast.Pass) or isinstance(n, ast.Assign) and
                      _fallback_flags([n]) for n in handler.body) and not any(
             f"{piece.module}:{name}" in p.links.values() for p in flat.pieces
-            if p is not piece for name in _fallback_flags(handler.body)):
+            if p is not piece for name in set_flags):
         # the fallback only set flags, and nothing reads them once folded
         flat.pieces = [p for p in flat.pieces if p is not piece]
     still = piece_names(flat, piece)
