@@ -23,8 +23,9 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from .analyses.effects import stored_chains
 from .analyses.layout import UnitText, source_lines, unit_texts
-from .analyses.units import Unit, analyze_module, stored_chains
+from .analyses.units import Unit, analyze_module
 from .diagnostics import Diagnostic, Severity, diag
 from .settings import DEFAULT_ALLOWED_IMPORTS
 
@@ -258,7 +259,7 @@ class Program:
         """Names assigned as `x.name = ...` at module level anywhere: the only names that
         `Resolver.attribute_stores` can add to a module (checked first: it is cheap)."""
         return frozenset(chain[-1] for rel in self.files if (info := self.module(rel))
-                         for unit in info.units if unit.mutates for chain in stored_chains(unit))
+                         for unit in info.units if unit.mutates for chain in stored_chains(unit.stmts))
 
 
 class OutsideRoot(OSError):

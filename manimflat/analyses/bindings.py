@@ -30,9 +30,10 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import externals
+from .effects import stored_chains
+from .import_records import ImportRec
 from .paths import Value, as_path, evaluate
 from .plugins import PLUGIN_ROOT
-from .units import ImportRec, stored_chains
 
 if TYPE_CHECKING:
     from ..program import ModuleInfo, Program
@@ -403,7 +404,7 @@ class Resolver:
         for path in sorted(self.program.files):
             info = self.program.module(path)
             for unit in info.units if info else []:
-                for chain in stored_chains(unit) if unit.mutates else ():
+                for chain in stored_chains(unit.stmts) if unit.mutates else ():
                     target, used = self.resolve_chain(path, chain[:-1])
                     if isinstance(target, ModuleRef) and used == len(chain) - 1:
                         out.setdefault((target.module, chain[-1]), []).append(

@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import PurePosixPath
 
 from .bindings import Local, ModuleRef, Resolver
-from .units import ImportRec, Unit
+from .import_records import ImportRec
+from .units import Unit
 
 SKIPPED_KINDS = frozenset({"main", "type_checking"})
 

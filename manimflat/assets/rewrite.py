@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..analyses.units import Occurrences
+from ..analyses.occurrences import Occurrences
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat, Piece
 from .builders import ALL_BUILDERS

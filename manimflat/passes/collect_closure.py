@@ -30,7 +30,8 @@ from ..analyses import externals
 from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
 from ..analyses.config_files import config_notes, config_statements
 from ..analyses.resolution import ImportGraphs, Resolvers
-from ..analyses.units import Unit, global_refs
+from ..analyses.symbols import global_refs
+from ..analyses.units import Unit
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import NONE, Pass
