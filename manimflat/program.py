@@ -172,10 +172,11 @@ class Program:
         files become modules under `plugins.PLUGIN_ROOT`."""
         if top not in self._plugins_seen:
             from .analyses import plugins
-            found = plugins.installed(top)
+            # `installed` lists the package's files: only asked of plugins
             ok = plugins.is_plugin(top, self.allowed_imports) \
                 and plugins.policy(top, self.plugin_policies) == "inline" \
-                and found is not None and not (found.native or found.data)
+                and (found := plugins.installed(top)) is not None \
+                and not (found.native or found.data)
             self._plugins_seen[top] = ok
             if ok:
                 files = plugins.plugin_files((top,))

@@ -104,7 +104,6 @@ class Resolver:
         self._modules: dict[tuple[str, str, int], Target] = {}
         self._guessable: dict[str, bool] = {}
         self.guesses: dict[tuple[str, str], Guess | None] = {}  # (importer folder, module)
-        self.unit_facts: dict[tuple[str, int], object] = {}  # collect-closure's, per unit
         self._broken_imports: dict[str, list[tuple[ImportRec, Unresolved]]] = {}
         self._indexing_stores = False  # while `attribute_stores` is being computed
         self._stack: set[tuple[str, str]] = set()

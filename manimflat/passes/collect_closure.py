@@ -13,29 +13,29 @@ Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks
 sys.path edits, `__all__`, module docstrings and other bare string statements, and imports (re-created by normalize-imports).
 A name that another file assigns on a repository module (`settings.RADIUS = 0.5` after
 `import settings`) is that module's name too, defined by that statement.
+What each statement links to is the `links` analysis (analyses/links.py), computed once per
+scene folder; this pass collects and orders.
 Known limits: a module object used as a value cannot be inlined (MF202); names created at
 run time (`globals()[...] = ...`) are not seen (MF103).
 """
 
 from __future__ import annotations
 
-import ast
 import heapq
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
 from ..analyses import externals
-from ..analyses.bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
+from ..analyses.bindings import Local, Resolver
 from ..analyses.config_files import config_notes, config_statements
+from ..analyses.links import Links, Undefined
 from ..analyses.resolution import ImportGraphs, Resolvers
-from ..analyses.symbols import global_refs
 from ..analyses.units import Unit
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import NONE, Pass
-from ..transforms import as_module, drop_unreachable
 from .upgrade_api import NOT_UPGRADABLE, REMOVED, REMOVED_NAMES
 
 DROPPED = {"main": "MF203", "type_checking": "MF208"}
@@ -47,7 +47,7 @@ class CollectClosure(Pass):
     NAME = "collect-closure"
     DESCRIPTION = "tree-shake the repository down to the statements the scene needs, ordered"
     NEEDS = ("imports",)
-    REQUIRES = ("resolvers", "import-graphs")
+    REQUIRES = ("resolvers", "import-graphs", "links")
     PROVIDES = ("closure",)
 
     def run(self, flat: Flat) -> frozenset[str]:
@@ -55,44 +55,12 @@ class CollectClosure(Pass):
         return NONE
 
 
-@dataclass
-class _Facts:
-    """What one statement links to, as seen from one resolver."""
-
-    node: cst.BaseStatement | None = None  # the statement with unreachable code removed
-    links: dict[str, str] = field(default_factory=dict)
-    chains: dict[tuple[str, ...], str] = field(default_factory=dict)
-    drop_imports: frozenset[tuple[str, int]] = frozenset()
-    needs: list[Local] = field(default_factory=list)
-    reports: list[tuple[str, str, Severity | None]] = field(default_factory=list)
-    submodules: set[str] = field(default_factory=set)
-
-    def report(self, code: str, message: str, severity: Severity | None = None) -> None:
-        self.reports.append((code, message, severity))
-
-
-def external_key(target: External, name: str) -> str:
-    """The output binding an external target needs (see normalize-imports)."""
-    if target.attr is None:
-        return f"mod:{target.module}"
-    top_attr = target.attr.split(".")[0]
-    alias_of = externals.star_module_aliases(target.module).get(target.attr) \
-        if target.module == "manim" else None
-    if alias_of:  # manim's `np` is `import numpy as np`: one key for one module
-        return f"mod:{alias_of}"
-    if target.module == "manim" and "." not in target.attr and name == target.attr \
-            and target.attr in externals.manim_exports():
-        return f"star:manim:{target.attr}"
-    if "." in target.attr:  # `from a import b` then `b.c.d`: keep b as the binding
-        return f"from:{target.module}:{top_attr}"
-    return f"from:{target.module}:{target.attr}"
-
-
 class _Linker:
     def __init__(self, flat: Flat) -> None:
         self.flat = flat
         self.program = flat.program
         self.resolver: Resolver = flat.analyses.get(Resolvers).of(flat.scene.path)
+        self.links = flat.analyses.get(Links).of(flat.scene.path)
         self.position = flat.analyses.get(ImportGraphs).of(flat.scene.path).positions(
             flat.scene.path)
         self.pieces: dict[tuple[str, int], Piece] = {}
@@ -206,161 +174,42 @@ class _Linker:
 
     # -- linking one statement -------------------------------------------------------------
     def _process(self, module: str, index: int) -> None:
-        """Link one statement; what it links to depends only on the resolver, so the facts
-        are computed once per repository and replayed for every scene that includes it."""
+        """Replay what the statement links to (the `links` analysis, computed once per
+        scene folder and shared by every scene that includes it)."""
         key = (module, index)
-        cache = self.resolver.unit_facts
-        if key not in cache:
-            cache[key] = self._facts(module, index)
-        facts = cache[key]
-        assert isinstance(facts, _Facts)
+        found = self.links.unit(module, index)
         piece = self.pieces[key]
-        if facts.node is not None:
-            piece.node = facts.node
-        piece.links, piece.chains = facts.links, facts.chains  # shared: passes replace them
-        piece.drop_imports = facts.drop_imports
-        if facts.submodules:
-            self.flat.submodule_imports |= facts.submodules
-        for target in facts.needs:
+        if found.node is not None:
+            piece.node = found.node
+        piece.links, piece.chains = found.links, found.chains  # shared: passes replace them
+        piece.drop_imports = found.drop_imports
+        if found.submodules:
+            self.flat.submodule_imports |= found.submodules
+        for target in found.needs:
             self.need(target)
-        for code, message, severity in facts.reports:
-            self._report_once(module, self.unit(module, index), code, message, severity)
-
-    def _facts(self, module: str, index: int) -> _Facts:
         unit = self.unit(module, index)
-        piece = _Facts()
-        local_imports = self._nested_imports(module, unit, piece)
-        chain_roots = {}
-        for name in sorted(unit.refs | unit.binds):
-            target = self.resolver.resolve(module, name)
-            if isinstance(target, Unresolved) and name in local_imports:
-                target = local_imports[name]
-            if isinstance(target, ModuleRef):
-                chain_roots[name] = target
-                continue
-            self._link_name(piece, module, unit, name, target)
-        for name, target in local_imports.items():
-            if isinstance(target, ModuleRef):
-                chain_roots.setdefault(name, target)
-            elif isinstance(target, Local) and name not in piece.links:
-                piece.needs.append(target)  # bound by an import inside a function
-                piece.links[name] = target.key
-        if chain_roots:
-            self._link_chains(piece, module, unit, chain_roots, local_imports)
-        return piece
-
-    def _link_name(self, piece: _Facts, module: str, unit: Unit, name: str,
-                   target: Target) -> None:
-        if isinstance(target, Local):
-            piece.needs.append(target)
-            piece.links[name] = target.key
-        elif isinstance(target, External):
-            piece.links[name] = external_key(target, name)
-            self._note_submodules(piece, module, name, target)
-        elif isinstance(target, Builtin):
-            piece.links[name] = f"builtin:{name}"
-        elif isinstance(target, Unresolved) and name in unit.annotation_refs:
-            bound = self._type_checking_import(module, name)
-            if bound is not None:  # `if TYPE_CHECKING: from kinds import Badge`
-                self._link_name(piece, module, unit, name, bound)
-            # else an annotation names what nothing binds: left as written, as in the original
-        elif isinstance(target, Unresolved):
-            node = piece.node or self.program.cst(module).body[unit.index]
-            live = drop_unreachable(node)
-            if name not in (global_refs(as_module(live).code) or {name}):
-                if live is not node:  # the first such name drops the dead code
-                    piece.node = live
-                    piece.report("MF209", "unreachable code using "
-                                      f"undefined {name!r} removed", Severity.FIXED)
-            elif name in REMOVED_NAMES and self._star_imports_manim(module):
-                piece.links[name] = REMOVED + name  # upgrade-api rewrites it
-            elif name in NOT_UPGRADABLE and self._star_imports_manim(module):
-                piece.report("MF212", f"{name!r} is a Manim CE name that is gone: "
-                             f"{NOT_UPGRADABLE[name]}")
-            elif name in externals.DRIFTED_STAR_NAMES and self._star_imports_manim(module):
-                piece.links[name] = externals.DRIFTED_STAR_NAMES[name]
-                piece.report("MF103", f"{name!r} came from `from manim "
-                                  "import *` in older manim; imported explicitly", Severity.FIXED)
+        for report in found.reports:
+            if isinstance(report, Undefined):
+                self._undefined(piece, report, unit)
             else:
-                piece.report("MF103",
-                                  f"name {name!r} is not defined ({target.reason})")
+                self._report_once(module, unit, *report)
 
-    def _type_checking_import(self, module: str, name: str) -> Target | None:
-        """What an import under `if TYPE_CHECKING:` binds `name` to, when it resolves: the
-        block is dropped, but the annotations that read the name stay."""
-        info = self.program.module(module)
-        for unit in info.units if info else []:
-            for rec in unit.imports if unit.kind == "type_checking" else []:
-                if rec.bound == name:
-                    target = self.resolver.resolve_import(module, rec)
-                    if not isinstance(target, (Unresolved, ModuleRef)):
-                        return target
-        return None
-
-    def _note_submodules(self, piece: _Facts, module: str, name: str,
-                         target: External) -> None:
-        """`import a.b.c` binds `a`; the output must still import `a.b.c`."""
-        if target.attr is not None:
-            return
-        info = self.program.module(module)
-        for rec in info.import_bindings.get(name, []) if info else []:
-            if rec.name is None and not rec.alias and "." in rec.module:
-                piece.submodules.add(rec.module)
-
-    def _nested_imports(self, module: str, unit: Unit, piece: _Facts) -> dict[str, Target]:
-        """Repo imports inside the statement (function bodies, try blocks) are deleted and
-        the names they bound are linked like module-level names."""
-        bound: dict[str, Target] = {}
-        drop: set[tuple[str, int]] = set()
-        for rec in [*unit.nested_imports, *unit.imports]:
-            target = self.resolver.resolve_import(module, rec)
-            base = self.resolver.resolve_module(module, rec.module, rec.level)
-            if rec.dynamic:
-                continue
-            if isinstance(target, (Local, ModuleRef)) or isinstance(base, ModuleRef):
-                drop.add((rec.module, rec.level))
-                if rec.name == "*" and isinstance(base, ModuleRef):
-                    continue
-                if rec.bound:
-                    bound[rec.bound] = target
-        piece.drop_imports = frozenset(drop)
-        return bound
-
-    def _link_chains(self, piece: _Facts, module: str, unit: Unit,
-                     roots: dict[str, ModuleRef], local_imports: dict[str, Target]) -> None:
-        """`h.f` where `h` is a repo module: link the whole chain to `f`'s definition."""
-        bare: set[str] = set()
-        for chain in _attribute_chains(unit, set(roots)):
-            if len(chain) == 1:
-                bare.add(chain[0])
-                continue
-            if chain[0] in local_imports and chain[0] not in self._module_level(module):
-                target, used = _resolve_from(self.resolver, roots[chain[0]], chain)
-            else:
-                target, used = self.resolver.resolve_chain(module, chain)
-            if isinstance(target, Local):
-                piece.needs.append(target)
-                piece.chains[chain[:used]] = target.key
-            elif isinstance(target, External):
-                piece.chains[chain[:used]] = external_key(target, chain[used - 1])
-            elif isinstance(target, ModuleRef):
-                piece.report("MF202",
-                                  f"module {'.'.join(chain[:used])} is used as a value")
-            elif isinstance(target, Unresolved):
-                piece.report("MF103",
-                                  f"{'.'.join(chain[:used])} is not defined ({target.reason})")
-        for name in sorted(bare - set(local_imports)):
-            piece.report("MF202", f"module {name!r} is used as a value; "
-                              "use `from module import name`")
-
-    def _module_level(self, module: str) -> set[str]:
-        info = self.program.module(module)
-        return set(info.import_bindings) | set(info.bindings) if info else set()
-
-    def _star_imports_manim(self, module: str) -> bool:
-        info = self.program.module(module)
-        return any(r.module == "manim" and r.level == 0 for r in info.star_imports) \
-            if info else False
+    def _undefined(self, piece: Piece, name: Undefined, unit: Unit) -> None:
+        """A name nothing binds: a Manim CE name that is gone is rewritten by upgrade-api
+        or reported; one older manim's star import gave is imported explicitly."""
+        module = piece.module or ""
+        if name.name in REMOVED_NAMES and name.star_manim:
+            piece.links = {**piece.links, name.name: REMOVED + name.name}
+        elif name.name in NOT_UPGRADABLE and name.star_manim:
+            self._report_once(module, unit, "MF212", f"{name.name!r} is a Manim CE name that "
+                              f"is gone: {NOT_UPGRADABLE[name.name]}")
+        elif name.name in externals.DRIFTED_STAR_NAMES and name.star_manim:
+            piece.links = {**piece.links, name.name: externals.DRIFTED_STAR_NAMES[name.name]}
+            self._report_once(module, unit, "MF103", f"{name.name!r} came from `from manim "
+                              "import *` in older manim; imported explicitly", Severity.FIXED)
+        else:
+            self._report_once(module, unit, "MF103",
+                              f"name {name.name!r} is not defined ({name.reason})")
 
     def _report_once(self, module: str, unit: Unit, code: str, message: str,
                      severity: Severity | None = None) -> None:
@@ -426,21 +275,3 @@ class _Linker:
     def _chain_at_def_time(unit: Unit, chain: tuple[str, ...]) -> bool:
         return chain[0] in unit.refs_def
 
-
-def _resolve_from(resolver: Resolver, base: ModuleRef,
-                  chain: tuple[str, ...]) -> tuple[Target, int]:
-    target: Target = base
-    used = 1
-    while used < len(chain) and isinstance(target, ModuleRef):
-        target = resolver.attribute(target, chain[used])
-        used += 1
-    return target, used
-
-
-def _attribute_chains(unit: Unit, roots: set[str]) -> list[tuple[str, ...]]:
-    """Every load of `root.a.b...` (longest chain) and every bare load of `root`."""
-    found = unit.occurrences
-    out = [parts for parts, _ in found.chains if parts[0] in roots]
-    out += [(root,) for root in sorted(roots) for name in found.names.get(root, [])
-            if id(name) not in found.chain_roots and isinstance(name.ctx, ast.Load)]
-    return out
