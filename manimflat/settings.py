@@ -10,7 +10,6 @@ in the caller's layers it is a SettingsError, as black rejects unknown keys.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -20,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 from .diagnostics import Diagnostic, Severity, diag
+from .toml_check import did_you_mean, type_error
 
 ASSET_POLICIES = ("replace", "keep", "reject")
 VERIFY_LEVELS = ("none", "syntax", "static", "exec", "render")
@@ -164,8 +164,7 @@ def _check_relative(key: str, value: str, what: str) -> None:
 
 
 def _unknown(key: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(known), n=1)
-    hint = f" (did you mean {close[0].replace('_', '-')!r}?)" if close else ""
+    hint = did_you_mean(key, known, spell=lambda k: k.replace("_", "-"))
     return f"unknown manimflat setting {key!r}{hint}"
 
 
@@ -188,10 +187,9 @@ def _checked(key: str, value: Any) -> Any:
         value = os.fspath(value)
     expected: tuple[type, ...] = {"bool": (bool,), "int": (int,), "float": (int, float)}.get(
         kind, (str,))
-    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
-        name = {"bool": "true or false", "int": "an integer", "float": "a number"}.get(
-            kind, "a string")
-        raise SettingsError(f"{key} must be {name}, not {value!r}")
+    problem = type_error(key, value, expected)
+    if problem:
+        raise SettingsError(problem)
     # isinstance against a tuple of types narrows `value` to object; it is an int or float here
     return float(cast(float, value)) if kind == "float" else value
 

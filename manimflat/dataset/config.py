@@ -4,7 +4,6 @@ the source it belongs to and a suggestion for misspelt keys, before any row is r
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import tomllib
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import VERIFY_LEVELS
+from ..toml_check import Kinds, did_you_mean, type_error
 from .license import valid_expression
 
 KINDS = ("table", "repo", "repos", "notebooks")
@@ -156,29 +156,16 @@ class _Checker:
     def keys(self, where: str, table: dict[str, Any], known: set[str]) -> None:
         for key in table:
             if key not in known:
-                close = difflib.get_close_matches(key, sorted(known), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                self.error(where, f"unknown key {key!r}{hint}")
+                self.error(where, f"unknown key {key!r}{did_you_mean(key, known)}")
 
-    def typed(self, where: str, table: dict[str, Any], key: str, kind: type | tuple[type, ...],
+    def typed(self, where: str, table: dict[str, Any], key: str, kind: Kinds,
               default: Any) -> Any:
         value = table.get(key, default)
-        # bool is an int in Python; a priority of `true` is a typo, not a number.
-        if value is not default and (not isinstance(value, kind) or
-                                     (isinstance(value, bool) and bool not in _tuple(kind))):
-            self.error(where, f"{key} must be {_kind_name(kind)}, not {value!r}")
+        problem = None if value is default else type_error(key, value, kind)
+        if problem:
+            self.error(where, problem)
             return default
         return value
-
-
-def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
-    return " or ".join(names.get(k, k.__name__) for k in _tuple(kind))
 
 
 def load_config(path: str | Path) -> DatasetConfig:
