@@ -8,14 +8,12 @@ statements are emitted from their text, see `ir.Piece`).
 Files that cannot be used (binary, too large, not UTF-8, symlinks leaving the repository,
 syntax errors, nesting too deep to parse) are recorded as diagnostics on first use, never
 raised. Every read of a repository file goes through `contained` / `read_inside`: the path is
-resolved (symlinks first) and must stay inside the root.
+resolved (symlinks first) and must stay inside the root (files.py).
 """
 
 from __future__ import annotations
 
 import ast
-import fnmatch
-import os
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,12 +25,10 @@ from .analyses.effects import stored_chains
 from .analyses.layout import UnitText, source_lines, unit_texts
 from .analyses.units import Unit, analyze_module
 from .diagnostics import Diagnostic, Severity, diag
+from .files import OutsideRoot, contained, read_inside, repo_files  # noqa: F401 (contained: for assets/)
 from .settings import DEFAULT_ALLOWED_IMPORTS
 
 MAX_FILE_BYTES = 2_000_000
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv",
-                       "env", ".env", "site-packages", "media", ".tox", ".mypy_cache",
-                       ".pytest_cache", ".ipynb_checkpoints", "build", "dist"})
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "manim.cfg")
 
 
@@ -130,26 +126,7 @@ class Program:
     @cached_property
     def files(self) -> frozenset[str]:
         """Every usable `.py` file, repo-relative; skipped files become diagnostics."""
-        found: set[str] = set()
-        for folder, dirs, names in os.walk(self.root):
-            rel_folder = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
-                             and not self._excluded(str(rel_folder / d)))
-            for name in names:
-                if not name.endswith(".py"):
-                    continue
-                rel = str(rel_folder / name) if str(rel_folder) != "." else name
-                if self._excluded(rel):
-                    continue
-                full = Path(folder) / name  # os.walk does not enter linked folders
-                if full.is_symlink() and contained(full, self.root) is None:
-                    self._skip(rel, "symlink pointing outside the repository")
-                    continue
-                if not full.is_file():  # a FIFO or a device: reading it would block
-                    self._skip(rel, "not a regular file")
-                    continue
-                found.add(rel)
-        return frozenset(found)
+        return frozenset(repo_files(self.root, self.exclude, suffix=".py", on_skip=self._skip))
 
     @cached_property
     def dirs(self) -> frozenset[str]:
@@ -187,10 +164,6 @@ class Program:
                         self.plugin_dirs.add(str(parent))
                         parent = parent.parent
         return self._plugins_seen[top]
-
-    def _excluded(self, rel: str) -> bool:
-        return any(fnmatch.fnmatch(rel, pat) or rel.startswith(pat.rstrip("/") + "/")
-                   for pat in self.exclude)
 
     def _skip(self, rel: str, why: str, code: str = "MF104", line: int | None = None) -> None:
         if rel not in self._reported:
@@ -261,34 +234,6 @@ class Program:
         `Resolver.attribute_stores` can add to a module (checked first: it is cheap)."""
         return frozenset(chain[-1] for rel in self.files if (info := self.module(rel))
                          for unit in info.units if unit.mutates for chain in stored_chains(unit.stmts))
-
-
-class OutsideRoot(OSError):
-    """A read that would leave the repository (through `..`, an absolute path or a symlink)."""
-
-
-def contained(path: Path, root: Path) -> Path | None:
-    """`path` with every symlink resolved, if that stays inside `root` (a resolved folder);
-    None if it leaves it or cannot be resolved (a symlink loop). The one check every reader of
-    repository files uses: a link anywhere on the way is followed before deciding."""
-    try:
-        real = path.resolve()
-    except (OSError, RuntimeError):
-        return None
-    return real if real.is_relative_to(root) else None
-
-
-def read_inside(root: Path, path: Path, limit: int) -> bytes:
-    """The bytes of a repository file, at most `limit` + 1 of them (so callers can tell a file
-    larger than `limit` without reading it all). Raises `OutsideRoot` for a path leaving `root`,
-    OSError when it cannot be read."""
-    real = contained(path, root)
-    if real is None:
-        raise OutsideRoot(f"{path} leaves {root}")
-    if not real.is_file():  # a FIFO or a device would block or never end
-        raise OSError(f"{path.name} is not a regular file")
-    with real.open("rb") as fh:
-        return fh.read(limit + 1)
 
 
 def _deepest_line(source: str) -> int | None:

@@ -24,7 +24,8 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Severity, diag
-from ..program import MAX_FILE_BYTES, OutsideRoot, read_inside
+from ..files import OutsideRoot, read_inside
+from ..program import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from ..program import Program

@@ -22,6 +22,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from ..files import repo_files
 from . import externals
 
 PLUGIN_ROOT = "<installed>"
@@ -29,6 +30,7 @@ LOWERED = frozenset({"manim_slides", "manim_presentation", "manim_voiceover", "m
 POLICIES = ("lower", "inline", "allow", "reject")
 NATIVE = (".so", ".pyd", ".dylib", ".dll")
 NOT_DATA = (".py", ".pyc", ".pyi", ".typed", ".txt", ".md", ".rst")
+_CACHES = frozenset({"__pycache__"})  # an installed package's own folders are all its files
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,7 @@ def installed(top: str) -> Installed | None:
     if spec.submodule_search_locations:
         folder = Path(next(iter(spec.submodule_search_locations)))
         base = folder.parent
-        paths = sorted(p for p in folder.rglob("*") if p.is_file()
-                       and "__pycache__" not in p.parts)
+        paths = sorted(folder / rel for rel in repo_files(folder, skip_dirs=_CACHES))
     else:
         assert spec.origin is not None
         base = Path(spec.origin).parent

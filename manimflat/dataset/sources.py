@@ -27,6 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import files
 from ..diagnostics import Diagnostic
 from .config import DatasetError, SourceConfig, repo_paths
 from .license import NOASSERTION, detect_license
@@ -50,8 +51,10 @@ def input_files(source: SourceConfig) -> list[Path]:
 
 
 def repo_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts
-                  and "__pycache__" not in p.parts)
+    """The files of a repository flattening may read (the walk `Program` and the asset
+    lookup make), in path order."""
+    root = root.resolve()
+    return sorted(root / rel for rel in files.repo_files(root))
 
 
 def read_source(source: SourceConfig) -> list[Row]:

@@ -63,12 +63,10 @@ one installed for inlining must import cleanly with the installed manim.
 from __future__ import annotations
 
 import ast
-import os
 import plistlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import libcst as cst
 
@@ -76,6 +74,7 @@ from ..analyses import plugins
 from ..analyses.plugins import LOWERED
 from ..assets.rewrite import piece_names, taken_names
 from ..diagnostics import Severity
+from ..files import repo_files
 from ..ir import Flat, Piece
 from ..pass_manager import Pass
 from ..verify.static import undefined_uses
@@ -306,7 +305,9 @@ class LowerPlugins(Pass):
         """The repository's iTerm2 themes (what manim_themes' apply_theme reads) as a dict of
         hex colours; plistlib parses data, it runs nothing."""
         themes: dict[str, dict[str, str]] = {}
-        for path in _files_with_suffix(flat.program.root, ".itermcolors"):
+        program = flat.program
+        for rel in repo_files(program.root, program.exclude, suffix=".itermcolors"):
+            path = program.root / rel
             try:
                 data = plistlib.loads(path.read_bytes())
                 themes[path.stem] = {key: "#{:02X}{:02X}{:02X}".format(*(
@@ -549,15 +550,6 @@ def _binds(body: list[ast.stmt]) -> set[str]:
             out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             out.add(node.name)
-    return out
-
-
-def _files_with_suffix(root: Path, suffix: str) -> list[Path]:
-    out: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules",))
-        out.extend(Path(folder) / n for n in sorted(names) if n.endswith(suffix)
-                   and not (Path(folder) / n).is_symlink())
     return out
 
 
