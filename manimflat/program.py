@@ -232,8 +232,11 @@ class Program:
     def stored_attributes(self) -> frozenset[str]:
         """Names assigned as `x.name = ...` at module level anywhere: the only names that
         `Resolver.attribute_stores` can add to a module (checked first: it is cheap)."""
-        return frozenset(chain[-1] for rel in self.files if (info := self.module(rel))
-                         for unit in info.units if unit.mutates for chain in stored_chains(unit.stmts))
+        # In path order: loading a module may report it (MF102, MF104), and the report's
+        # order must not depend on how strings hash in this process.
+        return frozenset(chain[-1] for rel in sorted(self.files) if (info := self.module(rel))
+                         for unit in info.units if unit.mutates
+                         for chain in stored_chains(unit.stmts))
 
 
 def _deepest_line(source: str) -> int | None:

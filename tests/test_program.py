@@ -63,3 +63,14 @@ def test_libcst_parses_a_file_once_and_only_when_a_pass_needs_a_tree(tmp_path: P
         result = session.flatten(ref, manager)
         assert result.ok and "from consts" not in result.code and "R = 0.3" in result.code
     assert session.program.parse_counts == {"helpers.py": 1}
+
+
+def test_unusable_files_are_reported_in_path_order(tmp_path: Path) -> None:
+    """The report must not depend on how strings hash in this process (`files` is a set)."""
+    names = [f"pkg/m{i}.py" for i in range(8)]
+    write_repo(tmp_path, {**{n: "def broken(:\n" for n in names},
+                          "scene.py": "from manim import *\nclass S(Scene):\n"
+                                      "    def construct(self):\n        pass\n"})
+    program = manimflat.program.Program(tmp_path)
+    assert program.stored_attributes == frozenset()
+    assert [d.path for d in program.diagnostics] == sorted(names)
