@@ -14,7 +14,8 @@ sys.path edits, `__all__`, module docstrings and other bare string statements, a
 A name that another file assigns on a repository module (`settings.RADIUS = 0.5` after
 `import settings`) is that module's name too, defined by that statement.
 What each statement links to is the `links` analysis (analyses/links.py), computed once per
-scene folder; this pass collects and orders.
+scene folder; this pass collects and orders. Unreachable code after a `return` or `raise`
+that uses an undefined name is removed (MF209).
 Known limits: a module object used as a value cannot be inlined (MF202); names created at
 run time (`globals()[...] = ...`) are not seen (MF103).
 """
