@@ -256,3 +256,79 @@ def test_strings_used_as_comments_are_dropped(make_repo) -> None:
     })
     code = flat(repo, "S").code
     assert '"""' not in code and "BUBBLE = TEAL" in code
+
+
+def test_dead_code_using_an_undefined_name_is_removed_once_per_run(make_repo) -> None:
+    """MF209: unreachable code after `raise` is removed; an undefined name that does run is
+    MF103. What a statement links to is the `links` analysis: computed once per scene
+    folder, and the scenes that share a helper share its links."""
+    from manimflat.analyses.links import Links
+    from manimflat.api import Session
+
+    repo = make_repo({
+        "util.py": """
+            from manim import *
+
+
+            def helper():
+                return Dot()
+                debug_draw(1)
+
+
+            def broken():
+                return missing_name
+        """,
+        "scene.py": """
+            from manim import *
+            from util import helper
+
+
+            class A(Scene):
+                def construct(self):
+                    self.add(helper())
+
+
+            class B(Scene):
+                def construct(self):
+                    self.add(helper(), Square())
+        """,
+    })
+    session = Session(repo)
+    manager = session.pipeline(",".join(["resolve-imports", "collect-closure"]))
+    a, b = (session.flatten(s, manager) for s in session.scenes())
+    for result in (a, b):
+        fixed = [d for d in result.diagnostics if d.code == "MF209"]
+        assert [d.message for d in fixed] == ["unreachable code using undefined "
+                                               "'debug_draw' removed"]
+        assert not any(d.code == "MF103" for d in result.diagnostics)  # broken() unused
+    assert session.analyses.computed["links"] == 1
+    table = session.analyses.get(Links).of("scene.py")
+    assert table.unit("util.py", 1) is table.unit("util.py", 1)
+    result = flat(make_repo({"s.py": "from manim import *\nfrom util import broken\n"
+                                     "class S(Scene):\n    def construct(self):\n"
+                                     "        self.add(broken())\n"}), "S")
+    assert "MF103" in codes(result)
+
+
+def test_dead_code_is_read_from_the_ast_as_libcst_would_drop_it() -> None:
+    """`links._dead_code` (ast) says a statement has unreachable code exactly when
+    `transforms.drop_unreachable` (libcst) changes it, on every fixture file."""
+    from pathlib import Path
+
+    from manimflat.analyses.links import _dead_code
+    from manimflat.program import Program
+    from manimflat.transforms import drop_unreachable
+
+    root = Path(__file__).resolve().parents[2] / "fixtures"
+    program = Program(root)
+    checked = 0
+    for rel in sorted(program.files):
+        info = program.module(rel)
+        if info is None or "return" not in info.source and "raise" not in info.source:
+            continue
+        body = program.cst(rel).body
+        for unit in info.units:
+            node = body[unit.index]
+            assert _dead_code(unit) == (drop_unreachable(node) is not node), (rel, unit.start)
+            checked += 1
+    assert checked > 100
