@@ -212,26 +212,6 @@ def _chain(node: cst.Attribute) -> tuple[str, ...] | None:
     return cst_chain(node)
 
 
-class _DropUnreachable(cst.CSTTransformer):
-    """Delete statements that follow `raise`/`return`/`continue`/`break` in the same block."""
-
-    def leave_IndentedBlock(self, original: cst.IndentedBlock,
-                            updated: cst.IndentedBlock) -> cst.IndentedBlock:
-        body = list(updated.body)
-        for i, stmt in enumerate(body):
-            if isinstance(stmt, cst.SimpleStatementLine) and any(
-                    isinstance(s, (cst.Raise, cst.Return, cst.Continue, cst.Break))
-                    for s in stmt.body):
-                return updated.with_changes(body=body[:i + 1])
-        return updated
-
-
-def drop_unreachable(node: cst.BaseStatement) -> cst.BaseStatement:
-    """`node` without unreachable statements (the same object when there are none)."""
-    new = as_module(node).visit(_DropUnreachable()).body[0]
-    return node if new.deep_equals(node) else new
-
-
 def code_of(node: cst.CSTNode) -> str:
     """The source text of a libcst node."""
     return cst.Module([]).code_for_node(node)

@@ -24,7 +24,6 @@ import libcst as cst
 
 from ..analysis import Analysis, AnalysisManager
 from ..diagnostics import Severity
-from ..transforms import as_module, drop_unreachable
 from . import externals
 from .bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
 from .resolution import Resolvers, scene_folder
@@ -186,7 +185,7 @@ class LinkTable:
                 text = "".join(info.lines[unit.start - 1:unit.end])
                 self.shared.live[key] = None, global_refs(text)
             else:
-                self.shared.live[key] = live, global_refs(as_module(live).code)
+                self.shared.live[key] = live, global_refs(cst.Module(body=[live]).code)  # type: ignore[list-item]
         return self.shared.live[key]
 
     def _type_checking_import(self, module: str, name: str) -> Target | None:
@@ -276,12 +275,33 @@ def _resolve_from(resolver: Resolver, base: ModuleRef,
     return target, used
 
 
+class _DropUnreachable(cst.CSTTransformer):
+    """Delete statements that follow `raise`/`return`/`continue`/`break` in the same block."""
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock,
+                            updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = list(updated.body)
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, cst.SimpleStatementLine) and any(
+                    isinstance(s, (cst.Raise, cst.Return, cst.Continue, cst.Break))
+                    for s in stmt.body):
+                return updated.with_changes(body=body[:i + 1])
+        return updated
+
+
+def drop_unreachable(node: cst.BaseStatement) -> cst.BaseStatement:
+    """`node` without unreachable statements (the same object when there are none)."""
+    module = cst.Module(body=[node])  # type: ignore[list-item]
+    new = module.visit(_DropUnreachable()).body[0]
+    return node if new.deep_equals(node) else new
+
+
 _JUMPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
 def _dead_code(unit: Unit) -> bool:
     """Whether a block of the statement goes on on a line after a `return`, `raise`,
-    `continue` or `break` (what `transforms.drop_unreachable` removes), read from the ast so
+    `continue` or `break` (what `drop_unreachable` removes), read from the ast so
     that most statements need no libcst tree."""
     for stmt in unit.stmts:
         for node in ast.walk(stmt):

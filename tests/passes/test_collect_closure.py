@@ -294,12 +294,12 @@ def test_dead_code_using_an_undefined_name_is_removed_once_per_run(make_repo) ->
         """,
     })
     session = Session(repo)
-    manager = session.pipeline(",".join(["resolve-imports", "collect-closure"]))
+    manager = session.pipeline("resolve-imports,collect-closure")
     a, b = (session.flatten(s, manager) for s in session.scenes())
     for result in (a, b):
         fixed = [d for d in result.diagnostics if d.code == "MF209"]
-        assert [d.message for d in fixed] == ["unreachable code using undefined "
-                                               "'debug_draw' removed"]
+        assert [d.message for d in fixed] == [
+            "unreachable code using undefined 'debug_draw' removed"]
         assert not any(d.code == "MF103" for d in result.diagnostics)  # broken() unused
     assert session.analyses.computed["links"] == 1
     table = session.analyses.get(Links).of("scene.py")
@@ -312,12 +312,11 @@ def test_dead_code_using_an_undefined_name_is_removed_once_per_run(make_repo) ->
 
 def test_dead_code_is_read_from_the_ast_as_libcst_would_drop_it() -> None:
     """`links._dead_code` (ast) says a statement has unreachable code exactly when
-    `transforms.drop_unreachable` (libcst) changes it, on every fixture file."""
+    `links.drop_unreachable` (libcst) changes it, on every fixture file."""
     from pathlib import Path
 
-    from manimflat.analyses.links import _dead_code
+    from manimflat.analyses.links import _dead_code, drop_unreachable
     from manimflat.program import Program
-    from manimflat.transforms import drop_unreachable
 
     root = Path(__file__).resolve().parents[2] / "fixtures"
     program = Program(root)
