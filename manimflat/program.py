@@ -25,7 +25,7 @@ from .analyses.effects import stored_chains
 from .analyses.layout import UnitText, source_lines, unit_texts
 from .analyses.units import Unit, analyze_module
 from .diagnostics import Diagnostic, Severity, diag
-from .files import OutsideRoot, contained, read_inside, repo_files  # noqa: F401 (contained: for assets/)
+from .files import OutsideRoot, read_inside, repo_files
 from .settings import DEFAULT_ALLOWED_IMPORTS
 
 MAX_FILE_BYTES = 2_000_000
