@@ -1,6 +1,15 @@
 """Flatten every scene of a large generated repository and print how fast it went.
 
     python benchmarks/bench_flatten.py [--chapters 50] [--keep DIR] [--tracemalloc]
+    python benchmarks/bench_flatten.py --realistic [--jobs 2] [--keep DIR]
+    python benchmarks/bench_flatten.py [--jobs 2] REPO_OR_FOLDER_OF_REPOS...
+
+`--realistic` generates a repository like the real ones (SVGs with hundreds of paths, PNGs of
+a few hundred kB, WAV sounds, CSV and text data files, base scenes in other files, 1,000
+scenes) and runs `manimflat REPO --all --jobs N` on it as a command; repositories given on the
+command line (a folder holding repositories counts as each of them) are run the same way. Per
+repository: the libcst parse-once floor (every `.py` file parsed once, in this process), the
+command's wall time, the ratio, scenes per second and the command's peak RSS.
 
 The generated repository (in a temporary folder unless `--keep`) has a `common` package whose
 `__init__` star re-exports its submodules, a `lib` package of helper modules whose names collide
@@ -20,11 +29,17 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
+import os
+import random
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
+import wave
 from collections import Counter
 from pathlib import Path
 
@@ -201,12 +216,154 @@ class ParseCounter:
         return sum(max(0, n - self.files[text]) for text, n in counts.items())
 
 
+def _svg(paths: int, seed: int) -> str:
+    rnd = random.Random(seed)
+    body = "".join(
+        f'<path d="M {rnd.randint(0, 500)} {rnd.randint(0, 500)} '
+        + " ".join(f"C {rnd.randint(0, 500)} {rnd.randint(0, 500)} {rnd.randint(0, 500)} "
+                   f"{rnd.randint(0, 500)} {rnd.randint(0, 500)} {rnd.randint(0, 500)}"
+                   for _ in range(4))
+        + f' Z" fill="#{rnd.randint(0, 0xFFFFFF):06x}"/>\n' for _ in range(paths))
+    return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 500 500">\n{body}</svg>\n'
+
+
+def _png(path: Path, seed: int) -> None:
+    from PIL import Image
+    rnd = random.Random(seed)
+    Image.frombytes("RGB", (320, 320), rnd.randbytes(320 * 320 * 3)).save(path)  # ~300 kB
+
+
+def _wav(path: Path) -> None:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(22050)
+        out.writeframes(bytes(22050))  # one second of silence
+
+
+REALISTIC_SVGS, REALISTIC_PNGS, REALISTIC_DATA = 12, 8, 6
+
+
+def generate_realistic(root: Path, chapters: int = 50) -> int:
+    """A repository like the real ones; returns the number of scenes."""
+    (root / "assets").mkdir(parents=True)
+    (root / "data").mkdir()
+    for i in range(REALISTIC_SVGS):
+        (root / "assets" / f"icon_{i}.svg").write_text(_svg(300, i), encoding="utf-8")
+    for i in range(REALISTIC_PNGS):
+        _png(root / "assets" / f"photo_{i}.png", i)
+    _wav(root / "assets" / "click.wav")
+    for i in range(REALISTIC_DATA):
+        (root / "data" / f"points_{i}.csv").write_text(
+            "".join(f"{x},{(x * 7 + i) % 13}\n" for x in range(50)), encoding="utf-8")
+    (root / "data" / "poem.txt").write_text("line one\nline two\n", encoding="utf-8")
+    (root / "common.py").write_text(
+        "from manim import *\n\nASSETS = 'assets'\n\n"
+        "class TitledScene(Scene):\n    def setup(self):\n"
+        "        self.title = Text('Chapter').to_edge(UP)\n\n"
+        "def icon(k):\n    return SVGMobject(f'{ASSETS}/icon_{k}.svg').scale(0.5)\n",
+        encoding="utf-8")
+    scenes = 0
+    for ch in range(chapters):
+        folder = root / f"ch{ch:02d}"
+        folder.mkdir()
+        (folder / "base.py").write_text(
+            "from manim import *\nfrom common import TitledScene\n\n"
+            "class ChapterScene(TitledScene):\n    def setup(self):\n        super().setup()\n"
+            f"        self.photo = ImageMobject('assets/photo_{ch % REALISTIC_PNGS}.png')\n",
+            encoding="utf-8")
+        for f in range(FILES_PER_CHAPTER):
+            text = "from manim import *\nimport numpy as np\nfrom common import icon\n" \
+                   f"from ch{ch:02d}.base import ChapterScene\n\n"
+            for s in range(SCENES_PER_FILE):
+                k = (ch + f + s) % REALISTIC_SVGS
+                text += (
+                    f"class Scene{ch}x{f}x{s}(ChapterScene):\n    def construct(self):\n"
+                    f"        logo = SVGMobject('assets/icon_{k}.svg')\n"
+                    f"        pts = np.loadtxt('data/points_{k % REALISTIC_DATA}.csv', "
+                    "delimiter=',')\n"
+                    "        self.add_sound('assets/click.wav')\n"
+                    "        with open('data/poem.txt') as fh:\n"
+                    "            poem = Text(fh.read())\n"
+                    f"        self.play(Create(logo), FadeIn(icon({s})), Write(poem))\n"
+                    "        self.add(self.photo, Dot(point=[*pts[0], 0]))\n\n")
+                scenes += 1
+            (folder / f"scenes_{f}.py").write_text(text, encoding="utf-8")
+        (folder / "__init__.py").write_text("", encoding="utf-8")
+    return scenes
+
+
+def _py_files(repo: Path) -> list[Path]:
+    return sorted(p for p in repo.rglob("*.py") if not any(
+        part.startswith(".") or part in ("__pycache__", "media", "venv", ".venv")
+        for part in p.relative_to(repo).parts))
+
+
+def _repos(paths: list[Path]) -> list[Path]:
+    """Each path is a repository, or a folder of them (no `.py` file of its own at the top)."""
+    out = []
+    for path in paths:
+        if any(path.glob("*.py")) or not any(c.is_dir() for c in path.iterdir()):
+            out.append(path)
+        else:
+            out += sorted(c for c in path.iterdir() if c.is_dir() and not c.name.startswith("."))
+    return out
+
+
+def measure_command(repo: Path, jobs: int) -> None:
+    """The parse-once floor, then `manimflat REPO --all --jobs N`; one line per repository."""
+    sources = []
+    for path in _py_files(repo):
+        try:
+            sources.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+    libcst.parse_module("x = 1\n")
+    start = time.perf_counter()
+    for source in sources:
+        try:
+            libcst.parse_module(source)
+        except Exception:  # noqa: BLE001, S112 - a file the flattener skips too
+            continue
+    floor = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="manimflat-bench-out-") as out:
+        report = Path(out) / "report.json"
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "manimflat", str(repo), "--all",
+                                  "-o", str(Path(out) / "flat"), "--report", str(report),
+                                  "--jobs", str(jobs)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(child.pid, 0)  # the command's own rusage, its workers included
+        seconds = time.perf_counter() - start
+        scenes = len(json.loads(report.read_text())["scenes"]) if report.is_file() else 0
+    print(f"{repo.name[:40]:40} {floor:8.2f} {seconds:9.2f} {seconds / max(floor, 1e-9):6.2f} "
+          f"{scenes / seconds:9.1f} {usage.ru_maxrss / 1024:8.0f}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="flatten every scene of a generated repo")
+    parser.add_argument("repos", nargs="*", type=Path, help="repositories or folders of them")
     parser.add_argument("--chapters", type=int, default=50, help="20 scenes and 8 modules each")
     parser.add_argument("--keep", type=Path, help="generate here and keep it")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace allocations")
+    parser.add_argument("--realistic", action="store_true",
+                        help="a generated repo with assets and data files, run as a command")
+    parser.add_argument("--jobs", type=int, default=2, help="for --realistic and REPOS")
     args = parser.parse_args(argv)
+    if args.realistic or args.repos:
+        print(f"{'repository':40} {'floor s':>8} {'flatten s':>9} {'ratio':>6} "
+              f"{'scenes/s':>9} {'RSS MB':>8}  (--all --jobs {args.jobs})")
+        for repo in _repos(args.repos):
+            measure_command(repo, args.jobs)
+        if args.realistic:
+            with tempfile.TemporaryDirectory(prefix="manimflat-bench-") as tmp:
+                root = args.keep or Path(tmp) / "realistic"
+                if root.exists():
+                    shutil.rmtree(root)
+                root.mkdir(parents=True)
+                generate_realistic(root, args.chapters)
+                measure_command(root, args.jobs)
+        return 0
 
     tmp = None
     if args.keep:

@@ -308,13 +308,27 @@ def _results(session: Session, scenes: list[SceneRef],
         for ref in scenes:
             yield session.flatten(ref, manager, contain_crash=True)
         return
-    chunks = [scenes[i::jobs] for i in range(jobs)]
     options = {**session.settings.as_dict(), "root": str(session.program.root)}
     with ProcessPoolExecutor(jobs) as pool:
         futures = [pool.submit(_worker, str(session.program.root), chunk, passes, options)
-                   for chunk in chunks]
+                   for chunk in _chunks_by_file(scenes, jobs)]
+        done: dict[str, FlatResult] = {}
         for future in futures:
-            yield from future.result()
+            done.update((r.scene.spec, r) for r in future.result())
+    yield from (done[ref.spec] for ref in scenes)  # the order of a run with one job
+
+
+def _chunks_by_file(scenes: list[SceneRef], jobs: int) -> list[list[SceneRef]]:
+    """One chunk per worker, whole files each (the scenes of a file share its units, bases
+    and asset facts, computed once per worker), the biggest files first to the least
+    loaded worker."""
+    files: dict[str, list[SceneRef]] = {}
+    for ref in scenes:
+        files.setdefault(ref.path, []).append(ref)
+    chunks: list[list[SceneRef]] = [[] for _ in range(jobs)]
+    for group in sorted(files.values(), key=len, reverse=True):
+        min(chunks, key=len).extend(group)
+    return [chunk for chunk in chunks if chunk]
 
 
 def _worker(root: str, scenes: list[SceneRef], passes: str | None,

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -187,65 +189,53 @@ def loop_lists(node: cst.FunctionDef, lists: dict[str, list[Value]]) -> dict[str
     return {k: v for k, v in collector.found.items() if v}
 
 
-def calls_of(pieces: Iterable[tuple[cst.CSTNode, str, str]], callee: str
-             ) -> list[tuple[cst.Call, str]] | None:
-    """Every call of `callee` by name (`f(...)`, `x.f(...)`) in the pieces given as (node,
-    source text, file), with the file; None when the name is also used otherwise (passed
-    around, rebound): then its callers are unknown."""
-    word = re.compile(r"\b" + re.escape(callee) + r"\b")
-    found: list[tuple[cst.Call, str]] = []
-    for node, text, file in pieces:
-        if not word.search(text):
-            continue
-        calls = _calls_in(node, callee)
-        if _name_uses(node, callee) > len(calls) + _definitions(node, callee):
-            return None
-        found += [(call, file) for call in calls]
-    return found
+@dataclass
+class CallSites:
+    """What one piece of code does with names, from one visit: its calls by callee name
+    (`f(...)`, `x.f(...)` under "f"), how often each name occurs (as a name or attribute;
+    `x.f` counts twice), and how often it is defined (`def f`, `class f`)."""
+
+    calls: dict[str, list[cst.Call]] = field(default_factory=dict)
+    uses: Counter[str] = field(default_factory=Counter)
+    definitions: Counter[str] = field(default_factory=Counter)
 
 
-def _calls_in(node: cst.CSTNode, callee: str) -> list[cst.Call]:
-    calls: list[cst.Call] = []
+def call_sites(node: cst.CSTNode) -> CallSites:
+    sites = CallSites()
 
     class _V(cst.CSTVisitor):
         def visit_Call(self, n: cst.Call) -> None:
-            if (dotted(n.func) or "").rsplit(".", 1)[-1] == callee:
-                calls.append(n)
+            sites.calls.setdefault((dotted(n.func) or "").rsplit(".", 1)[-1], []).append(n)
 
-    node.visit(_V())
-    return calls
-
-
-def _name_uses(node: cst.CSTNode, name: str) -> int:
-    count = 0
-
-    class _V(cst.CSTVisitor):
         def visit_Name(self, n: cst.Name) -> None:
-            nonlocal count
-            count += n.value == name
+            sites.uses[n.value] += 1
 
         def visit_Attribute(self, n: cst.Attribute) -> None:
-            nonlocal count
-            count += n.attr.value == name
+            sites.uses[n.attr.value] += 1
+
+        def visit_FunctionDef(self, n: cst.FunctionDef) -> None:
+            sites.definitions[n.name.value] += 1
+
+        def visit_ClassDef(self, n: cst.ClassDef) -> None:
+            sites.definitions[n.name.value] += 1
 
     node.visit(_V())
-    return count
+    return sites
 
 
-def _definitions(node: cst.CSTNode, name: str) -> int:
-    """Occurrences of `name` that define it: `def name`, `class name`."""
-    count = 0
-
-    class _V(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            nonlocal count
-            count += node.name.value == name
-            return True
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            nonlocal count
-            count += node.name.value == name
-            return True
-
-    node.visit(_V())
-    return count
+def calls_of(pieces: Iterable[tuple[str, str, Callable[[], CallSites]]], callee: str
+             ) -> list[tuple[cst.Call, str]] | None:
+    """Every call of `callee` by name (`f(...)`, `x.f(...)`) in the pieces given as (source
+    text, file, its call sites), with the file; None when the name is also used otherwise
+    (passed around, rebound): then its callers are unknown."""
+    word = re.compile(r"\b" + re.escape(callee) + r"\b")
+    found: list[tuple[cst.Call, str]] = []
+    for text, file, sites_of in pieces:
+        if not word.search(text):
+            continue
+        sites = sites_of()
+        calls = sites.calls.get(callee, [])
+        if sites.uses[callee] > len(calls) + sites.definitions[callee]:
+            return None
+        found += [(call, file) for call in calls]
+    return found

@@ -10,11 +10,15 @@ unknown; plus the non-visual kinds sound, code, data and font handled by the pas
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from ..outputs import write_atomic
+from ..user_cache import user_cache_dir
 from .builders import MATH_MARKERS, MATH_WORDS, OBJECT_WORDS, words_of
 
 MAX_BYTES = 20_000_000  # larger files are classified by name only
@@ -70,16 +74,62 @@ class Classification:
 
 
 def inspect(path: Path) -> Content:
-    """Read an SVG or raster file as data; never raises (errors land in `.error`)."""
+    """Read an SVG or raster file as data; never raises (errors land in `.error`).
+
+    What a file holds depends on its bytes alone: a content is computed once per run for
+    each distinct file content (`_SEEN`) and kept across runs in the user cache folder, so
+    a repository whose scenes share a few hundred assets parses each of them once."""
     try:
         if path.stat().st_size > MAX_BYTES:
             return Content(error="file too large to inspect")
         suffix = path.suffix.lower()
-        if suffix in SVG_SUFFIXES or _looks_like_svg(path):
-            return _inspect_svg(path)
-        return _inspect_raster(path)
+        svg = suffix in SVG_SUFFIXES or _looks_like_svg(path)
+        key = f"{CACHE_VERSION}-{'svg' if svg else 'raster'}-" \
+              f"{hashlib.sha256(path.read_bytes()).hexdigest()}"
+        if key in _SEEN:
+            return _copy(_SEEN[key])
+        content = _cached(key)
+        if content is None:
+            content = _inspect_svg(path) if svg else _inspect_raster(path)
+            _store(key, content)
+        _SEEN[key] = content
+        return _copy(content)
     except Exception as exc:  # noqa: BLE001 - any unreadable asset is just "unknown content"
         return Content(error=f"{type(exc).__name__}: {exc}")
+
+
+CACHE_VERSION = 1  # bump when `Content` or what `_inspect_*` compute changes
+_SEEN: dict[str, Content] = {}
+_TUPLES = ("visible", "pixel_size", "top_bottom")
+
+
+def _copy(content: Content) -> Content:
+    return replace(content, colors=list(content.colors))
+
+
+def _cache_file(key: str) -> Path:
+    return user_cache_dir() / "asset-content" / f"{key}.json"
+
+
+def _cached(key: str) -> Content | None:
+    try:
+        data = json.loads(_cache_file(key).read_text(encoding="utf-8"))
+        for name in _TUPLES:
+            if data.get(name) is not None:
+                data[name] = tuple(data[name])
+        return Content(**data)
+    except (OSError, ValueError, TypeError):  # absent, unreadable or of another shape
+        return None
+
+
+def _store(key: str, content: Content) -> None:
+    """Kept only when the file was read fine: an error message may name the file's path."""
+    if content.error is not None:
+        return
+    try:
+        write_atomic(_cache_file(key), json.dumps(asdict(content)))
+    except OSError:
+        pass  # a read-only cache folder only costs time
 
 
 def _looks_like_svg(path: Path) -> bool:

@@ -16,6 +16,7 @@ words of the expression).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from ..analyses.chains import code, dotted, names_in
 from ..analyses.config_files import applied_cfg, cfg_folder, cfg_value
 from ..analyses.constants import (
     MAX_LOOP_VALUES,
+    CallSites,
+    call_sites,
     calls_of,
     class_constants,
     function_constants,
@@ -32,7 +35,7 @@ from ..analyses.constants import (
     module_constants,
 )
 from ..analyses.paths import Value, evaluate
-from ..ir import Flat
+from ..ir import Flat, Piece
 from .calls import (
     RECEIVER_CALLS,
     call_api,
@@ -379,8 +382,19 @@ class _Finder(cst.CSTVisitor):
 
 def _calls_of(flat: Flat, callee: str, cache: dict[str, list[tuple[cst.Call, str]] | None]
               ) -> list[tuple[cst.Call, str]] | None:
-    """`calls_of` over the pieces, once per callee name."""
+    """`calls_of` over the pieces, once per callee name; the call sites of a piece's code
+    are read once per run, however many scenes and callees ask."""
     if callee not in cache:
-        cache[callee] = calls_of(((p.node, flat.source_of(p)[0], _file_of(flat, p.module))
-                                  for p in flat.pieces), callee)
+        memo = flat.program.memo.setdefault("call-sites", {})
+
+        def sites_of(piece: Piece, text: str) -> Callable[[], CallSites]:
+            def get() -> CallSites:
+                if text not in memo:
+                    memo[text] = call_sites(piece.node)
+                return memo[text]  # type: ignore[return-value]
+            return get
+
+        cache[callee] = calls_of(((text, _file_of(flat, p.module), sites_of(p, text))
+                                  for p in flat.pieces for text in [flat.source_of(p)[0]]),
+                                 callee)
     return cache[callee]
