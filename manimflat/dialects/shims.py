@@ -91,6 +91,8 @@ class GraphScene(Scene):
         low = self.x_min if x_min is None else x_min
         high = self.x_max if x_max is None else x_max
         color = color or next(self.default_graph_colors_cycle)
+        if inspect.ismethod(func):  # the graph keeps it, and copying it would copy the scene
+            func = (lambda method: lambda x: method(x))(func)
         return self.axes.plot(func, x_range=[low, high], color=color, **kwargs)
 
     get_graph = plot

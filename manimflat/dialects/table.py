@@ -16,6 +16,8 @@ class Table:
     methods: dict[str, str] = field(default_factory=dict)
     # calls that are interactive or shader-only: dropped when they are a whole statement
     dropped_calls: frozenset[str] = frozenset()
+    # attributes of the scene: `self.old` -> `self.new`
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
             if value.note == "shim":
                 shims.add(value.new)
                 links[name] = f"shim:{value.new}"
+                done[f"{value.new} -> an emitted definition on Manim CE"] += 1
                 continue
             renames[name] = value
         else:
@@ -180,6 +181,11 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
                         r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+_ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
+                          for a in (table_for(dialect) or Table("", {})).attributes})
+if _ATTRIBUTE_WORDS:
+    _NEEDS_CST = re.compile(_NEEDS_CST.pattern + r"|\bself\.(?:" + "|".join(_ATTRIBUTE_WORDS)
+                            + r")\b")
 
 
 def _first_line(text: str) -> int:
@@ -290,6 +296,9 @@ class _Rewriter(cst.CSTTransformer):
                             *value.elements])
                 if not is_scene:
                     kept.append(element)
+                if isinstance(value, cst.Lambda):  # an attribute, not a method: no `self`
+                    self.done.append("CONFIG lambda -> staticmethod")
+                    value = cst.Call(cst.Name("staticmethod"), [cst.Arg(value)])
                 if is_scene or name not in _PROPERTIES:
                     out.append(cst.SimpleStatementLine([cst.Assign(
                         [cst.AssignTarget(cst.Name(name))], value)]))
@@ -468,6 +477,11 @@ class _Rewriter(cst.CSTTransformer):
                         ) -> cst.BaseExpression:
         if self.frame and code_of(original) == "self.frame":
             return cst.parse_expression("self.camera.frame")
+        if isinstance(original.value, cst.Name) and original.value.value == "self" and \
+                original.attr.value in self.table.attributes:
+            new = self.table.attributes[original.attr.value]
+            self.done.append(f"self.{original.attr.value} -> self.{new}")
+            return cst.parse_expression(f"self.{new}")
         return updated
 
 

@@ -1,0 +1,86 @@
+"""upgrade-dialect, old manimlib: the rewrites of old manimlib's runtime behaviour that Manim
+CE lacks (each with a scene that the upgraded file must hold and, where it is a runtime
+behaviour, that the real Manim CE runs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import codes, dedent, write_repo
+
+import manimflat
+
+PIPELINE = ["resolve-imports", "collect-closure", "upgrade-dialect", "upgrade-api",
+            "deconflict-names", "normalize-imports", "emit", "verify-syntax", "verify-static"]
+
+
+def _flatten(tmp: Path, code: str, scene: str = "S") -> manimflat.FlatResult:
+    repo = write_repo(tmp, {"scene.py": "from manimlib.imports import *\n\n" + dedent(code)})
+    result = manimflat.flatten(repo, scene, root=str(repo), passes=PIPELINE)
+    assert result.ok, [d.message for d in result.diagnostics if d.is_error]
+    assert result.code is not None and "manimlib." not in result.code
+    assert "MF230" in codes(result)
+    return result
+
+
+def _construct(tmp: Path, code: str, scene: str = "S") -> None:
+    """Run the upgraded scene with the real Manim CE (a dry run: no frames written)."""
+    path = tmp / "flat.py"
+    path.write_text(code + f"\n\nwith tempconfig({{'dry_run': True}}):\n    {scene}().render()\n")
+    run = subprocess.run([sys.executable, str(path)], cwd=tmp, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_camera_frame_is_ce_camera_frame(tmp_path: Path) -> None:
+    result = _flatten(tmp_path, """
+        class S(MovingCameraScene):
+            def construct(self):
+                self.camera_frame.save_state()
+                self.play(self.camera_frame.scale, 0.5)
+        """)
+    assert "self.camera.frame.save_state()" in result.code
+    assert "self.play(self.camera.frame.animate.scale(0.5))" in result.code
+
+
+def test_text_alignment_keyword_is_dropped(tmp_path: Path) -> None:
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(TextMobject("a", alignment=""), TexMobject("x", alignment=""))
+        """)
+    assert 'Tex("a")' in result.code and 'MathTex("x")' in result.code
+
+
+@pytest.mark.render
+def test_config_lambda_stays_a_function_of_one_argument(tmp_path: Path) -> None:
+    """digest_config made a CONFIG lambda an instance attribute; as a class attribute it
+    would be a method taking `self` too."""
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            CONFIG = {"f": lambda x: 2 * x}
+
+            def construct(self):
+                self.add(Dot(self.f(1) * RIGHT))
+        """)
+    assert "f = staticmethod(lambda x: 2 * x)" in result.code
+    _construct(tmp_path, result.code)
+
+
+@pytest.mark.render
+def test_graph_of_a_bound_method_can_be_copied(tmp_path: Path) -> None:
+    """A graph keeps its function; a bound method would make copying it copy the scene."""
+    result = _flatten(tmp_path, """
+        class S(GraphScene):
+            def construct(self):
+                self.setup_axes()
+                graph = self.get_graph(self.f, x_min=0, x_max=2)
+                self.add(graph.copy())
+
+            def f(self, x):
+                return x ** 2
+        """)
+    _construct(tmp_path, result.code)
