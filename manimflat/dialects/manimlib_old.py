@@ -25,4 +25,7 @@ TABLE = Table(
     unsupported={**COMMON_UNSUPPORTED},
     methods={"rotate_in_place": "rotate", "scale_in_place": "scale"},
     attributes={"camera_frame": "camera.frame"},
+    strict_keywords=True,
+    old_keywords={"number_line_config": "axis_config", "numbers_to_show": "numbers_to_include",
+                  "big_tick_numbers": "numbers_with_elongated_ticks"},
 )

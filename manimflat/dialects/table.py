@@ -18,6 +18,10 @@ class Table:
     dropped_calls: frozenset[str] = frozenset()
     # attributes of the scene: `self.old` -> `self.new`
     attributes: dict[str, str] = field(default_factory=dict)
+    # calls of Manim CE's classes lose the keywords those do not take (MF240 warning), after
+    # `old_keywords` renames; a `**dict` goes through the emitted `old_keywords` (old manimlib)
+    strict_keywords: bool = False
+    old_keywords: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from ..analyses import externals
 from ..diagnostics import Severity
 from ..dialects import Rename, Table, table_for
 from ..dialects._common import LINKS
+from ..dialects.ce_keywords import ce_keywords
 from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
 from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
@@ -57,6 +58,7 @@ _FRAME_3D = frozenset({"reorient", "set_euler_angles", "increment_theta", "incre
                        "get_euler_angles", "get_theta", "get_phi", "get_gamma"})
 # Mobject properties a class attribute must not shadow.
 _PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color"})
+_BOUND = re.compile(r"[tuvxyz]_(?:min|max)")  # upgrade-api makes ranges of these
 _FRAME = re.compile(r"\bself\.(?:camera\.)?frame\b")  # ManimGL's camera frame, new or old
 _SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
 
@@ -147,7 +149,8 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
                         f"equivalent{hint}", path=piece.module, line=line)
             links.pop(name)
     text = _text(piece)
-    if not (renames or _NEEDS_CST.search(text)):
+    if not (renames or _NEEDS_CST.search(text) or table.strict_keywords
+            and _KEYWORD_ARG.search(text)):
         piece.links = links
         return
     module = cst.parse_module(text)
@@ -161,6 +164,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
                     severity=Severity.ERROR if code == "MF232" else Severity.WARNING)
     if rewriter.uses_digest:
         shims.add("digest_config")
+    shims.update(rewriter.shims)
     if new.code == text:
         piece.links = links
         return
@@ -171,6 +175,8 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
             links[n] = f"star:manim:{n}"
     if "digest_config" in used and "digest_config" in rewriter.introduced | set(links):
         links["digest_config"] = "shim:digest_config"
+    for name in rewriter.shims:
+        links[name] = f"shim:{name}"
     piece.links = links
     piece.edit_text(new.code)
 
@@ -181,6 +187,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
                         r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+_KEYWORD_ARG = re.compile(r"[(,]\s*(?:\w+\s*=[^=]|\*\*)")
 _ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
                           for a in (table_for(dialect) or Table("", {})).attributes})
 if _ATTRIBUTE_WORDS:
@@ -211,6 +218,7 @@ class _Rewriter(cst.CSTTransformer):
         self.problems: list[tuple[str, str, int]] = []
         self.introduced: set[str] = set()
         self.uses_digest = False
+        self.shims: set[str] = set()  # emitted definitions the rewritten code calls
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
 
@@ -353,6 +361,10 @@ class _Rewriter(cst.CSTTransformer):
             rename = self.renames.get(name)
             if rename is not None and (rename.keywords or rename.extra):
                 updated = self._keywords(updated, rename)
+            ce = rename.new if rename is not None else name \
+                if self.links.get(name, "").startswith("star:manim:") else ""
+            if self.table.strict_keywords and ce in ce_keywords():
+                updated = self._ce_keywords(updated, ce, original)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
@@ -402,6 +414,56 @@ class _Rewriter(cst.CSTTransformer):
         args += [keyword_arg(k, cst.parse_expression(v)) for k, v in rename.extra.items()
                  if k not in given]
         return call.with_changes(args=plain_args(args))
+
+    def _ce_keywords(self, call: cst.Call, cls: str, node: cst.CSTNode) -> cst.Call:
+        """Old manimlib's keywords of a call of Manim CE's `cls`: renamed, dropped when `cls`
+        does not take them (MF240; upgrade-api turns `x_min=`-style bounds into ranges),
+        an axis config dict literal likewise; a `**dict` goes through `old_keywords`."""
+        taken = ce_keywords()[cls]
+        args = []
+        for a in call.args:
+            if a.star == "**":
+                self.shims.add("old_keywords")
+                self.introduced.add(cls)
+                self.done.append(f"{cls}(**old keywords) -> old_keywords({cls}, ...)")
+                a = a.with_changes(value=cst.parse_expression(
+                    f"old_keywords({cls}, {code_of(a.value)})"))
+            elif a.keyword is not None:
+                key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
+                if key not in taken and not _BOUND.fullmatch(key):
+                    self._problem("MF240", f"`{a.keyword.value}=` is not a keyword of Manim "
+                                  f"CE's `{cls}` (old manimlib kept it as an unused "
+                                  "attribute); dropped", node)
+                    self.done.append(f"{cls}({a.keyword.value}=) dropped")
+                    continue
+                if key != a.keyword.value:
+                    self.done.append(f"{a.keyword.value}= -> {key}=")
+                    a = a.with_changes(keyword=cst.Name(key))
+                if key.endswith("axis_config") and isinstance(a.value, cst.Dict) \
+                        and "NumberLine" in ce_keywords():
+                    a = a.with_changes(value=self._config_literal(a.value, "NumberLine", node))
+            args.append(a)
+        return call.with_changes(args=plain_args(args)) if args != list(call.args) else call
+
+    def _config_literal(self, value: cst.Dict, cls: str, node: cst.CSTNode) -> cst.Dict:
+        taken = ce_keywords()[cls]
+        kept = []
+        for e in value.elements:
+            key = e.key.evaluated_value if isinstance(e, cst.DictElement) and isinstance(
+                e.key, cst.SimpleString) else None
+            if isinstance(key, str) and key not in taken:
+                new = self.table.old_keywords.get(key, "")
+                if new not in taken:
+                    self._problem("MF240", f"`{key}` is not a keyword of Manim CE's `{cls}` "
+                                  "(old manimlib kept it as an unused attribute); dropped", node)
+                    self.done.append(f"{cls}({key}=) dropped")
+                    continue
+                assert isinstance(e, cst.DictElement)
+                e = e.with_changes(key=cst.SimpleString(repr(new)))
+            kept.append(e)
+        if kept and len(kept) < len(value.elements):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return value.with_changes(elements=kept)
 
     def _apply_method(self, call: cst.Call) -> cst.BaseExpression:
         args = list(call.args)

@@ -84,3 +84,54 @@ def test_graph_of_a_bound_method_can_be_copied(tmp_path: Path) -> None:
                 return x ** 2
         """)
     _construct(tmp_path, result.code)
+
+
+def test_keyword_ce_does_not_take_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                s = Square()
+                self.add(SurroundingRectangle(s, color=BLUE, opacity=0.5))
+        """)
+    assert "SurroundingRectangle(s, color=BLUE)" in result.code
+    warning = next(d for d in result.diagnostics if d.code == "MF240")
+    assert "`opacity=`" in warning.message and warning.line == 6
+
+
+def test_keyword_ce_takes_and_bounds_are_kept(tmp_path: Path) -> None:
+    """x_min/x_max are upgrade-api's ranges; number_line_config is CE's axis_config, and an
+    axis config literal loses what NumberLine does not take."""
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                a = Axes(x_min=0, x_max=4, number_line_config={"color": RED, "leftmost_tick": 0})
+                self.add(a, Circle(radius=2, stroke_width=2))
+        """)
+    assert 'Axes(axis_config={"color": RED}, x_range=[0, 4], x_length=4)' in result.code
+    assert "Circle(radius=2, stroke_width=2)" in result.code
+    assert [d.message.split("`")[1] for d in result.diagnostics if d.code == "MF240"] == \
+        ["leftmost_tick"]
+
+
+@pytest.mark.render
+def test_config_dict_of_old_keywords_reaches_ce_axes(tmp_path: Path) -> None:
+    """`Axes(**config)` of old keywords (bounds, tick_frequency in an axis config,
+    number_line_config, keywords of old Axes CE lacks) builds CE's Axes of the same ranges."""
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            CONFIG = {"axes_config": {"x_min": -1, "x_max": 3, "y_min": 0, "y_max": 2,
+                                      "x_axis_config": {"tick_frequency": 0.5},
+                                      "number_line_config": {"include_tip": False,
+                                                             "numbers_to_show": [1, 2]},
+                                      "light_source": 9 * DOWN}}
+
+            def construct(self):
+                axes = Axes(**self.axes_config)
+                line = NumberLine(**{"x_min": 0, "x_max": 2, "number_scale_val": 0.5})
+                assert list(axes.x_range) == [-1, 3, 0.5] and list(axes.y_range[:2]) == [0, 2]
+                assert abs(axes.x_axis.get_length() - 4) < 1e-6
+                assert list(line.x_range[:2]) == [0, 2]
+                self.add(axes, line)
+        """)
+    assert "Axes(**old_keywords(Axes, self.axes_config))" in result.code
+    _construct(tmp_path, result.code)
