@@ -19,6 +19,10 @@ Rewrites besides the table:
 - ManimGL's `self.frame` -> `self.camera.frame`, the scene's `Scene` base -> MovingCameraScene.
 - a call of a dropped method (`.fix_in_frame()`, `self.embed()`) becomes its receiver; a
   statement left holding only a name goes.
+- old manimlib: a CONFIG lambda becomes `staticmethod(lambda ...)` (digest_config made it an
+  attribute, not a method); a keyword a Manim CE class does not take (old Mobjects kept any
+  keyword as an attribute) is dropped with an MF240 warning, and a `**dict` given to one goes
+  through the emitted `old_keywords`, which upgrades old keywords at run time.
 """
 
 from __future__ import annotations
