@@ -21,6 +21,8 @@ TABLE = Table(
         **COMMON,
         "TextMobject": Rename("Tex", _TEX),
         "TexMobject": Rename("MathTex", _TEX),
+        # the shaders branch's curve (cigar666's shaders_projects)
+        "ParametricCurve": Rename("ParametricFunction", {"t_func": "function", "step_size": ""}),
     },
     unsupported={**COMMON_UNSUPPORTED},
     methods={"rotate_in_place": "rotate", "scale_in_place": "scale"},

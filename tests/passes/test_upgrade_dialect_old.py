@@ -135,3 +135,13 @@ def test_config_dict_of_old_keywords_reaches_ce_axes(tmp_path: Path) -> None:
         """)
     assert "Axes(**old_keywords(Axes, self.axes_config))" in result.code
     _construct(tmp_path, result.code)
+
+
+def test_parametric_curve_of_the_shaders_branch(tmp_path: Path) -> None:
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(ParametricCurve(t_func=lambda t: [t, t, 0], t_min=0, t_max=1,
+                                         step_size=0.01))
+        """)
+    assert "ParametricFunction(function=lambda t: [t, t, 0], t_range=[0, 1])" in result.code
