@@ -23,6 +23,7 @@ TABLE = Table(
         "TexMobject": Rename("MathTex", _TEX),
         # the shaders branch's curve (cigar666's shaders_projects)
         "ParametricCurve": Rename("ParametricFunction", {"t_func": "function", "step_size": ""}),
+        "Rotating": Rename("Rotating", {"radians": "angle"}),
     },
     unsupported={**COMMON_UNSUPPORTED},
     methods={"rotate_in_place": "rotate", "scale_in_place": "scale"},

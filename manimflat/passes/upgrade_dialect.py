@@ -484,11 +484,13 @@ class _Rewriter(cst.CSTTransformer):
 
     def _play(self, call: cst.Call) -> cst.Call:
         """Old manimlib's `play(mob.method, *args)`: each method reference takes the
-        positional arguments after it up to the next animation or method reference."""
+        positional arguments after it up to the next animation or method reference; methods
+        of the same mobject in a row build one target (`mob.animate.m1(...).m2(...)`)."""
         args = list(call.args)
         out: list[cst.Arg] = []
         i = 0
         changed = False
+        last = None  # the receiver of the animation `out` ends with, when it is one of these
         while i < len(args):
             a = args[i]
             value = a.value
@@ -499,11 +501,19 @@ class _Rewriter(cst.CSTTransformer):
                 while j < len(args) and args[j].keyword is None and not args[j].star and \
                         not _is_animation(args[j].value):
                     j += 1
-                out.append(cst.Arg(_animate(value, args[i + 1:j], [])))
+                receiver = code_of(value.value)
+                if receiver == last:
+                    chained = cst.Call(cst.Attribute(out[-1].value, value.attr),
+                                       plain_args(args[i + 1:j]))
+                    out[-1] = cst.Arg(chained)
+                else:
+                    out.append(cst.Arg(_animate(value, args[i + 1:j], [])))
+                last = receiver
                 changed = True
                 i = j
                 continue
             out.append(a)
+            last = None
             i += 1
         if not changed:
             return call
