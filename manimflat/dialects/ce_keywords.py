@@ -23,7 +23,7 @@ import inspect, json, manim
 out = {}
 for name in dir(manim):
     cls = getattr(manim, name)
-    if not isinstance(cls, type) or not issubclass(cls, manim.Mobject):
+    if not isinstance(cls, type) or not issubclass(cls, (manim.Mobject, manim.Scene)):
         continue
     taken, closed = set(), False
     for klass in cls.__mro__:
@@ -45,12 +45,12 @@ print(json.dumps(out))
 
 @cache
 def ce_keywords() -> dict[str, frozenset[str]]:
-    """Manim CE Mobject class name -> the keywords it takes (classes where that is known)."""
+    """Manim CE Mobject or Scene class name -> the keywords it takes (where that is known)."""
     try:
         version = metadata.version("manim")
     except metadata.PackageNotFoundError:
         return {}
-    path = cache_dir() / "exports" / f"manim-keywords-{version}.v1.json"
+    path = cache_dir() / "exports" / f"manim-keywords-{version}.v2.json"
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):

@@ -31,4 +31,6 @@ TABLE = Table(
     strict_keywords=True,
     old_keywords={"number_line_config": "axis_config", "numbers_to_show": "numbers_to_include",
                   "big_tick_numbers": "numbers_with_elongated_ticks"},
+    scene_keywords={"foreground_plane_kwargs": "NumberPlane",
+                    "background_plane_kwargs": "NumberPlane"},
 )

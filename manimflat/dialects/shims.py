@@ -231,6 +231,13 @@ def old_keywords(cls, kwargs):
         kwargs["axis_config"] = {**kwargs.pop("number_line_config"),
                                  **kwargs.get("axis_config", {})}
     bounds = {"x": config.frame_x_radius, "y": config.frame_y_radius, "z": 3.5}
+    for axis in "xy":  # old NumberPlane: a radius each side of the origin
+        if f"{axis}_radius" in kwargs:
+            radius = kwargs.pop(f"{axis}_radius")
+            kwargs.setdefault(f"{axis}_min", -radius)
+            kwargs.setdefault(f"{axis}_max", radius)
+    if "axes_color" in kwargs:
+        kwargs.setdefault("axis_config", {}).setdefault("color", kwargs.pop("axes_color"))
     if issubclass(cls, Axes):
         shared = kwargs.setdefault("axis_config", {})
         for axis, radius in bounds.items():

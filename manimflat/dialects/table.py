@@ -22,6 +22,8 @@ class Table:
     # `old_keywords` renames; a `**dict` goes through the emitted `old_keywords` (old manimlib)
     strict_keywords: bool = False
     old_keywords: dict[str, str] = field(default_factory=dict)
+    # a scene keyword whose dict a Manim CE scene gives a class -> that class (old_keywords)
+    scene_keywords: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ Rewrites besides the table:
 - old manimlib: a CONFIG lambda becomes `staticmethod(lambda ...)` (digest_config made it an
   attribute, not a method); a keyword a Manim CE class does not take (old Mobjects kept any
   keyword as an attribute) is dropped with an MF240 warning, and a `**dict` given to one goes
-  through the emitted `old_keywords`, which upgrades old keywords at run time.
+  through the emitted `old_keywords`, which upgrades old keywords at run time; CONFIG keys
+  a Manim CE scene base takes as constructor keywords (ZoomedScene's `zoom_factor`) reach it
+  from an added `__init__`; consecutive methods of one mobject in `play` build one target.
 """
 
 from __future__ import annotations
@@ -320,12 +322,41 @@ class _Rewriter(cst.CSTTransformer):
                                config.with_changes(elements=kept))]))
         if keys and not is_scene:
             out = self._digest_in_init(out)
+        if keys and is_scene:
+            out = self._scene_keywords(out, original, keys)
         if keys:
             self.dict_keys[original.name.value] = {**{k: v for p in parents
                                                       for k, v in self.dict_keys.get(p, {}).items()},
                                                    **keys}
         return updated.with_changes(body=updated.body.with_changes(body=out or [
             cst.SimpleStatementLine([cst.Pass()])]))
+
+    def _scene_keywords(self, body: list[cst.BaseStatement], node: cst.ClassDef,
+                        keys: dict[str, bool]) -> list[cst.BaseStatement]:
+        """CONFIG keys a Manim CE scene base takes as constructor keywords (ZoomedScene's
+        `zoom_factor`, LinearTransformationScene's `show_basis_vectors`) reach it from an added
+        `__init__`: CE's constructor sets them, over the class attributes."""
+        taken: frozenset[str] = frozenset()
+        for base in node.bases:
+            name = code_of(base.value)
+            if self.links.get(name, "").startswith("star:manim:"):
+                taken |= ce_keywords().get(name, frozenset())
+        passed = [k for k in keys if k in taken]
+        if not passed or any(isinstance(st, cst.FunctionDef) and st.name.value == "__init__"
+                             for st in body):
+            return body
+        values = []
+        for k in passed:
+            value = f"self.{k}"
+            if k in self.table.scene_keywords:
+                self.shims.add("old_keywords")
+                self.introduced.add(self.table.scene_keywords[k])
+                value = f"old_keywords({self.table.scene_keywords[k]}, {value})"
+            values.append(f'        "{k}": {value},\n')
+        self.done.append("CONFIG -> constructor keywords of the Manim CE scene")
+        return [*body, cst.parse_statement(
+            "def __init__(self, **kwargs):\n    super().__init__(**{\n"
+            f"{''.join(values)}        **kwargs}})\n")]
 
     def _digest_in_init(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         """Old manimlib's Mobject.__init__ digested CONFIG itself: a class with CONFIG digests

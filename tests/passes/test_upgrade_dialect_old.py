@@ -145,3 +145,29 @@ def test_parametric_curve_of_the_shaders_branch(tmp_path: Path) -> None:
                                          step_size=0.01))
         """)
     assert "ParametricFunction(function=lambda t: [t, t, 0], t_range=[0, 1])" in result.code
+
+
+@pytest.mark.render
+def test_config_keys_a_ce_scene_takes_reach_its_constructor(tmp_path: Path) -> None:
+    """CE's ZoomedScene and LinearTransformationScene set these in __init__ (over class
+    attributes); old NumberPlane keywords of the plane kwargs are upgraded."""
+    result = _flatten(tmp_path, """
+        class Z(ZoomedScene):
+            CONFIG = {"zoom_factor": 0.5, "other": 1}
+
+            def construct(self):
+                assert self.zoom_factor == 0.5 and self.other == 1
+
+        class S(LinearTransformationScene):
+            CONFIG = {"show_basis_vectors": False,
+                      "foreground_plane_kwargs": {"x_radius": 4, "secondary_line_ratio": 0}}
+
+            def construct(self):
+                assert not self.show_basis_vectors
+                assert list(self.plane.x_range[:2]) == [-4, 4]
+                Z().render()
+        """)
+    assert '"zoom_factor": self.zoom_factor,' in result.code and '"other"' not in result.code
+    assert '"foreground_plane_kwargs": old_keywords(NumberPlane, self.foreground_plane_kwargs)' \
+        in result.code
+    _construct(tmp_path, result.code)
