@@ -46,7 +46,7 @@ from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
 from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
 from ..transforms import code_of, keyword_arg, plain_args
-from .upgrade_api import REMOVED, REMOVED_NAMES
+from .upgrade_api import OLD_BOUNDS, RANGE_CALLS, REMOVED, REMOVED_NAMES
 
 _MANIMLIB_KEY = re.compile(r"(?:from|mod):(manimlib|manim_imports_ext|big_ol_pile_of_manim_imports)"
                            r"[\w.]*(?::([\w.]+))?$")
@@ -456,6 +456,7 @@ class _Rewriter(cst.CSTTransformer):
         an axis config dict literal likewise; a `**dict` goes through `old_keywords`."""
         taken = ce_keywords()[cls]
         args = []
+        bounds: dict[str, str] = {}  # x_min= of a class upgrade-api leaves: its x_range
         for a in call.args:
             if a.star == "**":
                 self.shims.add("old_keywords")
@@ -465,6 +466,10 @@ class _Rewriter(cst.CSTTransformer):
                     f"old_keywords({cls}, {code_of(a.value)})"))
             elif a.keyword is not None:
                 key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
+                if _BOUND.fullmatch(key) and cls not in RANGE_CALLS \
+                        and f"{key[0]}_range" in taken:
+                    bounds[key] = code_of(a.value)
+                    continue
                 if key not in taken and not _BOUND.fullmatch(key):
                     self._problem("MF240", f"`{a.keyword.value}=` is not a keyword of Manim "
                                   f"CE's `{cls}` (old manimlib kept it as an unused "
@@ -478,6 +483,11 @@ class _Rewriter(cst.CSTTransformer):
                         and "NumberLine" in ce_keywords():
                     a = a.with_changes(value=self._config_literal(a.value, "NumberLine", node))
             args.append(a)
+        for axis in sorted({k[0] for k in bounds}):
+            low, high = (bounds.get(f"{axis}_{end}", default)
+                         for end, default in zip(("min", "max"), OLD_BOUNDS[axis], strict=True))
+            self.done.append(f"{cls}({axis}_min=, {axis}_max=) -> {axis}_range=")
+            args.append(keyword_arg(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
         return call.with_changes(args=plain_args(args)) if args != list(call.args) else call
 
     def _config_literal(self, value: cst.Dict, cls: str, node: cst.CSTNode) -> cst.Dict:

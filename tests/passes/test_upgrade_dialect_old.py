@@ -171,3 +171,14 @@ def test_config_keys_a_ce_scene_takes_reach_its_constructor(tmp_path: Path) -> N
     assert '"foreground_plane_kwargs": old_keywords(NumberPlane, self.foreground_plane_kwargs)' \
         in result.code
     _construct(tmp_path, result.code)
+
+
+def test_bounds_of_a_class_upgrade_api_leaves_become_its_range(tmp_path: Path) -> None:
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                self.add(FunctionGraph(lambda x: x, x_min=0, x_max=2, color=RED),
+                         FunctionGraph(np.sin, x_max=1))
+        """)
+    assert "FunctionGraph(lambda x: x, color=RED, x_range=[0, 2])" in result.code
+    assert "FunctionGraph(np.sin, x_range=[-config.frame_x_radius, 1])" in result.code
