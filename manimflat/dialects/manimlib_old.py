@@ -26,11 +26,12 @@ TABLE = Table(
         "Rotating": Rename("Rotating", {"radians": "angle"}),
     },
     unsupported={**COMMON_UNSUPPORTED},
-    methods={"rotate_in_place": "rotate", "scale_in_place": "scale"},
+    methods={"rotate_in_place": "rotate", "scale_in_place": "scale", "deepcopy": "copy"},
     attributes={"camera_frame": "camera.frame"},
     strict_keywords=True,
     old_keywords={"number_line_config": "axis_config", "numbers_to_show": "numbers_to_include",
                   "big_tick_numbers": "numbers_with_elongated_ticks"},
+    positional={"Arc": ("start_angle", "angle")},  # CE's Arc takes the radius first
     scene_keywords={"foreground_plane_kwargs": "NumberPlane",
                     "background_plane_kwargs": "NumberPlane"},
 )

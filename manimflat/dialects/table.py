@@ -24,6 +24,8 @@ class Table:
     old_keywords: dict[str, str] = field(default_factory=dict)
     # a scene keyword whose dict a Manim CE scene gives a class -> that class (old_keywords)
     scene_keywords: dict[str, str] = field(default_factory=dict)
+    # classes whose positional parameters differ from Manim CE's: the old names, in order
+    positional: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,9 @@ _FRAME_3D = frozenset({"reorient", "set_euler_angles", "increment_theta", "incre
                        "get_euler_angles", "get_theta", "get_phi", "get_gamma"})
 # Mobject properties a class attribute must not shadow.
 _PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color"})
+# Classes that keep the function they are given (a bound method would copy the scene).
+_FUNCTION_CLASSES = frozenset({"FunctionGraph", "ParametricFunction", "ParametricSurface",
+                               "Surface", "ParametricCurve"})
 _BOUND = re.compile(r"[tuvxyz]_(?:min|max)")  # upgrade-api makes ranges of these
 _FRAME = re.compile(r"\bself\.(?:camera\.)?frame\b")  # ManimGL's camera frame, new or old
 _SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
@@ -227,6 +230,7 @@ class _Rewriter(cst.CSTTransformer):
         self.shims: set[str] = set()  # emitted definitions the rewritten code calls
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
+        self._bases: list[set[str]] = []  # the base names of each enclosing class
 
     def _problem(self, code: str, message: str, node: cst.CSTNode) -> None:
         pos = self.get_metadata(PositionProvider, node, None)
@@ -267,9 +271,11 @@ class _Rewriter(cst.CSTTransformer):
         if is_scene:
             self.scenes.add(node.name.value)
         self._classes.append(is_scene)
+        self._bases.append(names)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         is_scene = self._classes.pop()
+        self._bases.pop()
         if self.frame:
             bases = []
             for was, base in zip(original.bases, updated.bases, strict=True):
@@ -396,6 +402,10 @@ class _Rewriter(cst.CSTTransformer):
             rename = self.renames.get(name)
             if rename is not None and (rename.keywords or rename.extra):
                 updated = self._keywords(updated, rename)
+            if self._is_manimlib(name):
+                updated = self._positional(updated, name)
+            if name in _FUNCTION_CLASSES and self._is_manimlib(name):
+                updated = self._unbound_function(updated)
             ce = rename.new if rename is not None else name \
                 if self.links.get(name, "").startswith("star:manim:") else ""
             if self.table.strict_keywords and ce in ce_keywords():
@@ -403,6 +413,10 @@ class _Rewriter(cst.CSTTransformer):
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
+            if method == "__init__" and receiver == "super()" and self._bases:
+                for base in sorted(self._bases[-1]):
+                    if self._is_manimlib(base):
+                        updated = self._positional(updated, base)
             if method == "play":
                 return self._play(updated)
             if method == "replicate" and len(updated.args) == 1 and \
@@ -449,6 +463,31 @@ class _Rewriter(cst.CSTTransformer):
         args += [keyword_arg(k, cst.parse_expression(v)) for k, v in rename.extra.items()
                  if k not in given]
         return call.with_changes(args=plain_args(args))
+
+    def _positional(self, call: cst.Call, cls: str) -> cst.Call:
+        """Positional arguments of a class whose order CE changed become keywords."""
+        params = self.table.positional.get(cls, ())
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if not params or not positional or len(positional) > len(params):
+            return call
+        self.done.append(f"{cls}(positional) -> keywords")
+        return call.with_changes(args=plain_args([
+            *(keyword_arg(k, a.value) for k, a in zip(params, positional, strict=False)),
+            *(a for a in call.args if a.keyword is not None or a.star)]))
+
+    def _unbound_function(self, call: cst.Call) -> cst.Call:
+        """`FunctionGraph(self.f)`: the graph keeps its function, and a bound method would make
+        copying it (every animation does) copy the scene, which cannot be copied; old
+        manimlib copied mobjects shallowly. A lambda calling the method is copied as is."""
+        first = call.args[0] if call.args else None
+        if first is None or first.keyword is not None or first.star or not (
+                isinstance(first.value, cst.Attribute) and isinstance(first.value.value, cst.Name)
+                and first.value.value.value == "self"):
+            return call
+        self.done.append("a graph of a bound method -> of a lambda")
+        method = code_of(first.value)
+        return call.with_changes(args=[first.with_changes(value=cst.parse_expression(
+            f"lambda *args: {method}(*args)")), *call.args[1:]])
 
     def _ce_keywords(self, call: cst.Call, cls: str, node: cst.CSTNode) -> cst.Call:
         """Old manimlib's keywords of a call of Manim CE's `cls`: renamed, dropped when `cls`
@@ -543,12 +582,13 @@ class _Rewriter(cst.CSTTransformer):
                         not _is_animation(args[j].value):
                     j += 1
                 receiver = code_of(value.value)
+                method_args = _dict_as_keywords(args[i + 1:j])
                 if receiver == last:
                     chained = cst.Call(cst.Attribute(out[-1].value, value.attr),
-                                       plain_args(args[i + 1:j]))
+                                       plain_args(method_args))
                     out[-1] = cst.Arg(chained)
                 else:
-                    out.append(cst.Arg(_animate(value, args[i + 1:j], [])))
+                    out.append(cst.Arg(_animate(value, method_args, [])))
                 last = receiver
                 changed = True
                 i = j
@@ -600,6 +640,20 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(f"self.{original.attr.value} -> self.{new}")
             return cst.parse_expression(f"self.{new}")
         return updated
+
+
+def _dict_as_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
+    """Old manimlib's play took a dict after a method's arguments as its keyword arguments."""
+    if not args or not isinstance(args[-1].value, cst.Dict):
+        return args
+    keywords = []
+    for e in args[-1].value.elements:
+        if not (isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+                and isinstance(e.key.evaluated_value, str)
+                and e.key.evaluated_value.isidentifier()):
+            return args
+        keywords.append(keyword_arg(e.key.evaluated_value, e.value))
+    return [*args[:-1], *keywords]
 
 
 def _is_animation(node: cst.BaseExpression) -> bool:

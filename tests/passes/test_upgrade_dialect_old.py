@@ -182,3 +182,33 @@ def test_bounds_of_a_class_upgrade_api_leaves_become_its_range(tmp_path: Path) -
         """)
     assert "FunctionGraph(lambda x: x, color=RED, x_range=[0, 2])" in result.code
     assert "FunctionGraph(np.sin, x_range=[-config.frame_x_radius, 1])" in result.code
+
+
+@pytest.mark.render
+def test_function_graph_of_a_bound_method_can_be_copied(tmp_path: Path) -> None:
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                graph = FunctionGraph(self.f, color=RED)
+                self.play(ShowCreation(graph))
+
+            def f(self, x):
+                return x / 2
+        """)
+    assert "FunctionGraph(lambda *args: self.f(*args), color=RED)" in result.code
+    _construct(tmp_path, result.code)
+
+
+def test_arc_positional_arguments_are_old_manimlibs(tmp_path: Path) -> None:
+    """Old Arc(start_angle, angle, radius=r); CE's Arc takes the radius first."""
+    result = _flatten(tmp_path, """
+        class Quarter(Arc):
+            def __init__(self, start, **kwargs):
+                super().__init__(start, PI / 2, **kwargs)
+
+        class S(Scene):
+            def construct(self):
+                self.add(Arc(0, PI / 2, radius=2), Quarter(1))
+        """)
+    assert "Arc(start_angle=0, angle=PI / 2, radius=2)" in result.code
+    assert "super().__init__(start_angle=start, angle=PI / 2, **kwargs)" in result.code
