@@ -117,6 +117,9 @@ CODES: dict[str, Code] = _catalog(
          "rewrite it as the message says"),
     Code("MF233", "interactive or shader-only ManimGL call dropped in the Manim CE upgrade",
          "nothing to do, unless the look mattered: Manim CE's cairo renderer has no shaders"),
+    Code("MF240", "keyword of an old manimlib call that Manim CE's class does not take, dropped "
+         "in the upgrade (old manimlib kept it as an unused attribute)",
+         "nothing to do, unless the keyword mattered: then write it with Manim CE's API"),
     Code("MF217", "plugin name with no lowering to plain Manim CE",
          "rewrite it with manim's own API, or allow the plugin"),
     Code("MF222", "Manim plugin rejected: not installed, not pure Python, or its policy",

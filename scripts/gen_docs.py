@@ -105,6 +105,9 @@ EXAMPLES: dict[str, str] = {
              "with ThreeDScene's set_camera_orientation/move_camera [upgrade-dialect]",
     "MF233": "scene.py:12: warning MF233 `.fix_in_frame()` is interactive or shader-only in "
              "manimgl; dropped [upgrade-dialect]",
+    "MF240": "scene.py:8: warning MF240 `opacity=` is not a keyword of Manim CE's "
+             "`SurroundingRectangle` (old manimlib kept it as an unused attribute); dropped "
+             "[upgrade-dialect]",
     "MF216": "deck.py:7: fixed MF216 `next_slide()` of manim_slides: lowered to plain Manim CE "
              "[lower-plugins]",
     "MF217": "deck.py:7: error MF217 `Wipe` of manim_slides has no lowering to plain Manim CE; "

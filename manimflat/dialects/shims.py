@@ -61,12 +61,16 @@ class GraphScene(Scene):
         x_nums = [n for n in (self.x_labeled_nums or []) if n != 0]
         y_nums = [n for n in (self.y_labeled_nums or []) if n != 0]
         self.axes = Axes(
-            x_range=[self.x_min, self.x_max, self.x_tick_frequency],
-            y_range=[self.y_min, self.y_max, self.y_tick_frequency],
+            x_range=[self.x_min, self.x_max,
+                     self.x_axis_config.get("tick_frequency", self.x_tick_frequency)],
+            y_range=[self.y_min, self.y_max,
+                     self.y_axis_config.get("tick_frequency", self.y_tick_frequency)],
             x_length=self.x_axis_width, y_length=self.y_axis_height,
             axis_config={"color": self.axes_color, "include_tip": self.include_tip},
-            x_axis_config={"numbers_to_include": x_nums, **self.x_axis_config},
-            y_axis_config={"numbers_to_include": y_nums, **self.y_axis_config})
+            x_axis_config=old_keywords(NumberLine, {"numbers_to_include": x_nums, **{
+                k: v for k, v in self.x_axis_config.items() if k != "tick_frequency"}}),
+            y_axis_config=old_keywords(NumberLine, {"numbers_to_include": y_nums, **{
+                k: v for k, v in self.y_axis_config.items() if k != "tick_frequency"}}))
         self.axes.shift(self.graph_origin - self.axes.c2p(0, 0))
         self.x_axis, self.y_axis = self.axes.x_axis, self.axes.y_axis
         labels = VGroup()
@@ -91,6 +95,8 @@ class GraphScene(Scene):
         low = self.x_min if x_min is None else x_min
         high = self.x_max if x_max is None else x_max
         color = color or next(self.default_graph_colors_cycle)
+        if inspect.ismethod(func):  # the graph keeps it, and copying it would copy the scene
+            func = (lambda method: lambda x: method(x))(func)
         return self.axes.plot(func, x_range=[low, high], color=color, **kwargs)
 
     get_graph = plot
@@ -212,3 +218,60 @@ NEEDS: dict[str, tuple[str, ...]] = {
 # each is the stand-in, under its own name.
 CHARACTERS = frozenset({"PiCreature", "Randolph", "Mortimer", "Mathematician", "BabyPi",
                         "SpeechBubble", "ThoughtBubble", "Bubble", "DoubleSpeechBubble"})
+
+# Old manimlib's keywords in a `**dict` given to a Manim CE class (manimlib_old's table).
+SHIMS["old_keywords"] = '''
+def old_keywords(cls, kwargs):
+    """Old manimlib's keywords for Manim CE's `cls`: `x_min`/`x_max` and an axis's
+    `tick_frequency` become `x_range` (old axes had one unit of length per unit),
+    `number_line_config` is `axis_config`, the axis configs are upgraded the same way, and a
+    keyword `cls` does not take goes (old manimlib kept it as an unused attribute)."""
+    kwargs = dict(kwargs)
+    if "number_line_config" in kwargs:
+        kwargs["axis_config"] = {**kwargs.pop("number_line_config"),
+                                 **kwargs.get("axis_config", {})}
+    bounds = {"x": config.frame_x_radius, "y": config.frame_y_radius, "z": 3.5}
+    for axis in "xy":  # old NumberPlane: a radius each side of the origin
+        if f"{axis}_radius" in kwargs:
+            radius = kwargs.pop(f"{axis}_radius")
+            kwargs.setdefault(f"{axis}_min", -radius)
+            kwargs.setdefault(f"{axis}_max", radius)
+    if "axes_color" in kwargs:
+        kwargs.setdefault("axis_config", {}).setdefault("color", kwargs.pop("axes_color"))
+    if issubclass(cls, Axes):
+        shared = kwargs.setdefault("axis_config", {})
+        for axis, radius in bounds.items():
+            own = kwargs.setdefault(f"{axis}_axis_config", {})
+            step = own.pop("tick_frequency", shared.get("tick_frequency"))
+            if step is None and f"{axis}_min" not in kwargs and f"{axis}_max" not in kwargs:
+                continue
+            low, high = kwargs.pop(f"{axis}_min", -radius), kwargs.pop(f"{axis}_max", radius)
+            kwargs[f"{axis}_range"] = [low, high, step or 1]
+            unit = own.get("unit_size", shared.get("unit_size", 1))
+            kwargs.setdefault(f"{axis}_length", (high - low) * unit)
+        shared.pop("tick_frequency", None)
+    elif issubclass(cls, NumberLine) and {"x_min", "x_max", "tick_frequency"} & set(kwargs):
+        kwargs["x_range"] = [kwargs.pop("x_min", -bounds["x"]), kwargs.pop("x_max", bounds["x"]),
+                             kwargs.pop("tick_frequency", 1)]
+    elif {"t_min", "t_max"} & set(kwargs):
+        kwargs["t_range"] = [kwargs.pop("t_min", 0), kwargs.pop("t_max", 1)]
+    for key in ("axis_config", "x_axis_config", "y_axis_config", "z_axis_config"):
+        if isinstance(kwargs.get(key), dict):
+            kwargs[key] = old_keywords(NumberLine, kwargs[key])
+    for old, new in (("numbers_to_show", "numbers_to_include"),
+                     ("big_tick_numbers", "numbers_with_elongated_ticks")):
+        if old in kwargs:
+            kwargs.setdefault(new, kwargs.pop(old))
+    if "number_scale_val" in kwargs:
+        kwargs.setdefault("font_size", 48 * kwargs.pop("number_scale_val"))
+    taken = set()
+    for klass in cls.__mro__:
+        if "__init__" in vars(klass) and klass is not object:
+            params = inspect.signature(klass.__init__).parameters.values()
+            taken |= {p.name for p in params if p.kind in (p.KEYWORD_ONLY,
+                                                           p.POSITIONAL_OR_KEYWORD)}
+            if not any(p.kind is p.VAR_KEYWORD for p in params):
+                return {k: v for k, v in kwargs.items() if k in taken}
+    return kwargs
+'''
+NEEDS["GraphScene"] = ("old_keywords",)

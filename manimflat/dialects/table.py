@@ -16,6 +16,16 @@ class Table:
     methods: dict[str, str] = field(default_factory=dict)
     # calls that are interactive or shader-only: dropped when they are a whole statement
     dropped_calls: frozenset[str] = frozenset()
+    # attributes of the scene: `self.old` -> `self.new`
+    attributes: dict[str, str] = field(default_factory=dict)
+    # calls of Manim CE's classes lose the keywords those do not take (MF240 warning), after
+    # `old_keywords` renames; a `**dict` goes through the emitted `old_keywords` (old manimlib)
+    strict_keywords: bool = False
+    old_keywords: dict[str, str] = field(default_factory=dict)
+    # a scene keyword whose dict a Manim CE scene gives a class -> that class (old_keywords)
+    scene_keywords: dict[str, str] = field(default_factory=dict)
+    # classes whose positional parameters differ from Manim CE's: the old names, in order
+    positional: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

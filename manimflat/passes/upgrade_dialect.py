@@ -19,6 +19,12 @@ Rewrites besides the table:
 - ManimGL's `self.frame` -> `self.camera.frame`, the scene's `Scene` base -> MovingCameraScene.
 - a call of a dropped method (`.fix_in_frame()`, `self.embed()`) becomes its receiver; a
   statement left holding only a name goes.
+- old manimlib: a CONFIG lambda becomes `staticmethod(lambda ...)` (digest_config made it an
+  attribute, not a method); a keyword a Manim CE class does not take (old Mobjects kept any
+  keyword as an attribute) is dropped with an MF240 warning, and a `**dict` given to one goes
+  through the emitted `old_keywords`, which upgrades old keywords at run time; CONFIG keys
+  a Manim CE scene base takes as constructor keywords (ZoomedScene's `zoom_factor`) reach it
+  from an added `__init__`; consecutive methods of one mobject in `play` build one target.
 """
 
 from __future__ import annotations
@@ -35,11 +41,12 @@ from ..analyses import externals
 from ..diagnostics import Severity
 from ..dialects import Rename, Table, table_for
 from ..dialects._common import LINKS
+from ..dialects.ce_keywords import ce_keywords
 from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
 from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
 from ..transforms import code_of, keyword_arg, plain_args
-from .upgrade_api import REMOVED, REMOVED_NAMES
+from .upgrade_api import OLD_BOUNDS, RANGE_CALLS, REMOVED, REMOVED_NAMES
 
 _MANIMLIB_KEY = re.compile(r"(?:from|mod):(manimlib|manim_imports_ext|big_ol_pile_of_manim_imports)"
                            r"[\w.]*(?::([\w.]+))?$")
@@ -57,6 +64,10 @@ _FRAME_3D = frozenset({"reorient", "set_euler_angles", "increment_theta", "incre
                        "get_euler_angles", "get_theta", "get_phi", "get_gamma"})
 # Mobject properties a class attribute must not shadow.
 _PROPERTIES = frozenset({"width", "height", "depth", "points", "animate", "color"})
+# Classes that keep the function they are given (a bound method would copy the scene).
+_FUNCTION_CLASSES = frozenset({"FunctionGraph", "ParametricFunction", "ParametricSurface",
+                               "Surface", "ParametricCurve"})
+_BOUND = re.compile(r"[tuvxyz]_(?:min|max)")  # upgrade-api makes ranges of these
 _FRAME = re.compile(r"\bself\.(?:camera\.)?frame\b")  # ManimGL's camera frame, new or old
 _SCENE_BASES = frozenset({"Scene", "InteractiveScene"})
 
@@ -137,6 +148,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
             if value.note == "shim":
                 shims.add(value.new)
                 links[name] = f"shim:{value.new}"
+                done[f"{value.new} -> an emitted definition on Manim CE"] += 1
                 continue
             renames[name] = value
         else:
@@ -146,7 +158,8 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
                         f"equivalent{hint}", path=piece.module, line=line)
             links.pop(name)
     text = _text(piece)
-    if not (renames or _NEEDS_CST.search(text)):
+    if not (renames or _NEEDS_CST.search(text) or table.strict_keywords
+            and _KEYWORD_ARG.search(text)):
         piece.links = links
         return
     module = cst.parse_module(text)
@@ -160,6 +173,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
                     severity=Severity.ERROR if code == "MF232" else Severity.WARNING)
     if rewriter.uses_digest:
         shims.add("digest_config")
+    shims.update(rewriter.shims)
     if new.code == text:
         piece.links = links
         return
@@ -170,6 +184,8 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
             links[n] = f"star:manim:{n}"
     if "digest_config" in used and "digest_config" in rewriter.introduced | set(links):
         links["digest_config"] = "shim:digest_config"
+    for name in rewriter.shims:
+        links[name] = f"shim:{name}"
     piece.links = links
     piece.edit_text(new.code)
 
@@ -180,6 +196,12 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
                         r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+_KEYWORD_ARG = re.compile(r"[(,]\s*(?:\w+\s*=[^=]|\*\*)")
+_ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
+                          for a in (table_for(dialect) or Table("", {})).attributes})
+if _ATTRIBUTE_WORDS:
+    _NEEDS_CST = re.compile(_NEEDS_CST.pattern + r"|\bself\.(?:" + "|".join(_ATTRIBUTE_WORDS)
+                            + r")\b")
 
 
 def _first_line(text: str) -> int:
@@ -205,8 +227,10 @@ class _Rewriter(cst.CSTTransformer):
         self.problems: list[tuple[str, str, int]] = []
         self.introduced: set[str] = set()
         self.uses_digest = False
+        self.shims: set[str] = set()  # emitted definitions the rewritten code calls
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
+        self._bases: list[set[str]] = []  # the base names of each enclosing class
 
     def _problem(self, code: str, message: str, node: cst.CSTNode) -> None:
         pos = self.get_metadata(PositionProvider, node, None)
@@ -247,9 +271,11 @@ class _Rewriter(cst.CSTTransformer):
         if is_scene:
             self.scenes.add(node.name.value)
         self._classes.append(is_scene)
+        self._bases.append(names)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         is_scene = self._classes.pop()
+        self._bases.pop()
         if self.frame:
             bases = []
             for was, base in zip(original.bases, updated.bases, strict=True):
@@ -290,6 +316,9 @@ class _Rewriter(cst.CSTTransformer):
                             *value.elements])
                 if not is_scene:
                     kept.append(element)
+                if isinstance(value, cst.Lambda):  # an attribute, not a method: no `self`
+                    self.done.append("CONFIG lambda -> staticmethod")
+                    value = cst.Call(cst.Name("staticmethod"), [cst.Arg(value)])
                 if is_scene or name not in _PROPERTIES:
                     out.append(cst.SimpleStatementLine([cst.Assign(
                         [cst.AssignTarget(cst.Name(name))], value)]))
@@ -299,12 +328,41 @@ class _Rewriter(cst.CSTTransformer):
                                config.with_changes(elements=kept))]))
         if keys and not is_scene:
             out = self._digest_in_init(out)
+        if keys and is_scene:
+            out = self._scene_keywords(out, original, keys)
         if keys:
             self.dict_keys[original.name.value] = {**{k: v for p in parents
                                                       for k, v in self.dict_keys.get(p, {}).items()},
                                                    **keys}
         return updated.with_changes(body=updated.body.with_changes(body=out or [
             cst.SimpleStatementLine([cst.Pass()])]))
+
+    def _scene_keywords(self, body: list[cst.BaseStatement], node: cst.ClassDef,
+                        keys: dict[str, bool]) -> list[cst.BaseStatement]:
+        """CONFIG keys a Manim CE scene base takes as constructor keywords (ZoomedScene's
+        `zoom_factor`, LinearTransformationScene's `show_basis_vectors`) reach it from an added
+        `__init__`: CE's constructor sets them, over the class attributes."""
+        taken: frozenset[str] = frozenset()
+        for base in node.bases:
+            name = code_of(base.value)
+            if self.links.get(name, "").startswith("star:manim:"):
+                taken |= ce_keywords().get(name, frozenset())
+        passed = [k for k in keys if k in taken]
+        if not passed or any(isinstance(st, cst.FunctionDef) and st.name.value == "__init__"
+                             for st in body):
+            return body
+        values = []
+        for k in passed:
+            value = f"self.{k}"
+            if k in self.table.scene_keywords:
+                self.shims.add("old_keywords")
+                self.introduced.add(self.table.scene_keywords[k])
+                value = f"old_keywords({self.table.scene_keywords[k]}, {value})"
+            values.append(f'        "{k}": {value},\n')
+        self.done.append("CONFIG -> constructor keywords of the Manim CE scene")
+        return [*body, cst.parse_statement(
+            "def __init__(self, **kwargs):\n    super().__init__(**{\n"
+            f"{''.join(values)}        **kwargs}})\n")]
 
     def _digest_in_init(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         """Old manimlib's Mobject.__init__ digested CONFIG itself: a class with CONFIG digests
@@ -344,9 +402,21 @@ class _Rewriter(cst.CSTTransformer):
             rename = self.renames.get(name)
             if rename is not None and (rename.keywords or rename.extra):
                 updated = self._keywords(updated, rename)
+            if self._is_manimlib(name):
+                updated = self._positional(updated, name)
+            if name in _FUNCTION_CLASSES and self._is_manimlib(name):
+                updated = self._unbound_function(updated)
+            ce = rename.new if rename is not None else name \
+                if self.links.get(name, "").startswith("star:manim:") else ""
+            if self.table.strict_keywords and ce in ce_keywords():
+                updated = self._ce_keywords(updated, ce, original)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
+            if method == "__init__" and receiver == "super()" and self._bases:
+                for base in sorted(self._bases[-1]):
+                    if self._is_manimlib(base):
+                        updated = self._positional(updated, base)
             if method == "play":
                 return self._play(updated)
             if method == "replicate" and len(updated.args) == 1 and \
@@ -394,6 +464,91 @@ class _Rewriter(cst.CSTTransformer):
                  if k not in given]
         return call.with_changes(args=plain_args(args))
 
+    def _positional(self, call: cst.Call, cls: str) -> cst.Call:
+        """Positional arguments of a class whose order CE changed become keywords."""
+        params = self.table.positional.get(cls, ())
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if not params or not positional or len(positional) > len(params):
+            return call
+        self.done.append(f"{cls}(positional) -> keywords")
+        return call.with_changes(args=plain_args([
+            *(keyword_arg(k, a.value) for k, a in zip(params, positional, strict=False)),
+            *(a for a in call.args if a.keyword is not None or a.star)]))
+
+    def _unbound_function(self, call: cst.Call) -> cst.Call:
+        """`FunctionGraph(self.f)`: the graph keeps its function, and a bound method would make
+        copying it (every animation does) copy the scene, which cannot be copied; old
+        manimlib copied mobjects shallowly. A lambda calling the method is copied as is."""
+        first = call.args[0] if call.args else None
+        if first is None or first.keyword is not None or first.star or not (
+                isinstance(first.value, cst.Attribute) and isinstance(first.value.value, cst.Name)
+                and first.value.value.value == "self"):
+            return call
+        self.done.append("a graph of a bound method -> of a lambda")
+        method = code_of(first.value)
+        return call.with_changes(args=[first.with_changes(value=cst.parse_expression(
+            f"lambda *args: {method}(*args)")), *call.args[1:]])
+
+    def _ce_keywords(self, call: cst.Call, cls: str, node: cst.CSTNode) -> cst.Call:
+        """Old manimlib's keywords of a call of Manim CE's `cls`: renamed, dropped when `cls`
+        does not take them (MF240; upgrade-api turns `x_min=`-style bounds into ranges),
+        an axis config dict literal likewise; a `**dict` goes through `old_keywords`."""
+        taken = ce_keywords()[cls]
+        args = []
+        bounds: dict[str, str] = {}  # x_min= of a class upgrade-api leaves: its x_range
+        for a in call.args:
+            if a.star == "**":
+                self.shims.add("old_keywords")
+                self.introduced.add(cls)
+                self.done.append(f"{cls}(**old keywords) -> old_keywords({cls}, ...)")
+                a = a.with_changes(value=cst.parse_expression(
+                    f"old_keywords({cls}, {code_of(a.value)})"))
+            elif a.keyword is not None:
+                key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
+                if _BOUND.fullmatch(key) and cls not in RANGE_CALLS \
+                        and f"{key[0]}_range" in taken:
+                    bounds[key] = code_of(a.value)
+                    continue
+                if key not in taken and not _BOUND.fullmatch(key):
+                    self._problem("MF240", f"`{a.keyword.value}=` is not a keyword of Manim "
+                                  f"CE's `{cls}` (old manimlib kept it as an unused "
+                                  "attribute); dropped", node)
+                    self.done.append(f"{cls}({a.keyword.value}=) dropped")
+                    continue
+                if key != a.keyword.value:
+                    self.done.append(f"{a.keyword.value}= -> {key}=")
+                    a = a.with_changes(keyword=cst.Name(key))
+                if key.endswith("axis_config") and isinstance(a.value, cst.Dict) \
+                        and "NumberLine" in ce_keywords():
+                    a = a.with_changes(value=self._config_literal(a.value, "NumberLine", node))
+            args.append(a)
+        for axis in sorted({k[0] for k in bounds}):
+            low, high = (bounds.get(f"{axis}_{end}", default)
+                         for end, default in zip(("min", "max"), OLD_BOUNDS[axis], strict=True))
+            self.done.append(f"{cls}({axis}_min=, {axis}_max=) -> {axis}_range=")
+            args.append(keyword_arg(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
+        return call.with_changes(args=plain_args(args)) if args != list(call.args) else call
+
+    def _config_literal(self, value: cst.Dict, cls: str, node: cst.CSTNode) -> cst.Dict:
+        taken = ce_keywords()[cls]
+        kept = []
+        for e in value.elements:
+            key = e.key.evaluated_value if isinstance(e, cst.DictElement) and isinstance(
+                e.key, cst.SimpleString) else None
+            if isinstance(key, str) and key not in taken:
+                new = self.table.old_keywords.get(key, "")
+                if new not in taken:
+                    self._problem("MF240", f"`{key}` is not a keyword of Manim CE's `{cls}` "
+                                  "(old manimlib kept it as an unused attribute); dropped", node)
+                    self.done.append(f"{cls}({key}=) dropped")
+                    continue
+                assert isinstance(e, cst.DictElement)
+                e = e.with_changes(key=cst.SimpleString(repr(new)))
+            kept.append(e)
+        if kept and len(kept) < len(value.elements):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return value.with_changes(elements=kept)
+
     def _apply_method(self, call: cst.Call) -> cst.BaseExpression:
         args = list(call.args)
         if not args or args[0].keyword is not None or not isinstance(
@@ -409,11 +564,13 @@ class _Rewriter(cst.CSTTransformer):
 
     def _play(self, call: cst.Call) -> cst.Call:
         """Old manimlib's `play(mob.method, *args)`: each method reference takes the
-        positional arguments after it up to the next animation or method reference."""
+        positional arguments after it up to the next animation or method reference; methods
+        of the same mobject in a row build one target (`mob.animate.m1(...).m2(...)`)."""
         args = list(call.args)
         out: list[cst.Arg] = []
         i = 0
         changed = False
+        last = None  # the receiver of the animation `out` ends with, when it is one of these
         while i < len(args):
             a = args[i]
             value = a.value
@@ -424,11 +581,20 @@ class _Rewriter(cst.CSTTransformer):
                 while j < len(args) and args[j].keyword is None and not args[j].star and \
                         not _is_animation(args[j].value):
                     j += 1
-                out.append(cst.Arg(_animate(value, args[i + 1:j], [])))
+                receiver = code_of(value.value)
+                method_args = _dict_as_keywords(args[i + 1:j])
+                if receiver == last:
+                    chained = cst.Call(cst.Attribute(out[-1].value, value.attr),
+                                       plain_args(method_args))
+                    out[-1] = cst.Arg(chained)
+                else:
+                    out.append(cst.Arg(_animate(value, method_args, [])))
+                last = receiver
                 changed = True
                 i = j
                 continue
             out.append(a)
+            last = None
             i += 1
         if not changed:
             return call
@@ -468,7 +634,26 @@ class _Rewriter(cst.CSTTransformer):
                         ) -> cst.BaseExpression:
         if self.frame and code_of(original) == "self.frame":
             return cst.parse_expression("self.camera.frame")
+        if isinstance(original.value, cst.Name) and original.value.value == "self" and \
+                original.attr.value in self.table.attributes:
+            new = self.table.attributes[original.attr.value]
+            self.done.append(f"self.{original.attr.value} -> self.{new}")
+            return cst.parse_expression(f"self.{new}")
         return updated
+
+
+def _dict_as_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
+    """Old manimlib's play took a dict after a method's arguments as its keyword arguments."""
+    if not args or not isinstance(args[-1].value, cst.Dict):
+        return args
+    keywords = []
+    for e in args[-1].value.elements:
+        if not (isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+                and isinstance(e.key.evaluated_value, str)
+                and e.key.evaluated_value.isidentifier()):
+            return args
+        keywords.append(keyword_arg(e.key.evaluated_value, e.value))
+    return [*args[:-1], *keywords]
 
 
 def _is_animation(node: cst.BaseExpression) -> bool:

@@ -80,6 +80,9 @@ CASES: dict[str, tuple[str, str, str]] = {
               "self.wait()"),
     "rotate_in_place": ("manimlib-old", "s = Square().rotate_in_place(1)", "s = Square().rotate(1)"),
     "scale_in_place": ("manimlib-old", "s = Square().scale_in_place(2)", "s = Square().scale(2)"),
+    "Rotating": ("manimlib-old", "a = Rotating(Square(), radians=PI)",
+                 "a = Rotating(Square(), angle=PI)"),
+    "deepcopy": ("manimlib-old", "s = Square().deepcopy()", "s = Square().copy()"),
 }
 # Methods of the tables that are all dropped the same way as fix_in_frame (one case above).
 DROPPED = {m for d in ("manimgl", "manimlib-old") for m, new in table_for(d).methods.items()
@@ -88,8 +91,14 @@ DROPPED = {m for d in ("manimgl", "manimlib-old") for m, new in table_for(d).met
 REWRITES: dict[str, tuple[str, str, str]] = {
     "play(mob.method, args)": ("manimlib-old", "s = Square()\nself.play(s.shift, LEFT, "
                                "s.set_color, RED, run_time=2)",
-                               "self.play(s.animate.shift(LEFT), s.animate.set_color(RED), "
+                               "self.play(s.animate.shift(LEFT).set_color(RED), "
                                "run_time=2)"),
+    "play(mob.m1, a, mob.m2, b)": ("manimlib-old", "s = Square()\nself.play(s.shift, LEFT, "
+                                   "s.scale, 2, Write(Circle()))",
+                                   "self.play(s.animate.shift(LEFT).scale(2), Write(Circle()))"),
+    "play(mob.method, {keywords})": ("manimlib-old", "s = Square()\nself.play(s.set_stroke, "
+                                     "{'opacity': 0.4}, run_time=2)",
+                                     "self.play(s.animate.set_stroke(opacity=0.4), run_time=2)"),
     "ApplyMethod": ("manimlib-old", "s = Square()\nself.play(ApplyMethod(s.scale, 2, "
                     "run_time=3))", "self.play(s.animate(run_time=3).scale(2))"),
     "set_width(stretch=True)": ("manimlib-old", "s = Square().set_width(3, stretch=True)",
