@@ -155,6 +155,8 @@ class Original:
         (relative imports from `near`'s package); None when the repository has none."""
         level = len(dotted) - len(dotted.lstrip("."))
         parts = [p for p in dotted.lstrip(".").split(".") if p]
+        if level > len(near.relative_to(self.repo).parts):
+            return None
         bases = [near.parents[level - 1]] if level else [self.repo, near.parent]
         for base in bases:
             stem = base.joinpath(*parts)

@@ -375,8 +375,11 @@ class Resolver:
         one is kept as the module's own statement: a Local the module does not bind)."""
         if isinstance(found, External):
             return found.guessed
-        info = self.program.module(found.module) if isinstance(found, Local) else None
-        return info is not None and isinstance(found, Local) and (
+        if not isinstance(found, Local):
+            return False
+        info = self.program.module(found.module)
+        star = self.unknown_star_source(found.module)
+        return info is not None and star is not None and star[1].guarded and (
             found.name not in info.bindings and found.name not in info.import_bindings)
 
     def _own_name(self, info: ModuleInfo, name: str, found: Target) -> Target:
