@@ -186,7 +186,7 @@ def test_a_saved_run_is_tabled_again(tmp_path: Path) -> None:
 
 
 def test_a_scene_the_original_leaves_a_name_undefined_in_is_broken_not_a_failure() -> None:
-    repo = ROOT / "fixtures" / "repos" / "undefined_in_original"
+    repo = ROOT / "fixtures" / "original_bugs" / "repos" / "undefined_in_original"
     result = survey.survey_repo(str(repo))
     (row,) = result["scenes"]
     assert row["failed"] == ["undefined-name: network"] and row["broken"] == ["network"]

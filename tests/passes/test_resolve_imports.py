@@ -345,7 +345,8 @@ def test_relative_sys_path_naming_two_files_is_an_error_naming_both(make_repo) -
 
 # -- names a star import of an unlistable package is only guessed to provide -----------------
 
-UNDEFINED = Path(__file__).resolve().parents[2] / "fixtures" / "repos" / "undefined_in_original"
+UNDEFINED = (Path(__file__).resolve().parents[2] / "fixtures" / "original_bugs" / "repos"
+             / "undefined_in_original")
 
 
 def _undefined_flat() -> manimflat.FlatResult:
