@@ -221,3 +221,18 @@ def test_a_name_the_tool_lost_is_not_broken(tmp_path: Path) -> None:
     # another failure besides: not broken
     assert survey.broken(["asset-path: a.png", "undefined-name: g"], result("g", "g()"),
                          original) == []
+
+
+def test_a_name_of_an_older_manim_is_the_tools_upgrade_work_not_broken(tmp_path: Path) -> None:
+    from manimflat.diagnostics import Diagnostic, Severity
+
+    (tmp_path / "s.py").write_text("from manim import *\n\n\nclass S(GraphScene):\n    pass\n",
+                                   encoding="utf-8")
+    result = SimpleNamespace(code="from manim import *\n\n\nclass S(GraphScene):\n    pass\n",
+                             diagnostics=[Diagnostic("MF212", Severity.ERROR,
+                                                     "'GraphScene' is gone", path="s.py")])
+    assert survey.broken(["undefined-name: GraphScene"], result, survey.Original(tmp_path)) == []
+    result.diagnostics[0] = Diagnostic("MF103", Severity.ERROR, "'GraphScene' undefined",
+                                       path="s.py")
+    assert survey.broken(["undefined-name: GraphScene"], result,
+                         survey.Original(tmp_path)) == ["GraphScene"]
