@@ -16,6 +16,15 @@ rules as `shared/contract_check.py`). An output is *self-contained* when it:
   manim's real exports;
 - names no asset file (a short string literal ending in a media or data file extension).
 
+A failing plain scene is *broken* (broken in the original, counted apart like bases, not as
+the tool's failure) when every check it fails is an undefined name, or a genuine third-party
+import, and the original itself leaves each of those names undefined (not a name of an older manim, which
+the tool must upgrade), as this script checks on
+the repository's own files: pyflakes reports the name undefined in a file that uses it (with
+`from manim import *` expanded and star imports of repository modules followed), an import
+binds it from a repository module that does not define it, or it is a repository module whose
+every use in the output is an attribute the module does not define.
+
 A scene *uses a plugin* when its output or its error diagnostics name a `manim_*` package that
 the repository does not hold (manim_slides, manim_voiceover, ...): those are counted apart, the
 plugin issue's work. The table gives, per repository and in total: scenes found, by dialect,
@@ -93,6 +102,171 @@ def undefined(code: str) -> list[str]:
     star = "from manim import (" + ", ".join(manim_exports()) + ")"
     api.check(re.sub(r"^from manim import \*\s*$", star, code, flags=re.MULTILINE), "<flat>", Collect())
     return found
+
+
+def module_level_names(tree: ast.Module) -> tuple[set[str], list[str]]:
+    """Names a module binds at its top level (in `if`/`try`/`with`/`for` blocks too), and the
+    modules it star-imports."""
+    names: set[str] = set()
+    stars: list[str] = []
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append("." * getattr(node, "level", 0) + (getattr(node, "module", "") or ""))
+                else:
+                    names.add(alias.asname or alias.name.split(".")[0])
+            continue
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            todo += [n for n in getattr(node, field, []) if isinstance(n, ast.stmt)]
+        todo += [n for h in getattr(node, "handlers", []) for n in h.body]
+    return names, stars
+
+
+class Original:
+    """The repository's own files, read (never run) to tell names the original leaves
+    undefined from names the tool lost."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.sources: dict[Path, str] = {}
+        self.trees: dict[Path, ast.Module] = {}
+        for path in sorted(repo.rglob("*.py")):
+            try:
+                source = path.read_text(encoding="utf-8")
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self.trees[path] = ast.parse(source)
+                self.sources[path] = source
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                continue
+        self._names: dict[Path, tuple[set[str], list[str]]] = {}
+        self._undefined: dict[Path, set[str]] = {}
+
+    def module_file(self, dotted: str, near: Path) -> Path | None:
+        """The repository file `import dotted` reads, from the repo root or beside `near`
+        (relative imports from `near`'s package); None when the repository has none."""
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = [p for p in dotted.lstrip(".").split(".") if p]
+        if level > len(near.relative_to(self.repo).parts):
+            return None
+        bases = [near.parents[level - 1]] if level else [self.repo, near.parent]
+        for base in bases:
+            stem = base.joinpath(*parts)
+            for candidate in (stem.with_suffix(".py") if parts else None, stem / "__init__.py"):
+                if candidate is not None and candidate in self.trees:
+                    return candidate
+        return None
+
+    def binds(self, path: Path, name: str, seen: frozenset[Path] = frozenset()) -> bool | None:
+        """Does the module bind `name` at its top level (following its star imports of
+        repository modules and manim)? None when a star import of another package might."""
+        if path not in self._names:
+            self._names[path] = module_level_names(self.trees[path])
+        names, stars = self._names[path]
+        if name in names or path in seen:
+            return name in names
+        unknown = False
+        for star in stars:
+            if star.split(".")[0] == "manim":
+                if name in manim_exports():
+                    return True
+                continue
+            target = self.module_file(star, path)
+            if target is None:
+                unknown = True
+            elif self.binds(target, name, seen | {path}):
+                return True
+        return None if unknown else False
+
+    def _binds_locally(self, path: Path, name: str) -> bool:
+        """A parameter or local variable of the module's own functions is its own name: a
+        free use of it is the module's bug, not a name an unlisted star import provides."""
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id == name
+                   or isinstance(n, ast.arg) and n.arg == name for n in ast.walk(self.trees[path]))
+
+    def leaves_undefined(self, name: str, code: str, files: list[str]) -> bool:
+        """Is `name`, undefined in the output `code`, undefined in the original too, in one
+        of `files` (the repository files the tool's errors about it name)?"""
+        word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+        for path in {self.repo / f for f in files} & set(self.sources):
+            source = self.sources[path]
+            if not word.search(source):
+                continue
+            if self._import_of_nothing(path, name) or self._module_of_nothing(path, name, code):
+                return True
+            if path not in self._undefined:
+                self._undefined[path] = set(undefined(_drop_stars(source)))
+            if name not in self._undefined[path]:
+                continue
+            bound = self.binds(path, name)
+            if bound is False or bound is None and self._binds_locally(path, name):
+                return True
+        return False
+
+    def _import_of_nothing(self, path: Path, name: str) -> bool:
+        """`from pkg.mod import name` where the repository's `pkg/mod.py` defines no `name`,
+        or names a module its own package does not have."""
+        for node in ast.walk(self.trees[path]):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            for alias in node.names:
+                if (alias.asname or alias.name) != name:
+                    continue
+                dotted = "." * node.level + (node.module or "")
+                target = self.module_file(dotted, path)
+                if target is None:  # a repository package without that module
+                    top = (node.module or "").split(".")[0]
+                    return node.level == 0 and "." in (node.module or "") and (
+                        self.module_file(top, path) is not None)
+                return self.binds(target, alias.name) is False and self.module_file(
+                    f"{dotted}.{alias.name}" if dotted.strip(".") else dotted + alias.name,
+                    path) is None
+        return False
+
+    def _module_of_nothing(self, path: Path, name: str, code: str) -> bool:
+        """`name` is a repository module in the original and every use of it in the output
+        is an attribute that module does not define."""
+        for node in ast.walk(self.trees[path]):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if (alias.asname or alias.name.split(".")[0]) != name:
+                        continue
+                    target = self.module_file(alias.name if alias.asname else name, path)
+                    if target is None:
+                        continue
+                    attrs = _attributes_of(name, code)
+                    return bool(attrs) and all(
+                        a is not None and self.binds(target, a) is False for a in attrs)
+        return False
+
+
+def _attributes_of(name: str, code: str) -> list[str | None]:
+    """For each use of the global `name` in `code`, the attribute read from it (None: the
+    bare name)."""
+    tree = ast.parse(code)
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    out: list[str | None] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            parent = parents.get(id(node))
+            out.append(parent.attr if isinstance(parent, ast.Attribute) else None)
+    return out
+
+
+def _drop_stars(source: str) -> str:
+    """The source for pyflakes: star imports of anything but manim removed (`binds` follows
+    them), so that pyflakes reports the names nothing else binds."""
+    return re.sub(r"^(\s*)from\s+(?!manim\s)[\w.]+\s+import\s+\*", r"\1pass", source,
+                  flags=re.MULTILINE)
 
 
 def judge(code: str, scene: str | None, local: frozenset[str]) -> list[str]:
@@ -176,6 +350,7 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
         out["error"] = traceback.format_exc(limit=3)
         return out
     local = repo_names(path)
+    original = Original(path)
     manager = session.pipeline(passes)
     for ref in refs:
         row: dict[str, Any] = {"scene": ref.name, "path": ref.path, "line": ref.line,
@@ -202,8 +377,33 @@ def survey_repo(repo: str, passes: str | None = None) -> dict[str, Any]:
         row["lines"] = result.lines
         row["failed"] = judge(result.code, ref.name, local)
         row["self_contained"] = not row["failed"]
+        row["broken"] = broken(row["failed"], result, original)
     out["seconds"] = round(time.perf_counter() - start, 2)
     return out
+
+
+def broken(failed: list[str], result: Any, original: Original) -> list[str]:
+    """The names that make a failing scene broken in the original ([] when it is not): it
+    fails only by undefined names (and genuine third-party imports), and for each of them an
+    error of the tool names a repository file that, checked here, leaves it undefined."""
+    names = [t.partition(": ")[2] for t in failed if t.startswith("undefined-name:")]
+    if not names or any(not t.startswith(("undefined-name:", "third-party-import:"))
+                        for t in failed):
+        return []
+
+    def files(name: str) -> list[str] | None:
+        word = re.compile(rf"(?<![\w]){re.escape(name)}\b")
+        named = [d for d in result.diagnostics if d.is_error and word.search(d.message)]
+        if any(d.code in DRIFT_CODES for d in named):
+            return None  # manim's API drift: upgrading it is the tool's work
+        return [d.path for d in named if d.path]
+    return names if all((f := files(n)) is not None and original.leaves_undefined(
+        n, result.code, f) for n in names) else []
+
+
+# A Manim CE name the original star-imports that today's manim no longer has: the original
+# ran on an older manim; upgrading the name is the tool's job, not the original's bug.
+DRIFT_CODES = frozenset({"MF212"})
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -232,6 +432,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
             c["lies"] += s["status"] in ("ok", "fixed") and not s["self_contained"]
             if not s["self_contained"] and not s["errors"]:
                 silent.append(f"{where}  [{', '.join(s['failed'][:3])}]")
+            if s.get("broken"):  # broken in the original: listed apart, not the tool's failure
+                c["broken"] += 1
+                checks["broken-in-original"].append(f"{where}  [{', '.join(s['broken'][:4])}]")
+                continue
             by_kind: dict[str, list[str]] = defaultdict(list)
             for tag in s["failed"]:
                 by_kind[tag.split(":")[0]].append(tag.partition(": ")[2] or tag)
@@ -278,22 +482,26 @@ def plugin_lines(counts: dict[str, dict[str, int]]) -> list[str]:
 
 COLUMNS = (("found", "found"), ("ce", "dialect:manim-ce"), ("gl", "dialect:manimgl"),
            ("old", "dialect:manimlib-old"), ("bases", "bases"), ("plugin", "plugin"),
-           ("plain", "plain"), ("self", "self_contained"), ("deps", "deps"), ("lies", "lies"))
+           ("plain", "plain"), ("self", "self_contained"), ("deps", "deps"), ("broken", "broken"),
+           ("lies", "lies"))
 
 
 def table_lines(summary: dict[str, Any]) -> list[str]:
     """The per-repo table as markdown rows."""
-    def share(c: dict[str, Any], extra: str = "") -> str:
+    def share(c: dict[str, Any], extra: str = "", broken: bool = False) -> str:
         passed = c.get("self_contained", 0) + (c.get(extra, 0) if extra else 0)
-        return f"{100 * passed / c['plain']:.1f}%" if c.get("plain") else "-"
+        judged = c.get("plain", 0) - (0 if broken else c.get("broken", 0))
+        return f"{100 * passed / judged:.1f}%" if judged else "-"
 
-    head = "| repo | " + " | ".join(name for name, _ in COLUMNS) + " | share | +deps |"
-    lines = [head, "|---" * (len(COLUMNS) + 3) + "|"]
+    head = ("| repo | " + " | ".join(name for name, _ in COLUMNS)
+            + " | share | +deps | share of all | +deps of all |")
+    lines = [head, "|---" * (len(COLUMNS) + 5) + "|"]
     for row in [*summary["repos"], {"repo": "**total**", **summary["total"]}]:
         cells = [str(row.get(key, 0)) for _, key in COLUMNS]
         error = f" ERROR {row['error'].splitlines()[-1]}" if row.get("error") else ""
         lines.append(f"| {row['repo']}{error} | " + " | ".join(cells)
-                     + f" | {share(row)} | {share(row, 'deps')} |")
+                     + f" | {share(row)} | {share(row, 'deps')} | {share(row, broken=True)}"
+                     f" | {share(row, 'deps', True)} |")
     return lines
 
 
@@ -301,8 +509,10 @@ LEGEND = ("found: every scene class; ce/gl/old: by dialect (ManimGL and old mani
           "upgraded by the tool and measured by scripts/upgrade_survey.py, not here); bases: abstract base scenes (listed, not flattened); plugin: CE scenes "
           "needing a `manim_*` plugin; plain: the other CE scenes, non-base; self: plain scenes "
           "whose output passes the strict contract; deps: plain scenes failing it only by importing a "
-          "genuine third-party package (numpy-like, not a plugin); share = self / plain; +deps "
-          "= (self + deps) / plain; lies: outputs the tool called ok or fixed that fail the "
+          "genuine third-party package (numpy-like, not a plugin); broken: plain scenes "
+          "that fail only by names the original itself leaves undefined (its own bug, not "
+          "the tool's); share = self / (plain - broken); +deps = (self + deps) / (plain - "
+          "broken); the two shares of all divide by plain instead; lies: outputs the tool called ok or fixed that fail the "
           "contract.")
 
 

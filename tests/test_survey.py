@@ -183,3 +183,56 @@ def test_a_saved_run_is_tabled_again(tmp_path: Path) -> None:
     doc = tmp_path / "survey.md"
     assert survey.main([str(saved), "--markdown", str(doc)]) == 0
     assert "| one | 1 | 1 |" in doc.read_text(encoding="utf-8")
+
+
+def test_a_scene_the_original_leaves_a_name_undefined_in_is_broken_not_a_failure() -> None:
+    repo = ROOT / "fixtures" / "original_bugs" / "repos" / "undefined_in_original"
+    result = survey.survey_repo(str(repo))
+    (row,) = result["scenes"]
+    assert row["failed"] == ["undefined-name: network"] and row["broken"] == ["network"]
+    total = survey.summarize([result])["total"]
+    assert (total["plain"], total["broken"], total.get("self_contained", 0)) == (1, 1, 0)
+    assert "| 1 | 0 | 0 | 1 | 0 | - | - | 0.0% | 0.0% |" in "\n".join(
+        survey.table_lines(survey.summarize([result])))
+
+
+def test_a_name_the_tool_lost_is_not_broken(tmp_path: Path) -> None:
+    from manimflat.diagnostics import Diagnostic, Severity
+
+    (tmp_path / "helpers.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("config = 1\n", encoding="utf-8")
+    (tmp_path / "s.py").write_text("import pkg\nfrom helpers import f, g\nfrom pkg.gone import h\n"
+                                   "x = f() + pkg.config + pkg.nothing\n", encoding="utf-8")
+    original = survey.Original(tmp_path)
+
+    def result(name: str, code: str) -> SimpleNamespace:
+        return SimpleNamespace(code=code, diagnostics=[
+            Diagnostic("MF103", Severity.ERROR, f"{name} is gone", path="s.py", line=1)])
+    # defined in the original: the tool's failure
+    assert survey.broken(["undefined-name: f"], result("f", "f()"), original) == []
+    assert survey.broken(["undefined-name: pkg"], result("pkg", "pkg.config"), original) == []
+    # imported from a module that lacks it, or from a module its package lacks, or an
+    # attribute the module does not have: the original's own bug
+    assert survey.broken(["undefined-name: g"], result("g", "g()"), original) == ["g"]
+    assert survey.broken(["undefined-name: h"], result("h", "h()"), original) == ["h"]
+    assert survey.broken(["undefined-name: pkg"], result("pkg", "pkg.nothing"),
+                         original) == ["pkg"]
+    # another failure besides: not broken
+    assert survey.broken(["asset-path: a.png", "undefined-name: g"], result("g", "g()"),
+                         original) == []
+
+
+def test_a_name_of_an_older_manim_is_the_tools_upgrade_work_not_broken(tmp_path: Path) -> None:
+    from manimflat.diagnostics import Diagnostic, Severity
+
+    (tmp_path / "s.py").write_text("from manim import *\n\n\nclass S(GraphScene):\n    pass\n",
+                                   encoding="utf-8")
+    result = SimpleNamespace(code="from manim import *\n\n\nclass S(GraphScene):\n    pass\n",
+                             diagnostics=[Diagnostic("MF212", Severity.ERROR,
+                                                     "'GraphScene' is gone", path="s.py")])
+    assert survey.broken(["undefined-name: GraphScene"], result, survey.Original(tmp_path)) == []
+    result.diagnostics[0] = Diagnostic("MF103", Severity.ERROR, "'GraphScene' undefined",
+                                       path="s.py")
+    assert survey.broken(["undefined-name: GraphScene"], result,
+                         survey.Original(tmp_path)) == ["GraphScene"]

@@ -24,7 +24,8 @@ the import is unresolved, naming both.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -64,6 +65,8 @@ class External:
 
     module: str
     attr: str | None = None
+    # Only assumed to come from a star import whose names cannot be listed.
+    guessed: bool = field(default=False, compare=False)
 
     @property
     def qualified(self) -> str:
@@ -101,6 +104,7 @@ class Resolver:
         self.program = program
         self.scene_dir = scene_dir
         self._names: dict[tuple[str, str], Target] = {}
+        self._locals: dict[str, frozenset[str]] = {}
         self._modules: dict[tuple[str, str, int], Target] = {}
         self._guessable: dict[str, bool] = {}
         self.guesses: dict[tuple[str, str], Guess | None] = {}  # (importer folder, module)
@@ -322,11 +326,11 @@ class Resolver:
         # A star import after every explicit binding of the name rebinds it (last wins).
         explicit = [info.units[i].start for i in local or []] + [
             r.line for r in info.import_bindings.get(name, [])]
-        for rec in reversed(info.star_imports):
-            if explicit and rec.line > max(explicit):
-                found = self._star_lookup(module, rec, name)
-                if found is not None:
-                    return found
+        if explicit:
+            found = self._stars(info, name, [r for r in info.star_imports
+                                             if r.line > max(explicit)])
+            if found is not None:
+                return found
         if local and not all(_only_in_try(info, i) for i in local):
             return Local(module, name)
         imported = self._resolve_imported(info, name)
@@ -334,10 +338,9 @@ class Resolver:
             return imported
         if local:
             return Local(module, name)
-        for rec in reversed(info.star_imports):
-            found = self._star_lookup(module, rec, name)
-            if found is not None:
-                return found
+        found = self._stars(info, name, info.star_imports)
+        if found is not None:
+            return found
         if name in externals.BUILTINS:
             return Builtin(name)
         # Last resort: a star import of a package we cannot list (not installed, or not
@@ -347,8 +350,54 @@ class Resolver:
             base, rec = guess
             # Inside try/except the import may fail: keep that statement as it is (it is the
             # binding) rather than hoisting an import that would crash the output.
-            return Local(module, name) if rec.guarded else External(base.module, name)
-        return Unresolved(f"{name!r} is not defined in {module}")
+            return self._own_name(info, name, Local(module, name) if rec.guarded
+                                  else External(base.module, name, guessed=True))
+        return Unresolved(f"{name!r} is not defined in {module}, where the original leaves it "
+                          "undefined too")
+
+    def _stars(self, info: ModuleInfo, name: str, stars: list[ImportRec]) -> Target | None:
+        """What the star imports bind `name` to, the last one first. A name only guessed to
+        come from an unlistable star (through a helper's own star import) gives way to an
+        earlier star that surely binds it: `from manim import *` then `from helpers import
+        *`, where helpers star-imports an unlisted package, still gets manim's `Scene`."""
+        guess: Target | None = None
+        for rec in reversed(stars):
+            found = self._star_lookup(info.path, rec, name)
+            if found is None:
+                continue
+            if not self._is_guess(found):
+                return found
+            guess = guess or found
+        return None if guess is None else self._own_name(info, name, guess)
+
+    def _is_guess(self, found: Target) -> bool:
+        """Only assumed to come from a star import whose names cannot be listed (a guarded
+        one is kept as the module's own statement: a Local the module does not bind)."""
+        if isinstance(found, External):
+            return found.guessed
+        if not isinstance(found, Local):
+            return False
+        info = self.program.module(found.module)
+        star = self.unknown_star_source(found.module)
+        return info is not None and star is not None and star[1].guarded and (
+            found.name not in info.bindings and found.name not in info.import_bindings)
+
+    def _own_name(self, info: ModuleInfo, name: str, found: Target) -> Target:
+        """A name only guessed to come from an unlistable star import is the module's own
+        when its functions bind it (a parameter or local elsewhere, like `network` used
+        where no `network = ...` ran): the original leaves that use undefined; it is not a
+        name of the star-imported package."""
+        if not self._is_guess(found):
+            return found
+        if isinstance(found, External) and name in sys.stdlib_module_names:
+            return External(name)  # a package re-exports the stdlib module it imported
+        if info.path not in self._locals:
+            self._locals[info.path] = _local_names(info)
+        if name not in self._locals[info.path]:
+            return found
+        return Unresolved(f"{name!r} is not defined in {info.path}, where the original leaves "
+                          "it undefined too: only its functions bind it (a parameter or "
+                          "local), so no star import is assumed to provide it")
 
     def _resolve_imported(self, info: ModuleInfo, name: str) -> Target | None:
         recs = info.import_bindings.get(name)
@@ -460,6 +509,19 @@ class Resolver:
             target = nxt
             used += 1
         return target, used
+
+
+def _local_names(info: ModuleInfo) -> frozenset[str]:
+    """Names bound inside the module's functions (parameters and local stores)."""
+    names: set[str] = set()
+    for node in ast.walk(info.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.arg):
+                    names.add(sub.arg)
+                elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    names.add(sub.id)
+    return frozenset(names)
 
 
 def _only_in_try(info: ModuleInfo, index: int) -> bool:

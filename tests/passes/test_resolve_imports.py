@@ -341,3 +341,52 @@ def test_relative_sys_path_naming_two_files_is_an_error_naming_both(make_repo) -
     d = next(d for d in result.diagnostics if d.code == "MF121")
     assert "proj/lib/sizes.py" in d.message and " lib/sizes.py" in d.message
     assert not result.ok and "MF101" not in codes(result)
+
+
+# -- names a star import of an unlistable package is only guessed to provide -----------------
+
+UNDEFINED = (Path(__file__).resolve().parents[2] / "fixtures" / "original_bugs" / "repos"
+             / "undefined_in_original")
+
+
+def _undefined_flat() -> manimflat.FlatResult:
+    return manimflat.flatten(UNDEFINED, "UndefinedInOriginal", root=str(UNDEFINED))
+
+
+def test_a_name_only_the_modules_functions_bind_is_the_originals_own_bug() -> None:
+    result = _undefined_flat()
+    golden = UNDEFINED.parents[1] / "golden" / "undefined_in_original" / "UndefinedInOriginal.py"
+    assert result.code == golden.read_text(encoding="utf-8")
+    assert "yaml" not in (result.code or "")  # `network` is not taken from `from yaml import *`
+    (error,) = [d for d in result.diagnostics if d.code == "MF103"]
+    assert error.is_error and (error.path, error.line) == ("helpers.py", 8)
+    assert "'network'" in error.message and "the original leaves it undefined" in error.message
+    assert not result.ok and result.status == "failed"
+
+
+def test_a_helpers_unlistable_star_does_not_shadow_an_earlier_manim_star(make_repo) -> None:
+    repo = make_repo({"helpers.py": "from absent_pkg import *\n\n\ndef f():\n    return g()\n",
+                      "s.py": SCENE.format(imports="from helpers import *", use="Dot(f())")})
+    result = manimflat.flatten(repo, "S", root=str(repo))
+    assert "from absent_pkg import g" in (result.code or "")  # still the star's guess
+    assert "absent_pkg import Dot" not in (result.code or "")
+    assert "absent_pkg import Scene" not in (result.code or "")
+
+
+def test_a_stdlib_module_name_from_an_unlistable_star_is_the_stdlib_module(make_repo) -> None:
+    repo = make_repo({"helpers.py": "from absent_pkg import *\n\n\ndef f():\n"
+                                    "    return list(itertools.accumulate([1, 2]))[-1]\n",
+                      "s.py": SCENE.format(imports="from helpers import *", use="Dot(f())")})
+    code = manimflat.flatten(repo, "S", root=str(repo)).code or ""
+    assert "import itertools\n" in code and "absent_pkg" not in code
+
+
+@pytest.mark.render
+def test_the_scene_renders_like_the_original_despite_the_originals_bug(tmp_path: Path) -> None:
+    from helpers import render_both
+
+    from manimflat.verify.render import compare_frames
+
+    original, flattened = render_both(UNDEFINED, "scene.py", "UndefinedInOriginal",
+                                      _undefined_flat().code or "", tmp_path)
+    assert compare_frames(original, flattened).identical
