@@ -4,8 +4,9 @@
         [--out render-survey/] [--markdown docs/survey.md] [--json render.json] [--jobs 2]
 
 Each sub-folder of the given folder is one repository. Per repository, up to `--per-repo`
-Manim CE scenes whose output is `ok` or `fixed` after `--verify exec` (`--verify` sets the
-level; outputs it fails are listed as passed over) are sampled, spread over its scene list. Each
+Manim CE scenes whose output is `ok` or `fixed` are sampled, spread over its scene list: by
+default as the default pipeline marks them (`--verify static`); `--verify exec` or `render`
+sets a stricter level (outputs it fails are listed as passed over). Each
 is rendered twice with the real manim at `-ql -s`, both in the validation sandbox
 (manimflat/verify/sandbox.py: the original is repository code):
 
@@ -19,7 +20,9 @@ second time: a scene that draws differently on every run (unseeded randomness, c
 left out of the share. (A pair that is identical proves the original drew that frame both
 times.) The table counts, per repository: sampled, originals that render, of those the
 deterministic ones, identical frames, differing frames, and flattened files that did not
-render. A side-by-side PNG (original | flattened | difference) of each differing scene goes
+render (a render killed at `--timeout` is counted apart, as `timed out`, when the original
+timed out too: the machine was too slow for both, which says nothing about the output). A
+side-by-side PNG (original | flattened | difference) of each differing scene goes
 to `--out`. With `--markdown`, the table replaces the section between `<!-- render-survey -->`
 and `<!-- /render-survey -->` of that file (appended when absent).
 """
@@ -54,7 +57,7 @@ NOTES: dict[str, str] = {
 _WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file")
 
 
-def sample(repo: Path, per_repo: int, verify: str = "exec") -> list[dict[str, Any]]:
+def sample(repo: Path, per_repo: int, verify: str = "static") -> list[dict[str, Any]]:
     """Up to `per_repo` outputs of the repo that are ok/fixed after `--verify verify`, spread
     over its scene list; an output that fails verification is kept as a rejected row."""
     session = Session(repo, root=str(repo), verify=verify)
@@ -72,6 +75,8 @@ def sample(repo: Path, per_repo: int, verify: str = "exec") -> list[dict[str, An
         elif result.status in ("ok", "fixed") and result.code is not None:
             out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
                         "manim_cfg": result.manim_cfg, "code": result.code,
+                        "cfg_refused": [d.message for d in result.diagnostics
+                                        if d.code == "MF425"],
                         "replaced": [a.path for a in result.assets
                                      if a.action in ("replaced", "missing")],
                         "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
@@ -116,8 +121,12 @@ def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
                        flat_ok=flat.ok)
         if not flat.ok:
             verdict["flat_error"] = _last_line(flat.error)
+            verdict["flat_timed_out"] = flat.timed_out
         if not original.ok:
             verdict["original_error"] = _last_line(original.error)
+            verdict["original_timed_out"] = original.timed_out
+            if row.get("cfg_refused"):  # MF425: manim refuses the cfg of that folder
+                verdict["original_error"] += f" (MF425 {row['manim_cfg']} {row['cfg_refused'][0]})"
         if original.ok and flat.ok and original.png and flat.png:
             diff = compare_frames(original.png, flat.png)
             verdict["identical"] = diff.identical
@@ -168,37 +177,51 @@ def tabulate(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         c["deterministic"] += bool(v.get("deterministic"))
         c["identical"] += bool(v.get("identical"))
         c["differ"] += bool(v.get("deterministic") and not v.get("identical"))
-        c["flattened failed"] += not v["flat_ok"]
+        slow = _both_timed_out(v)
+        c["timed out"] += slow
+        c["flattened rendered"] += v["flat_ok"]
+        c["flattened failed"] += not v["flat_ok"] and not slow
     total: Counter[str] = Counter()
     for c in rows.values():
         total.update(c)
     return [{"repo": r, **c} for r, c in sorted(rows.items())] + [{"repo": "total", **total}]
 
 
-COLUMNS = ("failed verification", "sampled", "original renders", "deterministic", "identical", "differ",
-           "flattened failed")
+COLUMNS = ("failed verification", "sampled", "original renders", "deterministic", "identical",
+           "differ", "flattened rendered", "flattened failed", "timed out")
 
 
-def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "exec") -> str:
+def _both_timed_out(verdict: dict[str, Any]) -> bool:
+    return all(verdict.get(f"{side}_timed_out", str(verdict.get(f"{side}_error")).startswith(
+        "timed out")) for side in ("flat", "original"))
+
+
+def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "static") -> str:
     table = tabulate(verdicts)
     rejected = [v for v in verdicts if "rejected" in v]
     verdicts = [v for v in verdicts if "rejected" not in v]
     total = table[-1]
     det = total.get("deterministic", 0)
     share = f"{100 * total.get('identical', 0) / det:.1f}%" if det else "n/a"
-    rendered = total.get("sampled", 0) - total.get("flattened failed", 0)
-    out = [(f"Render survey ({per_repo} outputs ok after `--verify {verify}` sampled per "
-            "repository, `-ql -s`, `python scripts/render_survey.py`; `failed verification` "
-            "counts the outputs passed over because verification failed them): of the "
-            "originals that render "
-            f"deterministically, **{share}** of the flattened files end on an identical last "
-            f"frame; {rendered} of {total.get('sampled', 0)} sampled ok outputs render."), "",
+    finished = total.get("sampled", 0) - total.get("timed out", 0)
+    rendered = total.get("flattened rendered", 0)
+    ok_share = f"{100 * rendered / finished:.1f}%" if finished else "n/a"
+    level = "as the default pipeline marks them" if verify == "static" else \
+        f"after `--verify {verify}`"
+    out = [(f"Render survey (up to {per_repo} outputs `ok` {level} sampled per repository, "
+            "`-ql -s`, `python scripts/render_survey.py`; `failed verification` counts the "
+            "outputs passed over because verification failed them; `timed out`: both the "
+            "original and the flattened file were killed at the time limit): of the originals "
+            f"that render deterministically, **{share}** of the flattened files end on an "
+            f"identical last frame; **{ok_share}** of the sampled ok outputs render ({rendered} "
+            f"of {finished}, leaving out the {total.get('timed out', 0)} timed out)."), "",
            "| repo | " + " | ".join(COLUMNS) + " |",
            "| --- |" + " ---: |" * len(COLUMNS)]
     out += [f"| {r['repo']} | " + " | ".join(str(r.get(c, 0)) for c in COLUMNS) + " |"
             for r in table]
     differ = [v for v in verdicts if v.get("deterministic") and not v.get("identical")]
-    failed = [v for v in verdicts if not v["flat_ok"]]
+    failed = [v for v in verdicts if not v["flat_ok"] and not _both_timed_out(v)]
+    slow = [v for v in verdicts if _both_timed_out(v)]
     broken = [v for v in verdicts if not v["original_ok"]]
     if differ:
         out += ["", "Differing scenes (cause):"]
@@ -210,6 +233,10 @@ def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "exec") 
         out += ["", "Flattened file did not render:"]
         out += [f"- `{v['scene']}`: {v['note'] or v['flat_error']}"
                 + (" (the original fails too)" if not v["original_ok"] else "") for v in failed]
+    if slow:
+        out += ["", "Timed out, original and flattened file alike (not compared):"]
+        out += [f"- `{v['scene']}`" for v in slow]
+    broken = [v for v in broken if not _both_timed_out(v)]
     if broken:
         out += ["", "Original does not render here (not compared):"]
         out += [f"- `{v['scene']}` (from `{v['cwd']}`): {v['note'] or v['original_error']}"
@@ -250,8 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the table into this file's section")
     parser.add_argument("--json", type=Path, help="write every verdict here")
     parser.add_argument("--repos", nargs="*", help="only these sub-folders")
-    parser.add_argument("--verify", default="exec", choices=("static", "exec", "render"),
-                        help="the level a sampled output must pass to count as ok")
+    parser.add_argument("--verify", default="static", choices=("static", "exec", "render"),
+                        help="the level a sampled output must pass to count as ok (static: "
+                             "the default pipeline's status)")
     parser.add_argument("--from-json", type=Path,
                         help="report the verdicts of an earlier --json or --log")
     parser.add_argument("--log", type=Path, help="append each verdict here as it comes (JSON lines)")
@@ -278,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
-        jobs: int = 1, verify: str = "exec", log: Path | None = None) -> list[dict[str, Any]]:
+        jobs: int = 1, verify: str = "static", log: Path | None = None) -> list[dict[str, Any]]:
     """Sample and render repository by repository, `jobs` repositories at once (renders are
     subprocesses), so verdicts arrive early; each is also appended to `log` (JSON lines)."""
 
