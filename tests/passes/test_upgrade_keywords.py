@@ -160,3 +160,42 @@ def test_old_lines_fail_on_todays_manim_and_upgraded_ones_build(tmp_path: Path) 
     assert built == [], {k: result[k] for k in built}
     accepted = sorted(key for key, state in result.items() if key.startswith("old ") and state == "ok")
     assert accepted == []
+
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures"
+TODAY_SCENE = '''
+from manim import *
+
+
+class OldKeywords(Scene):
+    def construct(self):
+        axes = Axes(x_range=[0, 4], y_range=[0, 2], x_length=5, y_length=2,
+                    axis_config={"font_size": 18, "include_numbers": True})
+        line = NumberLine(x_range=[0, 3], length=4, include_numbers=True, font_size=27)
+        word = Text("old", font_size=24).to_corner(DL)
+        wedge = AnnularSector(inner_radius=0.5, outer_radius=1, color=RED).to_corner(DR)
+        dashes = DashedLine(LEFT, RIGHT, dashed_ratio=0.3)
+        self.add(VGroup(axes, line, dashes).arrange(DOWN), word, wedge)
+'''
+
+
+@pytest.mark.render
+def test_upgraded_keywords_render_like_todays_api(tmp_path: Path) -> None:
+    """The fixture's old keywords (which make today's manim raise) render as the same scene
+    written by hand with today's keywords."""
+    import manimflat
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    result = manimflat.flatten(FIXTURE / "repos" / "removed_api", "OldKeywords",
+                               verify="static")
+    assert result.status == "fixed" and result.code is not None
+    pngs = []
+    for name, code in (("flat", result.code), ("today", TODAY_SCENE)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "scene.py").write_text(code, encoding="utf-8")
+        frame = render_last_frame(folder / "scene.py", "OldKeywords", cwd=folder,
+                                  out_dir=folder / "media", timeout=240)
+        assert frame.ok and frame.png, frame.error
+        pngs.append(frame.png)
+    assert compare_frames(*pngs).identical
