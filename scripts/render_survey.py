@@ -54,7 +54,8 @@ NOTES: dict[str, str] = {
         "allows (tests/assets/test_asset_render.py)",
 }
 # An original that fails for want of an import root or a file relative to where it is run.
-_WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file")
+_WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file|"
+                           r"could not find")
 
 
 def sample(repo: Path, per_repo: int, verify: str = "static") -> list[dict[str, Any]]:
@@ -67,22 +68,61 @@ def sample(repo: Path, per_repo: int, verify: str = "static") -> list[dict[str, 
     manager = session.pipeline()
     out: list[dict[str, Any]] = []
     for ref in order[: per_repo * 3]:  # a few failures may be skipped, not the whole repo
-        result = session.flatten(ref, manager, contain_crash=True)
-        if result.status == "failed" and result.code is not None:  # failed verification
-            errors = [f"{d.code} {d.message}"[:200] for d in result.diagnostics if d.is_error]
-            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
-                        "rejected": errors[0] if errors else "?"})
-        elif result.status in ("ok", "fixed") and result.code is not None:
-            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
-                        "manim_cfg": result.manim_cfg, "code": result.code,
-                        "cfg_refused": [d.message for d in result.diagnostics
-                                        if d.code == "MF425"],
-                        "replaced": [a.path for a in result.assets
-                                     if a.action in ("replaced", "missing")],
-                        "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
-                                     if d.severity.value == "warning"]})
+        row = sample_row(repo, session, manager, ref)
+        if row is not None:
+            out.append(row)
         if sum("code" in row for row in out) == per_repo:
             break
+    return out
+
+
+def sample_row(repo: Path, session: Session, manager: Any, ref: Any) -> dict[str, Any] | None:
+    """The flattened scene as a row to render, or a rejected row (failed verification), or
+    None (not flattened at all)."""
+    result = session.flatten(ref, manager, contain_crash=True)
+    if result.status == "failed" and result.code is not None:  # failed verification
+        errors = [f"{d.code} {d.message}"[:200] for d in result.diagnostics if d.is_error]
+        return {"repo": repo.name, "path": ref.path, "scene": ref.name,
+                "rejected": errors[0] if errors else "?"}
+    if result.status in ("ok", "fixed") and result.code is not None:
+        return {"repo": repo.name, "path": ref.path, "scene": ref.name,
+                "manim_cfg": result.manim_cfg, "code": result.code,
+                "cfg_refused": [d.message for d in result.diagnostics if d.code == "MF425"],
+                "replaced": [a.path for a in result.assets
+                             if a.action in ("replaced", "missing")],
+                "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
+                             if d.severity.value == "warning"]}
+    return None
+
+
+def redo(folder: Path, verdicts: list[dict[str, Any]], pictures: Path, timeout: float,
+         verify: str, log: Path | None) -> list[dict[str, Any]]:
+    """The same sample again with today's code: every verdict that was not an identical frame
+    is flattened and rendered anew (an identical one stays: the change it could see is the
+    one a test covers)."""
+    out = []
+    sessions: dict[str, tuple[Session, Any]] = {}
+    for v in verdicts:
+        if v.get("identical"):
+            out.append(v)
+            continue
+        repo_name, rest = v["scene"].split("/", 1)
+        path, scene = rest.rsplit(":", 1)
+        repo = folder / repo_name
+        if repo_name not in sessions:
+            session = Session(repo, root=str(repo), verify=verify)
+            sessions[repo_name] = (session, session.pipeline())
+        session, manager = sessions[repo_name]
+        ref = next((r for r in session.scenes() if r.path == path and r.name == scene), None)
+        row = sample_row(repo, session, manager, ref) if ref is not None else None
+        new = v if row is None else ({"scene": v["scene"], "rejected": row["rejected"]}
+                                     if "rejected" in row else
+                                     compare_one(repo, row, pictures, timeout))
+        print(f"  {v['scene']}: {_state(new)}", file=sys.stderr, flush=True)
+        out.append(new)
+        if log is not None:
+            with log.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(new, ensure_ascii=False) + "\n")
     return out
 
 
@@ -117,6 +157,13 @@ def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
         flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat",
                                  timeout=timeout)
         original, cwd = render_original(repo, row, t, timeout)
+        # One side killed at the limit and the other not: the shared machine may just have
+        # been busy; that side gets one more try with twice the time.
+        if flat.timed_out and original.ok:
+            flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat2",
+                                     timeout=2 * timeout)
+        elif original.timed_out and flat.ok:
+            original, cwd = render_original(repo, row, t / "slow", 2 * timeout)
         verdict.update(cwd=str(cwd.relative_to(repo)) or ".", original_ok=original.ok,
                        flat_ok=flat.ok)
         if not flat.ok:
@@ -283,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-json", type=Path,
                         help="report the verdicts of an earlier --json or --log")
     parser.add_argument("--log", type=Path, help="append each verdict here as it comes (JSON lines)")
+    parser.add_argument("--redo", action="store_true",
+                        help="with --from-json: flatten and render again the verdicts that "
+                             "were not identical (the same sample, today's code)")
     args = parser.parse_args(argv)
     repos = sorted(p for p in args.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                    and (not args.repos or p.name in args.repos))
@@ -290,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
         text = args.from_json.read_text(encoding="utf-8")
         verdicts = (json.loads(text) if text.lstrip().startswith("[")
                     else [json.loads(line) for line in text.splitlines() if line.strip()])
+        if args.redo:
+            verdicts = redo(args.folder, verdicts, args.out, args.timeout, args.verify,
+                            args.log)
         for v in verdicts:
             v["note"] = NOTES.get(v["scene"])
     else:
@@ -305,6 +358,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _state(verdict: dict[str, Any]) -> str:
+    if "rejected" in verdict:
+        return f"failed verification: {verdict['rejected']}"
+    return ("identical" if verdict.get("identical") else
+            "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
+            "FLATTENED FAILED" if not verdict["flat_ok"] else
+            "original failed" if not verdict["original_ok"] else
+            "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
+
+
 def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
         jobs: int = 1, verify: str = "static", log: Path | None = None) -> list[dict[str, Any]]:
     """Sample and render repository by repository, `jobs` repositories at once (renders are
@@ -317,12 +380,7 @@ def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
                   flush=True)
             return {"scene": key, "rejected": row["rejected"]}
         verdict = compare_one(repo, row, pictures, timeout)
-        state = ("identical" if verdict.get("identical") else
-                 "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
-                 "FLATTENED FAILED" if not verdict["flat_ok"] else
-                 "original failed" if not verdict["original_ok"] else
-                 "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
-        print(f"  {key}: {state}", file=sys.stderr, flush=True)
+        print(f"  {key}: {_state(verdict)}", file=sys.stderr, flush=True)
         return verdict
 
     def repo_verdicts(repo: Path) -> list[dict[str, Any]]:
