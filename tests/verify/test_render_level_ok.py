@@ -25,7 +25,7 @@ class A(Scene):
 @pytest.mark.parametrize(("mobject", "code"), [
     ("Square().set_fill(RED, 1)", None),
     ("Tex('你好')", "MF424"),  # the default template has no fonts for the script
-    ("Square().shift(UP / len([]))", "MF407"),  # the scene's own code fails
+    ("Square().shift(UP * int('x'))", "MF407"),  # the scene's own code fails
 ])
 def test_ok_after_render_means_rendered(tmp_path: Path, mobject: str, code: str | None) -> None:
     repo = write_repo(tmp_path, {"scene.py": SCENE.format(mobject=mobject)})
