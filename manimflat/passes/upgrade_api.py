@@ -82,7 +82,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -271,6 +271,34 @@ AXES = ("Axes", "NumberPlane", "ThreeDAxes", "ComplexPlane")
 KEYWORD_CALLS = frozenset([*KEYWORDS, *AXES])
 _OLD_KEYWORD = re.compile(r"\b(?:" + "|".join(sorted(
     {k for table in KEYWORDS.values() for k in table})) + r")\s*=|[\"']number_scale_value[\"']")
+
+
+def _keyword_calls_in(code: str, names: Iterable[str]) -> frozenset[str]:
+    """Which of `names` (classes manim kept) `code` calls with a keyword they lost: found
+    with `ast` (fast), so that only such code goes through libcst."""
+    if not _OLD_KEYWORD.search(code):
+        return frozenset()
+    wanted = set(names)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return frozenset()
+    found = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in wanted):
+            continue
+        name, words = node.func.id, {k.arg for k in node.keywords if k.arg}
+        if name in AXES:
+            hit = any(k.arg in AXIS_CONFIGS and "number_scale_value" in ast.dump(k.value)
+                      for k in node.keywords)
+        elif name == "Sector":
+            hit = bool(words & {"outer_radius", "inner_radius"}) or len(node.args) == 2
+        else:
+            hit = bool(words & set(KEYWORDS[name]))
+        if hit:
+            found.add(name)
+    return frozenset(found)
 
 
 def _times(factor: float, expr: cst.BaseExpression) -> cst.BaseExpression:
@@ -906,8 +934,7 @@ def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
     own = set(re.findall(r"\b(?:def|class)\s+(\w+)", code))
     range_calls = frozenset(n for n in RANGE_CALLS if n not in own and re.search(
         rf"\b{n}\s*\(", code)) if _RANGE_KEYWORD.search(code) else frozenset()
-    keyword_calls = frozenset(n for n in KEYWORD_CALLS if n not in own and re.search(
-        rf"\b{n}\s*\(", code)) if _OLD_KEYWORD.search(code) else frozenset()
+    keyword_calls = _keyword_calls_in(code, KEYWORD_CALLS - own)
     if not (names or methods or colour_names or colour_modules or range_calls
             or keyword_calls):
         return code, []
@@ -967,8 +994,8 @@ class UpgradeApi(Pass):
         range_calls = frozenset(n for n, k in links.items() if n in RANGE_CALLS and
                                 k == f"star:manim:{n}") if _RANGE_KEYWORD.search(text) \
             else frozenset()
-        keyword_calls = frozenset(n for n, k in links.items() if n in KEYWORD_CALLS and k in (
-            f"star:manim:{n}", f"from:manim:{n}")) if _OLD_KEYWORD.search(text) else frozenset()
+        keyword_calls = _keyword_calls_in(text, (n for n, k in links.items() if n in KEYWORD_CALLS
+                                                 and k in (f"star:manim:{n}", f"from:manim:{n}")))
         annotated = frozenset(n for n in annotated if re.search(
             rf"""["'][^"'\n]*\b{n}\b""", text))
         if not (names or colour or modules or methods or colour_words or range_calls
