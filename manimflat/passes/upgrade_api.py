@@ -679,7 +679,8 @@ class _Upgrader(cst.CSTTransformer):
         words = {a.keyword.value for a in args if a.keyword is not None}
         if not words & set(KEYWORDS["Code"]):
             return updated
-        if sum(a.keyword is None for a in args) > 2 or any(a.star for a in args) or \
+        # `*args` / `**kwargs` pass through as they are: the keywords written out are upgraded
+        if sum(a.keyword is None and not a.star for a in args) > 2 or \
                 words & {"paragraph_config", "background_config"}:
             self._record(original, "Code(...)", "write today's `Code(code_file=..., "
                          "code_string=..., formatter_style=..., paragraph_config={...}, "

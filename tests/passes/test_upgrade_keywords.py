@@ -127,8 +127,16 @@ def test_a_repository_class_of_the_same_name_keeps_its_keywords() -> None:
 
 
 def test_a_call_that_cannot_be_rewritten_says_what_to_write() -> None:
-    fixed, [fix] = upgrade_code("from manim import *\nc = Code(*a, style='x')\n", frozenset())
+    fixed, [fix] = upgrade_code("from manim import *\nc = Code('a.py', 'x', 4, style='x')\n",
+                                frozenset())
     assert "style='x'" in fixed and fix.code == "MF212" and "formatter_style" in fix.message
+
+
+def test_arguments_passed_through_stay_and_the_written_keywords_are_upgraded() -> None:
+    fixed, _ = upgrade_code("from manim import *\nc = Code(*a, **kw, font='F', style='m')\n",
+                            frozenset())
+    assert fixed.splitlines()[1] == (
+        "c = Code(*a, **kw, formatter_style='m', paragraph_config={\"font\": 'F'})")
 
 
 PROBE = '''
