@@ -53,6 +53,20 @@ NOTES: dict[str, str] = {
         "replaced by a placeholder of the same place and size: the difference the contract "
         "allows (tests/assets/test_asset_render.py)",
 }
+# Causes named by the error a render ends with (read in the failing scenes; the first match).
+CAUSES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"No such file or directory: 'xelatex'"),
+     ("environment: the author's TeX template compiles with xelatex, not installed here (the "
+     "original needs it too)")),
+    (re.compile(r"latex error converting to dvi"),
+     ("LaTeX rejects the scene's own TeX (the original fails the same way when it runs: "
+     "`\\begin{center}` in `Tex`, or `{{ }}` groups splitting `\\Delta^`)")),
+    (re.compile(r"cannot import name 'sqrt' from 'scipy'|no attribute 'sph_harm'"),
+     ("the repository's other dependency moved on: scipy removed `scipy.sqrt` (1.12) and "
+     "`scipy.special.sph_harm` (1.17); not a Manim API")),
+    (re.compile(r"media_embed must be boolean"),
+     "MF425: the folder's manim.cfg has an empty `media_embed`, which today's manim refuses"),
+]
 # An original that fails for want of an import root or a file relative to where it is run.
 _WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file|"
                            r"could not find")
@@ -278,7 +292,7 @@ def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "static"
                 for v in differ]
     if failed:
         out += ["", "Flattened file did not render:"]
-        out += [f"- `{v['scene']}`: {v['note'] or v['flat_error']}"
+        out += [f"- `{v['scene']}`: {v['note'] or _cause(v['flat_error'])}"
                 + (" (the original fails too)" if not v["original_ok"] else "") for v in failed]
     if slow:
         out += ["", "Timed out, original and flattened file alike (not compared):"]
@@ -286,12 +300,19 @@ def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "static"
     broken = [v for v in broken if not _both_timed_out(v)]
     if broken:
         out += ["", "Original does not render here (not compared):"]
-        out += [f"- `{v['scene']}` (from `{v['cwd']}`): {v['note'] or v['original_error']}"
+        out += [f"- `{v['scene']}` (from `{v['cwd']}`): "
+                + (v["note"] or _cause(v["original_error"]))
                 for v in broken]
     if rejected:
         out += ["", f"Passed over: outputs that `--verify {verify}` failed (not `ok`):"]
         out += [f"- `{v['scene']}`: {v['rejected']}" for v in rejected]
     return "\n".join(out)
+
+
+def _cause(error: str) -> str:
+    """The error, and its cause when one of `CAUSES` names it."""
+    return next((f"{cause} ({error[:100]})" for pattern, cause in CAUSES
+                 if pattern.search(error or "")), error)
 
 
 def _replaced(verdict: dict[str, Any]) -> str:
