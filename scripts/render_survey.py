@@ -64,6 +64,10 @@ CAUSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"cannot import name 'sqrt' from 'scipy'|no attribute 'sph_harm'"),
      ("the repository's other dependency moved on: scipy removed `scipy.sqrt` (1.12) and "
      "`scipy.special.sph_harm` (1.17); not a Manim API")),
+    (re.compile(r"Mobject.__init__\(\) got an unexpected keyword argument 'height'"),
+     ("the repository subclasses `BarChart` as it was before v0.15 (a VGroup built from "
+     "`height`, `width`, `max_value`) and passes those on to today's BarChart: its own class "
+     "needs rewriting (the original fails the same way on today's manim)")),
     (re.compile(r"media_embed must be boolean"),
      "MF425: the folder's manim.cfg has an empty `media_embed`, which today's manim refuses"),
 ]
