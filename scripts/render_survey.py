@@ -52,6 +52,9 @@ NOTES: dict[str, str] = {
         "the corner logo (`utils/objects.py` create_logo loads `../assets/website_logo.svg`) is "
         "replaced by a placeholder of the same place and size: the difference the contract "
         "allows (tests/assets/test_asset_render.py)",
+    "manim__mcnica89/copy_of_pascals.py:pascal_printout_c":
+        "the scene's own code fails (IndexError in its construct's loops over the triangle); "
+        "the original cannot run here to compare (manim_voiceover is not installed)",
 }
 # Causes named by the error a render ends with (read in the failing scenes; the first match).
 CAUSES: list[tuple[re.Pattern[str], str]] = [
@@ -59,8 +62,9 @@ CAUSES: list[tuple[re.Pattern[str], str]] = [
      ("environment: the author's TeX template compiles with xelatex, not installed here (the "
      "original needs it too)")),
     (re.compile(r"latex error converting to dvi"),
-     ("LaTeX rejects the scene's own TeX (the original fails the same way when it runs: "
-     "`\\begin{center}` in `Tex`, or `{{ }}` groups splitting `\\Delta^`)")),
+     ("LaTeX rejects the TeX the scene itself writes, as it does for the original when it "
+      "runs (read: `\\begin{center}` inside `Tex` in huncut2016, `{{ }}` groups splitting "
+      "`\\Delta^` in skyecase)")),
     (re.compile(r"cannot import name 'sqrt' from 'scipy'|no attribute 'sph_harm'"),
      ("the repository's other dependency moved on: scipy removed `scipy.sqrt` (1.12) and "
      "`scipy.special.sph_harm` (1.17); not a Manim API")),
