@@ -198,6 +198,9 @@ CODES: dict[str, Code] = _catalog(
          "environment problem, not the scene", "give Tex a template with fonts for the script "
          "(e.g. `tex_template=TexTemplateLibrary.ctex` and xelatex), or set tex_template_file "
          "in manim.cfg; the original fails the same way without one"),
+    Code("MF425", "manim.cfg holds a setting manim cannot convert (an empty or misspelt "
+         "boolean or number): manim refuses the file, so the original does not run from its "
+         "folder", "fix or delete the line the message names; the output does not read the file"),
     # MF5xx: dataset
     Code("MF501", "row has no code", "fix the source row"),
     Code("MF502", "row's code does not parse", "fix the source row"),

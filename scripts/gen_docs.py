@@ -193,6 +193,10 @@ EXAMPLES: dict[str, str] = {
              "[verify-exec]",
     "MF424": "Intro.py:6: error MF424 LaTeX compilation error: Unicode character ... in "
              "`\\text{你好}`: the template has no fonts for this script [verify-render]",
+    "MF425": "2022/manim.cfg: warning MF425 line 106: [jupyter] media_embed = '' "
+             "is not a boolean: manim stops reading this file with a ValueError before "
+             "drawing anything, so the scene does not run from 2022/; the output does not "
+             "need the file [collect-closure]",
     "MF415": "Intro.py: error MF415 tried to write /home/user/out.txt outside its working "
              "folder [verify-exec]",
     "MF416": "Intro.py:5:12: error MF416 SyntaxWarning: 'is' with a literal [verify-syntax]",

@@ -4,8 +4,9 @@
         [--out render-survey/] [--markdown docs/survey.md] [--json render.json] [--jobs 2]
 
 Each sub-folder of the given folder is one repository. Per repository, up to `--per-repo`
-Manim CE scenes whose output is `ok` or `fixed` after `--verify exec` (`--verify` sets the
-level; outputs it fails are listed as passed over) are sampled, spread over its scene list. Each
+Manim CE scenes whose output is `ok` or `fixed` are sampled, spread over its scene list: by
+default as the default pipeline marks them (`--verify static`); `--verify exec` or `render`
+sets a stricter level (outputs it fails are listed as passed over). Each
 is rendered twice with the real manim at `-ql -s`, both in the validation sandbox
 (manimflat/verify/sandbox.py: the original is repository code):
 
@@ -19,7 +20,9 @@ second time: a scene that draws differently on every run (unseeded randomness, c
 left out of the share. (A pair that is identical proves the original drew that frame both
 times.) The table counts, per repository: sampled, originals that render, of those the
 deterministic ones, identical frames, differing frames, and flattened files that did not
-render. A side-by-side PNG (original | flattened | difference) of each differing scene goes
+render (a flattened file killed at `--timeout` is counted apart, as `timed out`, when the
+original did not render either: nothing then says the output is wrong). A
+side-by-side PNG (original | flattened | difference) of each differing scene goes
 to `--out`. With `--markdown`, the table replaces the section between `<!-- render-survey -->`
 and `<!-- /render-survey -->` of that file (appended when absent).
 """
@@ -49,12 +52,35 @@ NOTES: dict[str, str] = {
         "the corner logo (`utils/objects.py` create_logo loads `../assets/website_logo.svg`) is "
         "replaced by a placeholder of the same place and size: the difference the contract "
         "allows (tests/assets/test_asset_render.py)",
+    "manim__mcnica89/copy_of_pascals.py:pascal_printout_c":
+        "the scene's own code fails (IndexError in its construct's loops over the triangle); "
+        "the original cannot run here to compare (manim_voiceover is not installed)",
 }
+# Causes named by the error a render ends with (read in the failing scenes; the first match).
+CAUSES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"No such file or directory: 'xelatex'"),
+     ("environment: the author's TeX template compiles with xelatex, not installed here (the "
+     "original needs it too)")),
+    (re.compile(r"latex error converting to dvi"),
+     ("LaTeX rejects the TeX the scene itself writes, as it does for the original when it "
+      "runs (read: `\\begin{center}` inside `Tex` in huncut2016, `{{ }}` groups splitting "
+      "`\\Delta^` in skyecase)")),
+    (re.compile(r"cannot import name 'sqrt' from 'scipy'|no attribute 'sph_harm'"),
+     ("the repository's other dependency moved on: scipy removed `scipy.sqrt` (1.12) and "
+     "`scipy.special.sph_harm` (1.17); not a Manim API")),
+    (re.compile(r"Mobject.__init__\(\) got an unexpected keyword argument 'height'"),
+     ("the repository subclasses `BarChart` as it was before v0.15 (a VGroup built from "
+     "`height`, `width`, `max_value`) and passes those on to today's BarChart: its own class "
+     "needs rewriting (the original fails the same way on today's manim)")),
+    (re.compile(r"media_embed must be boolean"),
+     "MF425: the folder's manim.cfg has an empty `media_embed`, which today's manim refuses"),
+]
 # An original that fails for want of an import root or a file relative to where it is run.
-_WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file")
+_WRONG_FOLDER = re.compile(r"ModuleNotFoundError|ImportError|FileNotFoundError|No such file|"
+                           r"could not find")
 
 
-def sample(repo: Path, per_repo: int, verify: str = "exec") -> list[dict[str, Any]]:
+def sample(repo: Path, per_repo: int, verify: str = "static") -> list[dict[str, Any]]:
     """Up to `per_repo` outputs of the repo that are ok/fixed after `--verify verify`, spread
     over its scene list; an output that fails verification is kept as a rejected row."""
     session = Session(repo, root=str(repo), verify=verify)
@@ -64,20 +90,61 @@ def sample(repo: Path, per_repo: int, verify: str = "exec") -> list[dict[str, An
     manager = session.pipeline()
     out: list[dict[str, Any]] = []
     for ref in order[: per_repo * 3]:  # a few failures may be skipped, not the whole repo
-        result = session.flatten(ref, manager, contain_crash=True)
-        if result.status == "failed" and result.code is not None:  # failed verification
-            errors = [f"{d.code} {d.message}"[:200] for d in result.diagnostics if d.is_error]
-            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
-                        "rejected": errors[0] if errors else "?"})
-        elif result.status in ("ok", "fixed") and result.code is not None:
-            out.append({"repo": repo.name, "path": ref.path, "scene": ref.name,
-                        "manim_cfg": result.manim_cfg, "code": result.code,
-                        "replaced": [a.path for a in result.assets
-                                     if a.action in ("replaced", "missing")],
-                        "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
-                                     if d.severity.value == "warning"]})
+        row = sample_row(repo, session, manager, ref)
+        if row is not None:
+            out.append(row)
         if sum("code" in row for row in out) == per_repo:
             break
+    return out
+
+
+def sample_row(repo: Path, session: Session, manager: Any, ref: Any) -> dict[str, Any] | None:
+    """The flattened scene as a row to render, or a rejected row (failed verification), or
+    None (not flattened at all)."""
+    result = session.flatten(ref, manager, contain_crash=True)
+    if result.status == "failed" and result.code is not None:  # failed verification
+        errors = [f"{d.code} {d.message}"[:200] for d in result.diagnostics if d.is_error]
+        return {"repo": repo.name, "path": ref.path, "scene": ref.name,
+                "rejected": errors[0] if errors else "?"}
+    if result.status in ("ok", "fixed") and result.code is not None:
+        return {"repo": repo.name, "path": ref.path, "scene": ref.name,
+                "manim_cfg": result.manim_cfg, "code": result.code,
+                "cfg_refused": [d.message for d in result.diagnostics if d.code == "MF425"],
+                "replaced": [a.path for a in result.assets
+                             if a.action in ("replaced", "missing")],
+                "warnings": [f"{d.code} {d.message}"[:160] for d in result.diagnostics
+                             if d.severity.value == "warning"]}
+    return None
+
+
+def redo(folder: Path, verdicts: list[dict[str, Any]], pictures: Path, timeout: float,
+         verify: str, log: Path | None) -> list[dict[str, Any]]:
+    """The same sample again with today's code: every verdict that was not an identical frame
+    is flattened and rendered anew (an identical one stays: the change it could see is the
+    one a test covers)."""
+    out = []
+    sessions: dict[str, tuple[Session, Any]] = {}
+    for v in verdicts:
+        if v.get("identical"):
+            out.append(v)
+            continue
+        repo_name, rest = v["scene"].split("/", 1)
+        path, scene = rest.rsplit(":", 1)
+        repo = folder / repo_name
+        if repo_name not in sessions:
+            session = Session(repo, root=str(repo), verify=verify)
+            sessions[repo_name] = (session, session.pipeline())
+        session, manager = sessions[repo_name]
+        ref = next((r for r in session.scenes() if r.path == path and r.name == scene), None)
+        row = sample_row(repo, session, manager, ref) if ref is not None else None
+        new = v if row is None else ({"scene": v["scene"], "rejected": row["rejected"]}
+                                     if "rejected" in row else
+                                     compare_one(repo, row, pictures, timeout))
+        print(f"  {v['scene']}: {_state(new)}", file=sys.stderr, flush=True)
+        out.append(new)
+        if log is not None:
+            with log.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(new, ensure_ascii=False) + "\n")
     return out
 
 
@@ -112,12 +179,23 @@ def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
         flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat",
                                  timeout=timeout)
         original, cwd = render_original(repo, row, t, timeout)
+        # One side killed at the limit and the other not: the shared machine may just have
+        # been busy; that side gets one more try with twice the time.
+        if flat.timed_out and original.ok:
+            flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat2",
+                                     timeout=2 * timeout)
+        elif original.timed_out and flat.ok:
+            original, cwd = render_original(repo, row, t / "slow", 2 * timeout)
         verdict.update(cwd=str(cwd.relative_to(repo)) or ".", original_ok=original.ok,
                        flat_ok=flat.ok)
         if not flat.ok:
             verdict["flat_error"] = _last_line(flat.error)
+            verdict["flat_timed_out"] = flat.timed_out
         if not original.ok:
             verdict["original_error"] = _last_line(original.error)
+            verdict["original_timed_out"] = original.timed_out
+            if row.get("cfg_refused"):  # MF425: manim refuses the cfg of that folder
+                verdict["original_error"] += f" (MF425 {row['manim_cfg']} {row['cfg_refused'][0]})"
         if original.ok and flat.ok and original.png and flat.png:
             diff = compare_frames(original.png, flat.png)
             verdict["identical"] = diff.identical
@@ -168,37 +246,56 @@ def tabulate(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         c["deterministic"] += bool(v.get("deterministic"))
         c["identical"] += bool(v.get("identical"))
         c["differ"] += bool(v.get("deterministic") and not v.get("identical"))
-        c["flattened failed"] += not v["flat_ok"]
+        slow = _both_timed_out(v)
+        c["timed out"] += slow
+        c["flattened rendered"] += v["flat_ok"]
+        c["flattened failed"] += not v["flat_ok"] and not slow
     total: Counter[str] = Counter()
     for c in rows.values():
         total.update(c)
     return [{"repo": r, **c} for r, c in sorted(rows.items())] + [{"repo": "total", **total}]
 
 
-COLUMNS = ("failed verification", "sampled", "original renders", "deterministic", "identical", "differ",
-           "flattened failed")
+COLUMNS = ("failed verification", "sampled", "original renders", "deterministic", "identical",
+           "differ", "flattened rendered", "flattened failed", "timed out")
 
 
-def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "exec") -> str:
+def _both_timed_out(verdict: dict[str, Any]) -> bool:
+    """The flattened file was killed at the time limit and the original did not render
+    either (timed out too, or failed for a reason of its own): nothing says the output is
+    wrong. (Where the original rendered, a flattened file still too slow after its second,
+    longer try is a failure.)"""
+    return not verdict["original_ok"] and verdict.get(
+        "flat_timed_out", str(verdict.get("flat_error")).startswith("timed out"))
+
+
+def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "static") -> str:
     table = tabulate(verdicts)
     rejected = [v for v in verdicts if "rejected" in v]
     verdicts = [v for v in verdicts if "rejected" not in v]
     total = table[-1]
     det = total.get("deterministic", 0)
     share = f"{100 * total.get('identical', 0) / det:.1f}%" if det else "n/a"
-    rendered = total.get("sampled", 0) - total.get("flattened failed", 0)
-    out = [(f"Render survey ({per_repo} outputs ok after `--verify {verify}` sampled per "
-            "repository, `-ql -s`, `python scripts/render_survey.py`; `failed verification` "
-            "counts the outputs passed over because verification failed them): of the "
-            "originals that render "
-            f"deterministically, **{share}** of the flattened files end on an identical last "
-            f"frame; {rendered} of {total.get('sampled', 0)} sampled ok outputs render."), "",
+    finished = total.get("sampled", 0) - total.get("timed out", 0)
+    rendered = total.get("flattened rendered", 0)
+    ok_share = f"{100 * rendered / finished:.1f}%" if finished else "n/a"
+    level = "as the default pipeline marks them" if verify == "static" else \
+        f"after `--verify {verify}`"
+    out = [(f"Render survey (up to {per_repo} outputs `ok` {level} sampled per repository, "
+            "`-ql -s`, `python scripts/render_survey.py`; `failed verification` counts the "
+            "outputs passed over because verification failed them; `timed out`: the flattened "
+            "file was killed at the time limit and the original did not render either): of "
+            "the originals "
+            f"that render deterministically, **{share}** of the flattened files end on an "
+            f"identical last frame; **{ok_share}** of the sampled ok outputs render ({rendered} "
+            f"of {finished}, leaving out the {total.get('timed out', 0)} timed out)."), "",
            "| repo | " + " | ".join(COLUMNS) + " |",
            "| --- |" + " ---: |" * len(COLUMNS)]
     out += [f"| {r['repo']} | " + " | ".join(str(r.get(c, 0)) for c in COLUMNS) + " |"
             for r in table]
     differ = [v for v in verdicts if v.get("deterministic") and not v.get("identical")]
-    failed = [v for v in verdicts if not v["flat_ok"]]
+    failed = [v for v in verdicts if not v["flat_ok"] and not _both_timed_out(v)]
+    slow = [v for v in verdicts if _both_timed_out(v)]
     broken = [v for v in verdicts if not v["original_ok"]]
     if differ:
         out += ["", "Differing scenes (cause):"]
@@ -208,16 +305,28 @@ def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "exec") 
                 for v in differ]
     if failed:
         out += ["", "Flattened file did not render:"]
-        out += [f"- `{v['scene']}`: {v['note'] or v['flat_error']}"
+        out += [f"- `{v['scene']}`: {v['note'] or _cause(v['flat_error'])}"
                 + (" (the original fails too)" if not v["original_ok"] else "") for v in failed]
+    if slow:
+        out += ["", "Timed out, and the original did not render either (not compared):"]
+        out += [f"- `{v['scene']}`: the original {_cause(v.get('original_error') or '?')}"
+                for v in slow]
+    broken = [v for v in broken if not _both_timed_out(v)]
     if broken:
         out += ["", "Original does not render here (not compared):"]
-        out += [f"- `{v['scene']}` (from `{v['cwd']}`): {v['note'] or v['original_error']}"
+        out += [f"- `{v['scene']}` (from `{v['cwd']}`): "
+                + (v["note"] or _cause(v["original_error"]))
                 for v in broken]
     if rejected:
         out += ["", f"Passed over: outputs that `--verify {verify}` failed (not `ok`):"]
         out += [f"- `{v['scene']}`: {v['rejected']}" for v in rejected]
     return "\n".join(out)
+
+
+def _cause(error: str) -> str:
+    """The error, and its cause when one of `CAUSES` names it."""
+    return next((f"{cause} ({error[:100]})" for pattern, cause in CAUSES
+                 if pattern.search(error or "")), error)
 
 
 def _replaced(verdict: dict[str, Any]) -> str:
@@ -250,11 +359,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the table into this file's section")
     parser.add_argument("--json", type=Path, help="write every verdict here")
     parser.add_argument("--repos", nargs="*", help="only these sub-folders")
-    parser.add_argument("--verify", default="exec", choices=("static", "exec", "render"),
-                        help="the level a sampled output must pass to count as ok")
+    parser.add_argument("--verify", default="static", choices=("static", "exec", "render"),
+                        help="the level a sampled output must pass to count as ok (static: "
+                             "the default pipeline's status)")
     parser.add_argument("--from-json", type=Path,
                         help="report the verdicts of an earlier --json or --log")
     parser.add_argument("--log", type=Path, help="append each verdict here as it comes (JSON lines)")
+    parser.add_argument("--redo", action="store_true",
+                        help="with --from-json: flatten and render again the verdicts that "
+                             "were not identical (the same sample, today's code)")
     args = parser.parse_args(argv)
     repos = sorted(p for p in args.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                    and (not args.repos or p.name in args.repos))
@@ -262,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
         text = args.from_json.read_text(encoding="utf-8")
         verdicts = (json.loads(text) if text.lstrip().startswith("[")
                     else [json.loads(line) for line in text.splitlines() if line.strip()])
+        if args.redo:
+            verdicts = redo(args.folder, verdicts, args.out, args.timeout, args.verify,
+                            args.log)
         for v in verdicts:
             v["note"] = NOTES.get(v["scene"])
     else:
@@ -277,8 +393,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _state(verdict: dict[str, Any]) -> str:
+    if "rejected" in verdict:
+        return f"failed verification: {verdict['rejected']}"
+    return ("identical" if verdict.get("identical") else
+            "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
+            "FLATTENED FAILED" if not verdict["flat_ok"] else
+            "original failed" if not verdict["original_ok"] else
+            "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
+
+
 def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
-        jobs: int = 1, verify: str = "exec", log: Path | None = None) -> list[dict[str, Any]]:
+        jobs: int = 1, verify: str = "static", log: Path | None = None) -> list[dict[str, Any]]:
     """Sample and render repository by repository, `jobs` repositories at once (renders are
     subprocesses), so verdicts arrive early; each is also appended to `log` (JSON lines)."""
 
@@ -289,12 +415,7 @@ def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
                   flush=True)
             return {"scene": key, "rejected": row["rejected"]}
         verdict = compare_one(repo, row, pictures, timeout)
-        state = ("identical" if verdict.get("identical") else
-                 "both failed" if not verdict["flat_ok"] and not verdict["original_ok"] else
-                 "FLATTENED FAILED" if not verdict["flat_ok"] else
-                 "original failed" if not verdict["original_ok"] else
-                 "DIFFERS" if verdict.get("deterministic") else "original is nondeterministic")
-        print(f"  {key}: {state}", file=sys.stderr, flush=True)
+        print(f"  {key}: {_state(verdict)}", file=sys.stderr, flush=True)
         return verdict
 
     def repo_verdicts(repo: Path) -> list[dict[str, Any]]:

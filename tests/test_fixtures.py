@@ -80,6 +80,7 @@ CASES: list[tuple[str, str, str]] = [
     ("utils_two_folders", "chapter2/scene.py", "ChapterTwo"),
     ("invalid_escapes", "scene.py", "InvalidEscapes"),
     ("removed_api", "scene.py", "Drift"),
+    ("removed_api", "keywords.py", "OldKeywords"),
     ("plugin_slides", "deck.py", "Deck"),
     ("plugin_voiceover", "narrated.py", "Narrated"),
     ("plugin_themes", "scene.py", "Themed"),  # manim_themes lowered; renders with the real one

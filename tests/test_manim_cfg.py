@@ -88,3 +88,44 @@ def test_the_output_frames_the_same_picture(tmp_path: Path, cfg: str) -> None:
     assert result.code is not None and result.manim_cfg == "manim.cfg"
     original, flattened = render_both(repo, "scene.py", "Framed", result.code, tmp_path)
     assert compare_frames(original, flattened).identical
+
+
+@pytest.mark.parametrize(("cfg", "said"), [
+    ("[CLI]\nbackground_color = BLACK\n\n[jupyter]\nmedia_embed = \n",
+     "line 5: [jupyter] media_embed = '' is not a boolean"),
+    ("[CLI]\ndisable_caching = maybe\n", "line 2: [CLI] disable_caching = 'maybe' is not a boolean"),
+    ("[CLI]\nzero_pad = four\n", "line 2: [CLI] zero_pad = 'four' is not an int"),
+    ("[CLI]\nframe_rate = \n", "line 2: [CLI] frame_rate = '' is not a float"),
+])
+def test_a_setting_manim_cannot_convert_is_said(tmp_path: Path, cfg: str, said: str) -> None:
+    """manim stops at such a file with a bare ValueError naming neither file nor line."""
+    repo = write_repo(tmp_path, {"scene.py": SCENE, "manim.cfg": cfg})
+    [note] = [d for d in _flat(repo).diagnostics if d.code == "MF425"]
+    assert note.path == "manim.cfg" and note.severity.value == "warning"
+    assert note.message.startswith(said) and "the repository root" in note.message
+
+
+def test_settings_manim_converts_are_not_warned(tmp_path: Path) -> None:
+    cfg = ("[CLI]\ndisable_caching = True\nzero_pad = 4\nframe_rate = 30\n\n"
+           "[jupyter]\nmedia_embed = False\n")
+    repo = write_repo(tmp_path, {"scene.py": SCENE, "manim.cfg": cfg})
+    assert "MF425" not in [d.code for d in _flat(repo).diagnostics]
+
+
+@pytest.mark.render
+def test_the_original_refused_by_manim_fails_and_the_output_renders(tmp_path: Path) -> None:
+    from manimflat.verify.render import render_last_frame
+
+    repo = write_repo(tmp_path / "repo", {"shorts/scene.py": SCENE,
+                                          "shorts/manim.cfg": "[jupyter]\nmedia_embed = \n"})
+    result = _flat(repo)
+    assert result.code is not None and "MF425" in [d.code for d in result.diagnostics]
+    original = render_last_frame(repo / "shorts/scene.py", "Framed", cwd=repo / "shorts",
+                                 out_dir=tmp_path / "original", timeout=180)
+    assert not original.ok and "media_embed must be boolean" in (original.error or "")
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "flat_scene.py").write_text(result.code, encoding="utf-8")
+    flat = render_last_frame(alone / "flat_scene.py", "Framed", cwd=alone,
+                             out_dir=tmp_path / "flat", timeout=180)
+    assert flat.ok and flat.png, flat.error

@@ -43,6 +43,23 @@ DEFAULT_FRAME_HEIGHT = 8.0
 MAX_VALUE = 4096  # characters of a setting after `%(name)s` interpolation
 MAX_TEMPLATE = 64 * 1024  # characters of a tex_template_file carried into the output
 _REFERENCE = re.compile(r"%\(([^)]+)\)s")  # configparser.BasicInterpolation's own pattern
+# Keys manim converts as it reads a cfg (digest_parser in manim/_config/utils.py), by
+# section: a value it cannot convert (an empty one too) stops every run started in that
+# folder before anything is drawn, with no word of which file or line.
+READ_AS = {
+    "CLI": {**dict.fromkeys((
+        "notify_outdated_version", "write_all", "save_sections", "preview", "live_preview",
+        "show_in_file_browser", "log_to_file", "disable_caching", "disable_caching_warning",
+        "enable_gui", "fullscreen", "use_projection_fill_shaders",
+        "use_projection_stroke_shaders", "enable_wireframe", "no_latex_cleanup", "dry_run"),
+        "boolean"), **dict.fromkeys((
+            "from_animation_number", "upto_animation_number", "max_files_cached",
+            "max_inflight_encoders", "encoder_queue_size", "pixel_height", "pixel_width",
+            "seed", "window_monitor", "zero_pad"), "int"),
+        **dict.fromkeys(("background_opacity", "frame_rate", "frame_height", "frame_width"),
+                        "float")},
+    "jupyter": {"media_embed": "boolean"},
+}
 
 
 def applied_cfg(program: Program, scene_path: str) -> str | None:
@@ -97,9 +114,11 @@ def config_notes(program: Program, scene_path: str) -> list[tuple[str, str, str,
     rel = applied_cfg(program, scene_path)
     if rel is None:
         return []
+    refused = [("MF425", "warning", rel, message) for message in refused_by_manim(program, rel)]
     where = ("the repository root" if rel == "manim.cfg"
              else f"the scene's folder {cfg_folder(rel)}/")
-    notes = [("MF135", "info", rel, f"reads {rel}: manim is run from {where}, as its author did")]
+    notes = [("MF135", "info", rel, f"reads {rel}: manim is run from {where}, as its author did"),
+             *refused]
     root = "manim.cfg"
     if rel != root and (program.root / root).is_file():
         mine = [s for _, s in config_statements(program, scene_path)]
@@ -110,6 +129,41 @@ def config_notes(program: Program, scene_path: str) -> list[tuple[str, str, str,
                 f"{rel} and the root's manim.cfg draw differently ({differ}); the output "
                 f"follows {rel}, as when manim is run from {cfg_folder(rel)}/")))
     return notes
+
+
+def refused_by_manim(program: Program, rel: str) -> list[str]:
+    """What is wrong with each setting of the cfg at `rel` that manim cannot convert (MF425
+    warnings): the original does not run from that folder at all; the output, which does not
+    read the file, does."""
+    parser = _parsed(program, rel)
+    if parser is None:
+        return []
+    bad = []
+    for section, keys in READ_AS.items():
+        if not parser.has_section(section):
+            continue
+        for key, kind in keys.items():
+            if not parser.has_option(section, key):
+                continue
+            try:
+                value = parser.get(section, key)
+                if kind == "boolean":
+                    parser.getboolean(section, key)
+                elif kind == "int":
+                    int(value)
+                else:
+                    float(value)
+            except ValueError:
+                line = _line_of(program, rel, key, section)
+                folder = cfg_folder(rel) + "/" if cfg_folder(rel) else "the repository root"
+                bad.append(
+                    f"line {line}: [{section}] {key} = {value.strip()[:40]!r} is not "
+                    f"{'an' if kind == 'int' else 'a'} {kind}: manim stops reading this file "
+                    f"with a ValueError before drawing anything, so the scene does not run "
+                    f"from {folder}; the output does not need the file")
+            except configparser.Error:
+                continue  # an interpolation error: MF116 says it where the value is used
+    return bad
 
 
 def _read_statements(program: Program, rel: str) -> list[tuple[str, str]]:
@@ -280,15 +334,20 @@ def _parse_error_line(exc: configparser.Error) -> int | None:
     return errors[0][0] if errors else None
 
 
-def _line_of(program: Program, rel: str, key: str) -> int | None:
-    """The line that sets `key` (configparser does not keep positions)."""
+def _line_of(program: Program, rel: str, key: str, section: str = "CLI") -> int | None:
+    """The line that sets `key` in `section` (configparser does not keep positions)."""
     try:
         text = read_inside(program.root, program.root / rel, MAX_FILE_BYTES).decode(
             "utf-8", errors="replace")
     except OSError:
         return None
+    current = None
     for number, line in enumerate(text.splitlines(), 1):
+        header = re.fullmatch(r"\s*\[([^\]]+)\]\s*", line)
+        if header:
+            current = header.group(1).strip()
+            continue
         name = line.split("=", 1)[0].split(":", 1)[0].strip().lower()
-        if name == key:
+        if name == key and current == section:
             return number
     return None

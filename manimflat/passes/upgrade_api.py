@@ -56,6 +56,15 @@ The table (old -> new; the version whose changelog removed the old name):
 | `.get_rgb()`, `.rgb`, `.get_hsl()`, `.hsl` | `tuple(.to_rgb())`, `tuple(.to_hsl())` | v0.18.0 |
 | `.get_red()`, `.get_green()`, `.get_blue()`, `.get_hue()`, `.get_saturation()`, `.get_luminance()` | `.to_rgb()[i]`, `.to_hsl()[i]` | v0.18.0 |
 | `a.range_to(b, n)` | `color_gradient([a, b], n)` (RGB, not HSL, steps) | v0.18.0 |
+| `NumberLine(number_scale_value=s)` (also `UnitInterval`, and the keys of `axis_config`, `x_axis_config`, `y_axis_config`, `z_axis_config` of `Axes`, `NumberPlane`, `ThreeDAxes`, `ComplexPlane`) | `font_size=36 * s` (the numbers were drawn at 0.75 of 48 times s) | v0.12.0 (#2245) |
+| `PolarPlane(azimuth_label_scale=s)` | `azimuth_label_font_size=36 * s` | v0.12.0 (#2245) |
+| `BraceLabel(label_scale=s)`, `BraceText(label_scale=s)`, `Title(scale_factor=s)`, `Text(size=s)`, `MarkupText(size=s)` | `font_size=48 * s` | v0.12.0 (#2245) |
+| `DashedVMobject(positive_space_ratio=r)`, `DashedLine(...)`; `dash_spacing=` | `dashed_ratio=r`; dropped (it had no effect) | v0.13.0 (#2331) |
+| `TracedPath(min_distance_to_new_point=)` | dropped (it had no effect) | v0.13.0 (#2331) |
+| `.align_to(alignment_vect=)` | `.align_to(m, d)` (it had no effect) | v0.17.3 (#3165) |
+| `Sector(outer_radius=r)`; `Sector(outer_radius=r, inner_radius=i)` | `Sector(radius=r)`; `AnnularSector(inner_radius=i, outer_radius=r)` (what the old Sector was) | v0.19.0 (#3922) |
+| `.from_hex(hex=)` | `.from_hex(hex_str=)` | v0.19.0 (#3884) |
+| `Code(file_name=, code=, style=, insert_line_no=, line_no_from=)`; `font=`, `font_size=`, `line_spacing=`, `scale_factor=s`; `background_stroke_width=`, `background_stroke_color=`, `corner_radius=`, `margin=` | `Code(code_file=, code_string=, formatter_style=, add_line_numbers=, line_numbers_from=)`; `paragraph_config={"font": ..., "font_size": 24 * s, ...}`; `background_config={"stroke_width": ..., "stroke_color": ..., "corner_radius": ..., "buff": ...}` (`stroke_width`, `indentation_chars`, `line_no_buff`, `generate_html_file`, `warn_missing_font` are dropped; today's Code draws differently) | v0.19.0 (#4115), v0.12.0 (#2245) |
 
 Names removed with no one-to-one replacement (`GraphScene`, `NumberLineOld`, `SampleSpaceScene`,
 `ReconfigurableScene`: `NOT_UPGRADABLE`) are an MF212 error from collect-closure saying what to
@@ -73,7 +82,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -213,6 +222,99 @@ _RANGE_KEYWORD = re.compile(r"\b[tuvxyz]_(?:min|max)\s*=")
 
 
 @dataclass(frozen=True)
+class Keyword:
+    """A keyword argument Manim CE removed from a class it kept: the keyword that took its
+    place (None: it did nothing any more, so it is dropped), the factor its value is
+    multiplied by (old scale factors became font sizes: "multiply by 48", and the numbers of
+    a number line were drawn at 0.75 of that), and the version that removed it."""
+
+    new: str | None
+    since: str
+    factor: float | None = None
+
+
+_NUMBER_SCALE = {"number_scale_value": Keyword("font_size", "v0.12.0", 36.0)}
+_LABEL_SCALE = {"label_scale": Keyword("font_size", "v0.12.0", 48.0)}
+_TEXT_SIZE = {"size": Keyword("font_size", "v0.12.0", 48.0)}
+_DASHES = {"positive_space_ratio": Keyword("dashed_ratio", "v0.13.0"),
+           "dash_spacing": Keyword(None, "v0.13.0")}
+# Code was rewritten in v0.19.0 (#4115): keywords renamed, the text's and the frame's
+# settings moved into `paragraph_config` / `background_config`, some dropped.
+_CODE_SINCE = "v0.19.0"
+CODE_RENAMED = {"file_name": "code_file", "code": "code_string", "style": "formatter_style",
+                "insert_line_no": "add_line_numbers", "line_no_from": "line_numbers_from"}
+CODE_PARAGRAPH = {"font": "font", "font_size": "font_size", "line_spacing": "line_spacing"}
+CODE_BACKGROUND = {"background_stroke_width": "stroke_width",
+                   "background_stroke_color": "stroke_color", "corner_radius": "corner_radius",
+                   "margin": "buff"}
+CODE_DROPPED = frozenset({"stroke_width", "indentation_chars", "line_no_buff",
+                          "generate_html_file", "warn_missing_font"})
+KEYWORDS: dict[str, dict[str, Keyword]] = {
+    "NumberLine": _NUMBER_SCALE, "UnitInterval": _NUMBER_SCALE,
+    "PolarPlane": {"azimuth_label_scale": Keyword("azimuth_label_font_size", "v0.12.0", 36.0)},
+    "BraceLabel": _LABEL_SCALE, "BraceText": _LABEL_SCALE,
+    "Title": {"scale_factor": Keyword("font_size", "v0.12.0", 48.0)},
+    "Text": _TEXT_SIZE, "MarkupText": _TEXT_SIZE,
+    "DashedVMobject": _DASHES, "DashedLine": _DASHES,
+    "TracedPath": {"min_distance_to_new_point": Keyword(None, "v0.13.0")},
+    "Code": {"scale_factor": Keyword("font_size", "v0.12.0", 24.0),
+             **{k: Keyword(v, _CODE_SINCE) for k, v in CODE_RENAMED.items()},
+             **{k: Keyword(None, _CODE_SINCE) for k in
+                [*CODE_PARAGRAPH, *CODE_BACKGROUND, *CODE_DROPPED]}},
+    # v0.19.0 (#3922): a Sector has one radius; the old one was an AnnularSector
+    "Sector": {"outer_radius": Keyword("radius", "v0.19.0"),
+               "inner_radius": Keyword(None, "v0.19.0")},
+}
+# The axes hand these dicts to their NumberLines: their keys are NumberLine keywords.
+AXIS_CONFIGS = frozenset({"axis_config", "x_axis_config", "y_axis_config", "z_axis_config"})
+AXES = ("Axes", "NumberPlane", "ThreeDAxes", "ComplexPlane")
+KEYWORD_CALLS = frozenset([*KEYWORDS, *AXES])
+_OLD_KEYWORD = re.compile(r"\b(?:" + "|".join(sorted(
+    {k for table in KEYWORDS.values() for k in table})) + r")\s*=|[\"']number_scale_value[\"']")
+
+
+def _keyword_calls_in(code: str, names: Iterable[str]) -> frozenset[str]:
+    """Which of `names` (classes manim kept) `code` calls with a keyword they lost: found
+    with `ast` (fast), so that only such code goes through libcst."""
+    if not _OLD_KEYWORD.search(code):
+        return frozenset()
+    wanted = set(names)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return frozenset()
+    found = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in wanted):
+            continue
+        name, words = node.func.id, {k.arg for k in node.keywords if k.arg}
+        if name in AXES:
+            hit = any(k.arg in AXIS_CONFIGS and "number_scale_value" in ast.dump(k.value)
+                      for k in node.keywords)
+        elif name == "Sector":
+            hit = bool(words & {"outer_radius", "inner_radius"}) or len(node.args) == 2
+        else:
+            hit = bool(words & set(KEYWORDS[name]))
+        if hit:
+            found.add(name)
+    return frozenset(found)
+
+
+def _times(factor: float, expr: cst.BaseExpression) -> cst.BaseExpression:
+    """`factor * expr`, computed when expr is a number literal."""
+    try:
+        value = ast.literal_eval(code_of(expr))
+    except (ValueError, TypeError, SyntaxError):
+        value = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        result = factor * value
+        return cst.parse_expression(repr(int(result)) if result == int(result) else
+                                    repr(round(result, 6)))
+    return cst.parse_expression(f"{factor:g} * ({code_of(expr)})")
+
+
+@dataclass(frozen=True)
 class Upgrade:
     """One removed name: what replaces it (an expression), or how calls to it are rewritten."""
 
@@ -278,16 +380,19 @@ METHODS: dict[str, str] = {
     "rotate_in_place": "rotate", "scale_in_place": "scale", "stretch_in_place": "stretch",
     "scale_about_point": "scale", "get_center_point": "get_center",
     "next_section": "next_section", "set_camera_orientation": "set_camera_orientation",
-    "move_camera": "move_camera",
+    "move_camera": "move_camera", "from_hex": "from_hex", "align_to": "align_to",
 }
 # Keyword arguments renamed on those methods (the method keeps its name when it is itself).
-METHOD_KEYWORDS: dict[str, dict[str, str]] = {
+# None: the keyword had no effect any more and is dropped.
+METHOD_KEYWORDS: dict[str, dict[str, str | None]] = {
     "next_section": {"type": "section_type"},
     "set_camera_orientation": {"distance": "focal_distance"},
     "move_camera": {"distance": "focal_distance"},
+    "from_hex": {"hex": "hex_str"},
+    "align_to": {"alignment_vect": None},
 }
 _KEYWORDS_SINCE = {"next_section": "v0.19.0", "set_camera_orientation": "v0.13.0",
-                   "move_camera": "v0.13.0"}
+                   "move_camera": "v0.13.0", "from_hex": "v0.19.0", "align_to": "v0.17.3"}
 
 # colour.Color -> ManimColor: methods (any receiver: manim has none of these names) and
 # attributes (only on a receiver known to be a colour).
@@ -365,9 +470,11 @@ class _Upgrader(cst.CSTTransformer):
 
     def __init__(self, names: frozenset[str], methods: frozenset[str],
                  colour: frozenset[str], colour_modules: frozenset[str],
-                 colour_api: bool, range_calls: frozenset[str] = frozenset()) -> None:
+                 colour_api: bool, range_calls: frozenset[str] = frozenset(),
+                 keyword_calls: frozenset[str] = frozenset()) -> None:
         self.names = names  # removed names used here
         self.range_calls = range_calls  # manim classes called here whose bounds became ranges
+        self.keyword_calls = keyword_calls  # manim classes called here with removed keywords
         self.methods = methods  # removed method names no repository code defines
         self.colour = colour  # names bound to colour.Color
         self.colour_modules = colour_modules  # names bound to the colour module
@@ -476,6 +583,10 @@ class _Upgrader(cst.CSTTransformer):
                 self._record(original, func.value, shown, upgrade.since)
                 self._introduce(text, code_of(updated))
                 return new
+        if isinstance(func, cst.Name) and func.value in self.keyword_calls:
+            updated = self._keywords(original, updated, func.value)
+            if not (isinstance(updated.func, cst.Name) and updated.func.value == func.value):
+                return updated  # Sector -> AnnularSector
         if isinstance(func, cst.Name) and func.value in self.range_calls and any(
                 a.keyword is not None and _RANGE_KEYWORD.match(a.keyword.value + "=")
                 for a in updated.args):
@@ -500,6 +611,139 @@ class _Upgrader(cst.CSTTransformer):
                 return self._method(original, updated, name)
         return updated
 
+    # -- keywords of classes manim kept (KEYWORDS) ------------------------------------------
+    def _keywords(self, original: cst.Call, updated: cst.Call, name: str) -> cst.Call:
+        if name == "Code":
+            return self._code(original, updated)
+        if name == "Sector":
+            return self._sector(original, updated)
+        table = KEYWORDS.get(name, {})
+        args, done = [], []
+        for a in updated.args:
+            word = a.keyword.value if a.keyword is not None else None
+            if word in table:
+                keyword = table[word]
+                done.append(word)
+                if keyword.new is None:
+                    self._dropped(original, f"{name}({word}=)", keyword.since)
+                    continue
+                value = _times(keyword.factor, a.value) if keyword.factor else a.value
+                a = a.with_changes(keyword=cst.Name(keyword.new), value=value)
+                self._record(original, f"{name}({word}=s)" if keyword.factor else
+                             f"{name}({word}=)", f"{name}({keyword.new}="
+                             + (f"{keyword.factor:g} * s)" if keyword.factor else ")"),
+                             keyword.since)
+            elif word in AXIS_CONFIGS and name in AXES:
+                new_value = self._axis_config(original, a.value)
+                if new_value is not a.value:
+                    done.append(word)
+                    a = a.with_changes(value=new_value)
+            args.append(a)
+        return updated.with_changes(args=plain_args(args)) if done else updated
+
+    def _axis_config(self, original: cst.Call, value: cst.BaseExpression
+                     ) -> cst.BaseExpression:
+        """`axis_config={"number_scale_value": s}` -> `{"font_size": 36 * s}`."""
+        keyword = _NUMBER_SCALE["number_scale_value"]
+        assert keyword.factor is not None and keyword.new is not None
+        if isinstance(value, cst.Dict):
+            elements = []
+            for e in value.elements:
+                if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) \
+                        and e.key.evaluated_value == "number_scale_value":
+                    quote = e.key.value[0]
+                    e = e.with_changes(key=cst.SimpleString(f"{quote}{keyword.new}{quote}"),
+                                       value=_times(keyword.factor, e.value))
+                    self._record(original, '{"number_scale_value": s}',
+                                 f'{{"{keyword.new}": {keyword.factor:g} * s}}', keyword.since)
+                elements.append(e)
+            return value.with_changes(elements=elements) if elements != list(
+                value.elements) else value
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and \
+                value.func.value == "dict" and any(
+                a.keyword is not None and a.keyword.value == "number_scale_value"
+                for a in value.args):
+            self._record(original, "dict(number_scale_value=s)",
+                         f"dict({keyword.new}={keyword.factor:g} * s)", keyword.since)
+            return value.with_changes(args=plain_args([
+                a.with_changes(keyword=cst.Name(keyword.new),
+                               value=_times(keyword.factor, a.value))
+                if a.keyword is not None and a.keyword.value == "number_scale_value" else a
+                for a in value.args]))
+        return value
+
+    def _code(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """Code before v0.19.0 -> today's Code (its keywords, and the text's and the frame's
+        settings as `paragraph_config` / `background_config`)."""
+        args = list(updated.args)
+        words = {a.keyword.value for a in args if a.keyword is not None}
+        if not words & set(KEYWORDS["Code"]):
+            return updated
+        # `*args` / `**kwargs` pass through as they are: the keywords written out are upgraded
+        if sum(a.keyword is None and not a.star for a in args) > 2 or \
+                words & {"paragraph_config", "background_config"}:
+            self._record(original, "Code(...)", "write today's `Code(code_file=..., "
+                         "code_string=..., formatter_style=..., paragraph_config={...}, "
+                         "background_config={...})`", _CODE_SINCE, "MF212")
+            return updated
+        kept: list[cst.Arg] = []
+        paragraph: list[tuple[str, cst.BaseExpression]] = []
+        background: list[tuple[str, cst.BaseExpression]] = []
+        for a in args:
+            word = a.keyword.value if a.keyword is not None else None
+            if word in CODE_RENAMED:
+                kept.append(a.with_changes(keyword=cst.Name(CODE_RENAMED[word])))
+            elif word == "scale_factor":
+                paragraph.append(("font_size", _times(24.0, a.value)))
+            elif word in CODE_PARAGRAPH:
+                paragraph.append((CODE_PARAGRAPH[word], a.value))
+            elif word in CODE_BACKGROUND:
+                background.append((CODE_BACKGROUND[word], a.value))
+            elif word not in CODE_DROPPED:
+                kept.append(a)
+        for keyword, items in (("paragraph_config", paragraph),
+                               ("background_config", background)):
+            if items:
+                kept.append(keyword_arg(keyword, cst.parse_expression(
+                    "{" + ", ".join(f'"{k}": {code_of(v)}' for k, v in items) + "}")))
+        new_words = [a.keyword.value for a in kept if a.keyword is not None]
+        self._record(original, "Code(" + "=, ".join(sorted(words & set(KEYWORDS["Code"])))
+                     + "=)", "Code(" + "=, ".join(new_words) + "=)", _CODE_SINCE)
+        return updated.with_changes(args=plain_args(kept))
+
+    def _sector(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """`Sector(outer_radius=r, inner_radius=i)` was an AnnularSector: with an inner radius
+        it still is one; without, today's `Sector(radius=r)`."""
+        args = list(updated.args)
+        positional = [a for a in args if a.keyword is None and not a.star]
+        by = {a.keyword.value: a.value for a in args if a.keyword is not None}
+        if not ({"outer_radius", "inner_radius"} & set(by) or len(positional) == 2):
+            return updated
+        if any(a.star for a in args) or len(positional) > 2:
+            self._record(original, "Sector(outer_radius=, inner_radius=)", "write "
+                         "`Sector(radius=r)` or `AnnularSector(inner_radius=, outer_radius=)`",
+                         "v0.19.0", "MF212")
+            return updated
+        outer = positional[0].value if positional else by.get("outer_radius")
+        inner = positional[1].value if len(positional) == 2 else by.get("inner_radius")
+        rest = [a for a in args if a.keyword is not None
+                and a.keyword.value not in ("outer_radius", "inner_radius")]
+        if inner is None or code_of(inner) in ("0", "0.0"):
+            new = [keyword_arg("radius", outer)] if outer is not None else []
+            self._record(original, "Sector(outer_radius=)", "Sector(radius=)", "v0.19.0")
+            return updated.with_changes(args=plain_args(new + rest))
+        self._record(original, "Sector(inner_radius=)", "AnnularSector(inner_radius=, "
+                     "outer_radius=)", "v0.19.0")
+        self.introduced.add("AnnularSector")
+        new = [keyword_arg("inner_radius", inner),
+               keyword_arg("outer_radius", outer if outer is not None else cst.Integer("1"))]
+        return updated.with_changes(func=cst.Name("AnnularSector"), args=plain_args(new + rest))
+
+    def _dropped(self, node: cst.CSTNode, old: str, since: str) -> None:
+        pos = self.get_metadata(PositionProvider, node).start
+        self.fixes.append(Fix("MF413", f"`{old}` is gone (Manim CE {since}); dropped: it had "
+                              "no effect any more", pos.line, pos.column, Severity.FIXED))
+
     def _method(self, original: cst.Call, updated: cst.Call, name: str) -> cst.Call:
         assert isinstance(updated.func, cst.Attribute)
         new_name = METHODS[name]
@@ -508,11 +752,22 @@ class _Upgrader(cst.CSTTransformer):
         if renamed:
             if not any(a.keyword is not None and a.keyword.value in renamed for a in args):
                 return updated
-            args = [a.with_changes(keyword=cst.Name(renamed[a.keyword.value]))
-                    if a.keyword is not None and a.keyword.value in renamed else a
-                    for a in args]
-            self._record(original, f".{name}({', '.join(renamed)}=)",
-                         f".{name}({', '.join(renamed.values())}=)", _KEYWORDS_SINCE[name])
+            new_args = []
+            for a in args:
+                if a.keyword is not None and a.keyword.value in renamed:
+                    to = renamed[a.keyword.value]
+                    if to is None:
+                        continue
+                    a = a.with_changes(keyword=cst.Name(to))
+                new_args.append(a)
+            args = new_args
+            if all(renamed.values()):
+                self._record(original, f".{name}({', '.join(renamed)}=)",
+                             f".{name}({', '.join(v or '' for v in renamed.values())}=)",
+                             _KEYWORDS_SINCE[name])
+            else:
+                self._dropped(original, f".{name}({', '.join(renamed)}=)",
+                              _KEYWORDS_SINCE[name])
         elif name == "scale_about_point":
             if len(args) != 2 or any(a.keyword is not None or a.star for a in args):
                 self._record(original, f".{name}()", "write `.scale(factor, about_point=p)`",
@@ -631,7 +886,8 @@ class _RangeTo(cst.CSTTransformer):
 
 def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset[str],
                    colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool,
-                   range_calls: frozenset[str] = frozenset()
+                   range_calls: frozenset[str] = frozenset(),
+                   keyword_calls: frozenset[str] = frozenset()
                    ) -> tuple[cst.Module, list[Fix], set[str]]:
     """The module with the table applied; its fixes and the names the rewrites introduced.
     `colour_api`: the program uses colour, so colour's method names are rewritten too."""
@@ -643,7 +899,8 @@ def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset
         fixes += ranges.fixes
         if ranges.fixes:
             introduced.add("color_gradient")
-    upgrader = _Upgrader(names, methods, colour, colour_modules, colour_api, range_calls)
+    upgrader = _Upgrader(names, methods, colour, colour_modules, colour_api, range_calls,
+                         keyword_calls)
     module = MetadataWrapper(module).visit(upgrader)
     return module, fixes + upgrader.fixes, introduced | upgrader.introduced
 
@@ -678,12 +935,15 @@ def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
     own = set(re.findall(r"\b(?:def|class)\s+(\w+)", code))
     range_calls = frozenset(n for n in RANGE_CALLS if n not in own and re.search(
         rf"\b{n}\s*\(", code)) if _RANGE_KEYWORD.search(code) else frozenset()
-    if not (names or methods or colour_names or colour_modules or range_calls):
+    keyword_calls = _keyword_calls_in(code, KEYWORD_CALLS - own)
+    if not (names or methods or colour_names or colour_modules or range_calls
+            or keyword_calls):
         return code, []
     module = cst.parse_module(code)
     module = module.visit(_DropColourImports())
     new, fixes, _ = upgrade_module(module, names, methods, colour_names, colour_modules,
-                                   bool(colour_names or colour_modules), range_calls)
+                                   bool(colour_names or colour_modules), range_calls,
+                                   keyword_calls)
     return new.code, fixes
 
 
@@ -735,15 +995,17 @@ class UpgradeApi(Pass):
         range_calls = frozenset(n for n, k in links.items() if n in RANGE_CALLS and
                                 k == f"star:manim:{n}") if _RANGE_KEYWORD.search(text) \
             else frozenset()
+        keyword_calls = _keyword_calls_in(text, (n for n, k in links.items() if n in KEYWORD_CALLS
+                                                 and k in (f"star:manim:{n}", f"from:manim:{n}")))
         annotated = frozenset(n for n in annotated if re.search(
             rf"""["'][^"'\n]*\b{n}\b""", text))
         if not (names or colour or modules or methods or colour_words or range_calls
-                or annotated):
+                or keyword_calls or annotated):
             return False
         tree = cst.parse_module(text)
         new, fixes, introduced = upgrade_module(tree, names, methods, colour | annotated,
                                                 modules, colour_api or bool(annotated),
-                                                range_calls)
+                                                range_calls, keyword_calls)
         offset = _first_line(text)
         for fix in fixes:
             line = None if piece.module is None or fix.line is None else (

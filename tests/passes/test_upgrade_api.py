@@ -87,6 +87,8 @@ CASES: dict[str, tuple[str, str]] = {
                     "self.move_camera(focal_distance=8, run_time=2)"),
     "next_section": ("self.next_section('a', type=PresentationSectionType.NORMAL)",
                      "self.next_section('a', section_type=PresentationSectionType.NORMAL)"),
+    "from_hex": ("c = ManimColor.from_hex(hex=h)", "c = ManimColor.from_hex(hex_str=h)"),
+    "align_to": ("m.align_to(n, LEFT, alignment_vect=UP)", "m.align_to(n, LEFT)"),
 }
 
 RANGE_CASES: list[tuple[str, str]] = [
