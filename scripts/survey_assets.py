@@ -26,8 +26,9 @@ import libcst as cst
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from manimflat.assets.calls import VISUAL_APIS
 from manimflat.assets.classify import classify, inspect
-from manimflat.assets.refs import VISUAL_APIS, find_refs
+from manimflat.assets.finder import find_refs
 from manimflat.ir import Flat, Piece, SceneRef
 from manimflat.settings import Settings
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from manimflat.analyses.chains import names_in
 from manimflat.analyses.layout import printed, unit_texts
 from manimflat.analyses.units import analyze_module
-from manimflat.assets.refs import names_in
 from manimflat.transforms import rename_text, rewrite_statement
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

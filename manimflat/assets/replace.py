@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from ..analyses.chains import code
 from .builders import ALL_BUILDERS, label_for
 from .classify import Classification, Content
-from .refs import Ref, Target, code
+from .refs import Ref, Target
 from .rewrite import kwarg, num, string_literal, times
 
 DEFAULT_RESOLUTION = 1080  # QUALITIES["high_quality"]["pixel_height"], ImageMobject's default

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ..analyses.chains import code, dotted, names_in
 from ..analyses.units import Occurrences
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat, Piece
 from .builders import ALL_BUILDERS
-from .refs import Ref, Target, code, dotted, names_in
+from .refs import Ref, Target
 
 # Methods only an image mobject has: what the replacement does instead.
 IMAGE_ONLY_METHODS = {"set_resampling_algorithm": "drop", "get_pixel_array": "pixels"}

@@ -43,7 +43,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..assets.refs import DATA_APIS, Ref, Target, code, dotted, find_refs, names_in
+from ..analyses.chains import code, dotted, names_in
+from ..assets.calls import DATA_APIS
+from ..assets.finder import find_refs
+from ..assets.refs import Ref, Target
 from ..assets.rewrite import (
     Plan,
     apply,

@@ -31,18 +31,12 @@ from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from ..analyses.chains import code, dotted, names_in
+from ..assets.calls import VISUAL_APIS
 from ..assets.classify import Content, classify, inspect
-from ..assets.refs import (
-    VISUAL_APIS,
-    Ref,
-    Target,
-    code,
-    dotted,
-    find_refs,
-    font_matches,
-    names_in,
-    repo_fonts,
-)
+from ..assets.finder import find_refs
+from ..assets.locate import font_matches, repo_fonts
+from ..assets.refs import Ref, Target
 from ..assets.replace import builder_call, size_of, style_suffix
 from ..assets.rewrite import (
     Plan,

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import manimflat
-from manimflat.assets.refs import find_refs
+from manimflat.assets.finder import find_refs
 from manimflat.ir import Flat, Piece, SceneRef
 from manimflat.program import Program
 from manimflat.settings import Settings

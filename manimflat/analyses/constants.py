@@ -1,0 +1,251 @@
+"""Static values of the names a piece of libcst code reads, without running it.
+
+Values come from `analyses.paths.evaluate` (the one evaluator) applied to: module constants
+(in order; a reassignment to something unknown forgets the name), module-level literal
+lists, class constants (`self.X`, `cls.X`, `Class.X`), names assigned once in a function
+(flow-insensitive, so only single assignments count), loop variables over literal lists or
+`range` with literal bounds (one value per iteration), and the values a parameter takes at
+the call sites of its function by name.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import libcst as cst
+
+from .chains import code, dotted
+from .paths import Value, evaluate
+
+MAX_LOOP_VALUES = 64
+Evaluate = Callable[[str, dict[str, Value]], "Value | None"]
+
+
+def module_constants(node: cst.BaseStatement, names: dict[str, Value],
+                     lists: dict[str, list[Value]], *, file: str, root: str) -> None:
+    """Record the constants one module-level statement assigns into `names` (and literal
+    lists into `lists`)."""
+    if not isinstance(node, cst.SimpleStatementLine):
+        return
+    for stmt in node.body:
+        if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0].target, stmt.value
+        elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None:
+            target, value = stmt.target, stmt.value
+        else:
+            continue
+        name = dotted(target)
+        if name is None:
+            continue
+        literal = literal_list(value)
+        if literal is not None and isinstance(target, cst.Name):
+            lists[name] = literal
+            continue
+        result = evaluate(f"({code(value)})", file=file, cwd=root, names=names)
+        if result is not None:
+            names[name] = result
+        else:
+            names.pop(name, None)  # reassigned to something unknown
+
+
+def literal_list(node: cst.BaseExpression) -> list[Value] | None:
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return None
+    try:
+        value = ast.literal_eval(code(node))
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        return None
+    if all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        return list(value)
+    return None
+
+
+def class_constants(node: cst.ClassDef, names: dict[str, Value], evaluate_in: Evaluate
+                    ) -> dict[str, Value]:
+    """The class body's constants, as `self.X`, `cls.X` and `Class.X`."""
+    consts: dict[str, Value] = {}
+    for name, value in simple_assigns(node.body.body, shallow=True):
+        result = evaluate_in(code(value), names)
+        if result is not None:
+            for prefix in ("self.", "cls.", node.name.value + "."):
+                consts[prefix + name] = result
+    return consts
+
+
+def function_constants(node: cst.FunctionDef, names: dict[str, Value],
+                       loops: dict[str, list[Value]], evaluate_in: Evaluate
+                       ) -> tuple[dict[str, Value], dict[str, str]]:
+    """The names a function assigns exactly once (not parameters, not loop variables): their
+    static values, and the source of every such assignment's value."""
+    consts: dict[str, Value] = {}
+    sources: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    exprs: dict[str, cst.BaseExpression] = {}
+    for name, value in simple_assigns(node.body.body, shallow=False):
+        counts[name] = counts.get(name, 0) + 1
+        exprs[name] = value
+    for name in loops:
+        counts[name] = counts.get(name, 0) + 1
+    parameters = params(node)
+    for name, value in exprs.items():  # single assignments only: flow-insensitive
+        if counts[name] == 1 and name not in parameters:
+            sources[name] = code(value)
+            result = evaluate_in(code(value), {**names, **consts})
+            if result is not None:
+                consts[name] = result
+    return consts, sources
+
+
+def simple_assigns(body: Sequence[cst.CSTNode], *, shallow: bool
+                   ) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """`name = value` statements in a body (and in nested blocks unless `shallow`; never in
+    nested functions or classes, which have their own frames)."""
+    found: list[tuple[str, cst.BaseExpression]] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+            return not shallow
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                found.append((node.targets[0].target.value, node.value))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if node.value is not None and isinstance(node.target, cst.Name):
+                found.append((node.target.value, node.value))
+
+    for stmt in body:
+        stmt.visit(_V())
+    return iter(found)
+
+
+def params(node: cst.FunctionDef) -> set[str]:
+    p = node.params
+    names = {x.name.value for x in (*p.posonly_params, *p.params, *p.kwonly_params)}
+    for star in (p.star_arg, p.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names
+
+
+class _LoopCollector(cst.CSTVisitor):
+    def __init__(self, lists: dict[str, list[Value]]) -> None:
+        super().__init__()
+        self.lists = lists
+        self.found: dict[str, list[Value] | None] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions have their own frame
+
+    def _record(self, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        values = _iter_values(iterable, self.lists)
+        if isinstance(target, cst.Tuple) and isinstance(iterable, cst.Call) and \
+                dotted(iterable.func) == "enumerate" and len(target.elements) == 2:
+            inner = iterable.args[0].value if iterable.args else None
+            values = _iter_values(inner, self.lists) if inner is not None else None
+            target = target.elements[1].value
+        if not isinstance(target, cst.Name):
+            return
+        name = target.value
+        if name in self.found and self.found[name] != values:
+            self.found[name] = None  # two different loops over one name: unknown
+        else:
+            self.found[name] = values
+
+    def visit_For(self, node: cst.For) -> None:
+        self._record(node.target, node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._record(node.target, node.iter)
+
+
+def _iter_values(node: cst.BaseExpression, lists: dict[str, list[Value]]) -> list[Value] | None:
+    if isinstance(node, cst.Name) and node.value in lists:
+        return lists[node.value]
+    if isinstance(node, cst.Call) and dotted(node.func) == "range" and 1 <= len(node.args) <= 3:
+        try:  # range(3), range(1, 4): literal bounds only
+            bounds = [int(ast.literal_eval(code(a.value))) for a in node.args]
+        except (ValueError, SyntaxError, TypeError):
+            return None
+        values = range(*bounds)
+        return list(values) if len(values) <= MAX_LOOP_VALUES else None
+    return literal_list(node)
+
+
+def loop_lists(node: cst.FunctionDef, lists: dict[str, list[Value]]) -> dict[str, list[Value]]:
+    """The loop variables of a function body with the literal values they iterate over."""
+    collector = _LoopCollector(lists)
+    node.body.visit(collector)
+    return {k: v for k, v in collector.found.items() if v}
+
+
+def calls_of(pieces: Iterable[tuple[cst.CSTNode, str, str]], callee: str
+             ) -> list[tuple[cst.Call, str]] | None:
+    """Every call of `callee` by name (`f(...)`, `x.f(...)`) in the pieces given as (node,
+    source text, file), with the file; None when the name is also used otherwise (passed
+    around, rebound): then its callers are unknown."""
+    word = re.compile(r"\b" + re.escape(callee) + r"\b")
+    found: list[tuple[cst.Call, str]] = []
+    for node, text, file in pieces:
+        if not word.search(text):
+            continue
+        calls = _calls_in(node, callee)
+        if _name_uses(node, callee) > len(calls) + _definitions(node, callee):
+            return None
+        found += [(call, file) for call in calls]
+    return found
+
+
+def _calls_in(node: cst.CSTNode, callee: str) -> list[cst.Call]:
+    calls: list[cst.Call] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, n: cst.Call) -> None:
+            if (dotted(n.func) or "").rsplit(".", 1)[-1] == callee:
+                calls.append(n)
+
+    node.visit(_V())
+    return calls
+
+
+def _name_uses(node: cst.CSTNode, name: str) -> int:
+    count = 0
+
+    class _V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            nonlocal count
+            count += n.value == name
+
+        def visit_Attribute(self, n: cst.Attribute) -> None:
+            nonlocal count
+            count += n.attr.value == name
+
+    node.visit(_V())
+    return count
+
+
+def _definitions(node: cst.CSTNode, name: str) -> int:
+    """Occurrences of `name` that define it: `def name`, `class name`."""
+    count = 0
+
+    class _V(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            nonlocal count
+            count += node.name.value == name
+            return True
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            nonlocal count
+            count += node.name.value == name
+            return True
+
+    node.visit(_V())
+    return count
