@@ -136,6 +136,8 @@ CODES: dict[str, Code] = _catalog(
          "a flattening bug: report it with the scene"),
     Code("MF215", "name undefined in the original as in the output",
          "define or import the name in the repository"),
+    Code("MF226", "value a loop carries from its previous pass bound to None before the loop",
+         "nothing to do; bind the name before the loop in the repository to silence checkers"),
     # MF3xx: custom assets
     Code("MF301", "asset replaced by Manim primitives", "nothing to do"),
     Code("MF302", "asset file is missing from the repository; replaced from its name",

@@ -124,6 +124,9 @@ EXAMPLES: dict[str, str] = {
              "[lower-plugins]",
     "MF224": "<installed>/manim_ml/__init__.py:1: fixed MF224 manim-ml 0.0.24 (license: MIT "
              "License): its definitions the scene uses are inlined [lower-plugins]",
+    "MF226": "fourier.py:98:31: fixed MF226 `last_v` is read before the loop binds it"
+             " (a value of its previous pass): `last_v = None` added before the loop "
+             "[repair-warnings]",
     "MF213": "effects.py:4: error MF213 undefined name `Animation_manim` at line 5 of the "
              "output, though the original defines it where it uses it (effects.py:4 as "
              "`Animation`): a flattening bug [emit]",

@@ -89,6 +89,8 @@ CASES: list[tuple[str, str, str]] = [
     ("annotation_only_names", "scene.py", "AnnotationOnlyNames"),
     ("string_comments", "scene.py", "StringComments"),
     ("data_loaders", "scene.py", "DataLoaders"),
+    ("loop_carried", "scene.py", "LoopCarried"),
+    ("data_path_local", "scene.py", "DataPathLocal"),
 ]
 # Cases whose original cannot run on today's manim, so there is no frame to compare with:
 # the reason, and where their output is rendered instead.

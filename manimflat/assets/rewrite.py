@@ -205,7 +205,8 @@ def _drop_dead_constants(flat: Flat, candidates: set[str], *, pure: bool = False
         dead = [p for p in flat.pieces if p.binds and p.binds <= candidates
                 and isinstance(p.node, cst.SimpleStatementLine)
                 and (not pure or _pure_assign(p) is not None)
-                and not any(p.binds & used[id(q)] for q in flat.pieces if q is not p)]
+                and not any(_reads(q, p, name) for q in flat.pieces if q is not p
+                            for name in p.binds & used[id(q)])]
         if not dead:
             return
         next_candidates: set[str] = set()
@@ -213,6 +214,19 @@ def _drop_dead_constants(flat: Flat, candidates: set[str], *, pure: bool = False
             next_candidates |= piece_names(flat, p) - p.binds
             flat.pieces.remove(p)
         candidates = next_candidates
+
+
+def _reads(reader: Piece, piece: Piece, name: str) -> bool:
+    """Whether `name` in `reader` is `piece`'s binding: modules of a repository often share
+    constant names (`ASSETS_DIR` in each), and until deconflict-names renames them only the
+    links tell one module's from another's."""
+    key = f"{piece.module}:{name}"
+    link = reader.links.get(name)
+    if link is not None:
+        return link == key
+    if any(value == key for value in reader.chains.values()):
+        return True  # `helpers.ASSETS_DIR`
+    return reader.module is None or reader.module == piece.module or name not in piece.binds
 
 
 def _holds(node: cst.CSTNode, ids: set[int]) -> bool:

@@ -13,7 +13,8 @@ by manim in a subprocess (manim reads the data file; no repository code runs) an
 number of submobjects is compared, since `Write` times and staggers by submobjects: the
 result is in the asset record, and a difference is MF312. References that cannot be
 inlined (missing, too large, not UTF-8 text, opened for writing) are reported (MF302,
-MF310) and left as they are. `keep` copies the files instead; `reject` refuses them.
+MF310) and left as they are. A local that only held the path (`name = "AAPL.csv"` before
+`open(name)`) goes with the read it fed. `keep` copies the files instead; `reject` refuses them.
 
 Data read through a library becomes a literal of the value it loads (MF313), parsed here
 with safe loaders (no repository code runs): `json.load(open(p))`, `json.loads(Path(p).
@@ -81,7 +82,7 @@ class InlineDataFiles(Pass):
         if flat.settings.assets == "reject":
             reject(flat, refs, "data file")
             return ALL
-        plan = Plan(pieces={ref.piece for ref in refs})
+        plan = Plan(pieces={ref.piece for ref in refs}, dead_locals=True)
         checks: list[tuple[AssetRecord, str, str, str]] = []  # record, file, content, language
         parents: dict[int, dict[int, cst.CSTNode]] = {}  # per piece: id(node) -> its parent
         for ref in refs:

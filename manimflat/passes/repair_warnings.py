@@ -16,9 +16,12 @@ a key of `tex_to_color_map`, or a string with `$`, braces, `^` or other backslas
 reported with the literal its author meant (MF211, warning); with `latex_escapes=true` (the
 dataset driver turns it on) it is repaired to that literal (MF211, fixed), which changes the
 value on purpose. An identity test with a literal (`x is 1`, also a SyntaxWarning) becomes
-an equality test (MF416, fixed). Pieces without a backslash or an `is` are not looked at; the
-others are compiled first, and parsed with libcst only when something is to be reported or
-repaired. `repair_code` applies the escape repair to a whole file (the syntax level of
+an equality test (MF416, fixed). A name a loop reads before the loop binds it (the value of
+its previous pass, `last_v` in `else: f = last_v.get_end` then `last_v = v`) is bound to
+`None` before the loop, so pyflakes does not call it undefined (MF226, fixed; see
+`verify.repairs.loop_carried`). Pieces without a backslash, an `is` or a loop are not looked
+at; the others are compiled first, and parsed with libcst only when something is to be
+reported or repaired. `repair_code` applies the escape repair to a whole file (the syntax level of
 `--verify`, which also has `identity_with_literal`).
 """
 
@@ -37,7 +40,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, Pass
-from ..verify.repairs import Fix, identity_with_literal
+from ..verify.repairs import Fix, bind_loop_carried, identity_with_literal
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,14 @@ class RepairWarnings(Pass):
     NAME = "repair-warnings"
     DESCRIPTION = ("no SyntaxWarning: invalid escapes become raw strings of the same value, "
                    "`is` with a literal `==`; LaTeX escapes that change the text are reported "
-                   "(repaired with latex_escapes=true)")
+                   "(repaired with latex_escapes=true); a value a loop carries is bound first")
     NEEDS = ("closure",)
     latex_escapes: bool = False  # repair `"\theta"` to `r"\theta"` (changes the value)
 
     def run(self, flat: Flat) -> frozenset[str]:
         for piece in flat.pieces:
             text, _ = flat.source_of(piece)
-            if "\\" not in text and not _IS.search(text):
+            if "\\" not in text and not _IS.search(text) and not _LOOP.search(text):
                 continue
             new, fixes, offset = _repair_piece_text(text, self.latex_escapes)
             for fix in fixes:
@@ -93,6 +96,9 @@ def _repair_piece_text(text: str, latex: bool) -> tuple[str, tuple[Fix, ...], in
     if invalid or "\\" in text and _latex_suspect(tree):
         text, more = repair_code(text, latex)
         fixes += more
+    if _LOOP.search(text):
+        text, more = bind_loop_carried(text)
+        fixes += more
     return text, tuple(fixes), offset
 
 
@@ -109,6 +115,7 @@ def repair_code(code: str, latex: bool = False) -> tuple[str, list[Fix]]:
 _VALID_STR = frozenset("\n\\'\"abfnrtv01234567xNuU")
 _VALID_BYTES = frozenset("\n\\'\"abfnrtv01234567x")
 _IS = re.compile(r"\bis\b")
+_LOOP = re.compile(r"\b(for|while)\b")
 _CONTROL = {"t": "a tab", "f": "a form feed", "n": "a newline", "r": "a carriage return",
             "b": "a backspace", "a": "a bell", "v": "a vertical tab"}
 _CONTROL_CHARS = {"\t": "t", "\f": "f", "\n": "n", "\r": "r", "\b": "b", "\a": "a", "\v": "v"}

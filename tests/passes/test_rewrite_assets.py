@@ -474,3 +474,28 @@ def test_media_names_left_in_lists_and_callers_become_plain_names(tmp_path: Path
     assert 'plt.imread("frame.png")' in out
     errors = [d for d in flat.diagnostics if d.code == "MF317"]  # type: ignore[attr-defined]
     assert [d.severity.value for d in errors] == ["error"] and errors[0].line > 6
+
+
+def test_same_constant_name_in_two_modules_is_judged_per_module(tmp_path: Path) -> None:
+    """`ASSETS` of badges.py only built an SVG path: it goes once the SVG is replaced, though
+    notes.py's own `ASSETS` (a folder it still prints in a Text) stays and is MF317."""
+    import manimflat
+
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "star.svg").write_text(svg(100, 100), encoding="utf-8")
+    (tmp_path / "badges.py").write_text(
+        "from pathlib import Path\nfrom manim import *\n"
+        "ASSETS = Path(__file__).parent / 'icons'\n"
+        "def badge():\n    return SVGMobject(str(ASSETS / 'star.svg'))\n", encoding="utf-8")
+    (tmp_path / "notes.py").write_text(
+        "from pathlib import Path\n"
+        "ASSETS = Path(__file__).parent / 'notes'\n"
+        "def where():\n    return str(ASSETS)\n", encoding="utf-8")
+    (tmp_path / "scene.py").write_text(
+        "from manim import *\nfrom badges import badge\nfrom notes import where\n"
+        "class S(Scene):\n    def construct(self):\n"
+        "        self.add(badge(), Text(where()))\n", encoding="utf-8")
+    result = manimflat.flatten(tmp_path, "scene.py:S", root=str(tmp_path))
+    stale = [d for d in result.diagnostics if d.code == "MF317"]
+    assert [d.path for d in stale] == ["notes.py"], [d.to_json() for d in stale]
+    assert result.code is not None and result.code.count("Path(__file__)") == 1

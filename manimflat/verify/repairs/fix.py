@@ -9,7 +9,7 @@ from ...diagnostics import Severity
 
 @dataclass(frozen=True)
 class Fix:
-    code: str  # diagnostic code: MF210, MF211, MF212, MF413, MF414, MF416
+    code: str  # diagnostic code: MF210, MF211, MF212, MF226, MF413, MF414, MF416
     message: str
     line: int | None = None
     col: int | None = None  # 0-based, as libcst and ast count
