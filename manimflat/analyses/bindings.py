@@ -100,6 +100,8 @@ class Resolver:
         self.program = program
         self.scene_dir = scene_dir
         self._names: dict[tuple[str, str], Target] = {}
+        # names only the last-resort guess bound (an unlistable star such as manimlib's)
+        self._guessed: set[tuple[str, str]] = set()
         self._modules: dict[tuple[str, str, int], Target] = {}
         self._guessable: dict[str, bool] = {}
         self.guesses: dict[tuple[str, str], Guess | None] = {}  # (importer folder, module)
@@ -334,10 +336,15 @@ class Resolver:
             return imported
         if local:
             return Local(module, name)
-        for rec in reversed(info.star_imports):
-            found = self._star_lookup(module, rec, name)
-            if found is not None:
-                return found
+        # A star of a repository module that defines the name wins over one that only
+        # guessed it from an unlistable star (3b1b's `custom/` over `manimlib`'s).
+        for definite in (True, False):
+            for rec in reversed(info.star_imports):
+                found = self._star_lookup(module, rec, name, definite)
+                if found is not None:
+                    if not definite:
+                        self._guessed.add((module, name))
+                    return found
         if name in externals.BUILTINS:
             return Builtin(name)
         # Last resort: a star import of a package we cannot list (not installed, or not
@@ -347,7 +354,10 @@ class Resolver:
             base, rec = guess
             # Inside try/except the import may fail: keep that statement as it is (it is the
             # binding) rather than hoisting an import that would crash the output.
-            return Local(module, name) if rec.guarded else External(base.module, name)
+            if rec.guarded:
+                return Local(module, name)
+            self._guessed.add((module, name))
+            return External(base.module, name)
         return Unresolved(f"{name!r} is not defined in {module}")
 
     def _resolve_imported(self, info: ModuleInfo, name: str) -> Target | None:
@@ -410,10 +420,12 @@ class Resolver:
                             (path, unit.index))
         for key in set(self._names) - cached:  # resolved without the stores: forget
             del self._names[key]
+            self._guessed.discard(key)
         self._indexing_stores = False
         return out
 
-    def _star_lookup(self, importer: str, rec: ImportRec, name: str) -> Target | None:
+    def _star_lookup(self, importer: str, rec: ImportRec, name: str,
+                     definite: bool = False) -> Target | None:
         base = self.resolve_module(importer, rec.module, rec.level)
         if isinstance(base, External):
             exports = externals.star_exports(base.module, self.allowed)
@@ -426,7 +438,8 @@ class Resolver:
         if public is not None and name not in public:
             return None
         target = self.resolve(base.module, name)
-        if isinstance(target, (Unresolved, Builtin)):
+        if isinstance(target, (Unresolved, Builtin)) or (
+                definite and (base.module, name) in self._guessed):
             return None
         return target
 
