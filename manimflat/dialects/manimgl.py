@@ -61,3 +61,31 @@ TABLE = Table(
         "always_sort_to_camera": "", "set_clip_plane": "",
     },
 )
+
+# ManimGL's 3D camera frame -> ThreeDScene's camera: a frame method -> its parameters in
+# order, each (ManimGL name, ThreeDScene keyword, template of the value). ManimGL's theta is
+# CE's plus 90 degrees (CE's default view is theta=-90deg); `reorient` takes degrees; a
+# taller frame is a smaller zoom.
+FRAME_3D: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "reorient": (("theta_degrees", "theta", "({} - 90) * DEGREES"),
+                 ("phi_degrees", "phi", "({}) * DEGREES"),
+                 ("gamma_degrees", "gamma", "({}) * DEGREES"),
+                 ("center", "frame_center", "{}"),
+                 ("height", "zoom", "config.frame_height / ({})")),
+    "set_euler_angles": (("theta", "theta", "{} - 90 * DEGREES"), ("phi", "phi", "{}"),
+                         ("gamma", "gamma", "{}")),
+    "set_theta": (("theta", "theta", "{} - 90 * DEGREES"),),
+    "set_phi": (("phi", "phi", "{}"),),
+    "set_gamma": (("gamma", "gamma", "{}"),),
+    "increment_theta": (("dtheta", "theta", "self.camera.get_theta() + {}"),),
+    "increment_phi": (("dphi", "phi", "self.camera.get_phi() + {}"),),
+    "increment_gamma": (("dgamma", "gamma", "self.camera.get_gamma() + {}"),),
+    "move_to": (("point", "frame_center", "{}"),),
+    "set_height": (("height", "zoom", "config.frame_height / ({})"),),
+    "set_width": (("width", "zoom", "config.frame_width / ({})"),),
+    "scale": (("scale_factor", "zoom", "self.camera.get_zoom() / ({})"),),
+}
+# frame methods that start or stop a rotation: ThreeDScene's ambient camera rotation
+FRAME_3D_ROTATION = {"increment_theta": "theta", "increment_phi": "phi",
+                     "increment_gamma": "gamma"}
+FRAME_3D_STOP = frozenset({"clear_updaters", "remove_updater", "suspend_updating"})

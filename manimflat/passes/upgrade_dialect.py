@@ -74,12 +74,14 @@ class UpgradeDialect(Pass):
             return ALL
         done: Counter[str] = Counter()
         frame = any(_FRAME.search(_text(p)) for p in flat.pieces)
+        # a scene turning ManimGL's 3D camera frame is a ThreeDScene, not MovingCameraScene
+        frame3d = frame and any(_FRAME_3D_CALL.search(_text(p)) for p in flat.pieces)
         dict_keys: dict[str, dict[str, bool]] = {}  # class -> CONFIG keys holding dicts
         shims: set[str] = set()
         scenes: set[str] = set()
         replaced = _replace_characters(flat, shims, done)
         for piece in flat.pieces:
-            _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims)
+            _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims, frame3d)
         _add_shims(flat, shims, replaced)
         if done:
             summary = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in done.most_common())
@@ -121,7 +123,7 @@ def _resolve(name: str, key: str, table: Table) -> tuple[str, str | Rename | Non
 
 def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], frame: bool,
                    dict_keys: dict[str, dict[str, bool]], scenes: set[str],
-                   shims: set[str]) -> None:
+                   shims: set[str], frame3d: bool = False) -> None:
     links = dict(piece.links)
     renames: dict[str, Rename] = {}
     line = piece.line or None
@@ -150,11 +152,17 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
         piece.links = links
         return
     module = cst.parse_module(text)
-    rewriter = _Rewriter(renames, table, frame, dict_keys, scenes, links)
+    problems = []
+    if frame3d:
+        camera = _Camera3D()
+        module = MetadataWrapper(module).visit(camera)
+        done.update(camera.done)
+        problems += camera.problems
+    rewriter = _Rewriter(renames, table, frame, dict_keys, scenes, links, frame3d)
     new = MetadataWrapper(module).visit(rewriter)
     for what in rewriter.done:
         done[what] += 1
-    for code, message, at in rewriter.problems:
+    for code, message, at in problems + rewriter.problems:
         flat.report(code, message, path=piece.module,
                     line=None if piece.module is None else piece.line + at - _first_line(text),
                     severity=Severity.ERROR if code == "MF232" else Severity.WARNING)
@@ -178,7 +186,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
 _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for m in (table_for(dialect) or Table("", {})).methods})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
-                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
+                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
                         r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
 
 
@@ -194,8 +202,9 @@ class _Rewriter(cst.CSTTransformer):
 
     def __init__(self, renames: dict[str, Rename], table: Table, frame: bool,
                  dict_keys: dict[str, dict[str, bool]], scenes: set[str],
-                 links: dict[str, str]) -> None:
+                 links: dict[str, str], frame3d: bool = False) -> None:
         self.renames = renames
+        self.frame3d = frame3d  # ... the 3D frame: scenes are ThreeDScenes (_Camera3D)
         self.table = table
         self.frame = frame  # some code uses ManimGL's self.frame: scenes move their camera
         self.dict_keys = dict_keys
@@ -256,9 +265,10 @@ class _Rewriter(cst.CSTTransformer):
                 value = was.value
                 if isinstance(value, cst.Name) and value.value in _SCENE_BASES \
                         and self._is_manimlib(value.value):
-                    self.done.append("self.frame -> MovingCameraScene's camera.frame")
-                    self.introduced.add("MovingCameraScene")
-                    base = base.with_changes(value=cst.Name("MovingCameraScene"))
+                    camera = "ThreeDScene" if self.frame3d else "MovingCameraScene"
+                    self.done.append(f"self.frame -> {camera}'s camera")
+                    self.introduced.add(camera)
+                    base = base.with_changes(value=cst.Name(camera))
                 bases.append(base)
             updated = updated.with_changes(bases=bases)
         body = [st for st in updated.body.body if isinstance(st, cst.BaseStatement)]
@@ -364,7 +374,7 @@ class _Rewriter(cst.CSTTransformer):
                     func=func.with_changes(attr=cst.Name(f"stretch_to_fit_{method[4:]}")),
                     args=plain_args([a for a in updated.args if a.keyword is None
                                  or a.keyword.value != "stretch"]))
-            if receiver.endswith("camera.frame") and method in _FRAME_3D:
+            if receiver.endswith("camera.frame") and method in _FRAME_3D and not self.frame3d:
                 self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
                               "write it with ThreeDScene's set_camera_orientation/move_camera",
                               original)
@@ -466,7 +476,7 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
                         ) -> cst.BaseExpression:
-        if self.frame and code_of(original) == "self.frame":
+        if self.frame and not self.frame3d and code_of(original) == "self.frame":
             return cst.parse_expression("self.camera.frame")
         return updated
 
@@ -561,3 +571,196 @@ def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
                            if not (k.startswith("shim:") or k in replaced)}
     first = next((i for i, p in enumerate(flat.pieces) if p.module is not None), 0)
     flat.pieces[first:first] = new
+
+
+# -- ManimGL's 3D camera frame -> ThreeDScene's camera calls ------------------------------------
+_FRAME_3D_CALL = re.compile(r"\.(?:reorient|set_euler_angles|increment_(?:theta|phi|gamma)|"
+                            r"set_(?:theta|phi|gamma)|add_ambient_rotation)\(")
+_FRAME_REFS = ("self.frame", "self.camera.frame")
+
+
+class _Camera3D(cst.CSTTransformer):
+    """A scene that turns ManimGL's 3D camera frame becomes a ThreeDScene: each statement
+    moving the frame (`frame.reorient(...)`, `self.play(frame.animate.reorient(...), ...)`,
+    `frame.add_updater(lambda m, dt: m.increment_theta(k * dt))`) becomes a ThreeDScene
+    camera call; any other use of the frame is an MF232 error naming it."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        from ..dialects.manimgl import FRAME_3D, FRAME_3D_ROTATION, FRAME_3D_STOP
+        self.methods, self.rotation, self.stop = FRAME_3D, FRAME_3D_ROTATION, FRAME_3D_STOP
+        self.aliases: set[str] = set()  # `frame = self.frame`
+        self.done: list[str] = []
+        self.problems: list[tuple[str, str, int]] = []
+        self._new: dict[int, cst.BaseSmallStatement | None] = {}
+        self._scopes: list[set[str]] = []
+
+    def _is_frame(self, node: cst.BaseExpression) -> bool:
+        return code_of(node) in _FRAME_REFS or (isinstance(node, cst.Name)
+                                                and node.value in self.aliases)
+
+    def _chain(self, node: cst.BaseExpression) -> tuple[bool, list[cst.Call]] | None:
+        """`frame[.animate].m1(...).m2(...)`: (animated, the calls in order)."""
+        calls = []
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            calls.append(node)
+            node = node.func.value
+        animated = isinstance(node, cst.Attribute) and node.attr.value == "animate"
+        if animated:
+            assert isinstance(node, cst.Attribute)
+            node = node.value
+        return (animated, calls[::-1]) if calls and self._is_frame(node) else None
+
+    def _keywords(self, calls: list[cst.Call]) -> dict[str, str] | None:
+        out: dict[str, str] = {}
+        for call in calls:
+            assert isinstance(call.func, cst.Attribute)
+            params = self.methods.get(call.func.attr.value)
+            positional = [a for a in call.args if a.keyword is None]
+            named = {a.keyword.value: a for a in call.args if a.keyword is not None}
+            units = named.pop("units", None)
+            if units is not None and code_of(units.value) not in ("RADIANS", "1"):
+                return None
+            if params is None or any(a.star for a in call.args) or len(positional) > len(
+                    params) or set(named) - {p[0] for p in params}:
+                return None
+            for i, (gl, ce, template) in enumerate(params):
+                arg = positional[i] if i < len(positional) else named.get(gl)
+                value = code_of(arg.value) if arg is not None else "None"
+                if value != "None":  # a simple value needs no parentheses
+                    simple = re.fullmatch(r"-?[\w.]+", value)
+                    out[ce] = (template.replace("({})", "{}") if simple else template
+                               ).format(value)
+        return out
+
+    def _statement(self, node: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None | bool:
+        """The ThreeDScene statement for a frame statement (None: drop it), or False."""
+        if isinstance(node, cst.Assign) and self._is_frame(node.value) and all(
+                isinstance(t.target, cst.Name) for t in node.targets):
+            self.aliases.update(t.target.value for t in node.targets  # type: ignore[union-attr]
+                                )
+            return None
+        if not isinstance(node, cst.Expr) or not isinstance(node.value, cst.Call):
+            return False
+        call = node.value
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "play" and code_of(
+                func.value) == "self":
+            return self._play(call)
+        chain = self._chain(call)
+        if chain is None or chain[0]:
+            return False
+        calls = chain[1]
+        assert isinstance(calls[0].func, cst.Attribute)
+        method = calls[0].func.attr.value
+        if len(calls) == 1 and method in self.stop:
+            return self._call("self.stop_ambient_camera_rotation()", "stop rotation")
+        if len(calls) == 1 and method == "add_ambient_rotation":
+            rate = code_of(calls[0].args[0].value) if calls[0].args else "DEGREES"
+            return self._call(f"self.begin_ambient_camera_rotation(rate={rate})", "rotation")
+        if len(calls) == 1 and method == "add_updater":
+            return self._rotation(calls[0])
+        keywords = self._keywords(calls)
+        if keywords is None:
+            return False
+        return self._call(f"self.set_camera_orientation({_kw(keywords)})", method)
+
+    def _call(self, code: str, what: str) -> cst.BaseSmallStatement:
+        self.done.append(f"3D frame {what} -> ThreeDScene camera")
+        return cst.Expr(cst.parse_expression(code))
+
+    def _rotation(self, call: cst.Call) -> cst.BaseSmallStatement | bool:
+        """`frame.add_updater(lambda m, dt: m.increment_theta(k * dt))` -> ambient rotation."""
+        fn = call.args[0].value if len(call.args) == 1 else None
+        if not (isinstance(fn, cst.Lambda) and len(fn.params.params) == 2
+                and isinstance(fn.body, cst.Call) and isinstance(fn.body.func, cst.Attribute)
+                and fn.body.func.attr.value in self.rotation and len(fn.body.args) == 1):
+            return False
+        dt = fn.params.params[1].name.value
+        rate = _without_factor(fn.body.args[0].value, dt)
+        if rate is None:
+            return False
+        about = self.rotation[fn.body.func.attr.value]
+        return self._call(f'self.begin_ambient_camera_rotation(rate={rate}, about="{about}")',
+                          "rotation")
+
+    def _play(self, call: cst.Call) -> cst.BaseSmallStatement | bool:
+        keywords: dict[str, str] = {}
+        others: list[str] = []
+        for arg in call.args:
+            chain = self._chain(arg.value) if arg.keyword is None and not arg.star else None
+            if chain is None or not chain[0]:
+                others.append(code_of(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)))
+                continue
+            found = self._keywords(chain[1])
+            if found is None:
+                return False
+            keywords.update(found)
+        if not keywords:
+            return False
+        anims = [o for o in others if not re.match(r"\*?\w+\s*=", o)]
+        kwargs = [o for o in others if o not in anims]
+        parts = [_kw(keywords)] + ([f"added_anims=[{', '.join(anims)}]"] if anims else []) \
+            + kwargs
+        return self._call(f"self.move_camera({', '.join(parts)})", "animation")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(set(self.aliases))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef
+                          ) -> cst.FunctionDef:
+        self.aliases = self._scopes.pop()
+        return updated
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        if len(node.body) != 1:
+            return True
+        new = self._statement(node.body[0])
+        if new is False:
+            return True
+        self._new[id(node)] = new  # type: ignore[assignment]
+        return False
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if id(original) not in self._new:
+            return updated
+        new = self._new[id(original)]
+        return cst.RemoveFromParent() if new is None else updated.with_changes(body=[new])
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if self._is_frame(node):
+            self._report(node)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.aliases:
+            self._report(node)
+
+    def _report(self, node: cst.CSTNode) -> None:
+        pos = self.get_metadata(PositionProvider, node, None)
+        self.problems.append(("MF232", f"`{code_of(node)}` is ManimGL's 3D camera frame used "
+                              "in a way ThreeDScene's camera cannot follow; write it with "
+                              "set_camera_orientation/move_camera", pos.start.line if pos else 1))
+
+
+def _kw(keywords: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in keywords.items())
+
+
+def _without_factor(node: cst.BaseExpression, name: str) -> str | None:
+    """`k * dt` (a product with the factor `dt`) without that factor, or None."""
+    if isinstance(node, cst.Name) and node.value == name:
+        return "1"
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        for this, other in ((node.left, node.right), (node.right, node.left)):
+            rest = _without_factor(this, name)
+            if rest is not None and name not in code_of(other):
+                return code_of(other) if rest == "1" else f"{rest} * {code_of(other)}"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        rest = _without_factor(node.expression, name)
+        return None if rest is None else f"-({rest})"
+    return None

@@ -99,6 +99,25 @@ REWRITES: dict[str, tuple[str, str, str]] = {
     "self.frame": ("manimgl", "self.play(self.frame.animate.scale(2))",
                    "self.play(self.camera.frame.animate.scale(2))"),
     "self.camera.frame": ("manimgl", "self.camera.frame.scale(2)", "class S(MovingCameraScene):"),
+    "3D frame -> ThreeDScene": ("manimgl", "self.frame.reorient(20, 70)", "class S(ThreeDScene):"),
+    "frame.reorient": ("manimgl", "frame = self.frame\nframe.reorient(20, 70, center=OUT)",
+                       "        self.set_camera_orientation(theta=(20 - 90) * DEGREES, "
+                       "phi=70 * DEGREES, frame_center=OUT)\n"),
+    "frame.set_euler_angles": ("manimgl", "self.frame.set_euler_angles(phi=PI / 3)",
+                               "self.set_camera_orientation(phi=PI / 3)"),
+    "play(frame.animate...)": ("manimgl", "d = Dot()\nself.play(FadeIn(d), self.frame.animate"
+                               ".reorient(0, 45).set_height(10), run_time=3)",
+                               "self.move_camera(theta=(0 - 90) * DEGREES, phi=45 * DEGREES, "
+                               "zoom=config.frame_height / 10, added_anims=[FadeIn(d)], "
+                               "run_time=3)"),
+    "frame increment_theta updater": ("manimgl", "self.frame.reorient(0, 60)\nself.frame."
+                                      "add_updater(lambda f, dt: f.increment_theta(-0.1 * dt))"
+                                      "\nself.wait()\nself.frame.clear_updaters()",
+                                      "self.begin_ambient_camera_rotation(rate=-0.1, "
+                                      "about=\"theta\")\n        self.wait()\n        "
+                                      "self.stop_ambient_camera_rotation()"),
+    "frame.add_ambient_rotation": ("manimgl", "self.frame.add_ambient_rotation(2 * DEGREES)",
+                                   "self.begin_ambient_camera_rotation(rate=2 * DEGREES)"),
 }
 
 
@@ -173,9 +192,10 @@ def test_unknown_name_is_an_error_not_a_half_upgrade(tmp_path: Path) -> None:
     assert result.status == "failed"
 
 
-def test_3d_frame_is_an_error(tmp_path: Path) -> None:
-    result = _upgrade(tmp_path, "manimgl", "self.frame.reorient(20, 70)")
-    assert any(d.code == "MF232" and "reorient" in d.message for d in result.diagnostics)
+def test_3d_frame_use_a_threedscene_cannot_follow_is_an_error(tmp_path: Path) -> None:
+    result = _upgrade(tmp_path, "manimgl", "frame = self.frame\nframe.reorient(20, 70)\n"
+                      "self.add(Dot().move_to(frame.get_center()))")
+    assert any(d.code == "MF232" and "`frame`" in d.message for d in result.diagnostics)
     assert result.status == "failed"
 
 
@@ -204,7 +224,9 @@ def test_ce_scene_is_untouched(tmp_path: Path) -> None:
     assert "MF230" not in codes(result)
 
 
-GOLDEN = [("manimgl_repo", "Intro"), ("manimlib_old_repo", "Shapes"),
+# Framed: a base class of custom/ star-imported before a module that star-imports manimlib
+GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo", "Orbit"),
+          ("manimlib_old_repo", "Shapes"),
           ("manimlib_old_repo", "Parabola")]
 
 
