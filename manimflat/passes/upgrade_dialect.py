@@ -636,11 +636,11 @@ class _Camera3D(cst.CSTTransformer):
 
     def _statement(self, node: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None | bool:
         """The ThreeDScene statement for a frame statement (None: drop it), or False."""
-        if isinstance(node, cst.Assign) and self._is_frame(node.value) and all(
-                isinstance(t.target, cst.Name) for t in node.targets):
-            self.aliases.update(t.target.value for t in node.targets  # type: ignore[union-attr]
-                                )
-            return None
+        if isinstance(node, cst.Assign) and self._is_frame(node.value):
+            names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+            if len(names) == len(node.targets):
+                self.aliases.update(names)
+                return None
         if not isinstance(node, cst.Expr) or not isinstance(node.value, cst.Call):
             return False
         call = node.value
@@ -742,9 +742,10 @@ class _Camera3D(cst.CSTTransformer):
 
     def _report(self, node: cst.CSTNode) -> None:
         pos = self.get_metadata(PositionProvider, node, None)
-        self.problems.append(("MF232", f"`{code_of(node)}` is ManimGL's 3D camera frame used "
-                              "in a way ThreeDScene's camera cannot follow; write it with "
-                              "set_camera_orientation/move_camera", pos.start.line if pos else 1))
+        message = (f"`{code_of(node)}` is ManimGL's 3D camera frame used in a way "
+                   "ThreeDScene's camera cannot follow; write it with "
+                   "set_camera_orientation/move_camera")
+        self.problems.append(("MF232", message, pos.start.line if pos else 1))
 
 
 def _kw(keywords: dict[str, str]) -> str:
