@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._common import NAMES as COMMON
 from ._common import UNSUPPORTED as COMMON_UNSUPPORTED
+from .shims import GL_SHIMS
 from .table import Rename, Table
 
 _TEX = {"t2c": "tex_to_color_map", "isolate": "substrings_to_isolate"}
@@ -41,6 +42,10 @@ TABLE = Table(
         "Text": Rename("Text", {"alignment": ""}),
         "ParametricCurve": Rename("ParametricFunction"),
         "EPSILON": Rename("1e-8"),
+        "TrueDot": Rename("Dot", {"glow_factor": ""}),
+        "VCube": Rename("Cube"),
+        "Disk3D": Rename("Circle", {"resolution": ""}, {"fill_opacity": "1"}),
+        **{name: Rename(name, note="shim") for name in GL_SHIMS},
     },
     unsupported={
         **COMMON_UNSUPPORTED,
@@ -48,7 +53,6 @@ TABLE = Table(
         "TransformMatchingParts": "TransformMatchingShapes",
         "Checkmark": r"`Tex(r'\checkmark')`",
         "Exmark": r"`Tex(r'$\times$')`",
-        "DotCloud": "a VGroup of Dots",
     },
     methods={
         "select_part": "get_part_by_tex", "select_parts": "get_parts_by_tex",

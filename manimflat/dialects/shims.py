@@ -191,6 +191,43 @@ class SpeechBubble(VGroup):
 ''',
 }
 
+# ManimGL mobjects CE lacks, as their nearest CE equivalent
+SHIMS["SurfaceMesh"] = '''
+class SurfaceMesh(VGroup):
+    """ManimGL's SurfaceMesh on Manim CE: the surface's faces unfilled, their edges stroked."""
+
+    def __init__(self, uv_surface, resolution=None, stroke_width=1, stroke_color=GREY_A,
+                 stroke_opacity=1, color=None, **kwargs):
+        faces = uv_surface.copy().set_fill(opacity=0)
+        faces.set_stroke(color or stroke_color, stroke_width, stroke_opacity)
+        super().__init__(*faces)
+'''
+SHIMS["DotCloud"] = '''
+class DotCloud(VGroup):
+    """ManimGL's DotCloud on Manim CE: a Dot at each point; its shader looks do nothing."""
+
+    def __init__(self, points=(), color=GREY_C, radius=0.05, opacity=1, **kwargs):
+        super().__init__(*(Dot(p, radius=radius, color=color, fill_opacity=opacity)
+                           for p in points))
+
+    def set_radius(self, radius):
+        for dot in self:
+            dot.scale_to_fit_width(2 * radius)
+        return self
+
+    def make_3d(self, *args, **kwargs):
+        return self
+
+    set_glow_factor = make_3d
+'''
+SHIMS["FlashUnder"] = '''
+def FlashUnder(mobject, buff=SMALL_BUFF, time_width=0.5, color=YELLOW, **kwargs):
+    """ManimGL's FlashUnder on Manim CE: a flash passing along an underline."""
+    line = Underline(mobject, buff=buff).set_stroke(color, 4)
+    return ShowPassingFlash(line, time_width=time_width, **kwargs)
+'''
+GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder")
+
 for _name, _color in (("Randolph", "BLUE_E"), ("Mortimer", "GREY_BROWN"),
                       ("Mathematician", "GREY"), ("BabyPi", "BLUE_E")):
     SHIMS[_name] = f'''

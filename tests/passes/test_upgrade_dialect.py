@@ -51,6 +51,16 @@ CASES: dict[str, tuple[str, str, str]] = {
     "ParametricCurve": ("manimgl", "c = ParametricCurve(lambda t: [t, t, 0], t_range=(0, 1))",
                         "c = ParametricFunction(lambda t: [t, t, 0], t_range=(0, 1))"),
     "EPSILON": ("manimgl", "e = EPSILON", "e = 1e-8"),
+    "TrueDot": ("manimgl", "d = TrueDot(UP, glow_factor=2)", "d = Dot(UP)"),
+    "VCube": ("manimgl", "c = VCube(side_length=2)", "c = Cube(side_length=2)"),
+    "Disk3D": ("manimgl", "d = Disk3D(radius=2, resolution=(4, 4))",
+               "d = Circle(radius=2, fill_opacity=1)"),
+    "SurfaceMesh": ("manimgl", "m = SurfaceMesh(Sphere(), resolution=(9, 5))\nself.add(m)",
+                    "class SurfaceMesh(VGroup):"),
+    "DotCloud": ("manimgl", "c = DotCloud([LEFT, RIGHT], radius=0.1)\nc.make_3d()\nself.add(c)",
+                 "class DotCloud(VGroup):"),
+    "FlashUnder": ("manimgl", "t = Text('a')\nself.play(FlashUnder(t, run_time=2))",
+                   "def FlashUnder("),
     "InteractiveScene": ("manimgl", "", "class S(Scene):"),
     "TOP": ("manimlib-old", "p = TOP", "p = config.frame_y_radius * UP"),
     "BOTTOM": ("manimlib-old", "p = BOTTOM", "p = config.frame_y_radius * DOWN"),
@@ -180,9 +190,9 @@ def test_config_becomes_class_attributes_merged_along_the_mro(tmp_path: Path) ->
 
 
 def test_unsupported_name_is_an_error_naming_it(tmp_path: Path) -> None:
-    result = _upgrade(tmp_path, "manimgl", "c = DotCloud([ORIGIN])\nself.add(c)")
+    result = _upgrade(tmp_path, "manimgl", "c = Checkmark()\nself.add(c)")
     errors = [d for d in result.diagnostics if d.is_error]
-    assert errors and errors[0].code == "MF231" and "`DotCloud`" in errors[0].message
+    assert errors and errors[0].code == "MF231" and "`Checkmark`" in errors[0].message
     assert result.status == "failed"
 
 
@@ -226,6 +236,7 @@ def test_ce_scene_is_untouched(tmp_path: Path) -> None:
 
 # Framed: a base class of custom/ star-imported before a module that star-imports manimlib
 GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo", "Orbit"),
+          ("manimgl_repo", "Solids"),
           ("manimlib_old_repo", "Shapes"),
           ("manimlib_old_repo", "Parabola")]
 
