@@ -63,6 +63,15 @@ TABLE = Table(
         "set_flat_stroke": "", "set_anti_alias_width": "", "set_joint_type": "",
         "use_winding_fill": "", "embed": "", "set_glow_factor": "", "make_smooth": "",
         "always_sort_to_camera": "", "set_clip_plane": "",
+        "get_area_under_graph": "get_area",
+    },
+    method_keywords={
+        "get_graph_label": {"x": "x_val"},
+        "get_riemann_rectangles": {"colors": "color", "negative_color": "",
+                                   "stroke_background": "", "show_signed_area": ""},
+        "get_axis_labels": {"x_label_tex": "x_label", "y_label_tex": "y_label"},
+        "get_x_axis_label": {"label_tex": "label"},
+        "get_y_axis_label": {"label_tex": "label"},
     },
 )
 

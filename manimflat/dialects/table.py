@@ -16,6 +16,8 @@ class Table:
     methods: dict[str, str] = field(default_factory=dict)
     # calls that are interactive or shader-only: dropped when they are a whole statement
     dropped_calls: frozenset[str] = frozenset()
+    # method keywords: method -> {old keyword: new keyword, or "" to drop it}
+    method_keywords: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,8 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
 
 # Text that needs the CST rewriter even when no name is renamed (most pieces need none).
 _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
-                        for m in (table_for(dialect) or Table("", {})).methods})
+                        for t in [table_for(dialect) or Table("", {})]
+                        for m in (*t.methods, *t.method_keywords)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
                         r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
@@ -378,6 +379,8 @@ class _Rewriter(cst.CSTTransformer):
                 self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
                               "write it with ThreeDScene's set_camera_orientation/move_camera",
                               original)
+            if method in self.table.method_keywords:
+                updated = self._keywords(updated, Rename(method, self.table.method_keywords[method]))
             if method in self.table.methods:
                 new = self.table.methods[method]
                 if new:
