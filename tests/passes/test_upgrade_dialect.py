@@ -124,6 +124,8 @@ REWRITES: dict[str, tuple[str, str, str]] = {
     "self.frame": ("manimgl", "self.play(self.frame.animate.scale(2))",
                    "self.play(self.camera.frame.animate.scale(2))"),
     "self.camera.frame": ("manimgl", "self.camera.frame.scale(2)", "class S(MovingCameraScene):"),
+    "manimlib.typing alias": ("manimgl", "v: Vect3 = UP\nself.add(Dot(v))",
+                              "from typing import Any as Vect3\n"),
     "3D frame -> ThreeDScene": ("manimgl", "self.frame.reorient(20, 70)", "class S(ThreeDScene):"),
     "frame.reorient": ("manimgl", "frame = self.frame\nframe.reorient(20, 70, center=OUT)",
                        "        self.set_camera_orientation(theta=(20 - 90) * DEGREES, "
