@@ -262,7 +262,7 @@ GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo"
 def test_fixture_repo_matches_golden(repo: str, scene: str) -> None:
     root = FIXTURES / repo
     result = manimflat.flatten(root, f"scene.py:{scene}", root=str(root))
-    assert result.status == "fixed", [d.message for d in result.diagnostics if d.is_error]
+    assert result.status in ("ok", "fixed"), [d.message for d in result.diagnostics if d.is_error]
     assert result.code == (FIXTURES / "golden" / f"{scene}.py").read_text()
     row = result.to_json()
     assert row["source_dialect"] == ("manimgl" if repo == "manimgl_repo" else "manimlib-old")
