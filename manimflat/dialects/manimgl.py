@@ -40,7 +40,7 @@ TABLE = Table(
         "Arrow": Rename("Arrow", {"thickness": "stroke_width", "tip_width_ratio": ""}),
         "Vector": Rename("Vector", {"thickness": "stroke_width"}),
         "Text": Rename("Text", {"alignment": ""}),
-        "ParametricCurve": Rename("ParametricFunction"),
+        "ParametricCurve": Rename("ParametricFunction", {"t_func": "function"}),
         "EPSILON": Rename("1e-8"),
         "TrueDot": Rename("Dot", {"glow_factor": ""}),
         "VCube": Rename("Cube"),
@@ -51,8 +51,6 @@ TABLE = Table(
         **COMMON_UNSUPPORTED,
         "VFadeInThenOut": "`Succession(FadeIn(m), FadeOut(m))`",
         "TransformMatchingParts": "TransformMatchingShapes",
-        "Checkmark": r"`Tex(r'\checkmark')`",
-        "Exmark": r"`Tex(r'$\times$')`",
     },
     methods={
         "select_part": "get_part_by_tex", "select_parts": "get_parts_by_tex",

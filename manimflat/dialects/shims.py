@@ -236,7 +236,17 @@ def FlashUnder(mobject, buff=SMALL_BUFF, time_width=0.5, color=YELLOW, **kwargs)
     line = Underline(mobject, buff=buff).set_stroke(color, 4)
     return ShowPassingFlash(line, time_width=time_width, **kwargs)
 '''
-GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder")
+SHIMS["Checkmark"] = '''
+def Checkmark(color=GREEN, **kwargs):
+    """ManimGL's Checkmark on Manim CE: a green tick."""
+    return Tex(r"\\checkmark", color=color, **kwargs)
+'''
+SHIMS["Exmark"] = '''
+def Exmark(color=RED, **kwargs):
+    """ManimGL's Exmark on Manim CE: a red cross."""
+    return MathTex(r"\\times", color=color, **kwargs)
+'''
+GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder", "Checkmark", "Exmark")
 
 SHIMS["PiCreatureScene"] = '''
 class PiCreatureScene(Scene):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -188,7 +189,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for m in (*t.methods, *t.method_keywords)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
-                        r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+                        r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
 
 
 def _first_line(text: str) -> int:
@@ -366,6 +367,9 @@ class _Rewriter(cst.CSTTransformer):
                 self.introduced.add("VGroup")
                 return cst.parse_expression(
                     f"VGroup(*({receiver}.copy() for _ in range({code_of(updated.args[0].value)})))")
+            if method == "get_grid" and len(updated.args) >= 2 and all(
+                    a.keyword is None for a in updated.args[:2]) and self.table.dialect == "manimgl":
+                return self._grid(receiver, updated.args)
             if method in ("set_width", "set_height") and any(
                     a.keyword is not None and a.keyword.value == "stretch" and
                     code_of(a.value) == "True" for a in updated.args):
@@ -391,6 +395,18 @@ class _Rewriter(cst.CSTTransformer):
                               f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
+
+    def _grid(self, receiver: str, args: Sequence[cst.Arg]) -> cst.BaseExpression:
+        """ManimGL's `mob.get_grid(rows, cols, height=h)`: a VGroup of copies in a grid."""
+        rows, cols = (code_of(a.value) for a in args[:2])
+        self.done.append(".get_grid(r, c) -> VGroup of copies arranged in a grid")
+        self.introduced.add("VGroup")
+        code = (f"VGroup(*({receiver}.copy() for _ in range(({rows}) * ({cols}))))"
+                f".arrange_in_grid({rows}, {cols})")
+        for a in args[2:]:
+            if a.keyword is not None and a.keyword.value in ("height", "width"):
+                code += f".set_{a.keyword.value}({code_of(a.value)})"
+        return cst.parse_expression(code)
 
     def _keywords(self, call: cst.Call, rename: Rename) -> cst.Call:
         args = []

@@ -48,9 +48,11 @@ CASES: dict[str, tuple[str, str, str]] = {
               "a = Arrow(LEFT, RIGHT, stroke_width=3)"),
     "Vector": ("manimgl", "v = Vector(UP, thickness=2)", "v = Vector(UP, stroke_width=2)"),
     "Text": ("manimgl", "t = Text('a', alignment='LEFT')", "t = Text('a')"),
-    "ParametricCurve": ("manimgl", "c = ParametricCurve(lambda t: [t, t, 0], t_range=(0, 1))",
-                        "c = ParametricFunction(lambda t: [t, t, 0], t_range=(0, 1))"),
+    "ParametricCurve": ("manimgl", "c = ParametricCurve(t_func=lambda t: [t, t, 0], t_range=(0, 1))",
+                        "c = ParametricFunction(function=lambda t: [t, t, 0], t_range=(0, 1))"),
     "EPSILON": ("manimgl", "e = EPSILON", "e = 1e-8"),
+    "Checkmark": ("manimgl", "c = Checkmark()\nself.add(c)", "def Checkmark("),
+    "Exmark": ("manimgl", "c = Exmark()\nself.add(c)", "def Exmark("),
     "TrueDot": ("manimgl", "d = TrueDot(UP, glow_factor=2)", "d = Dot(UP)"),
     "VCube": ("manimgl", "c = VCube(side_length=2)", "c = Cube(side_length=2)"),
     "Disk3D": ("manimgl", "d = Disk3D(radius=2, resolution=(4, 4))",
@@ -121,6 +123,9 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                                 "s = Square().stretch_to_fit_width(3)"),
     "replicate": ("manimgl", "g = Dot().replicate(3)",
                   "g = VGroup(*(Dot().copy() for _ in range(3)))"),
+    "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
+                 "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
+                 ".set_height(2)"),
     "self.frame": ("manimgl", "self.play(self.frame.animate.scale(2))",
                    "self.play(self.camera.frame.animate.scale(2))"),
     "self.camera.frame": ("manimgl", "self.camera.frame.scale(2)", "class S(MovingCameraScene):"),
@@ -207,9 +212,9 @@ def test_config_becomes_class_attributes_merged_along_the_mro(tmp_path: Path) ->
 
 
 def test_unsupported_name_is_an_error_naming_it(tmp_path: Path) -> None:
-    result = _upgrade(tmp_path, "manimgl", "c = Checkmark()\nself.add(c)")
+    result = _upgrade(tmp_path, "manimgl", "c = VFadeInThenOut(Dot())\nself.play(c)")
     errors = [d for d in result.diagnostics if d.is_error]
-    assert errors and errors[0].code == "MF231" and "`Checkmark`" in errors[0].message
+    assert errors and errors[0].code == "MF231" and "`VFadeInThenOut`" in errors[0].message
     assert result.status == "failed"
 
 
