@@ -63,6 +63,15 @@ TABLE = Table(
         "always_sort_to_camera": "", "set_clip_plane": "",
         "get_area_under_graph": "get_area",
     },
+    method_templates={
+        "get_tangent_line": ((("x", None), ("graph", None), ("length", "5")),
+                             ("Line({self}.i2gp({x} - 1e-3, {graph}), {self}.i2gp({x} + 1e-3, "
+                              "{graph})).set_length({length})")),
+        "get_v_line_to_graph": ((("x", None), ("graph", None)),
+                                "{self}.get_vertical_line({self}.i2gp({x}, {graph}))"),
+        "get_h_line_to_graph": ((("x", None), ("graph", None)),
+                                "{self}.get_horizontal_line({self}.i2gp({x}, {graph}))"),
+    },
     method_keywords={
         "get_graph_label": {"x": "x_val"},
         "get_riemann_rectangles": {"colors": "color", "negative_color": "",

@@ -186,7 +186,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
 # Text that needs the CST rewriter even when no name is renamed (most pieces need none).
 _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for t in [table_for(dialect) or Table("", {})]
-                        for m in (*t.methods, *t.method_keywords)})
+                        for m in (*t.methods, *t.method_keywords, *t.method_templates)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
                         r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
@@ -383,6 +383,10 @@ class _Rewriter(cst.CSTTransformer):
                 self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
                               "write it with ThreeDScene's set_camera_orientation/move_camera",
                               original)
+            if method in self.table.method_templates:
+                templated = self._template(receiver, method, updated.args)
+                if templated is not None:
+                    return templated
             if method in self.table.method_keywords:
                 updated = self._keywords(updated, Rename(method, self.table.method_keywords[method]))
             if method in self.table.methods:
@@ -395,6 +399,25 @@ class _Rewriter(cst.CSTTransformer):
                               f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
+
+    def _template(self, receiver: str, method: str, args: Sequence[cst.Arg]
+                  ) -> cst.BaseExpression | None:
+        """A method call the table rewrites whole, when its arguments fit the parameters."""
+        params, template = self.table.method_templates[method]
+        names = [p for p, _ in params]
+        values = {p: d for p, d in params if d is not None}
+        for i, a in enumerate(args):
+            key = names[i] if a.keyword is None and i < len(names) else \
+                a.keyword.value if a.keyword is not None else None
+            if key not in names or a.star:
+                return None
+            values[key] = code_of(a.value)
+        if set(values) != set(names):
+            return None
+        values = {k: v if re.fullmatch(r"[\w.]+", v) else f"({v})" for k, v in values.items()}
+        self.done.append(f".{method}() -> {template.split('(')[0].replace('{self}', '')}")
+        self.introduced.update(re.findall(r"\b[A-Z]\w*", template))
+        return cst.parse_expression(template.format(self=receiver, **values))
 
     def _grid(self, receiver: str, args: Sequence[cst.Arg]) -> cst.BaseExpression:
         """ManimGL's `mob.get_grid(rows, cols, height=h)`: a VGroup of copies in a grid."""

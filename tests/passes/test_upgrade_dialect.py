@@ -90,6 +90,16 @@ CASES: dict[str, tuple[str, str, str]] = {
     "get_area_under_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
                              "r = a.get_area_under_graph(g, x_range=(0, 2))",
                              "r = a.get_area(g, x_range=(0, 2))"),
+    # method templates
+    "get_tangent_line": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
+                         "t = a.get_tangent_line(1, g, length=3)",
+                         "t = Line(a.i2gp(1 - 1e-3, g), a.i2gp(1 + 1e-3, g)).set_length(3)"),
+    "get_v_line_to_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
+                            "v = a.get_v_line_to_graph(PI / 2, g)",
+                            "v = a.get_vertical_line(a.i2gp((PI / 2), g))"),
+    "get_h_line_to_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
+                            "h = a.get_h_line_to_graph(1, g)",
+                            "h = a.get_horizontal_line(a.i2gp(1, g))"),
     # method keywords
     "get_graph_label": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
                         "l = a.get_graph_label(g, 'f', x=2)", "l = a.get_graph_label(g, 'f', x_val=2)"),
@@ -178,7 +188,8 @@ def test_every_table_entry_has_a_case() -> None:
         assert table is not None
         names = {n for n, r in table.names.items() if r.note != "shim"}
         assert names <= set(CASES), names - set(CASES)
-        methods = {m for m, new in table.methods.items() if new} | set(table.method_keywords)
+        methods = {m for m, new in table.methods.items() if new} | set(table.method_keywords) \
+            | set(table.method_templates)
         assert methods <= set(CASES), methods - set(CASES)
 
 
