@@ -269,7 +269,7 @@ def test_ce_scene_is_untouched(tmp_path: Path) -> None:
 
 # Framed: a base class of custom/ star-imported before a module that star-imports manimlib
 GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo", "Orbit"),
-          ("manimgl_repo", "Solids"), ("manimgl_repo", "Ask"),
+          ("manimgl_repo", "Solids"), ("manimgl_repo", "Ask"), ("manimgl_repo", "Graph"),
           ("manimlib_old_repo", "Shapes"),
           ("manimlib_old_repo", "Parabola")]
 
