@@ -317,15 +317,9 @@ def _shapes(png: Path, background: tuple[int, int, int]) -> list[tuple[float, fl
     return sorted(centres)
 
 
-@pytest.mark.render
-@pytest.mark.skipif(not os.environ.get("MANIMFLAT_MANIMGL"),
-                    reason="set MANIMFLAT_MANIMGL to a ManimGL venv's manimgl, run under Xvfb")
-def test_manimgl_and_upgraded_ce_last_frames_agree(tmp_path: Path) -> None:
-    """The same objects in the same places (within 0.3 units): ManimGL renders the original
-    under Xvfb with Mesa's llvmpipe, Manim CE the upgraded file."""
-    from manimflat.verify.render import render_last_frame
-
-    gl_scene = dedent("""
+# ManimGL scenes whose last frame the upgraded file must match: (scene, source, objects)
+GL_SCENES = {
+    "Shapes": (dedent("""
         from manimlib import *
 
         class Shapes(Scene):
@@ -334,18 +328,42 @@ def test_manimgl_and_upgraded_ce_last_frames_agree(tmp_path: Path) -> None:
                 s = Square(side_length=2).set_stroke(RED, 4).shift(RIGHT * 3)
                 self.play(ShowCreation(c), ShowCreation(s))
                 self.play(s.animate.shift(UP))
-        """)
-    repo = write_repo(tmp_path / "repo", {"scene.py": gl_scene})
-    subprocess.run([os.environ["MANIMFLAT_MANIMGL"], "scene.py", "Shapes", "-s", "-w", "-l"],
+        """), 2),
+    # the 3D camera frame as ThreeDScene's camera: ManimGL's theta is CE's + 90 degrees
+    "Tilted": (dedent("""
+        from manimlib import *
+
+        class Tilted(InteractiveScene):
+            def construct(self):
+                self.frame.reorient(30, 60)
+                for point, color in ((3 * RIGHT, RED), (3 * UP, GREEN), (2 * OUT, BLUE)):
+                    self.add(Sphere(radius=0.3).set_color(color).move_to(point))
+                self.wait()
+        """), 3),
+}
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not os.environ.get("MANIMFLAT_MANIMGL"),
+                    reason="set MANIMFLAT_MANIMGL to a ManimGL venv's manimgl, run under Xvfb")
+@pytest.mark.parametrize("scene", sorted(GL_SCENES))
+def test_manimgl_and_upgraded_ce_last_frames_agree(tmp_path: Path, scene: str) -> None:
+    """The same objects in the same places (within 0.3 units): ManimGL renders the original
+    under Xvfb with Mesa's llvmpipe, Manim CE the upgraded file."""
+    from manimflat.verify.render import render_last_frame
+
+    source, objects = GL_SCENES[scene]
+    repo = write_repo(tmp_path / "repo", {"scene.py": source})
+    subprocess.run([os.environ["MANIMFLAT_MANIMGL"], "scene.py", scene, "-s", "-w", "-l"],
                    cwd=repo, check=True, timeout=600, capture_output=True)
-    gl_png = next(repo.rglob("Shapes.png"))
-    result = manimflat.flatten(repo, "Shapes", root=str(repo))
+    gl_png = next(repo.rglob(f"{scene}.png"))
+    result = manimflat.flatten(repo, scene, root=str(repo))
     assert result.code is not None
     (tmp_path / "flat.py").write_text(result.code)
-    ce = render_last_frame(tmp_path / "flat.py", "Shapes", cwd=tmp_path,
+    ce = render_last_frame(tmp_path / "flat.py", scene, cwd=tmp_path,
                            out_dir=tmp_path / "out", timeout=240)
     assert ce.ok and ce.png, ce.error
     gl_shapes, ce_shapes = _shapes(gl_png, (0x33, 0x33, 0x33)), _shapes(ce.png, (0, 0, 0))
-    assert len(gl_shapes) == len(ce_shapes) == 2
+    assert len(gl_shapes) == len(ce_shapes) == objects
     for (gx, gy), (cx, cy) in zip(gl_shapes, ce_shapes, strict=True):
         assert abs(gx - cx) < 0.3 and abs(gy - cy) < 0.3
