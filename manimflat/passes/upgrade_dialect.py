@@ -353,6 +353,15 @@ class _Rewriter(cst.CSTTransformer):
                 self.uses_digest = True
             if name == "ApplyMethod" and self._is_manimlib(name):
                 return self._apply_method(updated)
+            if name == "Group" and self._is_manimlib(name) and len(updated.args) == 1 and \
+                    not updated.args[0].star and updated.args[0].keyword is None and \
+                    isinstance(updated.args[0].value, (cst.GeneratorExp, cst.ListComp, cst.List)):
+                self.done.append("Group(iterable) -> Group(*iterable)")  # ManimGL's Group takes one
+                value = updated.args[0].value
+                if isinstance(value, cst.GeneratorExp) and not value.lpar:
+                    value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                updated = updated.with_changes(args=[updated.args[0].with_changes(
+                    star="*", value=value)])
             rename = self.renames.get(name)
             if rename is not None and (rename.keywords or rename.extra):
                 updated = self._keywords(updated, rename)

@@ -133,6 +133,8 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                                 "s = Square().stretch_to_fit_width(3)"),
     "replicate": ("manimgl", "g = Dot().replicate(3)",
                   "g = VGroup(*(Dot().copy() for _ in range(3)))"),
+    "Group(iterable)": ("manimgl", "g = Group(Dot(p) for p in (LEFT, RIGHT))",
+                        "g = Group(*(Dot(p) for p in (LEFT, RIGHT)))"),
     "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
                  "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
                  ".set_height(2)"),
