@@ -334,13 +334,21 @@ class _Rewriter(cst.CSTTransformer):
         init = body[inits[0]]
         assert isinstance(init, cst.FunctionDef)
         star = init.params.star_kwarg
-        if star is None or "digest_config" in code_of(init):
+        block = init.body
+        if star is None or not isinstance(block, cst.IndentedBlock):
             return body
         if star.name.value != "kwargs":
             digest = cst.parse_statement(f"digest_config(self, {star.name.value})\n")
-        block = init.body
-        assert isinstance(block, cst.IndentedBlock)
-        self.done.append("CONFIG digested in __init__")
+        if "digest_config" in code_of(init):
+            # digested after `super().__init__(**kwargs)`, as ManimGL's base digested first:
+            # the digest moves to the top, so CE's base gets only the keywords it takes
+            first = code_of(block.body[0]).strip() if block.body else ""
+            rest = [st for st in block.body if code_of(st).strip() != code_of(digest).strip()]
+            if first == code_of(digest).strip() or len(rest) == len(block.body):
+                return body
+            block = block.with_changes(body=rest)
+        else:
+            self.done.append("CONFIG digested in __init__")
         return [*body[:inits[0]], init.with_changes(body=block.with_changes(
             body=[digest, *block.body])), *body[inits[0] + 1:]]
 

@@ -224,6 +224,24 @@ def test_config_becomes_class_attributes_merged_along_the_mro(tmp_path: Path) ->
     assert "CONFIG" not in result.code  # a scene keeps no CONFIG: nothing digests it
 
 
+def test_digest_config_after_the_base_init_moves_first(tmp_path: Path) -> None:
+    """ManimGL's CONFIG-era Mobject digested the keywords itself: CE's base must not see
+    `theta=`, so the repository's own late `digest_config` call moves to the top."""
+    extra = dedent("""
+        class Bob(VMobject):
+            CONFIG = {"theta": 0}
+
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                digest_config(self, kwargs)
+                self.add(Dot(RIGHT * self.theta))
+        """)
+    result = _upgrade(tmp_path, "manimgl", "self.add(Bob(theta=2))", extra)
+    assert result.ok and result.code is not None
+    assert "        digest_config(self, kwargs)\n        super().__init__(**kwargs)\n" \
+        "        self.add(" in result.code
+
+
 def test_unsupported_name_is_an_error_naming_it(tmp_path: Path) -> None:
     result = _upgrade(tmp_path, "manimgl", "c = VFadeInThenOut(Dot())\nself.play(c)")
     errors = [d for d in result.diagnostics if d.is_error]
