@@ -246,6 +246,22 @@ def Exmark(color=RED, **kwargs):
     """ManimGL's Exmark on Manim CE: a red cross."""
     return MathTex(r"\\times", color=color, **kwargs)
 '''
+SHIMS["select_parts"] = '''
+def select_parts(mobject, selector):
+    """ManimGL's `text["part"]` on Manim CE: the letters of a Text drawing `part`, the parts
+    of a Tex holding it (the whole Tex when it is not a part of its own)."""
+    if not isinstance(mobject, Mobject):
+        return mobject[selector]
+    if isinstance(mobject, (Text, MarkupText)):
+        letters, key = re.sub(r"\\s", "", mobject.text), re.sub(r"\\s", "", selector)
+        found, start = VGroup(), letters.find(key) if key else -1
+        while start >= 0:
+            found.add(*mobject[start:start + len(key)])
+            start = letters.find(key, start + len(key))
+        return found
+    parts = [m for m in mobject.submobjects if selector in getattr(m, "tex_string", "")]
+    return VGroup(*parts) if parts else VGroup(mobject)
+'''
 GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder", "Checkmark", "Exmark")
 
 SHIMS["PiCreatureScene"] = '''

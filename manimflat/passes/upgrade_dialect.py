@@ -179,6 +179,9 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
             links[n] = f"star:manim:{n}"
     if "digest_config" in used and "digest_config" in rewriter.introduced | set(links):
         links["digest_config"] = "shim:digest_config"
+    if rewriter.uses_select:
+        shims.add("select_parts")
+        links["select_parts"] = "shim:select_parts"
     piece.links = links
     piece.edit_text(new.code)
 
@@ -189,7 +192,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for m in (*t.methods, *t.method_keywords, *t.method_templates)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
-                        r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+                        r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
 
 
 def _first_line(text: str) -> int:
@@ -216,6 +219,9 @@ class _Rewriter(cst.CSTTransformer):
         self.problems: list[tuple[str, str, int]] = []
         self.introduced: set[str] = set()
         self.uses_digest = False
+        self.uses_select = False  # ManimGL's `text["part"]` became select_parts()
+        self._texts: set[str] = set()  # names bound to a ManimGL Tex/Text
+        self._stores: set[int] = set()
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
 
@@ -249,6 +255,30 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(f"{original.value} -> {rename.new}")
         self.introduced.update(re.findall(r"[A-Za-z_]\w*", rename.new))
         return cst.parse_expression(rename.new)
+
+    # -- ManimGL's text["part"] ---------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._stores.update(id(t.target) for t in node.targets)
+        if self.table.dialect == "manimgl" and _text_call(node.value):
+            self._texts.update(t.target.value for t in node.targets
+                               if isinstance(t.target, cst.Name))
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript
+                        ) -> cst.BaseExpression:
+        """ManimGL selects the part of a Tex or Text drawing a string by indexing it with the
+        string; CE has no such index: select_parts() (an emitted helper) finds that part."""
+        if self.table.dialect != "manimgl" or id(original) in self._stores or \
+                len(updated.slice) != 1 or not isinstance(updated.slice[0].slice, cst.Index):
+            return updated
+        key = updated.slice[0].slice.value
+        value = original.value
+        if not isinstance(key, (cst.SimpleString, cst.ConcatenatedString)) or not (
+                (isinstance(value, cst.Name) and value.value in self._texts)
+                or _text_call(value)):
+            return updated
+        self.uses_select = True
+        self.done.append('text["part"] -> select_parts(text, "part")')
+        return cst.Call(cst.Name("select_parts"), [cst.Arg(updated.value), cst.Arg(key)])
 
     # -- classes: CONFIG and the scene base --------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -540,6 +570,18 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
+_TEXT_CLASSES = frozenset({"Tex", "TexText", "OldTex", "OldTexText", "Text", "MarkupText",
+                           "TexMobject", "TextMobject", "MathTex"})
+
+
+def _text_call(node: cst.BaseExpression) -> bool:
+    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject."""
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        node = node.func.value
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+        node.func.value in _TEXT_CLASSES
+
+
 def _is_animation(node: cst.BaseExpression) -> bool:
     """An argument of `play` that starts a new animation: a call of a capitalised class,
     `x.animate...`, or another method reference."""
@@ -619,7 +661,7 @@ def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
         source = SHIMS[name].strip() + "\n"
         used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
         links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
-        for alias, module in (("it", "itertools"), ("inspect", "inspect")):
+        for alias, module in (("it", "itertools"), ("inspect", "inspect"), ("re", "re")):
             if alias in used:
                 links[alias] = f"mod:{module}"
         new.append(Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",

@@ -135,6 +135,10 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                   "g = VGroup(*(Dot().copy() for _ in range(3)))"),
     "Group(iterable)": ("manimgl", "g = Group(Dot(p) for p in (LEFT, RIGHT))",
                         "g = Group(*(Dot(p) for p in (LEFT, RIGHT)))"),
+    'text["part"]': ("manimgl", "t = Text('a b')\nt['b'].set_color(RED)\nd = {'k': 1}\n"
+                     "self.add(t, Dot().shift(d['k'] * UP))",
+                     "select_parts(t, 'b').set_color(RED)\n        d = {'k': 1}\n        "
+                     "self.add(t, Dot().shift(d['k'] * UP))"),
     "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
                  "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
                  ".set_height(2)"),
@@ -290,6 +294,7 @@ def test_ce_scene_is_untouched(tmp_path: Path) -> None:
 # Framed: a base class of custom/ star-imported before a module that star-imports manimlib
 GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo", "Orbit"),
           ("manimgl_repo", "Solids"), ("manimgl_repo", "Ask"), ("manimgl_repo", "Graph"),
+          ("manimgl_repo", "Sel"),
           ("manimlib_old_repo", "Shapes"),
           ("manimlib_old_repo", "Parabola")]
 
