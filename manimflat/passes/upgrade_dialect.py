@@ -391,6 +391,16 @@ class _Rewriter(cst.CSTTransformer):
                 self.uses_digest = True
             if name == "ApplyMethod" and self._is_manimlib(name):
                 return self._apply_method(updated)
+            if name in ("FadeIn", "FadeOut") and self._is_manimlib(name) and \
+                    self.table.dialect == "manimgl" and 1 < len(plain := [
+                        a for a in updated.args if a.keyword is None and not a.star]) <= 3 \
+                    and plain == list(updated.args[:len(plain)]):
+                # ManimGL's FadeIn(mobject, shift, scale): CE's takes several mobjects
+                self.done.append(f"{name}(m, shift) -> {name}(m, shift=shift)")
+                updated = updated.with_changes(args=plain_args([plain[0], *(
+                    keyword_arg(k, a.value) for k, a in zip(("shift", "scale"), plain[1:],
+                                                            strict=False)),
+                    *updated.args[len(plain):]]))
             if name == "Group" and self._is_manimlib(name) and len(updated.args) == 1 and \
                     not updated.args[0].star and updated.args[0].keyword is None and \
                     isinstance(updated.args[0].value, (cst.GeneratorExp, cst.ListComp, cst.List)):

@@ -133,6 +133,9 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                                 "s = Square().stretch_to_fit_width(3)"),
     "replicate": ("manimgl", "g = Dot().replicate(3)",
                   "g = VGroup(*(Dot().copy() for _ in range(3)))"),
+    "FadeIn(m, shift)": ("manimgl", "d = Dot()\nself.play(FadeIn(d, UP), FadeOut(d, DOWN, 2, "
+                         "run_time=2))", "self.play(FadeIn(d, shift=UP), FadeOut(d, shift=DOWN, "
+                         "scale=2, run_time=2))"),
     "Group(iterable)": ("manimgl", "g = Group(Dot(p) for p in (LEFT, RIGHT))",
                         "g = Group(*(Dot(p) for p in (LEFT, RIGHT)))"),
     'text["part"]': ("manimgl", "t = Text('a b')\nt['b'].set_color(RED)\nd = {'k': 1}\n"
