@@ -27,6 +27,11 @@ NAMES: dict[str, Rename] = {
 LINKS: dict[str, str] = {"deepcopy": "from:copy:deepcopy", "product": "from:itertools:product",
                          "partial": "from:functools:partial", "reduce": "from:functools:reduce",
                          "Iterable": "from:typing:Iterable", "os": "mod:os", "sys": "mod:sys"}
+# ManimGL's manimlib.typing aliases (annotations only, under TYPE_CHECKING there): Any
+LINKS.update({name: "from:typing:Any" for name in (
+    "Vect2", "Vect3", "Vect4", "VectN", "Matrix3x3", "VectArray", "Vect2Array", "Vect3Array",
+    "Vect4Array", "VectNArray", "FloatArray", "RangeSpecifier", "Span", "SingleSelector",
+    "Selector", "UniformDict", "SubVmobjectType", "ColorType")})
 
 UNSUPPORTED: dict[str, str] = {
     "ContinualAnimation": "an updater (`mob.add_updater(lambda m, dt: ...)`)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._common import NAMES as COMMON
 from ._common import UNSUPPORTED as COMMON_UNSUPPORTED
+from .shims import GL_SHIMS
 from .table import Rename, Table
 
 _TEX = {"t2c": "tex_to_color_map", "isolate": "substrings_to_isolate"}
@@ -39,16 +40,17 @@ TABLE = Table(
         "Arrow": Rename("Arrow", {"thickness": "stroke_width", "tip_width_ratio": ""}),
         "Vector": Rename("Vector", {"thickness": "stroke_width"}),
         "Text": Rename("Text", {"alignment": ""}),
-        "ParametricCurve": Rename("ParametricFunction"),
+        "ParametricCurve": Rename("ParametricFunction", {"t_func": "function"}),
         "EPSILON": Rename("1e-8"),
+        "TrueDot": Rename("Dot", {"glow_factor": ""}),
+        "VCube": Rename("Cube"),
+        "Disk3D": Rename("Circle", {"resolution": ""}, {"fill_opacity": "1"}),
+        **{name: Rename(name, note="shim") for name in GL_SHIMS},
     },
     unsupported={
         **COMMON_UNSUPPORTED,
         "VFadeInThenOut": "`Succession(FadeIn(m), FadeOut(m))`",
         "TransformMatchingParts": "TransformMatchingShapes",
-        "Checkmark": r"`Tex(r'\checkmark')`",
-        "Exmark": r"`Tex(r'$\times$')`",
-        "DotCloud": "a VGroup of Dots",
     },
     methods={
         "select_part": "get_part_by_tex", "select_parts": "get_parts_by_tex",
@@ -59,5 +61,51 @@ TABLE = Table(
         "set_flat_stroke": "", "set_anti_alias_width": "", "set_joint_type": "",
         "use_winding_fill": "", "embed": "", "set_glow_factor": "", "make_smooth": "",
         "always_sort_to_camera": "", "set_clip_plane": "",
+        "get_area_under_graph": "get_area",
+    },
+    method_templates={
+        "get_tangent_line": ((("x", None), ("graph", None), ("length", "5")),
+                             ("Line({self}.i2gp({x} - 1e-3, {graph}), {self}.i2gp({x} + 1e-3, "
+                              "{graph})).set_length({length})")),
+        "get_v_line_to_graph": ((("x", None), ("graph", None)),
+                                "{self}.get_vertical_line({self}.i2gp({x}, {graph}))"),
+        "get_h_line_to_graph": ((("x", None), ("graph", None)),
+                                "{self}.get_horizontal_line({self}.i2gp({x}, {graph}))"),
+    },
+    method_keywords={
+        "get_graph_label": {"x": "x_val"},
+        "get_riemann_rectangles": {"colors": "color", "negative_color": "",
+                                   "stroke_background": "", "show_signed_area": ""},
+        "get_axis_labels": {"x_label_tex": "x_label", "y_label_tex": "y_label"},
+        "get_x_axis_label": {"label_tex": "label"},
+        "get_y_axis_label": {"label_tex": "label"},
     },
 )
+
+# ManimGL's 3D camera frame -> ThreeDScene's camera: a frame method -> its parameters in
+# order, each (ManimGL name, ThreeDScene keyword, template of the value). ManimGL's theta is
+# CE's plus 90 degrees (CE's default view is theta=-90deg); `reorient` takes degrees; a
+# taller frame is a smaller zoom.
+FRAME_3D: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "reorient": (("theta_degrees", "theta", "({} - 90) * DEGREES"),
+                 ("phi_degrees", "phi", "({}) * DEGREES"),
+                 ("gamma_degrees", "gamma", "({}) * DEGREES"),
+                 ("center", "frame_center", "{}"),
+                 ("height", "zoom", "config.frame_height / ({})")),
+    "set_euler_angles": (("theta", "theta", "{} - 90 * DEGREES"), ("phi", "phi", "{}"),
+                         ("gamma", "gamma", "{}")),
+    "set_theta": (("theta", "theta", "{} - 90 * DEGREES"),),
+    "set_phi": (("phi", "phi", "{}"),),
+    "set_gamma": (("gamma", "gamma", "{}"),),
+    "increment_theta": (("dtheta", "theta", "self.camera.get_theta() + {}"),),
+    "increment_phi": (("dphi", "phi", "self.camera.get_phi() + {}"),),
+    "increment_gamma": (("dgamma", "gamma", "self.camera.get_gamma() + {}"),),
+    "move_to": (("point", "frame_center", "{}"),),
+    "set_height": (("height", "zoom", "config.frame_height / ({})"),),
+    "set_width": (("width", "zoom", "config.frame_width / ({})"),),
+    "scale": (("scale_factor", "zoom", "self.camera.get_zoom() / ({})"),),
+}
+# frame methods that start or stop a rotation: ThreeDScene's ambient camera rotation
+FRAME_3D_ROTATION = {"increment_theta": "theta", "increment_phi": "phi",
+                     "increment_gamma": "gamma"}
+FRAME_3D_STOP = frozenset({"clear_updaters", "remove_updater", "suspend_updating"})

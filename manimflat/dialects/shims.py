@@ -154,18 +154,27 @@ class PiCreature(VGroup):
         self.set_color(color)
         self.mode, self.bubble = mode, None
 
-    def __getattr__(self, name):
-        if name.startswith("_") or name in ("submobjects", "points", "updaters"):
+    def __getattr__(self, name):  # Manim CE's own attributes, set lazily, stay missing
+        if name.startswith("_") or "rgba" in name or name in (
+                "submobjects", "points", "updaters"):
             raise AttributeError(name)
         return lambda *args, **kwargs: self
 
     def get_bubble(self, *content, **kwargs):
-        return SpeechBubble(*content, **kwargs).next_to(self, UR, buff=0)
+        self.bubble = SpeechBubble(*content, **kwargs).next_to(self, UR, buff=0)
+        return self.bubble
 
     def says(self, *content, **kwargs):
         return FadeIn(self.get_bubble(*content, **kwargs))
 
     thinks = says
+
+    def change(self, mode=None, look_at=None):
+        return self.animate.shift(ORIGIN)
+
+    def debubble(self, *args, **kwargs):
+        bubble, self.bubble = self.bubble, None
+        return FadeOut(bubble) if bubble is not None else Animation(self)
 ''',
     "SpeechBubble": '''
 class SpeechBubble(VGroup):
@@ -190,12 +199,188 @@ class SpeechBubble(VGroup):
     def pin_to(self, mobject, **kwargs):
         return self.next_to(mobject, UR, buff=0)
 
-    def __getattr__(self, name):
-        if name.startswith("_") or name in ("submobjects", "points", "updaters"):
+    def __getattr__(self, name):  # Manim CE's own attributes, set lazily, stay missing
+        if name.startswith("_") or "rgba" in name or name in (
+                "submobjects", "points", "updaters"):
             raise AttributeError(name)
         return lambda *args, **kwargs: self
 ''',
 }
+
+# ManimGL mobjects CE lacks, as their nearest CE equivalent
+SHIMS["SurfaceMesh"] = '''
+class SurfaceMesh(VGroup):
+    """ManimGL's SurfaceMesh on Manim CE: the surface's faces unfilled, their edges stroked."""
+
+    def __init__(self, uv_surface, resolution=None, stroke_width=1, stroke_color=GREY_A,
+                 stroke_opacity=1, color=None, **kwargs):
+        faces = uv_surface.copy().set_fill(opacity=0)
+        faces.set_stroke(color or stroke_color, stroke_width, stroke_opacity)
+        super().__init__(*faces)
+'''
+SHIMS["DotCloud"] = '''
+class DotCloud(VGroup):
+    """ManimGL's DotCloud on Manim CE: a Dot at each point; its shader looks do nothing."""
+
+    def __init__(self, points=(), color=GREY_C, radius=0.05, opacity=1, **kwargs):
+        super().__init__(*(Dot(p, radius=radius, color=color, fill_opacity=opacity)
+                           for p in points))
+
+    def set_radius(self, radius):
+        for dot in self:
+            dot.scale_to_fit_width(2 * radius)
+        return self
+
+    def make_3d(self, *args, **kwargs):
+        return self
+
+    set_glow_factor = make_3d
+'''
+SHIMS["FlashUnder"] = '''
+def FlashUnder(mobject, buff=SMALL_BUFF, time_width=0.5, color=YELLOW, **kwargs):
+    """ManimGL's FlashUnder on Manim CE: a flash passing along an underline."""
+    line = Underline(mobject, buff=buff).set_stroke(color, 4)
+    return ShowPassingFlash(line, time_width=time_width, **kwargs)
+'''
+SHIMS["Checkmark"] = '''
+def Checkmark(color=GREEN, **kwargs):
+    """ManimGL's Checkmark on Manim CE: a green tick."""
+    return Tex(r"\\checkmark", color=color, **kwargs)
+'''
+SHIMS["Exmark"] = '''
+def Exmark(color=RED, **kwargs):
+    """ManimGL's Exmark on Manim CE: a red cross."""
+    return MathTex(r"\\times", color=color, **kwargs)
+'''
+SHIMS["select_parts"] = '''
+def select_parts(mobject, selector):
+    """ManimGL's `text["part"]` on Manim CE: the letters of a Text drawing `part`, the parts
+    of a Tex holding it (the whole Tex when it is not a part of its own)."""
+    if not isinstance(mobject, Mobject):
+        return mobject[selector]
+    if isinstance(mobject, (Text, MarkupText)):
+        letters, key = re.sub(r"\\s", "", mobject.text), re.sub(r"\\s", "", selector)
+        found, start = VGroup(), letters.find(key) if key else -1
+        while start >= 0:
+            found.add(*mobject[start:start + len(key)])
+            start = letters.find(key, start + len(key))
+        return found
+    parts = [m for m in mobject.submobjects if selector in getattr(m, "tex_string", "")]
+    return VGroup(*parts) if parts else VGroup(mobject)
+'''
+GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder", "Checkmark", "Exmark")
+
+SHIMS["PiCreatureScene"] = '''
+class PiCreatureScene(Scene):
+    """A stand-in for 3b1b's PiCreatureScene: its pi creatures are stick-figure stand-ins;
+    what they say or think appears in a bubble, their looks and expressions change nothing."""
+
+    def setup(self):
+        super().setup()
+        self.pi_creatures = VGroup(*self.create_pi_creatures())
+        self.pi_creature = self.pi_creatures[0]
+        self.add(self.pi_creatures)
+
+    def create_pi_creatures(self):
+        return [Randolph(height=2).to_corner(DL)]
+
+    def get_pi_creatures(self):
+        return self.pi_creatures
+
+    def get_primary_pi_creature(self):
+        return self.pi_creature
+
+    def pi_creature_says(self, *args, added_anims=None, run_time=1, **kwargs):
+        pi = next((a for a in args if isinstance(a, PiCreature)), self.pi_creature)
+        content = [a for a in args if not isinstance(a, PiCreature)]
+        self.play(FadeIn(pi.get_bubble(*content)), *(added_anims or []), run_time=run_time)
+
+    pi_creature_thinks = pi_creature_says
+
+    def say(self, *content, **kwargs):
+        self.pi_creature_says(self.pi_creature, *content, **kwargs)
+
+    think = say
+
+    def pi_changes(self, *modes, run_time=1, **kwargs):
+        return Wait(run_time)
+
+    def play_changes(self, *modes, added_anims=None, run_time=1, **kwargs):
+        self.play(Wait(run_time), *(added_anims or []))
+
+    def look_at(self, *args, added_anims=None, run_time=1, **kwargs):
+        self.play_changes(added_anims=added_anims, run_time=run_time)
+
+    def random_blink(self, num_times=1, **kwargs):
+        self.wait(num_times)
+
+    def blink(self, *args, **kwargs):
+        pass
+
+    def change_mode(self, mode):
+        pass
+
+    def non_blink_wait(self, *args, **kwargs):
+        self.wait(*args)
+'''
+SHIMS["TeacherStudentsScene"] = '''
+class TeacherStudentsScene(PiCreatureScene):
+    """A stand-in for 3b1b's TeacherStudentsScene: a teacher at the bottom right, three
+    students at the bottom left, as stick figures."""
+
+    student_colors = [BLUE_D, BLUE_E, BLUE_C]
+    teacher_color = GREY_BROWN
+    student_scale_factor = 0.8
+
+    def create_pi_creatures(self):
+        self.teacher = Mortimer(color=self.teacher_color, height=2.5).to_corner(DR)
+        self.students = VGroup(*(Randolph(color=c, height=2.5) for c in self.student_colors))
+        self.students.arrange(RIGHT).scale(self.student_scale_factor).to_corner(DL)
+        self.screen = ScreenRectangle(height=4).to_corner(UL)
+        self.hold_up_spot = self.teacher.get_corner(UL) + MED_LARGE_BUFF * UP
+        return [*self.students, self.teacher]
+
+    def get_teacher(self):
+        return self.teacher
+
+    def get_students(self):
+        return self.students
+
+    def teacher_says(self, *content, **kwargs):
+        self.pi_creature_says(self.teacher, *content, **kwargs)
+
+    teacher_thinks = teacher_says
+
+    def student_says(self, *content, index=2, **kwargs):
+        self.pi_creature_says(self.students[index], *content, **kwargs)
+
+    student_thinks = student_says
+
+    def change_students(self, *modes, run_time=1, **kwargs):
+        return Wait(run_time)
+
+    def get_student_changes(self, *modes, run_time=1, **kwargs):
+        return [Wait(run_time)]
+
+    play_student_changes = change_student_modes = PiCreatureScene.play_changes
+    play_all_student_changes = change_all_student_modes = PiCreatureScene.play_changes
+
+    def teacher_holds_up(self, mobject, *args, added_anims=None, **kwargs):
+        mobject.move_to(self.hold_up_spot, DOWN)
+        self.play(FadeIn(mobject, shift=UP), *(added_anims or []))
+'''
+SHIMS["Blink"] = '''
+class Blink(Animation):
+    """A stand-in for 3b1b's Blink: the stick figure does not blink."""
+
+    def __init__(self, pi_creature, run_time=0.3, **kwargs):
+        super().__init__(pi_creature, run_time=run_time)
+'''
+SHIMS["RemovePiCreatureBubble"] = '''
+def RemovePiCreatureBubble(pi_creature, *args, **kwargs):
+    """A stand-in for 3b1b's RemovePiCreatureBubble: the bubble fades out."""
+    return pi_creature.debubble()
+'''
 
 for _name, _color in (("Randolph", "BLUE_E"), ("Mortimer", "GREY_BROWN"),
                       ("Mathematician", "GREY"), ("BabyPi", "BLUE_E")):
@@ -212,12 +397,16 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "PiCreature": ("stick_figure", "SpeechBubble"),
     **{n: ("PiCreature",) for n in ("Randolph", "Mortimer", "Mathematician", "BabyPi")},
     **{n: ("SpeechBubble",) for n in ("ThoughtBubble", "Bubble", "DoubleSpeechBubble")},
+    "PiCreatureScene": ("Randolph", "SpeechBubble"),
+    "TeacherStudentsScene": ("PiCreatureScene", "Mortimer"),
 }
 
 # The characters' names (old manimlib's `for_3b1b_videos`, 3b1b/videos' `custom/characters`):
 # each is the stand-in, under its own name.
 CHARACTERS = frozenset({"PiCreature", "Randolph", "Mortimer", "Mathematician", "BabyPi",
-                        "SpeechBubble", "ThoughtBubble", "Bubble", "DoubleSpeechBubble"})
+                        "SpeechBubble", "ThoughtBubble", "Bubble", "DoubleSpeechBubble",
+                        "PiCreatureScene", "TeacherStudentsScene", "Blink",
+                        "RemovePiCreatureBubble"})
 
 # Old manimlib's keywords in a `**dict` given to a Manim CE class (manimlib_old's table).
 SHIMS["old_keywords"] = '''

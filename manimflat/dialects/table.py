@@ -26,6 +26,12 @@ class Table:
     scene_keywords: dict[str, str] = field(default_factory=dict)
     # classes whose positional parameters differ from Manim CE's: the old names, in order
     positional: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # method keywords: method -> {old keyword: new keyword, or "" to drop it}
+    method_keywords: dict[str, dict[str, str]] = field(default_factory=dict)
+    # method calls rewritten whole: method -> (parameters, with their default or None, and a
+    # template of the CE expression: `{self}` the receiver, `{name}` each parameter)
+    method_templates: dict[str, tuple[tuple[tuple[str, str | None], ...], str]] = field(
+        default_factory=dict)
 
 
 @dataclass(frozen=True)

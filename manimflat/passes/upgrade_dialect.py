@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -85,12 +86,14 @@ class UpgradeDialect(Pass):
             return ALL
         done: Counter[str] = Counter()
         frame = any(_FRAME.search(_text(p)) for p in flat.pieces)
+        # a scene turning ManimGL's 3D camera frame is a ThreeDScene, not MovingCameraScene
+        frame3d = frame and any(_FRAME_3D_CALL.search(_text(p)) for p in flat.pieces)
         dict_keys: dict[str, dict[str, bool]] = {}  # class -> CONFIG keys holding dicts
         shims: set[str] = set()
         scenes: set[str] = set()
         replaced = _replace_characters(flat, shims, done)
         for piece in flat.pieces:
-            _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims)
+            _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims, frame3d)
         _add_shims(flat, shims, replaced)
         if done:
             summary = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in done.most_common())
@@ -132,7 +135,7 @@ def _resolve(name: str, key: str, table: Table) -> tuple[str, str | Rename | Non
 
 def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], frame: bool,
                    dict_keys: dict[str, dict[str, bool]], scenes: set[str],
-                   shims: set[str]) -> None:
+                   shims: set[str], frame3d: bool = False) -> None:
     links = dict(piece.links)
     renames: dict[str, Rename] = {}
     line = piece.line or None
@@ -163,11 +166,17 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
         piece.links = links
         return
     module = cst.parse_module(text)
-    rewriter = _Rewriter(renames, table, frame, dict_keys, scenes, links)
+    problems = []
+    if frame3d:
+        camera = _Camera3D()
+        module = MetadataWrapper(module).visit(camera)
+        done.update(camera.done)
+        problems += camera.problems
+    rewriter = _Rewriter(renames, table, frame, dict_keys, scenes, links, frame3d)
     new = MetadataWrapper(module).visit(rewriter)
     for what in rewriter.done:
         done[what] += 1
-    for code, message, at in rewriter.problems:
+    for code, message, at in problems + rewriter.problems:
         flat.report(code, message, path=piece.module,
                     line=None if piece.module is None else piece.line + at - _first_line(text),
                     severity=Severity.ERROR if code == "MF232" else Severity.WARNING)
@@ -192,10 +201,12 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
 
 # Text that needs the CST rewriter even when no name is renamed (most pieces need none).
 _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
-                        for m in (table_for(dialect) or Table("", {})).methods})
+                        for t in [table_for(dialect) or Table("", {})]
+                        for m in (*t.methods, *t.method_keywords, *t.method_templates)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
-                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|"
-                        r"digest_config|stretch\s*=|\.replicate\(|\.(?:" + "|".join(_METHOD_WORDS) + r")\(")
+                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
+                        r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:"
+                        + "|".join(_METHOD_WORDS) + r")\(")
 _KEYWORD_ARG = re.compile(r"[(,]\s*(?:\w+\s*=[^=]|\*\*)")
 _ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
                           for a in (table_for(dialect) or Table("", {})).attributes})
@@ -216,8 +227,9 @@ class _Rewriter(cst.CSTTransformer):
 
     def __init__(self, renames: dict[str, Rename], table: Table, frame: bool,
                  dict_keys: dict[str, dict[str, bool]], scenes: set[str],
-                 links: dict[str, str]) -> None:
+                 links: dict[str, str], frame3d: bool = False) -> None:
         self.renames = renames
+        self.frame3d = frame3d  # ... the 3D frame: scenes are ThreeDScenes (_Camera3D)
         self.table = table
         self.frame = frame  # some code uses ManimGL's self.frame: scenes move their camera
         self.dict_keys = dict_keys
@@ -228,6 +240,8 @@ class _Rewriter(cst.CSTTransformer):
         self.introduced: set[str] = set()
         self.uses_digest = False
         self.shims: set[str] = set()  # emitted definitions the rewritten code calls
+        self._texts: set[str] = set()  # names bound to a ManimGL Tex/Text
+        self._stores: set[int] = set()
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
         self._bases: list[set[str]] = []  # the base names of each enclosing class
@@ -263,6 +277,30 @@ class _Rewriter(cst.CSTTransformer):
         self.introduced.update(re.findall(r"[A-Za-z_]\w*", rename.new))
         return cst.parse_expression(rename.new)
 
+    # -- ManimGL's text["part"] ---------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._stores.update(id(t.target) for t in node.targets)
+        if self.table.dialect == "manimgl" and _text_call(node.value):
+            self._texts.update(t.target.value for t in node.targets
+                               if isinstance(t.target, cst.Name))
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript
+                        ) -> cst.BaseExpression:
+        """ManimGL selects the part of a Tex or Text drawing a string by indexing it with the
+        string; CE has no such index: select_parts() (an emitted helper) finds that part."""
+        if self.table.dialect != "manimgl" or id(original) in self._stores or \
+                len(updated.slice) != 1 or not isinstance(updated.slice[0].slice, cst.Index):
+            return updated
+        key = updated.slice[0].slice.value
+        value = original.value
+        if not isinstance(key, (cst.SimpleString, cst.ConcatenatedString)) or not (
+                (isinstance(value, cst.Name) and value.value in self._texts)
+                or _text_call(value)):
+            return updated
+        self.shims.add("select_parts")
+        self.done.append('text["part"] -> select_parts(text, "part")')
+        return cst.Call(cst.Name("select_parts"), [cst.Arg(updated.value), cst.Arg(key)])
+
     # -- classes: CONFIG and the scene base --------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._skip.add(id(node.name))
@@ -282,9 +320,10 @@ class _Rewriter(cst.CSTTransformer):
                 value = was.value
                 if isinstance(value, cst.Name) and value.value in _SCENE_BASES \
                         and self._is_manimlib(value.value):
-                    self.done.append("self.frame -> MovingCameraScene's camera.frame")
-                    self.introduced.add("MovingCameraScene")
-                    base = base.with_changes(value=cst.Name("MovingCameraScene"))
+                    camera = "ThreeDScene" if self.frame3d else "MovingCameraScene"
+                    self.done.append(f"self.frame -> {camera}'s camera")
+                    self.introduced.add(camera)
+                    base = base.with_changes(value=cst.Name(camera))
                 bases.append(base)
             updated = updated.with_changes(bases=bases)
         body = [st for st in updated.body.body if isinstance(st, cst.BaseStatement)]
@@ -380,13 +419,21 @@ class _Rewriter(cst.CSTTransformer):
         init = body[inits[0]]
         assert isinstance(init, cst.FunctionDef)
         star = init.params.star_kwarg
-        if star is None or "digest_config" in code_of(init):
+        block = init.body
+        if star is None or not isinstance(block, cst.IndentedBlock):
             return body
         if star.name.value != "kwargs":
             digest = cst.parse_statement(f"digest_config(self, {star.name.value})\n")
-        block = init.body
-        assert isinstance(block, cst.IndentedBlock)
-        self.done.append("CONFIG digested in __init__")
+        if "digest_config" in code_of(init):
+            # digested after `super().__init__(**kwargs)`, as ManimGL's base digested first:
+            # the digest moves to the top, so CE's base gets only the keywords it takes
+            first = code_of(block.body[0]).strip() if block.body else ""
+            rest = [st for st in block.body if code_of(st).strip() != code_of(digest).strip()]
+            if first == code_of(digest).strip() or len(rest) == len(block.body):
+                return body
+            block = block.with_changes(body=rest)
+        else:
+            self.done.append("CONFIG digested in __init__")
         return [*body[:inits[0]], init.with_changes(body=block.with_changes(
             body=[digest, *block.body])), *body[inits[0] + 1:]]
 
@@ -399,6 +446,25 @@ class _Rewriter(cst.CSTTransformer):
                 self.uses_digest = True
             if name == "ApplyMethod" and self._is_manimlib(name):
                 return self._apply_method(updated)
+            if name in ("FadeIn", "FadeOut") and self._is_manimlib(name) and \
+                    self.table.dialect == "manimgl" and 1 < len(plain := [
+                        a for a in updated.args if a.keyword is None and not a.star]) <= 3 \
+                    and plain == list(updated.args[:len(plain)]):
+                # ManimGL's FadeIn(mobject, shift, scale): CE's takes several mobjects
+                self.done.append(f"{name}(m, shift) -> {name}(m, shift=shift)")
+                updated = updated.with_changes(args=plain_args([plain[0], *(
+                    keyword_arg(k, a.value) for k, a in zip(("shift", "scale"), plain[1:],
+                                                            strict=False)),
+                    *updated.args[len(plain):]]))
+            if name == "Group" and self._is_manimlib(name) and len(updated.args) == 1 and \
+                    not updated.args[0].star and updated.args[0].keyword is None and \
+                    isinstance(updated.args[0].value, (cst.GeneratorExp, cst.ListComp, cst.List)):
+                self.done.append("Group(iterable) -> Group(*iterable)")  # ManimGL's Group takes one
+                value = updated.args[0].value
+                if isinstance(value, cst.GeneratorExp) and not value.lpar:
+                    value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                updated = updated.with_changes(args=[updated.args[0].with_changes(
+                    star="*", value=value)])
             rename = self.renames.get(name)
             if rename is not None and (rename.keywords or rename.extra):
                 updated = self._keywords(updated, rename)
@@ -425,6 +491,9 @@ class _Rewriter(cst.CSTTransformer):
                 self.introduced.add("VGroup")
                 return cst.parse_expression(
                     f"VGroup(*({receiver}.copy() for _ in range({code_of(updated.args[0].value)})))")
+            if method == "get_grid" and len(updated.args) >= 2 and all(
+                    a.keyword is None for a in updated.args[:2]) and self.table.dialect == "manimgl":
+                return self._grid(receiver, updated.args)
             if method in ("set_width", "set_height") and any(
                     a.keyword is not None and a.keyword.value == "stretch" and
                     code_of(a.value) == "True" for a in updated.args):
@@ -434,10 +503,16 @@ class _Rewriter(cst.CSTTransformer):
                     func=func.with_changes(attr=cst.Name(f"stretch_to_fit_{method[4:]}")),
                     args=plain_args([a for a in updated.args if a.keyword is None
                                  or a.keyword.value != "stretch"]))
-            if receiver.endswith("camera.frame") and method in _FRAME_3D:
+            if receiver.endswith("camera.frame") and method in _FRAME_3D and not self.frame3d:
                 self._problem("MF232", f"`self.frame.{method}()` moves ManimGL's 3D camera; "
                               "write it with ThreeDScene's set_camera_orientation/move_camera",
                               original)
+            if method in self.table.method_templates:
+                templated = self._template(receiver, method, updated.args)
+                if templated is not None:
+                    return templated
+            if method in self.table.method_keywords:
+                updated = self._keywords(updated, Rename(method, self.table.method_keywords[method]))
             if method in self.table.methods:
                 new = self.table.methods[method]
                 if new:
@@ -448,6 +523,37 @@ class _Rewriter(cst.CSTTransformer):
                               f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
+
+    def _template(self, receiver: str, method: str, args: Sequence[cst.Arg]
+                  ) -> cst.BaseExpression | None:
+        """A method call the table rewrites whole, when its arguments fit the parameters."""
+        params, template = self.table.method_templates[method]
+        names = [p for p, _ in params]
+        values = {p: d for p, d in params if d is not None}
+        for i, a in enumerate(args):
+            key = names[i] if a.keyword is None and i < len(names) else \
+                a.keyword.value if a.keyword is not None else None
+            if key not in names or a.star:
+                return None
+            values[key] = code_of(a.value)
+        if set(values) != set(names):
+            return None
+        values = {k: v if re.fullmatch(r"[\w.]+", v) else f"({v})" for k, v in values.items()}
+        self.done.append(f".{method}() -> {template.split('(')[0].replace('{self}', '')}")
+        self.introduced.update(re.findall(r"\b[A-Z]\w*", template))
+        return cst.parse_expression(template.format(self=receiver, **values))
+
+    def _grid(self, receiver: str, args: Sequence[cst.Arg]) -> cst.BaseExpression:
+        """ManimGL's `mob.get_grid(rows, cols, height=h)`: a VGroup of copies in a grid."""
+        rows, cols = (code_of(a.value) for a in args[:2])
+        self.done.append(".get_grid(r, c) -> VGroup of copies arranged in a grid")
+        self.introduced.add("VGroup")
+        code = (f"VGroup(*({receiver}.copy() for _ in range(({rows}) * ({cols}))))"
+                f".arrange_in_grid({rows}, {cols})")
+        for a in args[2:]:
+            if a.keyword is not None and a.keyword.value in ("height", "width"):
+                code += f".set_{a.keyword.value}({code_of(a.value)})"
+        return cst.parse_expression(code)
 
     def _keywords(self, call: cst.Call, rename: Rename) -> cst.Call:
         args = []
@@ -632,7 +738,7 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
                         ) -> cst.BaseExpression:
-        if self.frame and code_of(original) == "self.frame":
+        if self.frame and not self.frame3d and code_of(original) == "self.frame":
             return cst.parse_expression("self.camera.frame")
         if isinstance(original.value, cst.Name) and original.value.value == "self" and \
                 original.attr.value in self.table.attributes:
@@ -654,6 +760,16 @@ def _dict_as_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
             return args
         keywords.append(keyword_arg(e.key.evaluated_value, e.value))
     return [*args[:-1], *keywords]
+_TEXT_CLASSES = frozenset({"Tex", "TexText", "OldTex", "OldTexText", "Text", "MarkupText",
+                           "TexMobject", "TextMobject", "MathTex"})
+
+
+def _text_call(node: cst.BaseExpression) -> bool:
+    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject."""
+    while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        node = node.func.value
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+        node.func.value in _TEXT_CLASSES
 
 
 def _is_animation(node: cst.BaseExpression) -> bool:
@@ -735,7 +851,7 @@ def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
         source = SHIMS[name].strip() + "\n"
         used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
         links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
-        for alias, module in (("it", "itertools"), ("inspect", "inspect")):
+        for alias, module in (("it", "itertools"), ("inspect", "inspect"), ("re", "re")):
             if alias in used:
                 links[alias] = f"mod:{module}"
         new.append(Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",
@@ -746,3 +862,197 @@ def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
                            if not (k.startswith("shim:") or k in replaced)}
     first = next((i for i, p in enumerate(flat.pieces) if p.module is not None), 0)
     flat.pieces[first:first] = new
+
+
+# -- ManimGL's 3D camera frame -> ThreeDScene's camera calls ------------------------------------
+_FRAME_3D_CALL = re.compile(r"\.(?:reorient|set_euler_angles|increment_(?:theta|phi|gamma)|"
+                            r"set_(?:theta|phi|gamma)|add_ambient_rotation)\(")
+_FRAME_REFS = ("self.frame", "self.camera.frame")
+
+
+class _Camera3D(cst.CSTTransformer):
+    """A scene that turns ManimGL's 3D camera frame becomes a ThreeDScene: each statement
+    moving the frame (`frame.reorient(...)`, `self.play(frame.animate.reorient(...), ...)`,
+    `frame.add_updater(lambda m, dt: m.increment_theta(k * dt))`) becomes a ThreeDScene
+    camera call; any other use of the frame is an MF232 error naming it."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        from ..dialects.manimgl import FRAME_3D, FRAME_3D_ROTATION, FRAME_3D_STOP
+        self.methods, self.rotation, self.stop = FRAME_3D, FRAME_3D_ROTATION, FRAME_3D_STOP
+        self.aliases: set[str] = set()  # `frame = self.frame`
+        self.done: list[str] = []
+        self.problems: list[tuple[str, str, int]] = []
+        self._new: dict[int, cst.BaseSmallStatement | None] = {}
+        self._scopes: list[set[str]] = []
+
+    def _is_frame(self, node: cst.BaseExpression) -> bool:
+        return code_of(node) in _FRAME_REFS or (isinstance(node, cst.Name)
+                                                and node.value in self.aliases)
+
+    def _chain(self, node: cst.BaseExpression) -> tuple[bool, list[cst.Call]] | None:
+        """`frame[.animate].m1(...).m2(...)`: (animated, the calls in order)."""
+        calls = []
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            calls.append(node)
+            node = node.func.value
+        animated = isinstance(node, cst.Attribute) and node.attr.value == "animate"
+        if animated:
+            assert isinstance(node, cst.Attribute)
+            node = node.value
+        return (animated, calls[::-1]) if calls and self._is_frame(node) else None
+
+    def _keywords(self, calls: list[cst.Call]) -> dict[str, str] | None:
+        out: dict[str, str] = {}
+        for call in calls:
+            assert isinstance(call.func, cst.Attribute)
+            params = self.methods.get(call.func.attr.value)
+            positional = [a for a in call.args if a.keyword is None]
+            named = {a.keyword.value: a for a in call.args if a.keyword is not None}
+            units = named.pop("units", None)
+            if units is not None and code_of(units.value) not in ("RADIANS", "1"):
+                return None
+            if params is None or any(a.star for a in call.args) or len(positional) > len(
+                    params) or set(named) - {p[0] for p in params}:
+                return None
+            for i, (gl, ce, template) in enumerate(params):
+                arg = positional[i] if i < len(positional) else named.get(gl)
+                value = code_of(arg.value) if arg is not None else "None"
+                if value != "None":  # a simple value needs no parentheses
+                    simple = re.fullmatch(r"-?[\w.]+", value)
+                    out[ce] = (template.replace("({})", "{}") if simple else template
+                               ).format(value)
+        return out
+
+    def _statement(self, node: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None | bool:
+        """The ThreeDScene statement for a frame statement (None: drop it), or False."""
+        if isinstance(node, cst.Assign) and self._is_frame(node.value):
+            names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+            if len(names) == len(node.targets):
+                self.aliases.update(names)
+                return None
+        if not isinstance(node, cst.Expr) or not isinstance(node.value, cst.Call):
+            return False
+        call = node.value
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "play" and code_of(
+                func.value) == "self":
+            return self._play(call)
+        chain = self._chain(call)
+        if chain is None or chain[0]:
+            return False
+        calls = chain[1]
+        assert isinstance(calls[0].func, cst.Attribute)
+        method = calls[0].func.attr.value
+        if len(calls) == 1 and method in self.stop:
+            return self._call("self.stop_ambient_camera_rotation()", "stop rotation")
+        if len(calls) == 1 and method == "add_ambient_rotation":
+            rate = code_of(calls[0].args[0].value) if calls[0].args else "DEGREES"
+            return self._call(f"self.begin_ambient_camera_rotation(rate={rate})", "rotation")
+        if len(calls) == 1 and method == "add_updater":
+            return self._rotation(calls[0])
+        keywords = self._keywords(calls)
+        if keywords is None:
+            return False
+        return self._call(f"self.set_camera_orientation({_kw(keywords)})", method)
+
+    def _call(self, code: str, what: str) -> cst.BaseSmallStatement:
+        self.done.append(f"3D frame {what} -> ThreeDScene camera")
+        return cst.Expr(cst.parse_expression(code))
+
+    def _rotation(self, call: cst.Call) -> cst.BaseSmallStatement | bool:
+        """`frame.add_updater(lambda m, dt: m.increment_theta(k * dt))` -> ambient rotation."""
+        fn = call.args[0].value if len(call.args) == 1 else None
+        if not (isinstance(fn, cst.Lambda) and len(fn.params.params) == 2
+                and isinstance(fn.body, cst.Call) and isinstance(fn.body.func, cst.Attribute)
+                and fn.body.func.attr.value in self.rotation and len(fn.body.args) == 1):
+            return False
+        dt = fn.params.params[1].name.value
+        rate = _without_factor(fn.body.args[0].value, dt)
+        if rate is None:
+            return False
+        about = self.rotation[fn.body.func.attr.value]
+        return self._call(f'self.begin_ambient_camera_rotation(rate={rate}, about="{about}")',
+                          "rotation")
+
+    def _play(self, call: cst.Call) -> cst.BaseSmallStatement | bool:
+        keywords: dict[str, str] = {}
+        others: list[str] = []
+        for arg in call.args:
+            chain = self._chain(arg.value) if arg.keyword is None and not arg.star else None
+            if chain is None or not chain[0]:
+                others.append(code_of(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)))
+                continue
+            found = self._keywords(chain[1])
+            if found is None:
+                return False
+            keywords.update(found)
+        if not keywords:
+            return False
+        anims = [o for o in others if not re.match(r"\*?\w+\s*=", o)]
+        kwargs = [o for o in others if o not in anims]
+        parts = [_kw(keywords)] + ([f"added_anims=[{', '.join(anims)}]"] if anims else []) \
+            + kwargs
+        return self._call(f"self.move_camera({', '.join(parts)})", "animation")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(set(self.aliases))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef
+                          ) -> cst.FunctionDef:
+        self.aliases = self._scopes.pop()
+        return updated
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        if len(node.body) != 1:
+            return True
+        new = self._statement(node.body[0])
+        if new is False:
+            return True
+        self._new[id(node)] = new  # type: ignore[assignment]
+        return False
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if id(original) not in self._new:
+            return updated
+        new = self._new[id(original)]
+        return cst.RemoveFromParent() if new is None else updated.with_changes(body=[new])
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if self._is_frame(node):
+            self._report(node)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.aliases:
+            self._report(node)
+
+    def _report(self, node: cst.CSTNode) -> None:
+        pos = self.get_metadata(PositionProvider, node, None)
+        message = (f"`{code_of(node)}` is ManimGL's 3D camera frame used in a way "
+                   "ThreeDScene's camera cannot follow; write it with "
+                   "set_camera_orientation/move_camera")
+        self.problems.append(("MF232", message, pos.start.line if pos else 1))
+
+
+def _kw(keywords: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in keywords.items())
+
+
+def _without_factor(node: cst.BaseExpression, name: str) -> str | None:
+    """`k * dt` (a product with the factor `dt`) without that factor, or None."""
+    if isinstance(node, cst.Name) and node.value == name:
+        return "1"
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        for this, other in ((node.left, node.right), (node.right, node.left)):
+            rest = _without_factor(this, name)
+            if rest is not None and name not in code_of(other):
+                return code_of(other) if rest == "1" else f"{rest} * {code_of(other)}"
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        rest = _without_factor(node.expression, name)
+        return None if rest is None else f"-({rest})"
+    return None
