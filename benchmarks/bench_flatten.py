@@ -336,7 +336,8 @@ def measure_command(repo: Path, jobs: int) -> None:
         _, _, usage = os.wait4(child.pid, 0)  # the command's own rusage, its workers included
         seconds = time.perf_counter() - start
         scenes = len(json.loads(report.read_text())["scenes"]) if report.is_file() else 0
-    print(f"{repo.name[:40]:40} {floor:8.2f} {seconds:9.2f} {seconds / max(floor, 1e-9):6.2f} "
+    ratio = f"{seconds / floor:6.2f}" if floor >= 0.01 else f"{'-':>6}"  # no code to parse
+    print(f"{repo.name[:40]:40} {floor:8.2f} {seconds:9.2f} {ratio} "
           f"{scenes / seconds:9.1f} {usage.ru_maxrss / 1024:8.0f}", flush=True)
 
 
