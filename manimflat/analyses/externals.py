@@ -15,6 +15,7 @@ import subprocess
 import sys
 from functools import cache
 from importlib import metadata
+from typing import Any
 
 from ..outputs import write_atomic
 from ..user_cache import user_cache_dir as cache_dir
@@ -78,19 +79,17 @@ print(json.dumps({"names": sorted(set(names)), "modules": modules, "scenes": sor
 """
 
 
-@cache
-def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
-    top = module.split(".")[0]
-    if not is_allowed(module, allowed):
-        return None
-    path = cache_dir() / "exports" / f"{module}-{_version(top)}.v3.json"
+def cached_probe(name: str, script: str, *args: str) -> Any:
+    """The JSON a trusted probe `script` prints last (it imports installed packages, never
+    repository code), run in a subprocess once and kept as `name` in the user cache's
+    exports folder; None when it fails."""
+    path = cache_dir() / "exports" / name
     try:
-        data: dict = json.loads(path.read_text())
-        return data
+        return json.loads(path.read_text())
     except (OSError, ValueError):
         pass
     try:
-        out = subprocess.run([sys.executable, "-c", _EXPORTS_SCRIPT, module],
+        out = subprocess.run([sys.executable, "-c", script, *args],
                              capture_output=True, text=True, timeout=120, check=True).stdout
         data = json.loads(out.strip().splitlines()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
@@ -100,6 +99,15 @@ def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
     except OSError:
         pass  # a read-only cache only costs time
     return data
+
+
+@cache
+def _exports(module: str, allowed: tuple[str, ...]) -> dict | None:
+    if not is_allowed(module, allowed):
+        return None
+    data = cached_probe(f"{module}-{_version(module.split('.')[0])}.v3.json", _EXPORTS_SCRIPT,
+                        module)
+    return data if isinstance(data, dict) else None
 
 
 @cache

@@ -4,19 +4,15 @@ digested any keyword into an attribute, Manim CE's raise a TypeError on one they
 A class takes the named parameters of each `__init__` along its MRO up to the first that has no
 `**kwargs`; when every one passes `**kwargs` on, what it takes is unknown (None) and nothing is
 dropped. Computed in a subprocess from the installed manim (manim is the truth about manim),
-once per manim version, and cached on disk like the star exports.
+once per manim version, and cached on disk by the star exports' probe.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from functools import cache
 from importlib import metadata
 
-from ..outputs import write_atomic
-from ..user_cache import user_cache_dir as cache_dir
+from ..analyses.externals import cached_probe
 
 _SCRIPT = """
 import inspect, json, manim
@@ -50,18 +46,7 @@ def ce_keywords() -> dict[str, frozenset[str]]:
         version = metadata.version("manim")
     except metadata.PackageNotFoundError:
         return {}
-    path = cache_dir() / "exports" / f"manim-keywords-{version}.v2.json"
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        try:
-            out = subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True,
-                                 text=True, timeout=120, check=True).stdout
-            data = json.loads(out.strip().splitlines()[-1])
-        except (subprocess.SubprocessError, ValueError, IndexError, OSError):
-            return {}
-        try:
-            write_atomic(path, json.dumps(data))
-        except OSError:
-            pass  # a read-only cache only costs time
+    data = cached_probe(f"manim-keywords-{version}.v2.json", _SCRIPT)
+    if not isinstance(data, dict):
+        return {}
     return {name: frozenset(keys) for name, keys in data.items()}
