@@ -7,9 +7,10 @@
 `--realistic` generates a repository like the real ones (SVGs with hundreds of paths, PNGs of
 a few hundred kB, WAV sounds, CSV and text data files, base scenes in other files, 1,000
 scenes) and runs `manimflat REPO --all --jobs N` on it as a command; repositories given on the
-command line (a folder holding repositories counts as each of them) are run the same way. Per
-repository: the libcst parse-once floor (every `.py` file parsed once, in this process), the
-command's wall time, the ratio, scenes per second and the command's peak RSS.
+command line (a folder holding repositories, one with neither `.git` nor `.py` files of its
+own, counts as each of them) are run the same way. Per repository: the libcst parse-once floor
+(every `.py` file parsed once, in this process), the command's wall time, the ratio, scenes
+per second and the command's peak RSS.
 
 The generated repository (in a temporary folder unless `--keep`) has a `common` package whose
 `__init__` star re-exports its submodules, a `lib` package of helper modules whose names collide
@@ -300,10 +301,11 @@ def _py_files(repo: Path) -> list[Path]:
 
 
 def _repos(paths: list[Path]) -> list[Path]:
-    """Each path is a repository, or a folder of them (no `.py` file of its own at the top)."""
+    """Each path is a repository (a git clone, or `.py` files at the top), or a folder of them."""
     out = []
     for path in paths:
-        if any(path.glob("*.py")) or not any(c.is_dir() for c in path.iterdir()):
+        if (path / ".git").exists() or any(path.glob("*.py")) or \
+                not any(c.is_dir() for c in path.iterdir()):
             out.append(path)
         else:
             out += sorted(c for c in path.iterdir() if c.is_dir() and not c.name.startswith("."))
