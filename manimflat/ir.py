@@ -73,6 +73,15 @@ class Piece:
         """Replace the code by `text` (the tree is re-parsed from it if a pass asks)."""
         self.tree, self.text, self.index, self.parse = None, text, None, None
 
+    def file_line(self, text: str, at: int | None) -> int | None:
+        """The line in the piece's file of line `at` of `text`, its code with the comments
+        above the statement (which starts at `self.line`); None for code the tool wrote."""
+        if self.module is None or at is None:
+            return None
+        start = next((i for i, line in enumerate(text.splitlines(), 1)
+                      if line.strip() and not line.strip().startswith("#")), 1)
+        return self.line + at - start
+
     @property
     def is_definition(self) -> bool:
         if self.tree is not None:

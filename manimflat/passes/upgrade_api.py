@@ -1006,11 +1006,9 @@ class UpgradeApi(Pass):
         new, fixes, introduced = upgrade_module(tree, names, methods, colour | annotated,
                                                 modules, colour_api or bool(annotated),
                                                 range_calls, keyword_calls)
-        offset = _first_line(text)
         for fix in fixes:
-            line = None if piece.module is None or fix.line is None else (
-                fix.line + piece.line - offset)
-            flat.report(fix.code, fix.message, path=piece.module, line=line,
+            flat.report(fix.code, fix.message, path=piece.module,
+                        line=piece.file_line(text, fix.line),
                         col=None if fix.col is None else fix.col + 1, severity=fix.severity)
         clashes = sorted(n for n in introduced if links.get(n, key_of(n)) != key_of(n))
         if clashes:  # the rewrite would refer to a repository definition of the same name
@@ -1038,12 +1036,3 @@ def _colour_names(flat: Flat, module: str | None) -> frozenset[str]:
         return frozenset()
     return frozenset(name for name, recs in info.import_bindings.items() for rec in recs
                      if rec.module == "colour" and rec.name == "Color")
-
-
-def _first_line(text: str) -> int:
-    """The line of `text` where its statement starts (after the comments above it)."""
-    for i, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return i
-    return 1

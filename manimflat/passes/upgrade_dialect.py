@@ -178,7 +178,7 @@ def _upgrade_piece(flat: Flat, piece: Piece, table: Table, done: Counter[str], f
         done[what] += 1
     for code, message, at in problems + rewriter.problems:
         flat.report(code, message, path=piece.module,
-                    line=None if piece.module is None else piece.line + at - _first_line(text),
+                    line=piece.file_line(text, at),
                     severity=Severity.ERROR if code == "MF232" else Severity.WARNING)
     if rewriter.uses_digest:
         shims.add("digest_config")
@@ -213,13 +213,6 @@ _ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
 if _ATTRIBUTE_WORDS:
     _NEEDS_CST = re.compile(_NEEDS_CST.pattern + r"|\bself\.(?:" + "|".join(_ATTRIBUTE_WORDS)
                             + r")\b")
-
-
-def _first_line(text: str) -> int:
-    for i, line in enumerate(text.splitlines(), 1):
-        if line.strip() and not line.strip().startswith("#"):
-            return i
-    return 1
 
 
 class _Rewriter(cst.CSTTransformer):
