@@ -66,8 +66,7 @@ def _carried(function: ast.FunctionDef | ast.AsyncFunctionDef
     first_store: dict[str, tuple[int, int]] = {}
     reads: dict[str, ast.Name] = {}
     nodes = _own_nodes(function)
-    targets = {id(n) for c in nodes if isinstance(c, ast.comprehension)  # their own scope
-               for n in ast.walk(c.target)}
+    targets = _comprehension_targets(nodes)
     for node in nodes:
         if isinstance(node, ast.Name) and id(node) not in targets:
             at = (node.lineno, node.col_offset)
@@ -114,6 +113,11 @@ def _own_nodes(function: ast.AST) -> list[ast.AST]:
     return out
 
 
+def _comprehension_targets(nodes: list[ast.AST]) -> set[int]:
+    """The names a comprehension binds: in its own scope, not the function's."""
+    return {id(n) for c in nodes if isinstance(c, ast.comprehension) for n in ast.walk(c.target)}
+
+
 def _loops_around(function: ast.AST, target: ast.AST) -> list[ast.stmt]:
     """The loops of `function` that contain `target`, outermost first."""
     path: list[ast.stmt] = []
@@ -139,7 +143,7 @@ def _loops_around(function: ast.AST, target: ast.AST) -> list[ast.stmt]:
 
 def _binds(loop: ast.stmt, name: str) -> bool:
     nodes = _own_nodes(loop)
-    targets = {id(n) for c in nodes if isinstance(c, ast.comprehension) for n in ast.walk(c.target)}
+    targets = _comprehension_targets(nodes)
     return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
                and id(n) not in targets for n in nodes)
 
