@@ -17,8 +17,7 @@ from functools import cache
 from importlib import metadata
 from typing import Any
 
-from ..outputs import write_atomic
-from ..user_cache import user_cache_dir as cache_dir
+from ..user_cache import load_json, store_json
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__",
                                        "__package__", "__loader__", "__builtins__",
@@ -83,21 +82,16 @@ def cached_probe(name: str, script: str, *args: str) -> Any:
     """The JSON a trusted probe `script` prints last (it imports installed packages, never
     repository code), run in a subprocess once and kept as `name` in the user cache's
     exports folder; None when it fails."""
-    path = cache_dir() / "exports" / name
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        pass
+    cached = load_json(f"exports/{name}")
+    if cached is not None:
+        return cached
     try:
         out = subprocess.run([sys.executable, "-c", script, *args],
                              capture_output=True, text=True, timeout=120, check=True).stdout
         data = json.loads(out.strip().splitlines()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError, OSError):
         return None
-    try:
-        write_atomic(path, json.dumps(data))
-    except OSError:
-        pass  # a read-only cache only costs time
+    store_json(f"exports/{name}", data)
     return data
 
 

@@ -11,14 +11,12 @@ unknown; plus the non-visual kinds sound, code, data and font handled by the pas
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from ..outputs import write_atomic
-from ..user_cache import user_cache_dir
+from ..user_cache import load_json, store_json
 from .builders import MATH_MARKERS, MATH_WORDS, OBJECT_WORDS, words_of
 
 MAX_BYTES = 20_000_000  # larger files are classified by name only
@@ -107,29 +105,23 @@ def _copy(content: Content) -> Content:
     return replace(content, colors=list(content.colors))
 
 
-def _cache_file(key: str) -> Path:
-    return user_cache_dir() / "asset-content" / f"{key}.json"
-
-
 def _cached(key: str) -> Content | None:
+    data = load_json(f"asset-content/{key}.json")
+    if not isinstance(data, dict):
+        return None
     try:
-        data = json.loads(_cache_file(key).read_text(encoding="utf-8"))
         for name in _TUPLES:
             if data.get(name) is not None:
                 data[name] = tuple(data[name])
         return Content(**data)
-    except (OSError, ValueError, TypeError):  # absent, unreadable or of another shape
+    except TypeError:  # a cache of another shape
         return None
 
 
 def _store(key: str, content: Content) -> None:
     """Kept only when the file was read fine: an error message may name the file's path."""
-    if content.error is not None:
-        return
-    try:
-        write_atomic(_cache_file(key), json.dumps(asdict(content)))
-    except OSError:
-        pass  # a read-only cache folder only costs time
+    if content.error is None:
+        store_json(f"asset-content/{key}.json", asdict(content))
 
 
 def _looks_like_svg(path: Path) -> bool:

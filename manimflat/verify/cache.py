@@ -14,9 +14,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from ..outputs import write_atomic
 from ..settings import Settings
-from ..user_cache import user_cache_dir
+from ..user_cache import load_json, store_json, user_cache_dir
 
 # Settings that can change a verification outcome; the others (jobs, format...) cannot.
 _KEY_SETTINGS = ("allowed_imports", "timeout", "memory_mb", "render_video")
@@ -42,19 +41,12 @@ def key(level: str, code: str, scene: str, settings: Settings) -> str:
 
 
 def load(k: str) -> dict[str, Any] | None:
-    path = cache_dir() / k[:2] / f"{k}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    value = load_json(f"verify/{k[:2]}/{k}.json")
+    return value if isinstance(value, dict) else None
 
 
 def store(k: str, value: dict[str, Any]) -> None:
-    folder = cache_dir() / k[:2]
-    try:
-        write_atomic(folder / f"{k}.json", json.dumps(value))  # parallel workers may race
-    except OSError:
-        pass  # a read-only cache only costs time
+    store_json(f"verify/{k[:2]}/{k}.json", value)
 
 
 def frame_path(k: str) -> Path:
