@@ -417,8 +417,14 @@ def _content(flat: Flat, ref: Ref, target: Target) -> Content | None:
 
 
 def _expr_words(ref: Ref) -> str:
-    """What an unresolved path expression says, for classification: `f"{name}_logo.png"`."""
-    return ref.text.replace("{", " ").replace("}", " ").strip("\"'rf")
+    """What an unresolved path expression says, for classification: `f"{name}_logo.png"`
+    says `name _logo.png`; a bare `filename` keeps all its letters."""
+    text = _STRING_PREFIX.sub("", ref.text).rstrip("\"'")
+    return text.replace("{", " ").replace("}", " ").strip()
+
+
+# A string literal's prefix and opening quote (its letters are not the path's).
+_STRING_PREFIX = re.compile(r"""^[rRbBuUfF]{0,2}["']+""")
 
 
 def _action(target: Target) -> str:

@@ -499,3 +499,19 @@ def test_same_constant_name_in_two_modules_is_judged_per_module(tmp_path: Path) 
     stale = [d for d in result.diagnostics if d.code == "MF317"]
     assert [d.path for d in stale] == ["notes.py"], [d.to_json() for d in stale]
     assert result.code is not None and result.code.count("Path(__file__)") == 1
+
+
+def test_an_unresolved_path_name_keeps_its_letters_in_the_label(tmp_path: Path) -> None:
+    # A wrapper whose path is its parameter: the name is all the label has to say, and only
+    # a string literal's prefix and quotes are not part of it (`f` and `r` are letters here).
+    out, flat = rewrite(tmp_path, """
+        from manim import *
+        class Picture:
+            def __new__(cls, filename_or_buffer, **kwargs):
+                return ImageMobject(filename_or_buffer, **kwargs)
+        class S(Scene):
+            def construct(self):
+                self.add(ImageMobject(f"{name}_zorb.png"))
+        """)
+    assert 'label="filename or buffer"' in out
+    assert 'label="name zorb"' in out
