@@ -43,7 +43,7 @@ from PIL import Image, ImageChops
 
 from manimflat.analyses.config_files import cfg_folder
 from manimflat.api import Session
-from manimflat.verify.render import FrameResult, compare_frames, render_last_frame
+from manimflat.verify.render import FrameResult, TexCache, compare_frames, render_last_frame
 
 BEGIN, END = "<!-- render-survey -->", "<!-- /render-survey -->"
 # Causes found by reading a differing or failing scene: "repo/path:Scene" -> the cause.
@@ -154,20 +154,22 @@ def where_the_author_ran(repo: Path, row: dict[str, Any]) -> list[Path]:
     return list(dict.fromkeys([*first, scene_dir, repo]))
 
 
-def render_original(repo: Path, row: dict[str, Any], out: Path,
-                    timeout: float) -> tuple[FrameResult, Path]:
+def render_original(repo: Path, row: dict[str, Any], out: Path, timeout: float,
+                    tex: TexCache | None = None, keep_tex: bool = False
+                    ) -> tuple[FrameResult, Path]:
     result = None
     for i, cwd in enumerate(where_the_author_ran(repo, row)):
         result = render_last_frame(repo / row["path"], row["scene"], cwd=cwd,
-                                   out_dir=out / f"o{i}", timeout=timeout)
+                                   out_dir=out / f"o{i}", timeout=timeout, tex_cache=tex,
+                                   keep_tex=keep_tex)
         if result.ok or not _WRONG_FOLDER.search(result.error or ""):
             return result, cwd
     assert result is not None
     return result, cwd
 
 
-def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
-                ) -> dict[str, Any]:
+def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float,
+                tex_cache: bool = True) -> dict[str, Any]:
     key = f"{row['repo']}/{row['path']}:{row['scene']}"
     verdict: dict[str, Any] = {"scene": key, "manim_cfg": row["manim_cfg"]}
     with tempfile.TemporaryDirectory(prefix="render-survey-") as tmp:
@@ -176,16 +178,20 @@ def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
         alone.mkdir()
         flat_file = alone / "flat_scene.py"
         flat_file.write_text(row["code"], encoding="utf-8")
+        # The original compiles its formulas first; the renders after it start from its
+        # SVGs (`TexCache`: the reference is the one render whose SVGs are kept).
+        tex = TexCache(t / "tex") if tex_cache else None
+        original, cwd = render_original(repo, row, t, timeout, tex, keep_tex=True)
         flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat",
-                                 timeout=timeout)
-        original, cwd = render_original(repo, row, t, timeout)
+                                 timeout=timeout, tex_cache=tex)
         # One side killed at the limit and the other not: the shared machine may just have
         # been busy; that side gets one more try with twice the time.
         if flat.timed_out and original.ok:
             flat = render_last_frame(flat_file, row["scene"], cwd=alone, out_dir=t / "flat2",
-                                     timeout=2 * timeout)
+                                     timeout=2 * timeout, tex_cache=tex)
         elif original.timed_out and flat.ok:
-            original, cwd = render_original(repo, row, t / "slow", 2 * timeout)
+            original, cwd = render_original(repo, row, t / "slow", 2 * timeout, tex,
+                                            keep_tex=True)
         verdict.update(cwd=str(cwd.relative_to(repo)) or ".", original_ok=original.ok,
                        flat_ok=flat.ok)
         if not flat.ok:
@@ -201,7 +207,7 @@ def compare_one(repo: Path, row: dict[str, Any], pictures: Path, timeout: float
             verdict["identical"] = diff.identical
             if not diff.identical:
                 verdict["changed_pixels"] = diff.changed_pixels
-                again, _ = render_original(repo, row, t / "again", timeout)
+                again, _ = render_original(repo, row, t / "again", timeout, tex)
                 verdict["deterministic"] = bool(
                     again.ok and again.png and compare_frames(original.png, again.png).identical)
                 if verdict["deterministic"]:

@@ -3,11 +3,15 @@
 `render_last_frame` runs `python -m manim render -q<quality> -s FILE SCENE` (or the full video)
 from `cwd`, so a scene run inside its repository sees the same import roots, `manim.cfg` and
 asset folders as a user would; media go to `out_dir`, never into `cwd`.
-`compare_frames` reports how two PNGs differ.
+`compare_frames` reports how two PNGs differ. `TexCache` lets the renders of one comparison
+share the SVGs LaTeX made, so the same formula is compiled once, not once per render.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,12 +48,60 @@ class FrameDiff:
     size_mismatch: bool
 
 
+class TexCache:
+    """SVGs that manim's LaTeX step made, kept by the caller (never inside a sandbox).
+
+    manim names each compiled formula by the hash of its whole `.tex` file (template and
+    expression, `tex_file_writing.tex_hash`) and skips LaTeX when `<media_dir>/Tex/<hash>.svg`
+    exists. So a render may start from another render's SVGs: `seed` copies them into its own
+    media folder (the render gets copies: nothing it does there reaches the cache), and `keep`
+    takes in what a render made. Only one render, the reference the others are compared with,
+    should be kept from; the cache is then frozen, so a render can change what a later one
+    reads only by being that reference, which could as well draw differently on every run.
+    A kept SVG must sit beside the `.tex` whose hash names it (what manim itself writes)."""
+
+    _NAME = re.compile(r"[0-9a-f]{16}")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def seed(self, out_dir: Path) -> None:
+        tex = out_dir / "Tex"
+        tex.mkdir(parents=True, exist_ok=True)
+        for f in self.folder.iterdir():
+            shutil.copyfile(f, tex / f.name)
+
+    def keep(self, out_dir: Path) -> int:
+        """Take in the SVGs of `out_dir/Tex` not yet cached; how many were new."""
+        tex = out_dir / "Tex"
+        new = 0
+        for svg in (tex.glob("*.svg") if tex.is_dir() else ()):
+            source = svg.with_suffix(".tex")
+            if (not self._NAME.fullmatch(svg.stem) or svg.is_symlink() or source.is_symlink()
+                    or not svg.is_file() or not source.is_file()
+                    or (self.folder / svg.name).exists()):
+                continue
+            text = source.read_text(encoding="utf-8", errors="replace")
+            if hashlib.sha256(text.encode()).hexdigest()[:16] == svg.stem:
+                shutil.copyfile(svg, self.folder / svg.name)
+                new += 1
+        return new
+
+
 def render_last_frame(file: Path, scene: str, *, cwd: Path, out_dir: Path,
                       timeout: float = 120.0, memory_mb: int = 4096,
-                      quality: str = "l") -> FrameResult:
-    """The last frame of `scene` in `file` as a PNG under `out_dir`."""
-    return render_scene(file, scene, cwd=cwd, out_dir=out_dir, timeout=timeout,
-                        memory_mb=memory_mb, quality=quality)
+                      quality: str = "l", tex_cache: TexCache | None = None,
+                      keep_tex: bool = False) -> FrameResult:
+    """The last frame of `scene` in `file` as a PNG under `out_dir`. With `tex_cache`, LaTeX
+    starts from its SVGs; `keep_tex` also takes in this render's (see `TexCache`)."""
+    if tex_cache is not None:
+        tex_cache.seed(out_dir)
+    result = render_scene(file, scene, cwd=cwd, out_dir=out_dir, timeout=timeout,
+                          memory_mb=memory_mb, quality=quality)
+    if tex_cache is not None and keep_tex:
+        tex_cache.keep(out_dir)
+    return result
 
 
 def render_scene(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: float = 120.0,

@@ -143,3 +143,33 @@ def test_non_latin_text_in_tex_is_an_environment_problem(fresh):
     out = verify_code(code, "Hello", "render", fresh)
     assert [d.code for d in out.diagnostics] == ["MF424"] and not out.ok
     assert "U+4F60" in out.diagnostics[0].message
+
+
+def test_tex_cache_reuses_the_reference_svgs_and_gives_the_same_frame(tmp_path):
+    from manimflat.verify.render import TexCache
+
+    src = write(tmp_path / "repo", "demo.py", CIRCLE.format(color="RED"))
+    cache = TexCache(tmp_path / "tex")
+    first = render_last_frame(src, "Demo", cwd=src.parent, out_dir=tmp_path / "a",
+                              tex_cache=cache, keep_tex=True)
+    kept = sorted(p.name for p in cache.folder.iterdir())
+    assert first.ok and kept and all(n.endswith(".svg") for n in kept)
+    second = render_last_frame(src, "Demo", cwd=src.parent, out_dir=tmp_path / "b",
+                               tex_cache=cache)
+    assert second.ok and second.png and first.png
+    assert compare_frames(first.png, second.png).identical
+    # LaTeX did not run again: the second render has the SVG but no .tex/.dvi beside it.
+    assert not list((tmp_path / "b" / "Tex").glob("*.dvi"))
+    assert sorted(p.name for p in cache.folder.iterdir()) == kept  # a follower adds nothing
+
+
+def test_tex_cache_keeps_only_svgs_named_by_the_hash_of_their_tex(tmp_path):
+    from manimflat.verify.render import TexCache
+
+    tex = tmp_path / "media" / "Tex"
+    tex.mkdir(parents=True)
+    (tex / "0123456789abcdef.tex").write_text("not what the name hashes", encoding="utf-8")
+    (tex / "0123456789abcdef.svg").write_text("<svg/>", encoding="utf-8")
+    (tex / "other.svg").write_text("<svg/>", encoding="utf-8")
+    cache = TexCache(tmp_path / "cache")
+    assert cache.keep(tmp_path / "media") == 0 and not list(cache.folder.iterdir())
