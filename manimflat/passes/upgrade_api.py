@@ -65,6 +65,8 @@ The table (old -> new; the version whose changelog removed the old name):
 | `Sector(outer_radius=r)`; `Sector(outer_radius=r, inner_radius=i)` | `Sector(radius=r)`; `AnnularSector(inner_radius=i, outer_radius=r)` (what the old Sector was) | v0.19.0 (#3922) |
 | `.from_hex(hex=)` | `.from_hex(hex_str=)` | v0.19.0 (#3884) |
 | `Code(file_name=, code=, style=, insert_line_no=, line_no_from=)`; `font=`, `font_size=`, `line_spacing=`, `scale_factor=s`; `background_stroke_width=`, `background_stroke_color=`, `corner_radius=`, `margin=` | `Code(code_file=, code_string=, formatter_style=, add_line_numbers=, line_numbers_from=)`; `paragraph_config={"font": ..., "font_size": 24 * s, ...}`; `background_config={"stroke_width": ..., "stroke_color": ..., "corner_radius": ..., "buff": ...}` (`stroke_width`, `indentation_chars`, `line_no_buff`, `generate_html_file`, `warn_missing_font` are dropped; today's Code draws differently) | v0.19.0 (#4115), v0.12.0 (#2245) |
+| `scipy.sqrt`, `scipy.exp`, ... (NumPy's functions re-exported by scipy; `from scipy import sqrt` too) | `np.sqrt`, ... | scipy 1.12 (not Manim: an allowed dependency) |
+| `scipy.special.sph_harm(m, n, azimuth, polar)` | `scipy.special.sph_harm_y(n, m, polar, azimuth)` (a call with keywords: MF212) | scipy 1.17 |
 
 Names removed with no one-to-one replacement (`GraphScene`, `NumberLineOld`, `SampleSpaceScene`,
 `ReconfigurableScene`: `NOT_UPGRADABLE`) are an MF212 error from collect-closure saying what to
@@ -458,6 +460,39 @@ NOT_UPGRADABLE: dict[str, str] = {
     "ReconfigurableScene": "removed: use a `Scene` and `Transform` the mobjects",
 }
 _NUMPY = "mod:numpy"
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A name another allowed dependency removed: where it is today."""
+
+    module: str
+    name: str
+    since: str
+    order: tuple[int, ...] | None = None  # a call's positional arguments: new i = old order[i]
+    note: str = ""  # said with the fix
+
+
+# scipy dropped the NumPy functions its main namespace re-exported (deprecated 1.4, removed
+# 1.12) and `scipy.special.sph_harm(m, n, azimuth, polar)` (removed 1.17) for
+# `sph_harm_y(n, m, polar, azimuth)`: the same values, the arguments in a new order.
+_SCIPY_NUMPY = (
+    "sqrt", "exp", "log", "log10", "log2", "sin", "cos", "tan", "arcsin", "arccos",
+    "arctan", "arctan2", "sinh", "cosh", "tanh", "pi", "e", "inf", "nan", "absolute", "abs",
+    "real", "imag", "conj", "angle", "floor", "ceil", "power", "array", "arange",
+    "linspace", "zeros", "ones", "dot", "cross", "mean", "sum", "prod", "cumsum", "diff",
+    "interp", "meshgrid", "polyfit", "polyval", "roots", "isnan", "isinf", "where",
+    "argmax", "argmin", "amax", "amin")
+MOVED: dict[tuple[str, str], Moved] = {
+    **{("scipy", n): Moved("numpy", n, "scipy 1.12") for n in _SCIPY_NUMPY},
+    ("scipy.special", "sph_harm"): Moved(
+        "scipy.special", "sph_harm_y", "scipy 1.17", (1, 0, 3, 2),
+        ", the arguments reordered: `sph_harm(m, n, azimuth, polar)` is "
+        "`sph_harm_y(n, m, polar, azimuth)`"),
+}
+_MOVED_MODULES = frozenset(m for m, _ in MOVED)
+_MOVED_IMPORT = re.compile(r"\bfrom\s+(?:" + "|".join(re.escape(m) for m in _MOVED_MODULES)
+                           + r")\s+import\b")
 
 
 def key_of(name: str) -> str:
@@ -884,6 +919,115 @@ class _RangeTo(cst.CSTTransformer):
         return updated
 
 
+class _MoveDependencies(cst.CSTTransformer):
+    """`MOVED` applied to one piece. `names`: local name -> (module, name) it is bound to by
+    `from module import name`; `modules`: local name -> the module it is bound to (`import
+    scipy.special as spe`). Imports inside the piece (`from scipy import sqrt` in a function)
+    move with their names; the piece's own bindings move with their link keys."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, names: dict[str, tuple[str, str]], modules: dict[str, str]) -> None:
+        self.names, self.modules = names, modules
+        self.fixes: list[Fix] = []
+        self.introduced: set[str] = set()
+        self._skip: set[int] = set()  # Name nodes that are attributes, keywords, imports
+        self._called: set[int] = set()  # funcs of the calls already rewritten
+
+    def _fix(self, node: cst.CSTNode, old: str, moved: Moved, ok: bool = True,
+             new: str | None = None) -> None:
+        pos = self.get_metadata(PositionProvider, node).start
+        where = new or f"{moved.module}.{moved.name}"
+        message = (f"`{old}` is gone ({moved.since}, not Manim CE); using `{where}`"
+                   f"{moved.note}" if ok else
+                   f"`{old}` is gone ({moved.since}, not Manim CE) and cannot be rewritten "
+                   f"here: call `{where}` with its arguments in its own order{moved.note}")
+        self.fixes.append(Fix("MF413" if ok else "MF212", message, pos.line, pos.column,
+                              Severity.FIXED if ok else Severity.ERROR))
+
+    def _moved(self, node: cst.BaseExpression) -> tuple[str, Moved] | None:
+        """(the old dotted name, where it went) for a use of a moved name."""
+        key: tuple[str, str] | None = None
+        if isinstance(node, cst.Name) and id(node) not in self._skip:
+            key = self.names.get(node.value)
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) \
+                and node.value.value in self.modules:
+            key = (self.modules[node.value.value], node.attr.value)
+        moved = MOVED.get(key) if key else None
+        return (f"{key[0]}.{key[1]}", moved) if key and moved else None
+
+    def _new(self, node: cst.BaseExpression, moved: Moved) -> cst.BaseExpression:
+        if isinstance(node, cst.Name):  # an alias keeps its name; its link key moves
+            return node.with_changes(value=moved.name) \
+                if self.names[node.value][1] == node.value else node
+        assert isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)
+        if self.modules[node.value.value] == moved.module:
+            return node.with_changes(attr=cst.Name(moved.name))
+        new = ("np" if moved.module == "numpy" else moved.module) + "." + moved.name
+        self.introduced.update(_names(new))
+        return cst.parse_expression(new)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(id(node.keyword))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        self._skip.update(id(n) for n in (node.name, node.asname and node.asname.name))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        found = self._moved(node.func)
+        if found is not None and found[1].order is not None:
+            self._called.add(id(node.func))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        found = self._moved(original.func) if id(original.func) in self._called else None
+        if found is None:
+            return updated
+        old, moved = found
+        args = list(updated.args)
+        order = moved.order or ()
+        if len(args) != len(order) or any(a.keyword or a.star for a in args):
+            self._fix(original, old, moved, ok=False)
+            return updated
+        self._fix(original, old, moved)
+        ordered = [args[i].with_changes(comma=args[k].comma) for k, i in enumerate(order)]
+        return updated.with_changes(func=self._new(updated.func, moved), args=ordered)
+
+    def _use(self, original: cst.BaseExpression, updated: cst.BaseExpression
+             ) -> cst.BaseExpression:
+        found = None if id(original) in self._called else self._moved(original)
+        if found is None:
+            return updated
+        old, moved = found
+        if isinstance(original, cst.Name) and moved.name == original.value:
+            return updated  # the same name, imported from elsewhere: only its key moves
+        self._fix(original, old, moved, ok=moved.order is None)
+        return updated if moved.order is not None else self._new(updated, moved)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
+                        ) -> cst.BaseExpression:
+        return self._use(original, updated)
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        return self._use(original, updated)
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
+                         ) -> cst.ImportFrom:
+        if updated.module is None or isinstance(updated.names, cst.ImportStar):
+            return updated
+        module = code_of(updated.module)
+        moved = [MOVED.get((module, code_of(a.name))) for a in updated.names]
+        found = [m for m in moved if m is not None and m.order is None]
+        if len(found) != len(moved) or len({m.module for m in found}) != 1:
+            return updated  # all of its names go to one module, or the import stays
+        self._fix(original, f"from {module} import {code_of(updated.names[0].name)}",
+                  found[0], new=f"from {found[0].module} import ...")
+        return updated.with_changes(module=cst.parse_expression(found[0].module))
+
+
 def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset[str],
                    colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool,
                    range_calls: frozenset[str] = frozenset(),
@@ -980,7 +1124,52 @@ class UpgradeApi(Pass):
         changed = False
         for piece in flat.pieces:
             changed |= self._upgrade(flat, piece, defined, colour_api)
+            changed |= self._move_dependencies(flat, piece)
         return NONE if changed else ALL
+
+    def _move_dependencies(self, flat: Flat, piece: Piece) -> bool:
+        """`MOVED`: names other dependencies removed, in this piece's bindings and imports."""
+        names: dict[str, tuple[str, str]] = {}
+        modules: dict[str, str] = {}
+        for name, key in piece.links.items():
+            kind, _, rest = key.partition(":")
+            module, _, attr = rest.rpartition(":")
+            if kind == "from" and (module, attr) in MOVED:
+                names[name] = (module, attr)
+            elif kind == "mod" and rest in _MOVED_MODULES:
+                modules[name] = rest
+        text, _ = flat.source_of(piece)
+        if not (names or modules or _MOVED_IMPORT.search(text)):
+            return False
+        mover = _MoveDependencies(names, modules)
+        new = MetadataWrapper(cst.parse_module(text)).visit(mover)
+        for fix in mover.fixes:
+            flat.report(fix.code, fix.message, path=piece.module,
+                        line=piece.file_line(text, fix.line),
+                        col=None if fix.col is None else fix.col + 1,
+                        severity=fix.severity)
+        clashes = sorted(n for n in mover.introduced
+                         if piece.links.get(n, key_of(n)) != key_of(n))
+        if clashes or new.code == text:
+            if clashes:
+                flat.report("MF212", f"cannot move the removed name here: the new name "
+                            f"{clashes[0]!r} is defined by the repository too; rename it",
+                            path=piece.module, line=piece.line or None)
+            return False
+        used = set(re.findall(r"[A-Za-z_]\w*", new.code))
+        links = {n: k for n, k in piece.links.items() if n in used or n not in modules}
+        for name, (module, attr) in names.items():
+            moved = MOVED[(module, attr)]
+            if moved.order is not None and name in used and name == attr:
+                continue  # a use left as it was (reported): its binding stays
+            del links[name]
+            links[moved.name if name == attr else name] = f"from:{moved.module}:{moved.name}"
+        piece.links = {**links, **{n: key_of(n) for n in mover.introduced if n in used}}
+        if piece.text is not None:
+            piece.edit_text(new.code)
+        else:
+            piece.node = new.body[-1]
+        return True
 
     def _upgrade(self, flat: Flat, piece: Piece, defined: Callable[[], set[str]],
                  colour_api: bool) -> bool:

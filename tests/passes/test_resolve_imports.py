@@ -280,6 +280,7 @@ AUTHOR_CASES = [
     ("import_moved", "scenes/triangle.py", "MovedImport", ".", "", (
         "Functions.GeometryFunctions.GeometryFunctions", "Functions.GeometryFunctions")),
     ("sys_path_cwd", "proj/scenes/square.py", "CwdSysPath", "proj", "", None),
+    ("scipy_removed", "scene.py", "ScipyRemoved", ".", "old_scipy", None),
 ]
 
 

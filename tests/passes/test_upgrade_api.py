@@ -285,6 +285,31 @@ def test_a_removed_name_with_no_upgrade_says_what_replaces_it(tmp_path: Path, na
     assert result.status not in ("ok", "fixed")
 
 
+def test_scipy_names_scipy_removed_move_and_a_call_it_cannot_reorder_is_an_error(
+        tmp_path: Path) -> None:
+    """scipy's table (`MOVED`; rendered against the author's scipy in
+    fixtures/author_env/scipy_removed): local imports move too; a call whose arguments
+    cannot be put in sph_harm_y's order is an error naming the new order."""
+    repo = write_repo(tmp_path, {"scene.py": '''
+        from manim import *
+        from scipy.special import sph_harm
+
+        def size(x):
+            from scipy import sqrt, pi
+            return sqrt(x) * pi
+
+        class Old(Scene):
+            def construct(self):
+                self.add(Circle(radius=size(2) + abs(sph_harm(0, 1, theta=0.2, phi=0.3))))
+    '''})
+    result = manimflat.flatten(repo, "Old")
+    assert result.code is not None and "from numpy import sqrt, pi" in result.code
+    [error] = [d for d in result.diagnostics if d.is_error]
+    assert (error.code, error.line) == ("MF212", 10)
+    assert "sph_harm_y(n, m, polar, azimuth)" in error.message
+    assert not result.ok
+
+
 # -- the fixture, and rendering it with the real manim ----------------------------------------
 
 def test_fixture_matches_its_golden_output() -> None:
