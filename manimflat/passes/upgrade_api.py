@@ -67,6 +67,8 @@ The table (old -> new; the version whose changelog removed the old name):
 | `Code(file_name=, code=, style=, insert_line_no=, line_no_from=)`; `font=`, `font_size=`, `line_spacing=`, `scale_factor=s`; `background_stroke_width=`, `background_stroke_color=`, `corner_radius=`, `margin=` | `Code(code_file=, code_string=, formatter_style=, add_line_numbers=, line_numbers_from=)`; `paragraph_config={"font": ..., "font_size": 24 * s, ...}`; `background_config={"stroke_width": ..., "stroke_color": ..., "corner_radius": ..., "buff": ...}` (`stroke_width`, `indentation_chars`, `line_no_buff`, `generate_html_file`, `warn_missing_font` are dropped; today's Code draws differently) | v0.19.0 (#4115), v0.12.0 (#2245) |
 | `scipy.sqrt`, `scipy.exp`, ... (NumPy's functions re-exported by scipy; `from scipy import sqrt` too) | `np.sqrt`, ... | scipy 1.12 (not Manim: an allowed dependency) |
 | `scipy.special.sph_harm(m, n, azimuth, polar)` | `scipy.special.sph_harm_y(n, m, polar, azimuth)` (a call with keywords: MF212) | scipy 1.17 |
+| `MathTex("\\Delta^", "2")`: a part ending in `^` or `_` whose argument is the next part | `MathTex("\\Delta", "^2")` (the same picture and parts) | v0.20 (#4515: the parts compile as one string) |
+| TeX commands of packages the old default template loaded (`\\justifying`: ragged2e; `\\abs`, `\\qty`: physics; `\\mathds`, `\\mathscr`, `\\color`, ...) | `config.tex_template.add_to_preamble(r"\usepackage{ragged2e}")`, ... first (unless the program sets a template) | the 3b1b preamble stopped being the default |
 
 Names removed with no one-to-one replacement (`GraphScene`, `NumberLineOld`, `SampleSpaceScene`,
 `ReconfigurableScene`: `NOT_UPGRADABLE`) are an MF212 error from collect-closure saying what to
@@ -491,6 +493,28 @@ MOVED: dict[tuple[str, str], Moved] = {
         "`sph_harm_y(n, m, polar, azimuth)`"),
 }
 _MOVED_MODULES = frozenset(m for m, _ in MOVED)
+# TeX that compiled on the Manim CE its author ran and not on today's. (1) `MathTex("\\Delta^",
+# "2")`: the parts were compiled one by one (a part ending in `^` or `_` got a filler) and the
+# picture from them joined by spaces; since #4515 (Dec 2025) the joined string has a group
+# marker between the parts, and `^ \\special{...}` is a LaTeX error. Moving the script sign
+# into the next part draws the same picture and keeps the parts. (2) Commands of packages only
+# the old default template loaded (the 3b1b preamble, `TexTemplateLibrary.default`; today's
+# `TexTemplate()` loads babel, amsmath and amssymb): the output selects that template.
+SPLIT_TEX = frozenset({"MathTex", "Tex"})
+OLD_TEMPLATE_COMMANDS = {
+    "ragged2e": ("justifying", "RaggedRight", "RaggedLeft", "Centering", "FlushLeft",
+                 "FlushRight", "justify"),
+    "physics": ("qty", "abs", "norm", "dv", "pdv", "bra", "ket", "braket", "ketbra", "vb",
+                "vu", "va", "vdot", "grad", "curl", "divergence", "laplacian", "eval",
+                "expval", "mel", "mqty", "pmqty", "bmqty", "dd", "order", "comm", "tr", "Tr",
+                "rank", "Res", "pv", "erf"),
+    "dsfont": ("mathds",), "mathrsfs": ("mathscr",), "wasysym": ("smiley", "frownie"),
+    "xcolor": ("textcolor", "color"), "relsize": ("relsize", "larger", "smaller"),
+    "setspace": ("doublespacing", "onehalfspacing", "singlespacing"),
+}
+_OLD_TEMPLATE = re.compile(r"\\\\?(" + "|".join(
+    c for cs in OLD_TEMPLATE_COMMANDS.values() for c in cs) + r")(?![A-Za-z])")
+_OWN_TEMPLATE = re.compile(r"\btex_template\b|\bTexTemplate|tex_template_file")
 _MOVED_IMPORT = re.compile(r"\bfrom\s+(?:" + "|".join(re.escape(m) for m in _MOVED_MODULES)
                            + r")\s+import\b")
 
@@ -1028,6 +1052,59 @@ class _MoveDependencies(cst.CSTTransformer):
         return updated.with_changes(module=cst.parse_expression(found[0].module))
 
 
+_LITERAL = re.compile(r"(?s)([rRuUfF]*)('\'\'|\"\"\"|'|\")(.*)\2")
+
+
+class _DanglingScripts(cst.CSTTransformer):
+    """`MathTex("\\Delta^", "2")` -> `MathTex("\\Delta", "^2")` for the classes in `calls`
+    (see `SPLIT_TEX`): a part ending in an unescaped `^` or `_` gives it to the next part,
+    when both are string literals."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, calls: frozenset[str]) -> None:
+        self.calls = calls
+        self.fixes: list[Fix] = []
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if not (isinstance(updated.func, cst.Name) and updated.func.value in self.calls):
+            return updated
+        args = list(updated.args)
+        for i in range(len(args) - 1):
+            a, b = args[i], args[i + 1]
+            if a.keyword or a.star or b.keyword or b.star:
+                continue
+            left, right = _literal(a.value), _literal(b.value)
+            if left is None or right is None:
+                continue
+            body = left[2].rstrip()
+            if not body or body[-1] not in "^_" or body[-2:-1] == "\\":
+                continue
+            script = body[-1]
+            new_left = left[0] + left[1] + body[:-1] + left[2][len(body):] + left[1]
+            new_right = right[0] + right[1] + script + right[2] + right[1]
+            args[i] = a.with_changes(value=cst.parse_expression(new_left))
+            args[i + 1] = b.with_changes(value=cst.parse_expression(new_right))
+            pos = self.get_metadata(PositionProvider, original).start
+            self.fixes.append(Fix("MF413", (
+                f"`{updated.func.value}` part {i + 1} ends in `{script}`, whose argument is the "
+                "next part: today's MathTex compiles the parts as one string with a group "
+                "marker between them, which LaTeX rejects (Manim CE #4515, Dec 2025; before, "
+                f"each part was compiled alone); moved `{script}` into the next part, the same "
+                "picture"), pos.line, pos.column))
+        return updated.with_changes(args=args)
+
+
+def _literal(node: cst.BaseExpression) -> tuple[str, str, str] | None:
+    """(prefix, quote, body) of a one-piece string literal (not bytes)."""
+    if not isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return None
+    match = _LITERAL.fullmatch(code_of(node))
+    if match is None or "b" in match.group(1).lower():
+        return None
+    return match.group(1), match.group(2), match.group(3)
+
+
 def upgrade_module(module: cst.Module, names: frozenset[str], methods: frozenset[str],
                    colour: frozenset[str], colour_modules: frozenset[str], colour_api: bool,
                    range_calls: frozenset[str] = frozenset(),
@@ -1125,7 +1202,58 @@ class UpgradeApi(Pass):
         for piece in flat.pieces:
             changed |= self._upgrade(flat, piece, defined, colour_api)
             changed |= self._move_dependencies(flat, piece)
+            changed |= self._split_tex(flat, piece)
+        changed |= self._old_template(flat)
         return NONE if changed else ALL
+
+    def _split_tex(self, flat: Flat, piece: Piece) -> bool:
+        """`_DanglingScripts` on the MathTex / Tex calls of this piece."""
+        calls = frozenset(n for n, k in piece.links.items() if n in SPLIT_TEX
+                          and k in (f"star:manim:{n}", f"from:manim:{n}"))
+        text, _ = flat.source_of(piece)
+        if not calls or not re.search(r"[\^_]\s*[\"']\s*,", text):
+            return False
+        fixer = _DanglingScripts(calls)
+        new = MetadataWrapper(cst.parse_module(text)).visit(fixer)
+        if new.code == text:
+            return False
+        for fix in fixer.fixes:
+            flat.report(fix.code, fix.message, path=piece.module,
+                        line=piece.file_line(text, fix.line),
+                        col=None if fix.col is None else fix.col + 1, severity=fix.severity)
+        if piece.text is not None:
+            piece.edit_text(new.code)
+        else:
+            piece.node = new.body[-1]
+        return True
+
+    def _old_template(self, flat: Flat) -> bool:
+        """TeX that needs packages only Manim CE's old default template loaded, where the
+        program sets no template of its own: the output adds those packages first (only
+        those: the rest of that preamble, e.g. lmodern, need not be installed here)."""
+        texts = [(p, flat.source_of(p)[0]) for p in flat.pieces]
+        if any(_OWN_TEMPLATE.search(t) for _, t in texts):
+            return False
+        used = {m.group(1): p for p, t in texts for m in _OLD_TEMPLATE.finditer(t)}
+        packages = sorted({k for c in used for k, v in OLD_TEMPLATE_COMMANDS.items() if c in v})
+        if not packages:
+            return False
+        first = min((p.position for p in flat.pieces), default=0)
+        for i, package in enumerate(packages):
+            statement = f'config.tex_template.add_to_preamble(r"\\usepackage{{{package}}}")'
+            flat.pieces.insert(i, Piece(None, 0, origin="upgrade-api:tex_template",
+                                        links={"config": "star:manim:config"},
+                                        position=first - len(packages) + i,
+                                        tree=cst.parse_statement(statement + "\n")))
+        command, where = next(iter(used.items()))
+        flat.report("MF413", f"`\\{command}` needs {', '.join(packages)}, which Manim CE's "
+                    "default TeX template loaded when this was written (the 3b1b preamble, "
+                    "today `TexTemplateLibrary.default`; today's default `TexTemplate()` loads "
+                    "only babel, amsmath and amssymb); the output adds "
+                    + ", ".join(f"`\\usepackage{{{k}}}`" for k in packages)
+                    + " to the template", severity=Severity.FIXED, path=where.module,
+                    line=where.line or None)
+        return True
 
     def _move_dependencies(self, flat: Flat, piece: Piece) -> bool:
         """`MOVED`: names other dependencies removed, in this piece's bindings and imports."""

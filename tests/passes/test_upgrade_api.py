@@ -353,3 +353,58 @@ def test_upgraded_scene_renders_like_todays_api(tmp_path: Path) -> None:
         pngs.append(frame.png)
     diff = compare_frames(*pngs)
     assert diff.identical, diff
+
+
+# -- TeX the author's Manim CE compiled and today's does not ----------------------------------
+
+OLD_TEX = '''
+    from manim import *
+
+    class OldTex(Scene):
+        def construct(self):
+            k = 3
+            self.add(MathTex("\\\\Delta^", "2", "f(x) =", f"c_", f"{k}").shift(UP))
+            self.add(Tex("\\\\justifying{Bal} $\\\\abs{x}$").shift(DOWN))
+'''
+# What the old Manim CE drew: the parts joined by spaces, compiled once; ragged2e and physics
+# were in its default template.
+AUTHORS_PICTURE = '''
+    from manim import *
+
+    class OldTex(Scene):
+        def construct(self):
+            template = TexTemplate()
+            template.add_to_preamble("\\\\usepackage{physics}\\n\\\\usepackage{ragged2e}")
+            self.add(MathTex("\\\\Delta^ 2 f(x) = c_ 3").shift(UP))
+            self.add(Tex("\\\\justifying{Bal} $\\\\abs{x}$", tex_template=template).shift(DOWN))
+'''
+
+
+def test_tex_the_old_manim_compiled_is_repaired(tmp_path: Path) -> None:
+    result = manimflat.flatten(write_repo(tmp_path, {"scene.py": OLD_TEX}), "OldTex")
+    assert result.status == "fixed" and result.code is not None
+    assert 'MathTex("\\\\Delta", "^2", "f(x) =", f"c", f"_{k}")' in result.code
+    assert result.code.index('add_to_preamble(r"\\usepackage{physics}")') < \
+        result.code.index('add_to_preamble(r"\\usepackage{ragged2e}")') < \
+        result.code.index("class OldTex")
+    fixes = [d.message for d in result.diagnostics if d.code == "MF413"]
+    assert len(fixes) == 3 and "#4515" in fixes[0] and "ragged2e" in fixes[2]
+
+
+@pytest.mark.render
+def test_repaired_tex_renders_the_picture_the_old_manim_drew(tmp_path: Path) -> None:
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    result = manimflat.flatten(write_repo(tmp_path / "repo", {"scene.py": OLD_TEX}), "OldTex")
+    assert result.code is not None
+    frames = {}
+    for name, code in (("original", dedent(OLD_TEX)), ("flat", result.code),
+                       ("author", dedent(AUTHORS_PICTURE))):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "scene.py").write_text(code, encoding="utf-8")
+        frames[name] = render_last_frame(folder / "scene.py", "OldTex", cwd=folder,
+                                         out_dir=folder / "media", timeout=240)
+    assert not frames["original"].ok and "latex error" in (frames["original"].error or "")
+    assert frames["flat"].png and frames["author"].png, frames["flat"].error
+    assert compare_frames(frames["flat"].png, frames["author"].png).identical
