@@ -86,6 +86,10 @@ CODES: dict[str, Code] = _catalog(
     Code("MF137", "manim.cfg names a tex_template_file that cannot be carried into the output",
          "put the template file in the repository (beside the manim.cfg that names it) or "
          "set `config.tex_template` in the scene's code"),
+    Code("MF130", "a substring MathTex isolates ends in `^` or `_`: today's MathTex puts a group "
+         "marker between the script sign and its argument, which LaTeX rejects (the Manim CE "
+         "the scene was written for compiled it)", "isolate the letter without the sign (`F` "
+         "for `F_`) where it occurs only before the sign, or write the script in braces"),
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),
     Code("MF202", "module object used as a value cannot be inlined",

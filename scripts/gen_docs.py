@@ -68,6 +68,9 @@ EXAMPLES: dict[str, str] = {
              "when manim is run from shorts/ [collect-closure]",
     "MF137": "manim.cfg:3: warning MF137 manim.cfg: tex_template_file tex/ctex.tex not found; "
              "manim uses its default template, and so does the output",
+    "MF130": "FibRWalkE.py:259:18: error MF130 `MathTex` isolates 'F_' (tex_to_color_map "
+             "t2cD): LaTeX rejects `F_\\special{...}{n}`; isolate 'F' or write `{F}_` "
+             "[upgrade-api]",
     "MF120": "scenes/triangle.py:2: fixed MF120 'Functions.GeometryFunctions.GeometryFunctions' "
              "names no file; taken as Functions/GeometryFunctions.py, the only file whose path "
              "ends in 'GeometryFunctions' [resolve-imports]",

@@ -1052,6 +1052,33 @@ class _MoveDependencies(cst.CSTTransformer):
         return updated.with_changes(module=cst.parse_expression(found[0].module))
 
 
+_ISOLATE = re.compile(r"\b(?:tex_to_color_map|substrings_to_isolate)\s*=")
+
+
+def _string_keys(node: ast.expr | None) -> list[str]:
+    """The string keys of a dict literal, or the strings of a list / tuple / set literal."""
+    items = node.keys if isinstance(node, ast.Dict) else \
+        node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else []
+    return [k.value for k in items if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+
+
+def _literal_binding(flat: Flat, name: str) -> ast.expr | None:
+    """The literal a module-level `name = {...}` of the output binds (the last one)."""
+    found = None
+    for piece in flat.pieces:
+        if name not in piece.binds and name not in piece.renames.values():
+            continue
+        try:
+            tree = ast.parse(flat.source_of(piece)[0])
+        except SyntaxError:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                found = stmt.value
+    return found
+
+
 _LITERAL = re.compile(r"(?s)([rRuUfF]*)('\'\'|\"\"\"|'|\")(.*)\2")
 
 
@@ -1203,6 +1230,7 @@ class UpgradeApi(Pass):
             changed |= self._upgrade(flat, piece, defined, colour_api)
             changed |= self._move_dependencies(flat, piece)
             changed |= self._split_tex(flat, piece)
+            self._isolated_scripts(flat, piece)
         changed |= self._old_template(flat)
         return NONE if changed else ALL
 
@@ -1226,6 +1254,46 @@ class UpgradeApi(Pass):
         else:
             piece.node = new.body[-1]
         return True
+
+    def _isolated_scripts(self, flat: Flat, piece: Piece) -> None:
+        """MF130: a MathTex / Tex call isolating (`tex_to_color_map`, `substrings_to_isolate`)
+        a substring that ends in a script sign and occurs in its parts. Not rewritten: the
+        same letter elsewhere would be isolated too."""
+        calls = frozenset(n for n, k in piece.links.items() if n in SPLIT_TEX
+                          and k in (f"star:manim:{n}", f"from:manim:{n}"))
+        text, _ = flat.source_of(piece)
+        if not calls or not _ISOLATE.search(text):
+            return
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                    and call.func.id in calls):
+                continue
+            parts = [a.value for a in call.args
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            for kw in call.keywords:
+                if kw.arg not in ("tex_to_color_map", "substrings_to_isolate"):
+                    continue
+                value: ast.expr | None = kw.value
+                named = ""
+                if isinstance(kw.value, ast.Name):
+                    named = f" ({kw.arg} {kw.value.id})"
+                    value = _literal_binding(flat, kw.value.id)
+                keys = _string_keys(value)
+                bad = [k for k in keys if re.search(r"(?<!\\)[\^_]\s*$", k)
+                       and any(k in part for part in parts)]
+                if bad:
+                    flat.report("MF130", f"`{call.func.id}` isolates {bad[0]!r}{named}: today's "
+                                f"MathTex puts a group marker after the `{bad[0].strip()[-1]}`, "
+                                "which LaTeX rejects (the Manim CE of the scene compiled each "
+                                "part alone); isolate the letter without the sign where it "
+                                "occurs only before it, or write the script in braces",
+                                path=piece.module,
+                                line=piece.file_line(text, call.lineno),
+                                col=call.col_offset + 1)
 
     def _old_template(self, flat: Flat) -> bool:
         """TeX that needs packages only Manim CE's old default template loaded, where the

@@ -408,3 +408,32 @@ def test_repaired_tex_renders_the_picture_the_old_manim_drew(tmp_path: Path) -> 
     assert not frames["original"].ok and "latex error" in (frames["original"].error or "")
     assert frames["flat"].png and frames["author"].png, frames["flat"].error
     assert compare_frames(frames["flat"].png, frames["author"].png).identical
+
+
+ISOLATED_SCRIPT = '''
+    from manim import *
+
+    COLORS = {"F_": PURPLE, "n": RED}
+
+    class Isolated(Scene):
+        def construct(self):
+            self.add(MathTex("F_{n} = F_{n-1} + F_{n-2}", tex_to_color_map=COLORS))
+'''
+
+
+def test_isolating_a_substring_that_ends_in_a_script_sign_is_an_error(tmp_path: Path) -> None:
+    result = manimflat.flatten(write_repo(tmp_path, {"scene.py": ISOLATED_SCRIPT}), "Isolated")
+    [error] = [d for d in result.diagnostics if d.is_error]
+    assert (error.code, error.line) == ("MF130", 7) and "'F_'" in error.message
+    assert "tex_to_color_map COLORS" in error.message and not result.ok
+
+
+@pytest.mark.render
+def test_the_isolated_script_sign_fails_on_todays_manim(tmp_path: Path) -> None:
+    """What MF130 says: the original does not render here."""
+    from manimflat.verify.render import render_last_frame
+
+    (tmp_path / "scene.py").write_text(dedent(ISOLATED_SCRIPT), encoding="utf-8")
+    frame = render_last_frame(tmp_path / "scene.py", "Isolated", cwd=tmp_path,
+                              out_dir=tmp_path / "media", timeout=240)
+    assert not frame.ok and "latex error" in (frame.error or "")
