@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything manimflat needs on a fresh Debian/Ubuntu machine with Python >= 3.11:
 # the system libraries manim builds against (cairo, pango, pkg-config), ffmpeg, a LaTeX
-# distribution for Tex/MathTex (with dvisvgm), bubblewrap (the sandbox every validation runs in;
+# distribution for Tex/MathTex (with dvisvgm; xelatex for templates that name it, ~20 MB),
+# bubblewrap (the sandbox every validation runs in;
 # without it validation falls back to a weaker sandbox, MF418), espeak-ng (text to speech for
 # voice-over scenes), then manimflat itself with its test extras.
 # Idempotent: what is already installed is not installed again.
@@ -9,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=0
-for cmd in latex dvisvgm ffmpeg pkg-config bwrap espeak-ng; do
+for cmd in latex xelatex dvisvgm ffmpeg pkg-config bwrap espeak-ng; do
   command -v "$cmd" >/dev/null 2>&1 || need_apt=1
 done
 pkg-config --exists pangocairo 2>/dev/null || need_apt=1
@@ -20,7 +21,8 @@ if [ "$need_apt" = 1 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config libcairo2-dev libpango1.0-dev ffmpeg git \
     texlive-latex-base texlive-latex-recommended texlive-latex-extra \
-    texlive-fonts-recommended texlive-science dvisvgm cm-super bubblewrap espeak-ng >/dev/null
+    texlive-fonts-recommended texlive-science texlive-xetex dvisvgm cm-super bubblewrap \
+    espeak-ng >/dev/null
 fi
 
 PYTHON="${PYTHON:-python3}"

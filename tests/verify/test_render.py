@@ -173,3 +173,32 @@ def test_tex_cache_keeps_only_svgs_named_by_the_hash_of_their_tex(tmp_path):
     (tex / "other.svg").write_text("<svg/>", encoding="utf-8")
     cache = TexCache(tmp_path / "cache")
     assert cache.keep(tmp_path / "media") == 0 and not list(cache.folder.iterdir())
+
+
+def test_a_template_that_compiles_with_xelatex_renders_like_the_original(tmp_path):
+    """A repository whose TeX template names xelatex (.xdv output), set as the default of
+    MathTex in a helper module: scripts/setup.sh installs texlive-xetex for it."""
+    import shutil
+
+    import manimflat
+
+    if shutil.which("xelatex") is None:
+        pytest.skip("xelatex is not installed (scripts/setup.sh installs texlive-xetex)")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo / "pkg", "__init__.py", "")
+    write(repo / "pkg", "tex.py", (
+        "from manim import MathTex, TexTemplate\n\n"
+        "XE = TexTemplate(tex_compiler='xelatex', output_format='.xdv')\n"
+        "MathTex.set_default(tex_template=XE)\n"))
+    src = write(repo, "scene.py", (
+        "from manim import *\n\nimport pkg.tex\n\n\n"
+        "class Xe(Scene):\n    def construct(self):\n"
+        "        self.add(MathTex(r'\\int_0^1 x^2\\,dx = \\tfrac{1}{3}'))\n"))
+    result = manimflat.flatten(repo, "Xe")
+    assert result.ok and result.code is not None and "xelatex" in result.code
+    flat = write(tmp_path / "alone", "flat.py", result.code)
+    original = render_last_frame(src, "Xe", cwd=repo, out_dir=tmp_path / "o")
+    flattened = render_last_frame(flat, "Xe", cwd=flat.parent, out_dir=tmp_path / "f")
+    assert original.ok and flattened.ok, (original.error, flattened.error)
+    assert compare_frames(original.png, flattened.png).identical
