@@ -90,6 +90,10 @@ CODES: dict[str, Code] = _catalog(
          "marker between the script sign and its argument, which LaTeX rejects (the Manim CE "
          "the scene was written for compiled it)", "isolate the letter without the sign (`F` "
          "for `F_`) where it occurs only before the sign, or write the script in braces"),
+    Code("MF131", "BarChart called with the parameters of the BarChart Manim CE replaced in v0.15 "
+         "(a VGroup built from `height`, `width`, `max_value`, `n_ticks`): today's BarChart "
+         "is built on Axes and refuses them", "rewrite the call (or the repository's BarChart "
+         "subclass) on today's BarChart: `x_length`, `y_length`, `y_range=[0, max, step]`"),
     Code("MF201", "definition renamed to avoid a name collision",
          "nothing to do; rename one of the definitions in the repository to avoid it"),
     Code("MF202", "module object used as a value cannot be inlined",

@@ -71,6 +71,11 @@ EXAMPLES: dict[str, str] = {
     "MF130": "FibRWalkE.py:259:18: error MF130 `MathTex` isolates 'F_' (tex_to_color_map "
              "t2cD): LaTeX rejects `F_\\special{...}{n}`; isolate 'F' or write `{F}_` "
              "[upgrade-api]",
+    "MF131": "JPEGImageCompression/classes.py:37:9: error MF131 `BarChart` called with "
+             "height=, width=, max_value= of the BarChart Manim CE replaced in v0.15: today's "
+             "BarChart (on Axes: x_length, y_length, y_range) refuses them; rewrite "
+             "ReducibleBarChart on today's BarChart "
+             "[upgrade-api]",
     "MF120": "scenes/triangle.py:2: fixed MF120 'Functions.GeometryFunctions.GeometryFunctions' "
              "names no file; taken as Functions/GeometryFunctions.py, the only file whose path "
              "ends in 'GeometryFunctions' [resolve-imports]",

@@ -15,7 +15,9 @@ is rendered twice with the real manim at `-ql -s`, both in the validation sandbo
   the repository root (the next one only when an import or a file is not found);
 - the flattened file alone in an empty folder.
 
-Last frames are compared pixel for pixel. A pair that differs is rendered from the original a
+The original renders first; the flattened file (and a second render of the original) start
+from the SVGs its LaTeX made (`TexCache`, one per scene: only the reference's SVGs are kept,
+the others get copies), unless `--no-tex-cache`. Last frames are compared pixel for pixel. A pair that differs is rendered from the original a
 second time: a scene that draws differently on every run (unseeded randomness, clocks) is
 left out of the share. (A pair that is identical proves the original drew that frame both
 times.) The table counts, per repository: sampled, originals that render, of those the
@@ -118,7 +120,7 @@ def sample_row(repo: Path, session: Session, manager: Any, ref: Any) -> dict[str
 
 
 def redo(folder: Path, verdicts: list[dict[str, Any]], pictures: Path, timeout: float,
-         verify: str, log: Path | None) -> list[dict[str, Any]]:
+         verify: str, log: Path | None, tex_cache: bool = True) -> list[dict[str, Any]]:
     """The same sample again with today's code: every verdict that was not an identical frame
     is flattened and rendered anew (an identical one stays: the change it could see is the
     one a test covers)."""
@@ -139,7 +141,7 @@ def redo(folder: Path, verdicts: list[dict[str, Any]], pictures: Path, timeout: 
         row = sample_row(repo, session, manager, ref) if ref is not None else None
         new = v if row is None else ({"scene": v["scene"], "rejected": row["rejected"]}
                                      if "rejected" in row else
-                                     compare_one(repo, row, pictures, timeout))
+                                     compare_one(repo, row, pictures, timeout, tex_cache))
         print(f"  {v['scene']}: {_state(new)}", file=sys.stderr, flush=True)
         out.append(new)
         if log is not None:
@@ -371,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-json", type=Path,
                         help="report the verdicts of an earlier --json or --log")
     parser.add_argument("--log", type=Path, help="append each verdict here as it comes (JSON lines)")
+    parser.add_argument("--no-tex-cache", action="store_true",
+                        help="every render compiles its own LaTeX (see TexCache; to measure it)")
     parser.add_argument("--redo", action="store_true",
                         help="with --from-json: flatten and render again the verdicts that "
                              "were not identical (the same sample, today's code)")
@@ -383,12 +387,12 @@ def main(argv: list[str] | None = None) -> int:
                     else [json.loads(line) for line in text.splitlines() if line.strip()])
         if args.redo:
             verdicts = redo(args.folder, verdicts, args.out, args.timeout, args.verify,
-                            args.log)
+                            args.log, not args.no_tex_cache)
         for v in verdicts:
             v["note"] = NOTES.get(v["scene"])
     else:
         verdicts = run(repos, args.per_repo, args.out, args.timeout, args.jobs, args.verify,
-                       args.log)
+                       args.log, not args.no_tex_cache)
     text = report(verdicts, args.per_repo, args.verify)
     print(text)
     if args.markdown:
@@ -410,7 +414,8 @@ def _state(verdict: dict[str, Any]) -> str:
 
 
 def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
-        jobs: int = 1, verify: str = "static", log: Path | None = None) -> list[dict[str, Any]]:
+        jobs: int = 1, verify: str = "static", log: Path | None = None,
+        tex_cache: bool = True) -> list[dict[str, Any]]:
     """Sample and render repository by repository, `jobs` repositories at once (renders are
     subprocesses), so verdicts arrive early; each is also appended to `log` (JSON lines)."""
 
@@ -420,7 +425,7 @@ def run(repos: list[Path], per_repo: int, pictures: Path, timeout: float,
             print(f"  {key}: failed --verify {verify}: {row['rejected']}", file=sys.stderr,
                   flush=True)
             return {"scene": key, "rejected": row["rejected"]}
-        verdict = compare_one(repo, row, pictures, timeout)
+        verdict = compare_one(repo, row, pictures, timeout, tex_cache)
         print(f"  {key}: {_state(verdict)}", file=sys.stderr, flush=True)
         return verdict
 

@@ -1052,6 +1052,17 @@ class _MoveDependencies(cst.CSTTransformer):
         return updated.with_changes(module=cst.parse_expression(found[0].module))
 
 
+# The parameters only the BarChart before v0.15 had (a VGroup of bars, not Axes).
+OLD_BAR_CHART = frozenset({"height", "width", "max_value", "n_ticks", "tick_width",
+                           "label_y_axis", "y_axis_label_height", "bar_label_scale_val"})
+_OLD_BAR_KEYWORDS = re.compile(r"\b(?:" + "|".join(sorted(OLD_BAR_CHART)) + r")\s*=")
+def _is_super_init(call: ast.Call) -> bool:
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr == "__init__"
+            and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super")
+
+
 _ISOLATE = re.compile(r"\b(?:tex_to_color_map|substrings_to_isolate)\s*=")
 
 
@@ -1231,6 +1242,7 @@ class UpgradeApi(Pass):
             changed |= self._move_dependencies(flat, piece)
             changed |= self._split_tex(flat, piece)
             self._isolated_scripts(flat, piece)
+            self._old_bar_chart(flat, piece)
         changed |= self._old_template(flat)
         return NONE if changed else ALL
 
@@ -1294,6 +1306,36 @@ class UpgradeApi(Pass):
                                 path=piece.module,
                                 line=piece.file_line(text, call.lineno),
                                 col=call.col_offset + 1)
+
+    def _old_bar_chart(self, flat: Flat, piece: Piece) -> None:
+        """MF131: `BarChart(...)`, or `super().__init__(...)` in a subclass of it, with the
+        keywords of the BarChart v0.15 replaced: its own methods (`add_axes`, `add_bars`)
+        are not today's, so nothing here rewrites it."""
+        if piece.links.get("BarChart") != "star:manim:BarChart":
+            return
+        text, _ = flat.source_of(piece)
+        if not _OLD_BAR_KEYWORDS.search(text):
+            return
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return
+        calls: list[tuple[ast.Call, str | None]] = [
+            (c, None) for c in ast.walk(tree) if isinstance(c, ast.Call)
+            and isinstance(c.func, ast.Name) and c.func.id == "BarChart"]
+        calls += [(c, cls.name) for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+                  and any(isinstance(b, ast.Name) and b.id == "BarChart" for b in cls.bases)
+                  for c in ast.walk(cls) if isinstance(c, ast.Call) and _is_super_init(c)]
+        for call, owner in sorted(calls, key=lambda c: c[0].lineno):
+            old = [k.arg for k in call.keywords if k.arg in OLD_BAR_CHART]
+            if old:
+                flat.report("MF131", f"`BarChart` called with {', '.join(f'{k}=' for k in old)}"
+                            " of the BarChart Manim CE replaced in v0.15: today's BarChart (on "
+                            "Axes: x_length, y_length, y_range) refuses them; rewrite "
+                            + (f"{owner} on" if owner else "the call for") + " today's BarChart",
+                            path=piece.module, line=piece.file_line(text, call.lineno),
+                            col=call.col_offset + 1)
+                return
 
     def _old_template(self, flat: Flat) -> bool:
         """TeX that needs packages only Manim CE's old default template loaded, where the

@@ -437,3 +437,34 @@ def test_the_isolated_script_sign_fails_on_todays_manim(tmp_path: Path) -> None:
     frame = render_last_frame(tmp_path / "scene.py", "Isolated", cwd=tmp_path,
                               out_dir=tmp_path / "media", timeout=240)
     assert not frame.ok and "latex error" in (frame.error or "")
+
+
+OLD_BAR_CHART = '''
+    from manim import *
+
+    class MyChart(BarChart):
+        def __init__(self, values, height=4, max_value=1, **kwargs):
+            super().__init__(values, height=height, max_value=max_value, **kwargs)
+
+    class Bars(Scene):
+        def construct(self):
+            self.add(MyChart([0.2, 0.5], height=3))
+'''
+
+
+def test_a_subclass_of_the_pre_v015_bar_chart_is_an_error(tmp_path: Path) -> None:
+    result = manimflat.flatten(write_repo(tmp_path, {"scene.py": OLD_BAR_CHART}), "Bars")
+    [error] = [d for d in result.diagnostics if d.is_error]
+    assert (error.code, error.line) == ("MF131", 5)
+    assert "height=, max_value=" in error.message and "rewrite MyChart" in error.message
+
+
+@pytest.mark.render
+def test_the_pre_v015_bar_chart_fails_on_todays_manim(tmp_path: Path) -> None:
+    """What MF131 says: the original does not render here."""
+    from manimflat.verify.render import render_last_frame
+
+    (tmp_path / "scene.py").write_text(dedent(OLD_BAR_CHART), encoding="utf-8")
+    frame = render_last_frame(tmp_path / "scene.py", "Bars", cwd=tmp_path,
+                              out_dir=tmp_path / "media", timeout=240)
+    assert not frame.ok and "unexpected keyword argument 'height'" in (frame.error or "")
