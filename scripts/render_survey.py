@@ -61,6 +61,12 @@ NOTES: dict[str, str] = {
         "the scene's own code fails alone: exported from a notebook, it reads `P_sc2_copy`, a "
         "global that `scene_two_pascal`'s construct sets when the cells run in order (None "
         "otherwise); the original fails the same way when run alone",
+    "manim-fractals-presentation__huncut2016/mandelbrot.py:Mandelbrot":
+        "Manim CE drift not repaired: `Variable(-0.2 + 0.4j, Tex('c'), "
+        "tracker=ComplexValueTracker)`: today's ValueTracker takes `float(value)` (TypeError "
+        "for a complex number), the 2021 one stored it in a float array (the real part); the "
+        "original fails before, on `\\justifying` (ragged2e, which upgrade-api adds to the "
+        "output's template)",
     "youtube-manim__sjchem/trigonometry/manim_scenes/scene_04_ratios.py:Scene04Ratios":
         "the scene's own pacing check fails (`end_scene` in trigonometry/manim_scenes/"
         "common.py raises when the authored timing and `SCENE_PACE` disagree; `-s` keeps "
