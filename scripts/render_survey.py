@@ -61,6 +61,11 @@ NOTES: dict[str, str] = {
         "the scene's own code fails alone: exported from a notebook, it reads `P_sc2_copy`, a "
         "global that `scene_two_pascal`'s construct sets when the cells run in order (None "
         "otherwise); the original fails the same way when run alone",
+    "manim-Chemistry__UnMolDeQuimica/examples/examples.py:DrawPOrbital":
+        "the plugin's `Orbital` is an `OpenGLSurface`: it draws only with `--renderer=opengl` "
+        "(the Cairo renderer the survey uses finds no `z_index` on it); scipy's removed "
+        "`sph_harm`, which failed it before, is now upgraded; the original cannot run here to "
+        "compare (manim_chemistry is the repository's own package, not installed)",
     "manim-fractals-presentation__huncut2016/mandelbrot.py:Mandelbrot":
         "Manim CE drift not repaired: `Variable(-0.2 + 0.4j, Tex('c'), "
         "tracker=ComplexValueTracker)`: today's ValueTracker takes `float(value)` (TypeError "
