@@ -83,6 +83,9 @@ CAUSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"No such file or directory: 'xelatex'"),
      ("environment: the author's TeX template compiles with xelatex, not installed here (the "
      "original needs it too)")),
+    (re.compile(r"LaTeX: File `[^']+\.sty' not found"),
+     ("environment: a LaTeX package the scene's TeX loads is not installed here (the original "
+      "needs it too; e.g. dsfont, in Debian's 1.4 GB texlive-fonts-extra)")),
     (re.compile(r"latex error converting to dvi"),
      ("LaTeX rejects the TeX the scene itself writes, as it does for the original when it "
       "runs (the causes read so far, TeX the old Manim CE compiled, are repaired by "
@@ -260,7 +263,7 @@ def side_by_side(a: Path, b: Path, folder: Path, key: str) -> Path:
 
 def _last_line(error: str | None) -> str:
     lines = [ln.strip() for ln in (error or "").splitlines() if ln.strip()]
-    return (lines[-1] if lines else "?")[:240]
+    return (lines[-1] if lines else "?")[:320]
 
 
 def tabulate(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -354,7 +357,9 @@ def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "static"
 
 def _cause(error: str) -> str:
     """The error, and its cause when one of `CAUSES` names it."""
-    return next((f"{cause} ({error[:100]})" for pattern, cause in CAUSES
+    shown = error[:100] + ("... " + error[error.index("(LaTeX: "):]
+                           if "(LaTeX: " in error[100:] else "")
+    return next((f"{cause} ({shown})" for pattern, cause in CAUSES
                  if pattern.search(error or "")), error)
 
 

@@ -23,6 +23,8 @@ from .sandbox import SandboxResult
 from .sandbox import run as run_sandboxed
 
 Box = tuple[int, int, int, int]
+# manim prints LaTeX's errors (rich may wrap the line anywhere between its words).
+_MISSING_TEX_FILE = re.compile(r"File\s+`([^'`\s]+)'\s+not\s+found")
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ def render_run(file: Path, scene: str, *, cwd: Path, out_dir: Path, timeout: flo
     if not ok:
         error = (f"timed out after {timeout:.0f} s" if res.timed_out
                  else res.exception() or f"manim exited with {res.returncode} and wrote no frame")
+        missing = _MISSING_TEX_FILE.search(res.stderr)
+        if missing and not res.timed_out:  # what LaTeX lacked: a package not installed here
+            error += f" (LaTeX: File `{missing.group(1)}' not found)"
     found_boxes = tuple(tuple(b) for b in (res.result or {}).get("boxes", []))
     return FrameResult(ok, png if ok else None, error, time.perf_counter() - start,
                        video=movie if ok else None,
