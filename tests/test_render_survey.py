@@ -22,6 +22,8 @@ VERDICTS = [
     _v("same", original_ok=True, flat_ok=True, identical=True, deterministic=True),
     _v("differs", original_ok=True, flat_ok=True, identical=False, deterministic=True,
        changed_pixels=12),
+    _v("placeholder", original_ok=True, flat_ok=True, identical=False, deterministic=True,
+       only_in_assets=True, changed_pixels=5, replaced=["logo.svg"]),
     _v("random", original_ok=True, flat_ok=True, identical=False, deterministic=False,
        changed_pixels=40),
     _v("broken", original_ok=True, flat_ok=False, flat_error="TypeError: x",
@@ -36,15 +38,16 @@ def test_the_table_counts_each_outcome_once() -> None:
     [row, total] = survey.tabulate(VERDICTS)
     assert row == total | {"repo": "r"}
     assert {k: total[k] for k in survey.COLUMNS} == {
-        "failed verification": 1, "sampled": 5, "original renders": 4, "deterministic": 2,
-        "identical": 1, "differ": 1, "flattened rendered": 3, "flattened failed": 1,
-        "timed out": 1}
+        "failed verification": 1, "sampled": 6, "original renders": 5, "deterministic": 3,
+        "identical": 1, "only in replaced assets": 1, "differ": 1, "flattened rendered": 4,
+        "flattened failed": 1, "timed out": 1}
 
 
 def test_the_shares_leave_out_nondeterministic_originals_and_timeouts() -> None:
     text = survey.report(VERDICTS, per_repo=6)
-    assert "**50.0%** of the flattened files" in text  # 1 identical of 2 deterministic
-    assert "**75.0%** of the sampled ok outputs render (3 of 4" in text  # the slow one apart
+    assert "**33.3%** of the flattened files" in text  # 1 identical of 3 deterministic
+    assert "**66.7%** counting those that differ only inside assets" in text
+    assert "**80.0%** of the sampled ok outputs render (4 of 5" in text  # the slow one apart
     assert "- `r/slow.py:S`" in text.split("Timed out")[1]
     assert "- `r/broken.py:S`: TypeError: x" in text
     assert "cause not yet known" in text  # the differing scene has no note yet

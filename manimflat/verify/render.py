@@ -94,13 +94,14 @@ class TexCache:
 def render_last_frame(file: Path, scene: str, *, cwd: Path, out_dir: Path,
                       timeout: float = 120.0, memory_mb: int = 4096,
                       quality: str = "l", tex_cache: TexCache | None = None,
-                      keep_tex: bool = False) -> FrameResult:
+                      keep_tex: bool = False, boxes: bool = False) -> FrameResult:
     """The last frame of `scene` in `file` as a PNG under `out_dir`. With `tex_cache`, LaTeX
-    starts from its SVGs; `keep_tex` also takes in this render's (see `TexCache`)."""
+    starts from its SVGs; `keep_tex` also takes in this render's (see `TexCache`); `boxes`
+    as in `render_scene`."""
     if tex_cache is not None:
         tex_cache.seed(out_dir)
     result = render_scene(file, scene, cwd=cwd, out_dir=out_dir, timeout=timeout,
-                          memory_mb=memory_mb, quality=quality)
+                          memory_mb=memory_mb, quality=quality, boxes=boxes)
     if tex_cache is not None and keep_tex:
         tex_cache.keep(out_dir)
     return result
