@@ -28,7 +28,7 @@ from .repairs import Fix, add_wait, identity_with_literal
 from .sandbox import MAX_PROCESSES, WRITE_REFUSED, SandboxResult, weak_sandbox_notice, workdir
 from .sandbox import run as run_sandboxed
 from .static import check as static_check
-from .static import optional_star_modules, parse_output
+from .static import optional_star_modules, parse_output, walk_output
 
 LEVELS = ("syntax", "static", "exec", "render")
 
@@ -100,7 +100,7 @@ def _check_static(code: str, scene: str, settings: Settings, path: str | None) -
     out = LevelOutcome(code)
     tree = parse_output(code)
     findings, undefined = static_check(code, tree, scene, settings.allowed_imports)
-    new, fixes = upgrade_api.upgrade_code(code, frozenset(undefined), tree)
+    new, fixes = upgrade_api.upgrade_code(code, frozenset(undefined), walk_output(tree))
     if fixes:
         out.code = new
         out.add_fixes(fixes, path)

@@ -79,6 +79,19 @@ def parse_output(code: str) -> ast.Module:
     return tree
 
 
+def walk_output(tree: ast.Module) -> list[ast.AST]:
+    """`ast.walk(tree)` as a list, made once per tree: the checks of an emitted file each go
+    over all its nodes, and walking is most of their cost."""
+    found = _WALKED.get(id(tree))
+    if found is None or found[0] is not tree:
+        found = (tree, list(ast.walk(tree)))
+        _remember(_WALKED, id(tree), found)
+    return found[1]
+
+
+_WALKED: dict[int, tuple[ast.Module, list[ast.AST]]] = {}
+
+
 def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS, *,
                    drop_unknown_stars: bool = False) -> dict[str, tuple[int, int]]:
     """`_undefined_uses`, remembered for the last few files."""
@@ -175,16 +188,18 @@ def guarded_import_nodes(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     once; remembered on the tree (a file's whole tree is walked once for them)."""
     found = _GUARDED.get(id(tree))
     if found is None or found[0] is not tree:
-        nodes = {id(n): n for t in ast.walk(tree) if isinstance(t, ast.Try) and t.handlers
+        every = walk_output(tree)
+        nodes = {id(n): n for t in every if isinstance(t, ast.Try) and t.handlers
                  for stmt in t.body for n in ast.walk(stmt)
                  if isinstance(n, (ast.Import, ast.ImportFrom))}
-        order = [n for n in ast.walk(tree) if id(n) in nodes] if nodes else []
+        order = [n for n in every if isinstance(n, (ast.Import, ast.ImportFrom))
+                 and id(n) in nodes] if nodes else []
         found = (tree, order)
         _remember(_GUARDED, id(tree), found)
     return found[1]
 
 
-_GUARDED: dict[int, tuple[ast.Module, list]] = {}
+_GUARDED: dict[int, tuple[ast.Module, list[ast.Import | ast.ImportFrom]]] = {}
 
 
 def optional_star_modules(tree: ast.Module, allowed: tuple[str, ...]) -> list[str]:
@@ -202,7 +217,7 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
     scene_bases: frozenset[str] = frozenset()
     optional = guarded_imports(tree)
     reported: set[int] = set()  # nodes of file arguments already reported
-    for node in ast.walk(tree):
+    for node in walk_output(tree):
         if id(node) in optional and isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
                 node.module or ""]
