@@ -3,8 +3,15 @@ parse it, compile it and run pyflakes once (what emit and the static level canno
 
     python benchmarks/bench_emitted_floor.py OUT_DIR
 """
-import ast, sys, time, tempfile, pathlib, warnings
+import ast
+import pathlib
+import sys
+import tempfile
+import time
+import warnings
+
 from manimflat.verify.static import _undefined_uses
+
 files = sorted(pathlib.Path(sys.argv[1]).glob("*.py"))
 size = sum(f.stat().st_size for f in files)
 texts = [f.read_text() for f in files]
