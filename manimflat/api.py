@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from .ir import AssetRecord, Flat
 from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
 from .settings import DEFAULT_ALLOWED_IMPORTS, Settings, resolve_settings
+from .verify.static import parse_output
 
 
 @dataclass(frozen=True)
@@ -59,18 +61,19 @@ class FlatResult:
             return "fixed"
         return "ok"
 
-    @property
+    @cached_property
     def requires(self) -> list[str]:
         """Third-party packages the output still imports beyond manim and what manim itself
-        installs (empty for a plain Manim CE scene): what a user must install to run it."""
+        installs (empty for a plain Manim CE scene): what a user must install to run it.
+        Computed when the scene is flattened, while the static level's tree is at hand."""
         if self.code is None:
             return []
         try:
-            tree = ast.parse(self.code)
+            tree = parse_output(self.code)
         except SyntaxError:
             return []
         tops = {(a.name if isinstance(n, ast.Import) else n.module or "").split(".")[0]
-                for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                for n in _statements(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
                 and not (isinstance(n, ast.ImportFrom) and n.level) for a in n.names}
         return sorted(t for t in tops if t and t != "__future__"
                       and t not in sys.stdlib_module_names and t not in DEFAULT_ALLOWED_IMPORTS)
@@ -90,6 +93,19 @@ class FlatResult:
                 "timings": {k: round(v, 4) for k, v in self.timings.items()},
                 "verification": self.verification, "narration": list(self.narration),
                 "plugins": self.plugins, "requires": self.requires, "manim_cfg": self.manim_cfg}
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.AST]:
+    """Every statement of `tree` at any depth (and the handlers and cases holding some):
+    imports are statements, so the expressions, most of a tree, need no visit."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                todo.extend(block)
 
 
 class Session:
@@ -162,10 +178,13 @@ class Session:
                 flat.report("MF901", f"internal error in pass {exc.pass_name} on file "
                             f"{exc.file}: {cause}; report a bug with this scene",
                             path=scene.path, line=scene.line)
-        return FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
-                          tuple(flat.inlined), time.perf_counter() - start, dict(flat.timings),
-                          dict(flat.verification), dict(flat.files), tuple(flat.narration),
-                          dict(flat.plugins), applied_cfg(flat.program, scene.path))
+        result = FlatResult(scene, flat.code, tuple(flat.diagnostics), tuple(flat.assets),
+                            tuple(flat.inlined), time.perf_counter() - start,
+                            dict(flat.timings), dict(flat.verification), dict(flat.files),
+                            tuple(flat.narration), dict(flat.plugins),
+                            applied_cfg(flat.program, scene.path))
+        result.requires  # noqa: B018 - now, from the static level's tree of this code
+        return result
 
 
 def discover(repo: str | Path, **options: Any) -> list[SceneRef]:

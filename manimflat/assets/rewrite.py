@@ -293,6 +293,30 @@ def pure_path(node: cst.CSTNode) -> bool:
     return False
 
 
+def _path_locals(block: cst.BaseSuite) -> tuple[bool, bool]:
+    """Whether a function body assigns a path expression to a local name (what `_DeadLocals`
+    may drop): outside its nested functions, and anywhere in it. Found from the statements
+    alone, without visiting every expression."""
+    own = anywhere = False
+    todo: list[tuple[cst.CSTNode, bool]] = [(block, True)]
+    while todo and not own:
+        node, outer = todo.pop()
+        if isinstance(node, cst.SimpleStatementLine):
+            stmt = node.body[0] if len(node.body) == 1 else None
+            if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0].target, cst.Name) and pure_path(stmt.value):
+                own, anywhere = own or outer, True
+        elif isinstance(node, _BLOCKS):
+            inner = outer and not isinstance(node, cst.FunctionDef)
+            todo.extend((child, inner) for child in node.children
+                        if isinstance(child, _BLOCKS))
+    return own, anywhere
+
+
+_BLOCKS = (cst.BaseStatement, cst.BaseSuite, cst.ExceptHandler, cst.ExceptStarHandler,
+           cst.Else, cst.Finally, cst.MatchCase)
+
+
 class _DeadLocals(cst.CSTTransformer):
     """Drops `name = <path expression>` in functions where nothing reads `name` any more
     (the asset call it fed was replaced); `names` collects what the dropped values used."""
@@ -302,9 +326,13 @@ class _DeadLocals(cst.CSTTransformer):
         self.names: set[str] = set()
         self.counts: list[dict[str, int]] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         counts: dict[str, int] = {}
         blocked = False
+        own, anywhere = _path_locals(node.body)
+        if not own:
+            self.counts.append({})  # nothing to drop here: no need to count every name
+            return anywhere  # nor to visit a body with nothing to drop in it at all
 
         class _Count(cst.CSTVisitor):
             def visit_Name(self, n: cst.Name) -> None:
@@ -320,6 +348,7 @@ class _DeadLocals(cst.CSTTransformer):
 
         node.body.visit(_Count())
         self.counts.append({} if blocked else counts)
+        return True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
                           ) -> cst.FunctionDef:
@@ -432,6 +461,84 @@ def source_facts(flat: Flat, piece: Piece) -> Occurrences:
     return cache[text]  # type: ignore[return-value]
 
 
+@dataclass
+class _EditFacts:
+    """What `_Apply` could edit in a function or class: ids of it and its calls, its string
+    values, whether it uses an image-only method or attribute, and the names its assignments
+    copy (`_Apply._image_size`'s walk)."""
+
+    ids: set[int] = field(default_factory=set)
+    strings: set[str] = field(default_factory=set)
+    image_words: bool = False
+    heads: set[str] = field(default_factory=set)
+
+
+def _edit_facts(flat: Flat, node: cst.FunctionDef | cst.ClassDef) -> _EditFacts:
+    """`_EditFacts` of every function and class in the statement holding `node`, from one
+    visit per statement, remembered per node (shared by the scenes that inline it)."""
+    memo = flat.program.memo.setdefault("asset-edit-facts", {})
+    if node not in memo:
+        open_: list[_EditFacts] = []
+
+        class _V(cst.CSTVisitor):
+            def _push(self, n: cst.FunctionDef | cst.ClassDef) -> None:
+                facts = _EditFacts({id(n)})
+                memo[n] = facts
+                open_.append(facts)
+
+            def visit_FunctionDef(self, n: cst.FunctionDef) -> None:
+                self._push(n)
+
+            def visit_ClassDef(self, n: cst.ClassDef) -> None:
+                self._push(n)
+
+            def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+                open_.pop()
+
+            def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+                open_.pop()
+
+            def visit_Call(self, n: cst.Call) -> None:
+                image = isinstance(n.func, cst.Attribute) and \
+                    n.func.attr.value in IMAGE_ONLY_METHODS
+                for facts in open_:
+                    facts.ids.add(id(n))
+                    facts.image_words |= image
+
+            def visit_Attribute(self, n: cst.Attribute) -> None:
+                if n.attr.value in IMAGE_ONLY_ATTRS:
+                    for facts in open_:
+                        facts.image_words = True
+
+            def visit_SimpleString(self, n: cst.SimpleString) -> None:
+                value = n.evaluated_value
+                if isinstance(value, str):
+                    for facts in open_:
+                        facts.strings.add(value)
+
+            def visit_Assign(self, n: cst.Assign) -> None:
+                head = _value_head(n.value)
+                if head:
+                    for facts in open_:
+                        facts.heads.add(head)
+
+        node.visit(_V())
+    return memo[node]  # type: ignore[return-value]
+
+
+def _value_head(node: cst.BaseExpression) -> str | None:
+    """The name `_Apply._image_size` looks up for an assigned value (`img` in
+    `img.copy().scale(2)`), the planned calls aside."""
+    while True:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            node = node.func.value
+            continue
+        if isinstance(node, cst.Attribute) and not isinstance(node.value, cst.Name):
+            node = node.value
+            continue
+        return dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+
+
 class _Apply(cst.CSTTransformer):
     def __init__(self, plan: Plan, flat: Flat, piece: Piece) -> None:
         super().__init__()
@@ -440,6 +547,24 @@ class _Apply(cst.CSTTransformer):
         self.image_names: dict[str, tuple[int, int]] = {}  # `img`, `self.img` -> pixel size
         self.flattened: set[int] = set()  # statements of folded `if` branches
         self.in_target = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return self._may_edit(node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return self._may_edit(node)
+
+    def _may_edit(self, node: cst.FunctionDef | cst.ClassDef) -> bool:
+        """False (its body is left as it is, unvisited) for a function or class holding no
+        planned call, no string to neutralise and nothing a replaced image flows into."""
+        facts = _edit_facts(self.flat, node)
+        plan = self.plan
+        return any(not facts.ids.isdisjoint(planned) for planned in (
+            plan.replace, plan.drop_kwargs, plan.drop_statements, plan.unwrap_with,
+            plan.folds, plan.images, plan.rebase)) \
+            or not facts.strings.isdisjoint(plan.neutral) \
+            or (facts.image_words and bool(plan.images)) \
+            or not facts.heads.isdisjoint(self.image_names)
 
     # Names assigned from a replaced image remember it, so `img.pixel_array` is rewritten.
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -352,55 +352,54 @@ def context_words(flat: Flat, ref: Ref) -> str:
     if ref.owner is not None:
         doc = ref.owner.get_docstring() or ""
         return f"{ref.owner.name.value} {doc.strip().splitlines()[0] if doc.strip() else ''}"
-    target = _assigned_name(flat.pieces[ref.piece].node, ref.call)
+    assigned, labels = _context_of(flat, flat.pieces[ref.piece].node)
+    target = assigned.get(ref.call)
     if target is None:
         return ""
-    return " ".join([target.rsplit(".", 1)[-1], *_labels_next_to(flat.pieces[ref.piece].node,
-                                                                  target)])
-
-
-def _assigned_name(node: cst.CSTNode, call: cst.Call) -> str | None:
-    """`teacher` in `teacher = ImageMobject(...).scale(2)`."""
-    found: str | None = None
-
-    class _V(cst.CSTVisitor):
-        def visit_Assign(self, n: cst.Assign) -> None:
-            nonlocal found
-            value: cst.BaseExpression = n.value
-            while True:
-                if value is call:
-                    if len(n.targets) == 1:
-                        found = dotted(n.targets[0].target)
-                    return
-                if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
-                    value = value.func.value
-                else:
-                    return
-
-    node.visit(_V())
-    return found
+    return " ".join([target.rsplit(".", 1)[-1], *labels.get(target, [])])
 
 
 _LABELS = ("Text", "Tex", "MarkupText", "Paragraph")
 
 
-def _labels_next_to(node: cst.CSTNode, name: str) -> list[str]:
-    found: list[str] = []
+def _context_of(flat: Flat, node: cst.CSTNode
+                ) -> tuple[dict[cst.Call, str | None], dict[str, list[str]]]:
+    """For one statement, in one visit: each call at the head of an assigned value (`teacher`
+    in `teacher = ImageMobject(...).scale(2)`) -> the name it is assigned to, and each name ->
+    the texts of the labels placed `next_to` it. Remembered per node (libcst nodes are
+    immutable and shared by the scenes that inline the statement)."""
+    memo = flat.program.memo.setdefault("asset-context", {})
+    if node in memo:
+        return memo[node]  # type: ignore[return-value]
+    assigned: dict[cst.Call, str | None] = {}
+    labels: dict[str, list[str]] = {}
 
     class _V(cst.CSTVisitor):
+        def visit_Assign(self, n: cst.Assign) -> None:
+            value: cst.BaseExpression = n.value
+            while isinstance(value, cst.Call):
+                assigned[value] = dotted(n.targets[0].target) if len(n.targets) == 1 else None
+                if not isinstance(value.func, cst.Attribute):
+                    return
+                value = value.func.value
+
         def visit_Call(self, n: cst.Call) -> None:
             if not (isinstance(n.func, cst.Attribute) and n.func.attr.value == "next_to"
-                    and n.args and dotted(n.args[0].value) == name):
+                    and n.args):
+                return
+            name = dotted(n.args[0].value)
+            if name is None:
                 return
             inner: cst.BaseExpression = n.func.value
             while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
                 inner = inner.func.value
             if isinstance(inner, cst.Call) and (dotted(inner.func) or "") in _LABELS and \
                     inner.args and isinstance(inner.args[0].value, cst.SimpleString):
-                found.append(str(inner.args[0].value.evaluated_value))
+                labels.setdefault(name, []).append(str(inner.args[0].value.evaluated_value))
 
     node.visit(_V())
-    return found
+    memo[node] = (assigned, labels)
+    return assigned, labels
 
 
 _PIL_MODES = ("RGB", "RGBA", "L", "LA", "1", "I", "F", "CMYK")

@@ -277,18 +277,21 @@ _OLD_KEYWORD = re.compile(r"\b(?:" + "|".join(sorted(
     {k for table in KEYWORDS.values() for k in table})) + r")\s*=|[\"']number_scale_value[\"']")
 
 
-def _keyword_calls_in(code: str, names: Iterable[str]) -> frozenset[str]:
+def _keyword_calls_in(code: str, names: Iterable[str], nodes: Iterable[ast.AST] | None = None
+                      ) -> frozenset[str]:
     """Which of `names` (classes manim kept) `code` calls with a keyword they lost: found
-    with `ast` (fast), so that only such code goes through libcst."""
+    with `ast` (fast; `nodes` are those of `code`'s tree when the caller has them), so that
+    only such code goes through libcst."""
     if not _OLD_KEYWORD.search(code):
         return frozenset()
     wanted = set(names)
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return frozenset()
+    if nodes is None:
+        try:
+            nodes = ast.walk(ast.parse(code))
+        except SyntaxError:
+            return frozenset()
     found = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id in wanted):
             continue
@@ -1182,9 +1185,11 @@ _DEFINED = re.compile(r"\bdef\s+(\w+)")
 _COLOUR_WORDS = re.compile(r"\.(?:" + "|".join([*COLOUR_METHODS, "range_to"]) + r")\s*\(")
 
 
-def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
+def upgrade_code(code: str, undefined: frozenset[str], nodes: Iterable[ast.AST] | None = None
+                 ) -> tuple[str, list[Fix]]:
     """The table applied to a whole file: removed names that are undefined in it, methods
-    it does not define, and colour where it imports colour (the import goes)."""
+    it does not define, and colour where it imports colour (the import goes); `nodes` are
+    those of `code`'s tree (`ast.walk` order) when the caller has them."""
     names = undefined & REMOVED_NAMES
     methods = _methods_in(code, lambda: set(_DEFINED.findall(code)))
     colour = frozenset(re.findall(r"from\s+colour\s+import\s+Color\b(?:\s+as\s+(\w+))?", code))
@@ -1194,7 +1199,7 @@ def upgrade_code(code: str, undefined: frozenset[str]) -> tuple[str, list[Fix]]:
     own = set(re.findall(r"\b(?:def|class)\s+(\w+)", code))
     range_calls = frozenset(n for n in RANGE_CALLS if n not in own and re.search(
         rf"\b{n}\s*\(", code)) if _RANGE_KEYWORD.search(code) else frozenset()
-    keyword_calls = _keyword_calls_in(code, KEYWORD_CALLS - own)
+    keyword_calls = _keyword_calls_in(code, KEYWORD_CALLS - own, nodes)
     if not (names or methods or colour_names or colour_modules or range_calls
             or keyword_calls):
         return code, []

@@ -7,7 +7,6 @@ checks the repaired code again; it reports an error only for what it cannot make
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import time
@@ -29,7 +28,7 @@ from .repairs import Fix, add_wait, identity_with_literal
 from .sandbox import MAX_PROCESSES, WRITE_REFUSED, SandboxResult, weak_sandbox_notice, workdir
 from .sandbox import run as run_sandboxed
 from .static import check as static_check
-from .static import optional_star_modules
+from .static import optional_star_modules, parse_output, walk_output
 
 LEVELS = ("syntax", "static", "exec", "render")
 
@@ -99,13 +98,13 @@ def check_static(code: str, scene: str, settings: Settings, path: str | None = N
 
 def _check_static(code: str, scene: str, settings: Settings, path: str | None) -> LevelOutcome:
     out = LevelOutcome(code)
-    tree = ast.parse(code)
+    tree = parse_output(code)
     findings, undefined = static_check(code, tree, scene, settings.allowed_imports)
-    new, fixes = upgrade_api.upgrade_code(code, frozenset(undefined))
+    new, fixes = upgrade_api.upgrade_code(code, frozenset(undefined), walk_output(tree))
     if fixes:
         out.code = new
         out.add_fixes(fixes, path)
-        tree = ast.parse(new)
+        tree = parse_output(new)
         findings, undefined = static_check(new, tree, scene, settings.allowed_imports)
     for f in findings:
         out.add(f.code, f.message, path=path, line=f.line, col=f.col,

@@ -56,8 +56,55 @@ def undefined_names(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORT
     return set(undefined_uses(code, allowed))
 
 
+# The last few emitted files' answers: emit and the static level ask about the same file, and
+# a file of thousands of inlined lines costs a second per pyflakes run.
+_UNDEFINED: dict[tuple[str, tuple[str, ...], bool], dict[str, tuple[int, int]]] = {}
+_PARSED: dict[str, ast.Module] = {}
+_KEEP = 4
+
+
+def _remember(memo: dict, key: object, value: object) -> None:
+    memo[key] = value
+    while len(memo) > _KEEP:
+        del memo[next(iter(memo))]
+
+
+def parse_output(code: str) -> ast.Module:
+    """The ast of an emitted file, parsed once for the checks that read it (the static level,
+    its repairs' trigger, `FlatResult.requires`); never to be changed by its users."""
+    tree = _PARSED.get(code)
+    if tree is None:
+        tree = ast.parse(code)
+        _remember(_PARSED, code, tree)
+    return tree
+
+
+def walk_output(tree: ast.Module) -> list[ast.AST]:
+    """`ast.walk(tree)` as a list, made once per tree: the checks of an emitted file each go
+    over all its nodes, and walking is most of their cost."""
+    found = _WALKED.get(id(tree))
+    if found is None or found[0] is not tree:
+        found = (tree, list(ast.walk(tree)))
+        _remember(_WALKED, id(tree), found)
+    return found[1]
+
+
+_WALKED: dict[int, tuple[ast.Module, list[ast.AST]]] = {}
+
+
 def undefined_uses(code: str, allowed: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS, *,
                    drop_unknown_stars: bool = False) -> dict[str, tuple[int, int]]:
+    """`_undefined_uses`, remembered for the last few files."""
+    key = (code, tuple(allowed), drop_unknown_stars)
+    found = _UNDEFINED.get(key)
+    if found is None:
+        found = _undefined_uses(code, allowed, drop_unknown_stars=drop_unknown_stars)
+        _remember(_UNDEFINED, key, found)
+    return dict(found)
+
+
+def _undefined_uses(code: str, allowed: tuple[str, ...], *,
+                    drop_unknown_stars: bool) -> dict[str, tuple[int, int]]:
     """Each undefined name (pyflakes' `UndefinedName` and `UndefinedLocal`) -> (line, col)
     of its first report, in source order; {} when the code does not parse. Scoping is
     pyflakes': class bodies do not leak into methods, annotations and string annotations
@@ -133,17 +180,33 @@ def names_asset(text: str) -> bool:
 
 def guarded_imports(tree: ast.Module) -> set[int]:
     """ids of import nodes inside `try:` bodies that have handlers (optional imports)."""
-    return {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try) and t.handlers
-            for stmt in t.body for n in ast.walk(stmt)
-            if isinstance(n, (ast.Import, ast.ImportFrom))}
+    return {id(n) for n in guarded_import_nodes(tree)}
+
+
+def guarded_import_nodes(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The import nodes inside `try:` bodies that have handlers, in `ast.walk` order, each
+    once; remembered on the tree (a file's whole tree is walked once for them)."""
+    found = _GUARDED.get(id(tree))
+    if found is None or found[0] is not tree:
+        every = walk_output(tree)
+        nodes = {id(n): n for t in every if isinstance(t, ast.Try) and t.handlers
+                 for stmt in t.body for n in ast.walk(stmt)
+                 if isinstance(n, (ast.Import, ast.ImportFrom))}
+        order = [n for n in every if isinstance(n, (ast.Import, ast.ImportFrom))
+                 and id(n) in nodes] if nodes else []
+        found = (tree, order)
+        _remember(_GUARDED, id(tree), found)
+    return found[1]
+
+
+_GUARDED: dict[int, tuple[ast.Module, list[ast.Import | ast.ImportFrom]]] = {}
 
 
 def optional_star_modules(tree: ast.Module, allowed: tuple[str, ...]) -> list[str]:
     """Modules star-imported optionally whose names cannot be listed: any undefined name may
     come from them when they are installed."""
-    optional = guarded_imports(tree)
-    return [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-            and id(n) in optional and any(a.name == "*" for a in n.names)
+    return [n.module or "" for n in guarded_import_nodes(tree) if isinstance(n, ast.ImportFrom)
+            and any(a.name == "*" for a in n.names)
             and not externals.is_allowed(n.module or "", allowed)]
 
 
@@ -154,7 +217,7 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
     scene_bases: frozenset[str] = frozenset()
     optional = guarded_imports(tree)
     reported: set[int] = set()  # nodes of file arguments already reported
-    for node in ast.walk(tree):
+    for node in walk_output(tree):
         if id(node) in optional and isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
                 node.module or ""]
