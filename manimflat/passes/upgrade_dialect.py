@@ -205,7 +205,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for m in (*t.methods, *t.method_keywords, *t.method_templates)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
-                        r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:"
+                        r"digest_config|\.f_always\.|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:"
                         + "|".join(_METHOD_WORDS) + r")\(")
 _KEYWORD_ARG = re.compile(r"[(,]\s*(?:\w+\s*=[^=]|\*\*)")
 _ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
@@ -472,6 +472,13 @@ class _Rewriter(cst.CSTTransformer):
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
+            if isinstance(func.value, cst.Attribute) and func.value.attr.value == "f_always" \
+                    and self.table.dialect == "manimgl":
+                # ManimGL's `mob.f_always.method(f)` is Manim CE's `f_always(mob.method, f)`
+                self.done.append("mob.f_always.method(f) -> f_always(mob.method, f)")
+                self.introduced.add("f_always")
+                return updated.with_changes(func=cst.Name("f_always"), args=[
+                    cst.Arg(func.with_changes(value=func.value.value)), *updated.args])
             if method == "__init__" and receiver == "super()" and self._bases:
                 for base in sorted(self._bases[-1]):
                     if self._is_manimlib(base):
@@ -531,9 +538,11 @@ class _Rewriter(cst.CSTTransformer):
             values[key] = code_of(a.value)
         if set(values) != set(names):
             return None
-        values = {k: v if re.fullmatch(r"[\w.]+", v) else f"({v})" for k, v in values.items()}
+        values = {k: v if re.fullmatch(r"[\w.]+|'[^'\\]*'|\"[^\"\\]*\"", v) else f"({v})"
+                  for k, v in values.items()}
         self.done.append(f".{method}() -> {template.split('(')[0].replace('{self}', '')}")
         self.introduced.update(re.findall(r"\b[A-Z]\w*", template))
+        self.shims.update(n for n in re.findall(r"\b\w+(?=\()", template) if n in SHIMS)
         return cst.parse_expression(template.format(self=receiver, **values))
 
     def _grid(self, receiver: str, args: Sequence[cst.Arg]) -> cst.BaseExpression:

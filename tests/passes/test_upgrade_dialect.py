@@ -80,7 +80,9 @@ CASES: dict[str, tuple[str, str, str]] = {
     "select_part": ("manimgl", "p = Tex('a', 'b').select_part('a')",
                     "p = MathTex('a', 'b').get_part_by_tex('a')"),
     "select_parts": ("manimgl", "p = Tex('a').select_parts('a')",
-                     "p = MathTex('a').get_parts_by_tex('a')"),
+                     "p = select_parts(MathTex('a'), 'a')"),
+    "get_parts_by_tex": ("manimgl", "t = Tex('a + a', t2c={'a': RED})\n"
+                         "p = t.get_parts_by_tex('a')", "p = select_parts(t, 'a')"),
     "get_v_line": ("manimgl", "l = Axes().get_v_line(ORIGIN)",
                    "l = Axes().get_vertical_line(ORIGIN)"),
     "get_h_line": ("manimgl", "l = Axes().get_h_line(ORIGIN)",
@@ -151,6 +153,8 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                      "self.add(t, Dot().shift(d['k'] * UP))",
                      "select_parts(t, 'b').set_color(RED)\n        d = {'k': 1}\n        "
                      "self.add(t, Dot().shift(d['k'] * UP))"),
+    "f_always": ("manimgl", "d = Dot()\nc = Circle()\nc.f_always.set_width(d.get_width)",
+                 "f_always(c.set_width, d.get_width)"),
     "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
                  "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
                  ".set_height(2)"),
