@@ -272,6 +272,12 @@ def select_parts(mobject, selector):
     parts = [m for m in mobject.submobjects if selector in getattr(m, "tex_string", "")]
     return VGroup(*parts) if parts else VGroup(mobject)
 '''
+SHIMS["glyphs"] = '''
+def glyphs(tex):
+    """ManimGL's Tex and TexText are groups of glyphs (`tex[2:5]`, `a, b = tex`); Manim CE's
+    group them by part: the glyphs, in order, as one VGroup."""
+    return VGroup(*(g for part in tex.submobjects for g in (part.submobjects or [part])))
+'''
 GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder", "Checkmark", "Exmark")
 
 SHIMS["PiCreatureScene"] = '''

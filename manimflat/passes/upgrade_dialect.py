@@ -234,6 +234,7 @@ class _Rewriter(cst.CSTTransformer):
         self.uses_digest = False
         self.shims: set[str] = set()  # emitted definitions the rewritten code calls
         self._texts: set[str] = set()  # names bound to a ManimGL Tex/Text
+        self._glyph_texts: set[str] = set()  # ... to a ManimGL Tex/TexText: a group of glyphs
         self._stores: set[int] = set()
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
@@ -276,16 +277,41 @@ class _Rewriter(cst.CSTTransformer):
         if self.table.dialect == "manimgl" and _text_call(node.value):
             self._texts.update(t.target.value for t in node.targets
                                if isinstance(t.target, cst.Name))
+            if _text_call(node.value, _GLYPH_TEXTS):
+                self._glyph_texts.update(t.target.value for t in node.targets
+                                         if isinstance(t.target, cst.Name))
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        """`a, b = Tex("ab")` unpacks ManimGL's glyphs: Manim CE's through glyphs()."""
+        if self.table.dialect == "manimgl" and any(
+                isinstance(t.target, (cst.Tuple, cst.List)) for t in original.targets) and (
+                _text_call(original.value, _GLYPH_TEXTS) or (isinstance(
+                    original.value, cst.Name) and original.value.value in self._glyph_texts)):
+            return updated.with_changes(value=self._glyphs(updated.value))
+        return updated
+
+    def _glyphs(self, tex: cst.BaseExpression) -> cst.Call:
+        self.shims.add("glyphs")
+        self.done.append("tex[i] (a glyph) -> glyphs(tex)[i]")
+        return cst.Call(cst.Name("glyphs"), [cst.Arg(tex)])
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript
                         ) -> cst.BaseExpression:
         """ManimGL selects the part of a Tex or Text drawing a string by indexing it with the
         string; CE has no such index: select_parts() (an emitted helper) finds that part."""
         if self.table.dialect != "manimgl" or id(original) in self._stores or \
-                len(updated.slice) != 1 or not isinstance(updated.slice[0].slice, cst.Index):
+                len(updated.slice) != 1:
             return updated
-        key = updated.slice[0].slice.value
         value = original.value
+        index = updated.slice[0].slice
+        if not (isinstance(index, cst.Index) and isinstance(
+                index.value, (cst.SimpleString, cst.ConcatenatedString))) and (
+                (isinstance(value, cst.Name) and value.value in self._glyph_texts)
+                or _text_call(value, _GLYPH_TEXTS)):  # a glyph or a slice of them
+            return updated.with_changes(value=self._glyphs(updated.value))
+        if not isinstance(index, cst.Index):
+            return updated
+        key = index.value
         if not isinstance(key, (cst.SimpleString, cst.ConcatenatedString)) or not (
                 (isinstance(value, cst.Name) and value.value in self._texts)
                 or _text_call(value)):
@@ -766,12 +792,16 @@ _TEXT_CLASSES = frozenset({"Tex", "TexText", "OldTex", "OldTexText", "Text", "Ma
                            "TexMobject", "TextMobject", "MathTex"})
 
 
-def _text_call(node: cst.BaseExpression) -> bool:
-    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject."""
+# ManimGL's Tex and TexText (StringMobjects) are groups of glyphs; Manim CE's group by part
+_GLYPH_TEXTS = frozenset({"Tex", "TexText"})
+
+
+def _text_call(node: cst.BaseExpression, classes: frozenset[str] = _TEXT_CLASSES) -> bool:
+    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject (of `classes`)."""
     while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         node = node.func.value
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
-        node.func.value in _TEXT_CLASSES
+        node.func.value in classes
 
 
 def _is_animation(node: cst.BaseExpression) -> bool:

@@ -155,6 +155,10 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                      "self.add(t, Dot().shift(d['k'] * UP))"),
     "f_always": ("manimgl", "d = Dot()\nc = Circle()\nc.f_always.set_width(d.get_width)",
                  "f_always(c.set_width, d.get_width)"),
+    "tex[i] glyphs": ("manimgl", "t = Tex('x^2 + y')\nself.add(t[2:4], t['y'])",
+                      "self.add(glyphs(t)[2:4], select_parts(t, 'y'))"),
+    "a, b = Tex() glyphs": ("manimgl", "lp, rp = parens = Tex('()')\nself.add(lp, rp)",
+                            "lp, rp = parens = glyphs(MathTex('()'))"),
     "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
                  "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
                  ".set_height(2)"),
