@@ -63,6 +63,7 @@ TABLE = Table(
         "always_sort_to_camera": "", "set_clip_plane": "",
         "get_area_under_graph": "get_area",
     },
+    star_keywords=True,
     method_templates={
         # Manim CE (>= 0.20) has no get_parts_by_tex: the emitted select_parts finds them
         "select_parts": ((("selector", None),), "select_parts({self}, {selector})"),

@@ -495,6 +495,9 @@ class _Rewriter(cst.CSTTransformer):
                 if self.links.get(name, "").startswith("star:manim:") else ""
             if self.table.strict_keywords and ce in ce_keywords():
                 updated = self._ce_keywords(updated, ce, original)
+            elif self.table.star_keywords and ce in ce_keywords():
+                updated = updated.with_changes(args=[
+                    self._star_keywords(a, ce) if a.star == "**" else a for a in updated.args])
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
@@ -520,7 +523,7 @@ class _Rewriter(cst.CSTTransformer):
             if method == "get_grid" and len(updated.args) >= 2 and all(
                     a.keyword is None for a in updated.args[:2]) and self.table.dialect == "manimgl":
                 return self._grid(receiver, updated.args)
-            if method in ("set_width", "set_height") and any(
+            if method in ("set_width", "set_height", "set_depth") and any(
                     a.keyword is not None and a.keyword.value == "stretch" and
                     code_of(a.value) == "True" for a in updated.args):
                 self.done.append(f".{method}(stretch=True) -> .stretch_to_fit_"
@@ -632,11 +635,7 @@ class _Rewriter(cst.CSTTransformer):
         bounds: dict[str, str] = {}  # x_min= of a class upgrade-api leaves: its x_range
         for a in call.args:
             if a.star == "**":
-                self.shims.add("old_keywords")
-                self.introduced.add(cls)
-                self.done.append(f"{cls}(**old keywords) -> old_keywords({cls}, ...)")
-                a = a.with_changes(value=cst.parse_expression(
-                    f"old_keywords({cls}, {code_of(a.value)})"))
+                a = self._star_keywords(a, cls)
             elif a.keyword is not None:
                 key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
                 if _BOUND.fullmatch(key) and cls not in RANGE_CALLS \
@@ -662,6 +661,14 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(f"{cls}({axis}_min=, {axis}_max=) -> {axis}_range=")
             args.append(keyword_arg(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
         return call.with_changes(args=plain_args(args)) if args != list(call.args) else call
+
+    def _star_keywords(self, arg: cst.Arg, cls: str) -> cst.Arg:
+        """`Cls(**config)`: a CONFIG-era dict's keywords Manim CE's `cls` takes (old_keywords)."""
+        self.shims.add("old_keywords")
+        self.introduced.add(cls)
+        self.done.append(f"{cls}(**old keywords) -> old_keywords({cls}, ...)")
+        return arg.with_changes(value=cst.parse_expression(
+            f"old_keywords({cls}, {code_of(arg.value)})"))
 
     def _config_literal(self, value: cst.Dict, cls: str, node: cst.CSTNode) -> cst.Dict:
         taken = ce_keywords()[cls]

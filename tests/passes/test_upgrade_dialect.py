@@ -159,6 +159,8 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                       "self.add(glyphs(t)[2:4], select_parts(t, 'y'))"),
     "a, b = Tex() glyphs": ("manimgl", "lp, rp = parens = Tex('()')\nself.add(lp, rp)",
                             "lp, rp = parens = glyphs(MathTex('()'))"),
+    "set_depth(stretch=True)": ("manimgl", "c = Cube().set_depth(3, stretch=True)",
+                                "c = Cube().stretch_to_fit_depth(3)"),
     "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
                  "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
                  ".set_height(2)"),
@@ -314,7 +316,7 @@ def test_ce_scene_is_untouched(tmp_path: Path) -> None:
 # Framed: a base class of custom/ star-imported before a module that star-imports manimlib
 GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo", "Orbit"),
           ("manimgl_repo", "Solids"), ("manimgl_repo", "Ask"), ("manimgl_repo", "Graph"),
-          ("manimgl_repo", "Sel"),
+          ("manimgl_repo", "Sel"), ("manimgl_repo", "Glyphs"),
           ("manimlib_old_repo", "Shapes"),
           ("manimlib_old_repo", "Parabola")]
 
