@@ -235,6 +235,7 @@ class _Rewriter(cst.CSTTransformer):
         self.shims: set[str] = set()  # emitted definitions the rewritten code calls
         self._texts: set[str] = set()  # names bound to a ManimGL Tex/Text
         self._glyph_texts: set[str] = set()  # ... to a ManimGL Tex/TexText: a group of glyphs
+        self._split_texts: set[str] = set()  # ... to an OldTex split by tex_to_color_map/isolate
         self._stores: set[int] = set()
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
@@ -280,6 +281,11 @@ class _Rewriter(cst.CSTTransformer):
             if _text_call(node.value, _GLYPH_TEXTS):
                 self._glyph_texts.update(t.target.value for t in node.targets
                                          if isinstance(t.target, cst.Name))
+            if _text_call(node.value, _SPLIT_TEXTS) and _SPLIT_KEYWORDS & {
+                    a.keyword.value for a in cst.ensure_type(_constructor(node.value), cst.Call).args
+                    if a.keyword}:
+                self._split_texts.update(t.target.value for t in node.targets
+                                         if isinstance(t.target, cst.Name))
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         """`a, b = Tex("ab")` unpacks ManimGL's glyphs: Manim CE's through glyphs()."""
@@ -309,6 +315,12 @@ class _Rewriter(cst.CSTTransformer):
                 (isinstance(value, cst.Name) and value.value in self._glyph_texts)
                 or _text_call(value, _GLYPH_TEXTS)):  # a glyph or a slice of them
             return updated.with_changes(value=self._glyphs(updated.value))
+        if isinstance(value, cst.Name) and value.value in self._split_texts and not (
+                isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString)):
+            self._problem("MF232", f"`{code_of(original)}` indexes the parts ManimGL's OldTex "
+                          "split out for tex_to_color_map/isolate; Manim CE's MathTex keeps "
+                          f"one part per string: select it with `{value.value}."
+                          "get_part_by_tex(...)`", original)
         if not isinstance(index, cst.Index):
             return updated
         key = index.value
@@ -803,10 +815,21 @@ _TEXT_CLASSES = frozenset({"Tex", "TexText", "OldTex", "OldTexText", "Text", "Ma
 _GLYPH_TEXTS = frozenset({"Tex", "TexText"})
 
 
-def _text_call(node: cst.BaseExpression, classes: frozenset[str] = _TEXT_CLASSES) -> bool:
-    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject (of `classes`)."""
+# ManimGL's OldTex and its kin split their string into parts at each tex_to_color_map key
+_SPLIT_TEXTS = frozenset({"OldTex", "OldTexText", "TexMobject", "TextMobject"})
+_SPLIT_KEYWORDS = frozenset({"t2c", "tex_to_color_map", "isolate", "substrings_to_isolate"})
+
+
+def _constructor(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The `Tex(...)` call at the head of `Tex(...).scale(2)...`."""
     while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         node = node.func.value
+    return node
+
+
+def _text_call(node: cst.BaseExpression, classes: frozenset[str] = _TEXT_CLASSES) -> bool:
+    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject (of `classes`)."""
+    node = _constructor(node)
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
         node.func.value in classes
 

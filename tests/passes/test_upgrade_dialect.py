@@ -288,6 +288,16 @@ def test_3d_frame_use_a_threedscene_cannot_follow_is_an_error(tmp_path: Path) ->
     assert result.status == "failed"
 
 
+def test_oldtex_split_parts_indexed_is_an_error_naming_it(tmp_path: Path) -> None:
+    """ManimGL's OldTex splits at each tex_to_color_map key; Manim CE's MathTex does not, so
+    an index into those parts has no Manim CE meaning; one without the split keeps it."""
+    result = _upgrade(tmp_path, "manimgl", "t = OldTex('e^{it}', tex_to_color_map={'i': RED})\n"
+                      "u = OldTex('a', 'b')\nself.add(t[2:], u[1])")
+    errors = [d for d in result.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["MF232"] and "`t[2:]`" in errors[0].message
+    assert result.status == "failed"
+
+
 def test_characters_become_stand_ins(tmp_path: Path) -> None:
     result = _upgrade(tmp_path, "manimlib-old",
                       "r = Randolph(height=2).to_corner(DL)\nr.change('happy')\n"
