@@ -72,9 +72,9 @@ TABLE = Table(
                              ("Line({self}.i2gp({x} - 1e-3, {graph}), {self}.i2gp({x} + 1e-3, "
                               "{graph})).set_length({length})")),
         "get_v_line_to_graph": ((("x", None), ("graph", None)),
-                                "{self}.get_vertical_line({self}.i2gp({x}, {graph}))"),
+                                "{self}.get_vertical_line({self}.i2gp({x}, {graph}){kwargs})"),
         "get_h_line_to_graph": ((("x", None), ("graph", None)),
-                                "{self}.get_horizontal_line({self}.i2gp({x}, {graph}))"),
+                                "{self}.get_horizontal_line({self}.i2gp({x}, {graph}){kwargs})"),
     },
     method_keywords={
         "get_graph_label": {"x": "x_val"},

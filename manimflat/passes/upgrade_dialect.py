@@ -571,9 +571,13 @@ class _Rewriter(cst.CSTTransformer):
         params, template = self.table.method_templates[method]
         names = [p for p, _ in params]
         values = {p: d for p, d in params if d is not None}
+        extra = ""  # other keywords, for a template passing them on (`{kwargs}`)
         for i, a in enumerate(args):
             key = names[i] if a.keyword is None and i < len(names) else \
                 a.keyword.value if a.keyword is not None else None
+            if key is not None and key not in names and not a.star and "{kwargs}" in template:
+                extra += f", {key}={code_of(a.value)}"
+                continue
             if key not in names or a.star:
                 return None
             values[key] = code_of(a.value)
@@ -584,7 +588,7 @@ class _Rewriter(cst.CSTTransformer):
         self.done.append(f".{method}() -> {template.split('(')[0].replace('{self}', '')}")
         self.introduced.update(re.findall(r"\b[A-Z]\w*", template))
         self.shims.update(n for n in re.findall(r"\b\w+(?=\()", template) if n in SHIMS)
-        return cst.parse_expression(template.format(self=receiver, **values))
+        return cst.parse_expression(template.format(self=receiver, kwargs=extra, **values))
 
     def _grid(self, receiver: str, args: Sequence[cst.Arg]) -> cst.BaseExpression:
         """ManimGL's `mob.get_grid(rows, cols, height=h)`: a VGroup of copies in a grid."""

@@ -97,8 +97,8 @@ CASES: dict[str, tuple[str, str, str]] = {
                          "t = a.get_tangent_line(1, g, length=3)",
                          "t = Line(a.i2gp(1 - 1e-3, g), a.i2gp(1 + 1e-3, g)).set_length(3)"),
     "get_v_line_to_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
-                            "v = a.get_v_line_to_graph(PI / 2, g)",
-                            "v = a.get_vertical_line(a.i2gp((PI / 2), g))"),
+                            "v = a.get_v_line_to_graph(PI / 2, g, color=RED)",
+                            "v = a.get_vertical_line(a.i2gp((PI / 2), g), color=RED)"),
     "get_h_line_to_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
                             "h = a.get_h_line_to_graph(1, g)",
                             "h = a.get_horizontal_line(a.i2gp(1, g))"),
