@@ -41,10 +41,10 @@ def failure_class(result: dict) -> str:
     return d["code"]
 
 
-def survey(repo: str, per_repo: int, seed: int, timeout: float, verify: str) -> dict:
+def survey(repo: str, per_repo: int, seed: int, timeout: float, verify: str,
+           dialects: tuple[str, ...] = ("manimgl", "manimlib-old")) -> dict:
     session = Session(repo, verify=verify, timeout=timeout)
-    scenes = [s for s in session.scenes() if s.dialect in ("manimgl", "manimlib-old")
-              and not s.is_base]
+    scenes = [s for s in session.scenes() if s.dialect in dialects and not s.is_base]
     sample = random.Random(seed).sample(scenes, min(per_repo, len(scenes)))
     manager = session.pipeline()
     rows = []
@@ -99,12 +99,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--timeout", type=float, default=90.0)
     parser.add_argument("--verify", default="render", choices=("static", "exec", "render"))
+    parser.add_argument("--dialect", choices=("manimgl", "manimlib-old"),
+                        help="sample only this dialect's scenes")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--merge", type=Path, nargs="*", default=[],
                         help="earlier --json files to add to the table")
     args = parser.parse_args()
     reports = [r for p in args.merge for r in json.loads(p.read_text())]
-    reports += [survey(r, args.per_repo, args.seed, args.timeout, args.verify)
+    dialects = (args.dialect,) if args.dialect else ("manimgl", "manimlib-old")
+    reports += [survey(r, args.per_repo, args.seed, args.timeout, args.verify, dialects)
                 for r in args.repos if r != "-"]
     if args.json:
         args.json.write_text(json.dumps(reports, indent=1))

@@ -53,7 +53,7 @@ TABLE = Table(
         "TransformMatchingParts": "TransformMatchingShapes",
     },
     methods={
-        "select_part": "get_part_by_tex", "select_parts": "get_parts_by_tex",
+        "select_part": "get_part_by_tex",
         "get_v_line": "get_vertical_line", "add_coordinate_labels": "add_coordinates", "get_h_line": "get_horizontal_line",
         "set_backstroke": "",
         "fix_in_frame": "", "unfix_from_frame": "", "set_shading": "", "set_gloss": "",
@@ -63,14 +63,18 @@ TABLE = Table(
         "always_sort_to_camera": "", "set_clip_plane": "",
         "get_area_under_graph": "get_area",
     },
+    star_keywords=True,
     method_templates={
+        # Manim CE (>= 0.20) has no get_parts_by_tex: the emitted select_parts finds them
+        "select_parts": ((("selector", None),), "select_parts({self}, {selector})"),
+        "get_parts_by_tex": ((("tex", None),), "select_parts({self}, {tex})"),
         "get_tangent_line": ((("x", None), ("graph", None), ("length", "5")),
                              ("Line({self}.i2gp({x} - 1e-3, {graph}), {self}.i2gp({x} + 1e-3, "
                               "{graph})).set_length({length})")),
         "get_v_line_to_graph": ((("x", None), ("graph", None)),
-                                "{self}.get_vertical_line({self}.i2gp({x}, {graph}))"),
+                                "{self}.get_vertical_line({self}.i2gp({x}, {graph}){kwargs})"),
         "get_h_line_to_graph": ((("x", None), ("graph", None)),
-                                "{self}.get_horizontal_line({self}.i2gp({x}, {graph}))"),
+                                "{self}.get_horizontal_line({self}.i2gp({x}, {graph}){kwargs})"),
     },
     method_keywords={
         "get_graph_label": {"x": "x_val"},

@@ -254,8 +254,8 @@ def Exmark(color=RED, **kwargs):
 '''
 SHIMS["select_parts"] = '''
 def select_parts(mobject, selector):
-    """ManimGL's `text["part"]` on Manim CE: the letters of a Text drawing `part`, the parts
-    of a Tex holding it (the whole Tex when it is not a part of its own)."""
+    """ManimGL's `text["part"]` on Manim CE: the letters of a Text drawing `part`, the
+    substrings of a Tex isolating it, else its parts holding it (else the whole Tex)."""
     if not isinstance(mobject, Mobject):
         return mobject[selector]
     if isinstance(mobject, (Text, MarkupText)):
@@ -265,8 +265,18 @@ def select_parts(mobject, selector):
             found.add(*mobject[start:start + len(key)])
             start = letters.find(key, start + len(key))
         return found
+    matched = [mobject.id_to_vgroup_dict[i] for s, i in getattr(
+        mobject, "matched_strings_and_ids", ()) if s == selector]  # isolated substrings
+    if matched:
+        return VGroup(*matched)
     parts = [m for m in mobject.submobjects if selector in getattr(m, "tex_string", "")]
     return VGroup(*parts) if parts else VGroup(mobject)
+'''
+SHIMS["glyphs"] = '''
+def glyphs(tex):
+    """ManimGL's Tex and TexText are groups of glyphs (`tex[2:5]`, `a, b = tex`); Manim CE's
+    group them by part: the glyphs, in order, as one VGroup."""
+    return VGroup(*(g for part in tex.submobjects for g in (part.submobjects or [part])))
 '''
 GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder", "Checkmark", "Exmark")
 

@@ -32,6 +32,9 @@ class Table:
     # template of the CE expression: `{self}` the receiver, `{name}` each parameter)
     method_templates: dict[str, tuple[tuple[tuple[str, str | None], ...], str]] = field(
         default_factory=dict)
+    # without strict_keywords: only a `**dict` given to a Manim CE class goes through the
+    # emitted `old_keywords` (ManimGL's CONFIG-era classes ignored keywords they did not take)
+    star_keywords: bool = False
 
 
 @dataclass(frozen=True)

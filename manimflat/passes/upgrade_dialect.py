@@ -205,7 +205,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for m in (*t.methods, *t.method_keywords, *t.method_templates)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
                         r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
-                        r"digest_config|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:"
+                        r"digest_config|\.f_always\.|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:"
                         + "|".join(_METHOD_WORDS) + r")\(")
 _KEYWORD_ARG = re.compile(r"[(,]\s*(?:\w+\s*=[^=]|\*\*)")
 _ATTRIBUTE_WORDS = sorted({a for dialect in ("manimgl", "manimlib-old")
@@ -234,6 +234,8 @@ class _Rewriter(cst.CSTTransformer):
         self.uses_digest = False
         self.shims: set[str] = set()  # emitted definitions the rewritten code calls
         self._texts: set[str] = set()  # names bound to a ManimGL Tex/Text
+        self._glyph_texts: set[str] = set()  # ... to a ManimGL Tex/TexText: a group of glyphs
+        self._split_texts: set[str] = set()  # ... to an OldTex split by tex_to_color_map/isolate
         self._stores: set[int] = set()
         self._skip: set[int] = set()
         self._classes: list[bool] = []  # is each enclosing class a scene
@@ -276,16 +278,52 @@ class _Rewriter(cst.CSTTransformer):
         if self.table.dialect == "manimgl" and _text_call(node.value):
             self._texts.update(t.target.value for t in node.targets
                                if isinstance(t.target, cst.Name))
+            if _text_call(node.value, _GLYPH_TEXTS):
+                self._glyph_texts.update(t.target.value for t in node.targets
+                                         if isinstance(t.target, cst.Name))
+            if _text_call(node.value, _SPLIT_TEXTS) and _SPLIT_KEYWORDS & {
+                    a.keyword.value for a in cst.ensure_type(_constructor(node.value), cst.Call).args
+                    if a.keyword}:
+                self._split_texts.update(t.target.value for t in node.targets
+                                         if isinstance(t.target, cst.Name))
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        """`a, b = Tex("ab")` unpacks ManimGL's glyphs: Manim CE's through glyphs()."""
+        if self.table.dialect == "manimgl" and any(
+                isinstance(t.target, (cst.Tuple, cst.List)) for t in original.targets) and (
+                _text_call(original.value, _GLYPH_TEXTS) or (isinstance(
+                    original.value, cst.Name) and original.value.value in self._glyph_texts)):
+            return updated.with_changes(value=self._glyphs(updated.value))
+        return updated
+
+    def _glyphs(self, tex: cst.BaseExpression) -> cst.Call:
+        self.shims.add("glyphs")
+        self.done.append("tex[i] (a glyph) -> glyphs(tex)[i]")
+        return cst.Call(cst.Name("glyphs"), [cst.Arg(tex)])
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript
                         ) -> cst.BaseExpression:
         """ManimGL selects the part of a Tex or Text drawing a string by indexing it with the
         string; CE has no such index: select_parts() (an emitted helper) finds that part."""
         if self.table.dialect != "manimgl" or id(original) in self._stores or \
-                len(updated.slice) != 1 or not isinstance(updated.slice[0].slice, cst.Index):
+                len(updated.slice) != 1:
             return updated
-        key = updated.slice[0].slice.value
         value = original.value
+        index = updated.slice[0].slice
+        if not (isinstance(index, cst.Index) and isinstance(
+                index.value, (cst.SimpleString, cst.ConcatenatedString))) and (
+                (isinstance(value, cst.Name) and value.value in self._glyph_texts)
+                or _text_call(value, _GLYPH_TEXTS)):  # a glyph or a slice of them
+            return updated.with_changes(value=self._glyphs(updated.value))
+        if isinstance(value, cst.Name) and value.value in self._split_texts and not (
+                isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString)):
+            self._problem("MF232", f"`{code_of(original)}` indexes the parts ManimGL's OldTex "
+                          "split out for tex_to_color_map/isolate; Manim CE's MathTex keeps "
+                          f"one part per string: select it with `{value.value}."
+                          "get_part_by_tex(...)`", original)
+        if not isinstance(index, cst.Index):
+            return updated
+        key = index.value
         if not isinstance(key, (cst.SimpleString, cst.ConcatenatedString)) or not (
                 (isinstance(value, cst.Name) and value.value in self._texts)
                 or _text_call(value)):
@@ -469,9 +507,19 @@ class _Rewriter(cst.CSTTransformer):
                 if self.links.get(name, "").startswith("star:manim:") else ""
             if self.table.strict_keywords and ce in ce_keywords():
                 updated = self._ce_keywords(updated, ce, original)
+            elif self.table.star_keywords and ce in ce_keywords():
+                updated = updated.with_changes(args=[
+                    self._star_keywords(a, ce) if a.star == "**" else a for a in updated.args])
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
+            if isinstance(func.value, cst.Attribute) and func.value.attr.value == "f_always" \
+                    and self.table.dialect == "manimgl":
+                # ManimGL's `mob.f_always.method(f)` is Manim CE's `f_always(mob.method, f)`
+                self.done.append("mob.f_always.method(f) -> f_always(mob.method, f)")
+                self.introduced.add("f_always")
+                return updated.with_changes(func=cst.Name("f_always"), args=[
+                    cst.Arg(func.with_changes(value=func.value.value)), *updated.args])
             if method == "__init__" and receiver == "super()" and self._bases:
                 for base in sorted(self._bases[-1]):
                     if self._is_manimlib(base):
@@ -487,7 +535,7 @@ class _Rewriter(cst.CSTTransformer):
             if method == "get_grid" and len(updated.args) >= 2 and all(
                     a.keyword is None for a in updated.args[:2]) and self.table.dialect == "manimgl":
                 return self._grid(receiver, updated.args)
-            if method in ("set_width", "set_height") and any(
+            if method in ("set_width", "set_height", "set_depth") and any(
                     a.keyword is not None and a.keyword.value == "stretch" and
                     code_of(a.value) == "True" for a in updated.args):
                 self.done.append(f".{method}(stretch=True) -> .stretch_to_fit_"
@@ -523,18 +571,24 @@ class _Rewriter(cst.CSTTransformer):
         params, template = self.table.method_templates[method]
         names = [p for p, _ in params]
         values = {p: d for p, d in params if d is not None}
+        extra = ""  # other keywords, for a template passing them on (`{kwargs}`)
         for i, a in enumerate(args):
             key = names[i] if a.keyword is None and i < len(names) else \
                 a.keyword.value if a.keyword is not None else None
+            if key is not None and key not in names and not a.star and "{kwargs}" in template:
+                extra += f", {key}={code_of(a.value)}"
+                continue
             if key not in names or a.star:
                 return None
             values[key] = code_of(a.value)
         if set(values) != set(names):
             return None
-        values = {k: v if re.fullmatch(r"[\w.]+", v) else f"({v})" for k, v in values.items()}
+        values = {k: v if re.fullmatch(r"[\w.]+|'[^'\\]*'|\"[^\"\\]*\"", v) else f"({v})"
+                  for k, v in values.items()}
         self.done.append(f".{method}() -> {template.split('(')[0].replace('{self}', '')}")
         self.introduced.update(re.findall(r"\b[A-Z]\w*", template))
-        return cst.parse_expression(template.format(self=receiver, **values))
+        self.shims.update(n for n in re.findall(r"\b\w+(?=\()", template) if n in SHIMS)
+        return cst.parse_expression(template.format(self=receiver, kwargs=extra, **values))
 
     def _grid(self, receiver: str, args: Sequence[cst.Arg]) -> cst.BaseExpression:
         """ManimGL's `mob.get_grid(rows, cols, height=h)`: a VGroup of copies in a grid."""
@@ -597,11 +651,7 @@ class _Rewriter(cst.CSTTransformer):
         bounds: dict[str, str] = {}  # x_min= of a class upgrade-api leaves: its x_range
         for a in call.args:
             if a.star == "**":
-                self.shims.add("old_keywords")
-                self.introduced.add(cls)
-                self.done.append(f"{cls}(**old keywords) -> old_keywords({cls}, ...)")
-                a = a.with_changes(value=cst.parse_expression(
-                    f"old_keywords({cls}, {code_of(a.value)})"))
+                a = self._star_keywords(a, cls)
             elif a.keyword is not None:
                 key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
                 if _BOUND.fullmatch(key) and cls not in RANGE_CALLS \
@@ -627,6 +677,14 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(f"{cls}({axis}_min=, {axis}_max=) -> {axis}_range=")
             args.append(keyword_arg(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
         return call.with_changes(args=plain_args(args)) if args != list(call.args) else call
+
+    def _star_keywords(self, arg: cst.Arg, cls: str) -> cst.Arg:
+        """`Cls(**config)`: a CONFIG-era dict's keywords Manim CE's `cls` takes (old_keywords)."""
+        self.shims.add("old_keywords")
+        self.introduced.add(cls)
+        self.done.append(f"{cls}(**old keywords) -> old_keywords({cls}, ...)")
+        return arg.with_changes(value=cst.parse_expression(
+            f"old_keywords({cls}, {code_of(arg.value)})"))
 
     def _config_literal(self, value: cst.Dict, cls: str, node: cst.CSTNode) -> cst.Dict:
         taken = ce_keywords()[cls]
@@ -757,12 +815,27 @@ _TEXT_CLASSES = frozenset({"Tex", "TexText", "OldTex", "OldTexText", "Text", "Ma
                            "TexMobject", "TextMobject", "MathTex"})
 
 
-def _text_call(node: cst.BaseExpression) -> bool:
-    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject."""
+# ManimGL's Tex and TexText (StringMobjects) are groups of glyphs; Manim CE's group by part
+_GLYPH_TEXTS = frozenset({"Tex", "TexText"})
+
+
+# ManimGL's OldTex and its kin split their string into parts at each tex_to_color_map key
+_SPLIT_TEXTS = frozenset({"OldTex", "OldTexText", "TexMobject", "TextMobject"})
+_SPLIT_KEYWORDS = frozenset({"t2c", "tex_to_color_map", "isolate", "substrings_to_isolate"})
+
+
+def _constructor(node: cst.BaseExpression) -> cst.BaseExpression:
+    """The `Tex(...)` call at the head of `Tex(...).scale(2)...`."""
     while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
         node = node.func.value
+    return node
+
+
+def _text_call(node: cst.BaseExpression, classes: frozenset[str] = _TEXT_CLASSES) -> bool:
+    """`Tex(...)` or `Text(...).set_color(...)...`: a ManimGL text mobject (of `classes`)."""
+    node = _constructor(node)
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
-        node.func.value in _TEXT_CLASSES
+        node.func.value in classes
 
 
 def _is_animation(node: cst.BaseExpression) -> bool:

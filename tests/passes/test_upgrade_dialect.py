@@ -80,7 +80,9 @@ CASES: dict[str, tuple[str, str, str]] = {
     "select_part": ("manimgl", "p = Tex('a', 'b').select_part('a')",
                     "p = MathTex('a', 'b').get_part_by_tex('a')"),
     "select_parts": ("manimgl", "p = Tex('a').select_parts('a')",
-                     "p = MathTex('a').get_parts_by_tex('a')"),
+                     "p = select_parts(MathTex('a'), 'a')"),
+    "get_parts_by_tex": ("manimgl", "t = Tex('a + a', t2c={'a': RED})\n"
+                         "p = t.get_parts_by_tex('a')", "p = select_parts(t, 'a')"),
     "get_v_line": ("manimgl", "l = Axes().get_v_line(ORIGIN)",
                    "l = Axes().get_vertical_line(ORIGIN)"),
     "get_h_line": ("manimgl", "l = Axes().get_h_line(ORIGIN)",
@@ -95,8 +97,8 @@ CASES: dict[str, tuple[str, str, str]] = {
                          "t = a.get_tangent_line(1, g, length=3)",
                          "t = Line(a.i2gp(1 - 1e-3, g), a.i2gp(1 + 1e-3, g)).set_length(3)"),
     "get_v_line_to_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
-                            "v = a.get_v_line_to_graph(PI / 2, g)",
-                            "v = a.get_vertical_line(a.i2gp((PI / 2), g))"),
+                            "v = a.get_v_line_to_graph(PI / 2, g, color=RED)",
+                            "v = a.get_vertical_line(a.i2gp((PI / 2), g), color=RED)"),
     "get_h_line_to_graph": ("manimgl", "a = Axes()\ng = a.get_graph(np.sin)\n"
                             "h = a.get_h_line_to_graph(1, g)",
                             "h = a.get_horizontal_line(a.i2gp(1, g))"),
@@ -151,6 +153,14 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                      "self.add(t, Dot().shift(d['k'] * UP))",
                      "select_parts(t, 'b').set_color(RED)\n        d = {'k': 1}\n        "
                      "self.add(t, Dot().shift(d['k'] * UP))"),
+    "f_always": ("manimgl", "d = Dot()\nc = Circle()\nc.f_always.set_width(d.get_width)",
+                 "f_always(c.set_width, d.get_width)"),
+    "tex[i] glyphs": ("manimgl", "t = Tex('x^2 + y')\nself.add(t[2:4], t['y'])",
+                      "self.add(glyphs(t)[2:4], select_parts(t, 'y'))"),
+    "a, b = Tex() glyphs": ("manimgl", "lp, rp = parens = Tex('()')\nself.add(lp, rp)",
+                            "lp, rp = parens = glyphs(MathTex('()'))"),
+    "set_depth(stretch=True)": ("manimgl", "c = Cube().set_depth(3, stretch=True)",
+                                "c = Cube().stretch_to_fit_depth(3)"),
     "get_grid": ("manimgl", "g = Dot().get_grid(2, 3, height=2)",
                  "g = VGroup(*(Dot().copy() for _ in range((2) * (3)))).arrange_in_grid(2, 3)"
                  ".set_height(2)"),
@@ -278,6 +288,16 @@ def test_3d_frame_use_a_threedscene_cannot_follow_is_an_error(tmp_path: Path) ->
     assert result.status == "failed"
 
 
+def test_oldtex_split_parts_indexed_is_an_error_naming_it(tmp_path: Path) -> None:
+    """ManimGL's OldTex splits at each tex_to_color_map key; Manim CE's MathTex does not, so
+    an index into those parts has no Manim CE meaning; one without the split keeps it."""
+    result = _upgrade(tmp_path, "manimgl", "t = OldTex('e^{it}', tex_to_color_map={'i': RED})\n"
+                      "u = OldTex('a', 'b')\nself.add(t[2:], u[1])")
+    errors = [d for d in result.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["MF232"] and "`t[2:]`" in errors[0].message
+    assert result.status == "failed"
+
+
 def test_characters_become_stand_ins(tmp_path: Path) -> None:
     result = _upgrade(tmp_path, "manimlib-old",
                       "r = Randolph(height=2).to_corner(DL)\nr.change('happy')\n"
@@ -306,7 +326,7 @@ def test_ce_scene_is_untouched(tmp_path: Path) -> None:
 # Framed: a base class of custom/ star-imported before a module that star-imports manimlib
 GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo", "Orbit"),
           ("manimgl_repo", "Solids"), ("manimgl_repo", "Ask"), ("manimgl_repo", "Graph"),
-          ("manimgl_repo", "Sel"),
+          ("manimgl_repo", "Sel"), ("manimgl_repo", "Glyphs"),
           ("manimlib_old_repo", "Shapes"),
           ("manimlib_old_repo", "Parabola")]
 
