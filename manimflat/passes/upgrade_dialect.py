@@ -611,7 +611,8 @@ class _Rewriter(cst.CSTTransformer):
                 a = a.with_changes(value=cst.parse_expression(
                     f"old_keywords({cls}, {code_of(a.value)})"))
             elif a.keyword is not None:
-                key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
+                key_given = a.keyword.value
+                key = self.table.old_keywords.get(key_given, key_given)
                 if _BOUND.fullmatch(key) and (cls not in RANGE_CALLS or step is not None
                                               and key[0] == step_axis) \
                         and f"{key[0]}_range" in taken:
@@ -623,8 +624,13 @@ class _Rewriter(cst.CSTTransformer):
                                   "attribute); dropped", node)
                     self.done.append(f"{cls}({a.keyword.value}=) dropped")
                     continue
-                if key != a.keyword.value:
-                    self.done.append(f"{a.keyword.value}= -> {key}=")
+                if key == "checkerboard_colors" and code_of(a.value) == "None" and \
+                        key in taken:
+                    # old surfaces tested it for truth, CE's for `is False`
+                    self.done.append("checkerboard_colors=None -> False")
+                    a = a.with_changes(value=cst.Name("False"))
+                if key != key_given:
+                    self.done.append(f"{key_given}= -> {key}=")
                     a = a.with_changes(keyword=cst.Name(key))
                 if key.endswith("axis_config") and isinstance(a.value, cst.Dict) \
                         and "NumberLine" in ce_keywords():

@@ -247,3 +247,13 @@ def test_camera_frame_rate_counts_frames(tmp_path: Path) -> None:
         """)
     assert "range(int(self.camera.frame_rate) * 2)" in result.code
     _construct(tmp_path, result.code)
+
+
+def test_checkerboard_colors_none_is_false(tmp_path: Path) -> None:
+    """Old surfaces skipped the checkerboard for any false value; CE's only for False."""
+    result = _flatten(tmp_path, """
+        class S(ThreeDScene):
+            def construct(self):
+                self.add(Sphere(fill_color=BLUE, checkerboard_colors=None))
+        """)
+    assert "Sphere(fill_color=BLUE, checkerboard_colors=False)" in result.code
