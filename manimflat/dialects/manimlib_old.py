@@ -22,7 +22,7 @@ TABLE = Table(
         "TextMobject": Rename("Tex", _TEX),
         "TexMobject": Rename("MathTex", _TEX),
         # the shaders branch's curve (cigar666's shaders_projects)
-        "ParametricCurve": Rename("ParametricFunction", {"t_func": "function", "step_size": ""}),
+        "ParametricCurve": Rename("ParametricFunction", {"t_func": "function"}),
         "Rotating": Rename("Rotating", {"radians": "angle"}),
     },
     unsupported={**COMMON_UNSUPPORTED},

@@ -452,8 +452,9 @@ def old_keywords(cls, kwargs):
     elif issubclass(cls, NumberLine) and {"x_min", "x_max", "tick_frequency"} & set(kwargs):
         kwargs["x_range"] = [kwargs.pop("x_min", -bounds["x"]), kwargs.pop("x_max", bounds["x"]),
                              kwargs.pop("tick_frequency", 1)]
-    elif {"t_min", "t_max"} & set(kwargs):
-        kwargs["t_range"] = [kwargs.pop("t_min", 0), kwargs.pop("t_max", 1)]
+    elif {"t_min", "t_max", "step_size"} & set(kwargs):
+        kwargs["t_range"] = [kwargs.pop("t_min", 0), kwargs.pop("t_max", 1),
+                             *([kwargs.pop("step_size")] if "step_size" in kwargs else [])]
     for key in ("axis_config", "x_axis_config", "y_axis_config", "z_axis_config"):
         if isinstance(kwargs.get(key), dict):
             kwargs[key] = old_keywords(NumberLine, kwargs[key])

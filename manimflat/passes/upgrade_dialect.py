@@ -649,12 +649,22 @@ class _Rewriter(cst.CSTTransformer):
         taken = ce_keywords()[cls]
         args = []
         bounds: dict[str, str] = {}  # x_min= of a class upgrade-api leaves: its x_range
+        # old step_size= (a curve's sampling step) is the third item of CE's t_range/x_range;
+        # "auto" has no CE equivalent and goes with the other dropped keywords
+        step_axis = "x" if "x_range" in taken else "t" if "t_range" in taken else ""
+        step = next((code_of(a.value) for a in call.args if a.keyword is not None
+                     and a.keyword.value == "step_size" and "step_size" not in taken
+                     and not isinstance(a.value, cst.SimpleString)), None) if step_axis else None
         for a in call.args:
+            if step is not None and a.keyword is not None and a.keyword.value == "step_size":
+                continue
             if a.star == "**":
                 a = self._star_keywords(a, cls)
             elif a.keyword is not None:
-                key = self.table.old_keywords.get(a.keyword.value, a.keyword.value)
-                if _BOUND.fullmatch(key) and cls not in RANGE_CALLS \
+                key_given = a.keyword.value
+                key = self.table.old_keywords.get(key_given, key_given)
+                if _BOUND.fullmatch(key) and (cls not in RANGE_CALLS or step is not None
+                                              and key[0] == step_axis) \
                         and f"{key[0]}_range" in taken:
                     bounds[key] = code_of(a.value)
                     continue
@@ -664,18 +674,26 @@ class _Rewriter(cst.CSTTransformer):
                                   "attribute); dropped", node)
                     self.done.append(f"{cls}({a.keyword.value}=) dropped")
                     continue
-                if key != a.keyword.value:
-                    self.done.append(f"{a.keyword.value}= -> {key}=")
+                if key == "checkerboard_colors" and code_of(a.value) == "None" and \
+                        key in taken:
+                    # old surfaces tested it for truth, CE's for `is False`
+                    self.done.append("checkerboard_colors=None -> False")
+                    a = a.with_changes(value=cst.Name("False"))
+                if key != key_given:
+                    self.done.append(f"{key_given}= -> {key}=")
                     a = a.with_changes(keyword=cst.Name(key))
                 if key.endswith("axis_config") and isinstance(a.value, cst.Dict) \
                         and "NumberLine" in ce_keywords():
                     a = a.with_changes(value=self._config_literal(a.value, "NumberLine", node))
             args.append(a)
-        for axis in sorted({k[0] for k in bounds}):
+        for axis in sorted({k[0] for k in bounds} | ({step_axis} if step else set())):
             low, high = (bounds.get(f"{axis}_{end}", default)
                          for end, default in zip(("min", "max"), OLD_BOUNDS[axis], strict=True))
-            self.done.append(f"{cls}({axis}_min=, {axis}_max=) -> {axis}_range=")
-            args.append(keyword_arg(f"{axis}_range", cst.parse_expression(f"[{low}, {high}]")))
+            end = f", {step}" if step and axis == step_axis else ""
+            self.done.append(f"{cls}({axis}_min=, {axis}_max={', step_size=' if end else ''}) "
+                             f"-> {axis}_range=")
+            args.append(keyword_arg(f"{axis}_range", cst.parse_expression(
+                f"[{low}, {high}{end}]")))
         return call.with_changes(args=plain_args(args)) if args != list(call.args) else call
 
     def _star_keywords(self, arg: cst.Arg, cls: str) -> cst.Arg:
@@ -791,6 +809,12 @@ class _Rewriter(cst.CSTTransformer):
                         ) -> cst.BaseExpression:
         if self.frame and not self.frame3d and code_of(original) == "self.frame":
             return cst.parse_expression("self.camera.frame")
+        if self.table.dialect == "manimlib-old" and id(original) not in self._stores and \
+                code_of(original) == "self.camera.frame_rate":
+            # old manimlib's frame rates were ints (15, 30, 60), CE's is a float: the old
+            # scenes count frames with it (`range(self.camera.frame_rate * 8)`)
+            self.done.append("self.camera.frame_rate -> int(self.camera.frame_rate)")
+            return cst.parse_expression("int(self.camera.frame_rate)")
         if isinstance(original.value, cst.Name) and original.value.value == "self" and \
                 original.attr.value in self.table.attributes:
             new = self.table.attributes[original.attr.value]

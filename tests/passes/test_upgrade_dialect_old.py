@@ -144,7 +144,7 @@ def test_parametric_curve_of_the_shaders_branch(tmp_path: Path) -> None:
                 self.add(ParametricCurve(t_func=lambda t: [t, t, 0], t_min=0, t_max=1,
                                          step_size=0.01))
         """)
-    assert "ParametricFunction(function=lambda t: [t, t, 0], t_range=[0, 1])" in result.code
+    assert "ParametricFunction(function=lambda t: [t, t, 0], t_range=[0, 1, 0.01])" in result.code
 
 
 @pytest.mark.render
@@ -212,3 +212,48 @@ def test_arc_positional_arguments_are_old_manimlibs(tmp_path: Path) -> None:
         """)
     assert "Arc(start_angle=0, angle=PI / 2, radius=2)" in result.code
     assert "super().__init__(start_angle=start, angle=PI / 2, **kwargs)" in result.code
+
+
+@pytest.mark.render
+def test_step_size_is_the_step_of_the_range(tmp_path: Path) -> None:
+    """Old step_size= sampled the curve; dropping it sampled a long range at CE's default
+    0.01 (a hundred times the points of `t_max / 1000`, rebuilt in each updater)."""
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                c = ParametricFunction(lambda t: [np.cos(t), np.sin(t), 0], t_max=300,
+                                       step_size=3)
+                g = FunctionGraph(lambda x: x, x_min=-1, x_max=1, step_size=0.5)
+                d = ParametricCurve(t_func=lambda t: [t, 0, 0], step_size="auto")
+                e = ParametricFunction(lambda t: [t, 0, 0], **{"t_max": 30, "step_size": 3})
+                assert len(c.points) // 4 == 100 and len(g.points) // 4 == 4
+                assert len(e.points) // 4 == 10
+                self.add(c, g, d, e)
+        """)
+    assert "t_range=[0, 300, 3]" in result.code
+    assert "FunctionGraph(lambda x: x, x_range=[-1, 1, 0.5])" in result.code
+    assert "ParametricFunction(function=lambda t: [t, 0, 0])" in result.code
+    _construct(tmp_path, result.code)
+
+
+@pytest.mark.render
+def test_camera_frame_rate_counts_frames(tmp_path: Path) -> None:
+    """Old manimlib's frame rates were ints; CE's is a float that `range` refuses."""
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                for _ in range(self.camera.frame_rate * 2):
+                    self.wait(1 / self.camera.frame_rate)
+        """)
+    assert "range(int(self.camera.frame_rate) * 2)" in result.code
+    _construct(tmp_path, result.code)
+
+
+def test_checkerboard_colors_none_is_false(tmp_path: Path) -> None:
+    """Old surfaces skipped the checkerboard for any false value; CE's only for False."""
+    result = _flatten(tmp_path, """
+        class S(ThreeDScene):
+            def construct(self):
+                self.add(Sphere(fill_color=BLUE, checkerboard_colors=None))
+        """)
+    assert "Sphere(fill_color=BLUE, checkerboard_colors=False)" in result.code
