@@ -228,7 +228,8 @@ class Resolver:
     def _misspelt(self, importer: str, module: str, folder: PurePosixPath) -> Guess | None:
         """A module renamed after it was imported (`BinomHelpers` where only `BinomHelper.py`
         is beside the importer): the one file, in the importer's folder or the nearest folder
-        above it that has any, whose name is `module` but for case, `_` or one letter."""
+        above it that has any (else in the whole repository), whose name is `module` but for
+        case, `_` or one letter."""
         for base in [folder, *folder.parents]:
             prefix = "" if str(base) == "." else f"{base}/"
             found = sorted(rel for rel in self.program.files if rel != importer
@@ -244,6 +245,14 @@ class Resolver:
                              f"{'beside it' if base == folder else f'in {prefix}, above it'}, "
                              "the only file whose name differs from it by case, `_` or one "
                              "letter (a module renamed after it was imported)")
+        # Else a file that also moved: the only one in the repository with a near name.
+        found = sorted(rel for rel in self.program.files if rel != importer
+                       and rel.endswith(".py") and _near(module, PurePosixPath(rel).stem))
+        if len(found) == 1:
+            return Guess("misspelt", module, found[0],
+                         f"{module!r} names no file; taken as {found[0]}, the only file of the "
+                         "repository whose name differs from it by case, `_` or one letter (a "
+                         "module renamed and moved after it was imported)")
         return None
 
     def _resolve_module(self, importer: str, module: str, level: int) -> Target:

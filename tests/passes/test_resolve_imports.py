@@ -244,6 +244,18 @@ def test_module_renamed_after_it_was_imported(make_repo) -> None:
     assert "TREE_COLOR = BLUE" in result.code and "BinomHelper" not in result.code
 
 
+def test_module_renamed_and_moved_is_the_only_near_name_in_the_repo(make_repo) -> None:
+    repo = make_repo({
+        "binom/BinomHelper.py": "TREE_SIZE = 2\n",
+        "tests/s.py": SCENE.format(imports="from BinomHelpers import TREE_SIZE",
+                                   use="Dot(radius=TREE_SIZE)"),
+    })
+    result = flat(repo, "S")
+    assert result.ok and "TREE_SIZE = 2" in result.code
+    assert "the only file of the repository" in next(
+        d.message for d in result.diagnostics if d.code == "MF128")
+
+
 def test_two_near_names_or_a_short_one_are_no_guess(make_repo) -> None:
     repo = make_repo({
         "a/shapekit1.py": "X = 1\n", "a/shapekit2.py": "X = 2\n", "a/util.py": "Y = 1\n",
