@@ -77,6 +77,8 @@ CODES: dict[str, Code] = _catalog(
          "nothing to do; update the import to the file's current path in the repository"),
     Code("MF121", "import could mean two repository files",
          "import the intended file by its full path (the message names both)"),
+    Code("MF128", "import names no file; resolved to the one nearest file whose name differs "
+         "by case, `_` or one letter", "nothing to do; update the import to the file's name"),
     # MF2xx: building the closure and inlining it
     Code("MF135", "which manim.cfg the scene reads (the one in the folder manim is run from)",
          "nothing to do; the output carries what it draws"),

@@ -82,6 +82,9 @@ EXAMPLES: dict[str, str] = {
     "MF121": "scenes/s.py:2: error MF121 'Functions.GeometryFunctions.GeometryFunctions' is in "
              "no import root, and a/GeometryFunctions.py and b/GeometryFunctions.py could both "
              "be the file it names; import one of them by its path [resolve-imports]",
+    "MF128": "binom/trailer.py:2: fixed MF128 'BinomHelpers' names no file; taken as "
+             "binom/BinomHelper.py, beside it, the only file whose name differs from it by "
+             "case, `_` or one letter (a module renamed after it was imported) [resolve-imports]",
     "MF201": "badges.py: fixed MF201 'Circle' from badges.py renamed to 'Circle_badges' "
              "(collides with star:manim:Circle) [deconflict-names]",
     "MF202": "scene.py:9: error MF202 module 'shapes' is used as a value; use `from module "

@@ -90,7 +90,7 @@ Target = Local | ModuleRef | External | Builtin | Unresolved
 class Guess:
     """How an import that no import root provides was resolved (see the module docstring)."""
 
-    kind: str  # sibling | moved | ambiguous
+    kind: str  # sibling | moved | misspelt | ambiguous
     module: str  # the dotted name as written
     chosen: str | None  # the repository file taken (None when ambiguous)
     why: str  # what made it the choice, for the diagnostic
@@ -162,7 +162,8 @@ class Resolver:
         if top not in self._guessable:
             self._guessable[top] = top not in externals.STDLIB \
                 and top not in externals.MANIM_FAMILY and not externals.is_installed(top) \
-                and self._names_in_repo.get(top) is not None
+                and (self._names_in_repo.get(top) is not None
+                     or any(_near(top, name) for name in self._names_in_repo))
         return self._guessable[top]
 
     @cached_property
@@ -222,6 +223,36 @@ class Resolver:
             return Guess("moved", module, top[0],
                          f"{module!r} names no file; taken as {top[0]}, the only file "
                          f"whose path ends in {tail.replace('/', '.')!r}")
+        return self._misspelt(importer, module, folder) if len(parts) == 1 else None
+
+    def _misspelt(self, importer: str, module: str, folder: PurePosixPath) -> Guess | None:
+        """A module renamed after it was imported (`BinomHelpers` where only `BinomHelper.py`
+        is beside the importer): the one file, in the importer's folder or the nearest folder
+        above it that has any (else in the whole repository), whose name is `module` but for
+        case, `_` or one letter."""
+        for base in [folder, *folder.parents]:
+            prefix = "" if str(base) == "." else f"{base}/"
+            found = sorted(rel for rel in self.program.files if rel != importer
+                           and str(PurePosixPath(rel).parent) == str(base)
+                           and rel.endswith(".py") and _near(module, PurePosixPath(rel).stem))
+            if len(found) > 1:
+                return Guess("ambiguous", module, None,
+                             f"{module!r} names no file, and {found[0]} and {found[1]} are both "
+                             "near its name; import one of them by its name", tuple(found))
+            if found:
+                return Guess("misspelt", module, found[0],
+                             f"{module!r} names no file; taken as {found[0]}, "
+                             f"{'beside it' if base == folder else f'in {prefix}, above it'}, "
+                             "the only file whose name differs from it by case, `_` or one "
+                             "letter (a module renamed after it was imported)")
+        # Else a file that also moved: the only one in the repository with a near name.
+        found = sorted(rel for rel in self.program.files if rel != importer
+                       and rel.endswith(".py") and _near(module, PurePosixPath(rel).stem))
+        if len(found) == 1:
+            return Guess("misspelt", module, found[0],
+                         f"{module!r} names no file; taken as {found[0]}, the only file of the "
+                         "repository whose name differs from it by case, `_` or one letter (a "
+                         "module renamed and moved after it was imported)")
         return None
 
     def _resolve_module(self, importer: str, module: str, level: int) -> Target:
@@ -509,6 +540,20 @@ class Resolver:
             target = nxt
             used += 1
         return target, used
+
+
+def _near(written: str, name: str) -> bool:
+    """`name` is `written` but for case, `_`, or one letter added, dropped or changed
+    (names of five letters or more only: short names are too easily near each other)."""
+    a, b = (n.lower().replace("_", "") for n in (written, name))
+    if written == name or min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+        return False
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _local_names(info: ModuleInfo) -> frozenset[str]:

@@ -6,7 +6,8 @@ resolves nowhere is an MF101 error, each import cycle is one MF108 note, and eac
 edit that became an import root is an MF107 `fixed` note naming the folder (and the working
 directory it assumes, when the entry is relative). An import resolved as the author must
 have run it is a `fixed` note naming the file taken and why: MF119 for a sibling of the
-importing file (the author's PYTHONPATH), MF120 for a file that moved (a stale dotted path);
+importing file (the author's PYTHONPATH), MF120 for a file that moved (a stale dotted path),
+MF128 for a file renamed after it was imported (`BinomHelpers` beside `BinomHelper.py`);
 two equally good candidates, or a relative `sys.path` entry that names two different files
 from two working directories, are an MF121 error naming both.
 """
@@ -21,7 +22,7 @@ from ..diagnostics import Severity
 from ..ir import Flat
 from ..pass_manager import ALL, Pass
 
-_GUESS_CODES = {"sibling": "MF119", "moved": "MF120", "ambiguous": "MF121"}
+_GUESS_CODES = {"sibling": "MF119", "moved": "MF120", "ambiguous": "MF121", "misspelt": "MF128"}
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,44 @@ def test_other_parts_of_the_dotted_path_break_ties(make_repo) -> None:
         d.message for d in result.diagnostics if d.code == "MF120")
 
 
+def test_module_renamed_after_it_was_imported(make_repo) -> None:
+    repo = make_repo({
+        "binom/BinomHelper.py": "from manim import *\n\nTREE_COLOR = BLUE\n",
+        "binom/trailer.py": "from manim import *\nfrom BinomHelpers import *\n\n"
+                            "class S(Scene):\n    def construct(self):\n"
+                            "        self.add(Dot(color=TREE_COLOR))\n",
+    })
+    result = flat(repo, "S")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    d = next(d for d in result.diagnostics if d.code == "MF128")
+    assert d.severity.value == "fixed" and (d.path, d.line) == ("binom/trailer.py", 2)
+    assert "binom/BinomHelper.py" in d.message
+    assert "TREE_COLOR = BLUE" in result.code and "BinomHelper" not in result.code
+
+
+def test_module_renamed_and_moved_is_the_only_near_name_in_the_repo(make_repo) -> None:
+    repo = make_repo({
+        "binom/BinomHelper.py": "TREE_SIZE = 2\n",
+        "tests/s.py": SCENE.format(imports="from BinomHelpers import TREE_SIZE",
+                                   use="Dot(radius=TREE_SIZE)"),
+    })
+    result = flat(repo, "S")
+    assert result.ok and "TREE_SIZE = 2" in result.code
+    assert "the only file of the repository" in next(
+        d.message for d in result.diagnostics if d.code == "MF128")
+
+
+def test_two_near_names_or_a_short_one_are_no_guess(make_repo) -> None:
+    repo = make_repo({
+        "a/shapekit1.py": "X = 1\n", "a/shapekit2.py": "X = 2\n", "a/util.py": "Y = 1\n",
+        "a/s.py": SCENE.format(imports="from shapekits import X\nfrom utils import Y",
+                               use="Dot(radius=X + Y)"),
+    })
+    result = flat(repo, "S")
+    assert not result.ok and "MF128" not in codes(result)
+    assert "MF121" in codes(result) and "MF101" in codes(result)  # utils: too short to guess
+
+
 def test_installed_packages_and_the_importer_itself_are_never_guesses(make_repo) -> None:
     repo = make_repo({
         "custom/numpy.py": "X = 1\n",  # numpy is installed: it wins, as it did for the author
