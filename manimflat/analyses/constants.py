@@ -45,6 +45,9 @@ def module_constants(node: cst.BaseStatement, names: dict[str, Value],
         if literal is not None and isinstance(target, cst.Name):
             lists[name] = literal
             continue
+        if entry(name, None) in names:  # a dict's entries go with any reassignment
+            for stale in [k for k in names if k.startswith(entry(name, None)[:-1])]:
+                del names[stale]
         if isinstance(value, cst.Dict) and _dict_entries(value, name, names, file, root):
             continue
         result = evaluate(f"({code(value)})", file=file, cwd=root, names=names)
@@ -72,9 +75,6 @@ def _dict_entries(node: cst.Dict, name: str, names: dict[str, Value], file: str,
         value = evaluate(f"({code(element.value)})", file=file, cwd=root, names=names)
         if value is not None:
             found[entry(name, key)] = value
-    prefix = entry(name, None)[:-1]
-    for stale in [k for k in names if k.startswith(prefix)]:
-        del names[stale]
     names.update(found)
     return True
 
