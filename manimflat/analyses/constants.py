@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .chains import code, dotted
-from .paths import Value, evaluate
+from .paths import Value, entry, evaluate
 
 MAX_LOOP_VALUES = 64
 Evaluate = Callable[[str, dict[str, Value]], "Value | None"]
@@ -45,11 +45,38 @@ def module_constants(node: cst.BaseStatement, names: dict[str, Value],
         if literal is not None and isinstance(target, cst.Name):
             lists[name] = literal
             continue
+        if entry(name, None) in names:  # a dict's entries go with any reassignment
+            for stale in [k for k in names if k.startswith(entry(name, None)[:-1])]:
+                del names[stale]
+        if isinstance(value, cst.Dict) and _dict_entries(value, name, names, file, root):
+            continue
         result = evaluate(f"({code(value)})", file=file, cwd=root, names=names)
         if result is not None:
             names[name] = result
         else:
             names.pop(name, None)  # reassigned to something unknown
+
+
+def _dict_entries(node: cst.Dict, name: str, names: dict[str, Value], file: str,
+                  root: str) -> bool:
+    """A dict with literal keys: each static value is recorded under `entry(name, key)`
+    (`FILES = {"a": "a.svg"}` then `FILES["a"]`, `FILES.get(k)`). False when a key is not a
+    literal or `**` merges another mapping: the dict is then unknown."""
+    found: dict[str, Value] = {entry(name, None): 0}
+    for element in node.elements:
+        if not isinstance(element, cst.DictElement):
+            return False
+        try:
+            key = ast.literal_eval(code(element.key))
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+            return False
+        if not isinstance(key, (str, int)) or isinstance(key, bool):
+            return False
+        value = evaluate(f"({code(element.value)})", file=file, cwd=root, names=names)
+        if value is not None:
+            found[entry(name, key)] = value
+    names.update(found)
+    return True
 
 
 def literal_list(node: cst.BaseExpression) -> list[Value] | None:
@@ -198,38 +225,67 @@ class CallSites:
     calls: dict[str, list[cst.Call]] = field(default_factory=dict)
     uses: Counter[str] = field(default_factory=Counter)
     definitions: Counter[str] = field(default_factory=Counter)
+    # id(call) -> the classes and functions around it, outermost first: the caller's scope
+    frames: dict[int, tuple[cst.ClassDef | cst.FunctionDef, ...]] = field(default_factory=dict)
 
 
 def call_sites(node: cst.CSTNode) -> CallSites:
     sites = CallSites()
+    stack: list[cst.ClassDef | cst.FunctionDef] = []
+    receivers: set[int] = set()  # `Name` of `Name.attr`: reading an attribute, not a use
 
     class _V(cst.CSTVisitor):
         def visit_Call(self, n: cst.Call) -> None:
             sites.calls.setdefault((dotted(n.func) or "").rsplit(".", 1)[-1], []).append(n)
+            sites.frames[id(n)] = tuple(stack)
 
         def visit_Name(self, n: cst.Name) -> None:
-            sites.uses[n.value] += 1
+            if id(n) not in receivers:
+                sites.uses[n.value] += 1
 
         def visit_Attribute(self, n: cst.Attribute) -> None:
             sites.uses[n.attr.value] += 1
+            if isinstance(n.value, cst.Name):  # `Listing.style()` does not pass Listing on
+                receivers.add(id(n.value))
 
         def visit_FunctionDef(self, n: cst.FunctionDef) -> None:
             sites.definitions[n.name.value] += 1
+            stack.append(n)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            stack.pop()
 
         def visit_ClassDef(self, n: cst.ClassDef) -> None:
             sites.definitions[n.name.value] += 1
+            stack.append(n)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            stack.pop()
 
     node.visit(_V())
     return sites
 
 
+@dataclass(frozen=True)
+class Caller:
+    """One call of a function by name: the call, its file, the scope around it, and where
+    it is (the source text of its piece and its rank among that piece's calls of the name,
+    which find the same call again in a rewritten copy of the piece)."""
+
+    call: cst.Call
+    file: str
+    frames: tuple[cst.ClassDef | cst.FunctionDef, ...]
+    text: str
+    index: int
+
+
 def calls_of(pieces: Iterable[tuple[str, str, Callable[[], CallSites]]], callee: str
-             ) -> list[tuple[cst.Call, str]] | None:
+             ) -> list[Caller] | None:
     """Every call of `callee` by name (`f(...)`, `x.f(...)`) in the pieces given as (source
-    text, file, its call sites), with the file; None when the name is also used otherwise
-    (passed around, rebound): then its callers are unknown."""
+    text, file, its call sites); None when the name is also used otherwise (passed around,
+    rebound): then its callers are unknown."""
     word = re.compile(r"\b" + re.escape(callee) + r"\b")
-    found: list[tuple[cst.Call, str]] = []
+    found: list[Caller] = []
     for text, file, sites_of in pieces:
         if not word.search(text):
             continue
@@ -237,5 +293,6 @@ def calls_of(pieces: Iterable[tuple[str, str, Callable[[], CallSites]]], callee:
         calls = sites.calls.get(callee, [])
         if sites.uses[callee] > len(calls) + sites.definitions[callee]:
             return None
-        found += [(call, file) for call in calls]
+        found += [Caller(call, file, sites.frames.get(id(call), ()), text, i)
+                  for i, call in enumerate(calls)]
     return found

@@ -8,6 +8,7 @@ never repository code.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import importlib.util
 import json
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from ..user_cache import load_json, store_json
@@ -125,3 +127,47 @@ def star_module_aliases(module: str) -> dict[str, str]:
 
 def manim_exports() -> frozenset[str]:
     return star_exports("manim", ("manim",)) or frozenset()
+
+
+@cache
+def stdlib_origin(module: str, name: str) -> str | None:
+    """The standard-library module a third-party `module` takes `name` from, when its source
+    only re-exports it (`cycler` does `from itertools import cycle`): read, never imported.
+    None when `name` is its own, rebound, or the source is not a plain installed file."""
+    top, *rest = module.split(".")
+    if top in STDLIB or top in MANIM_FAMILY:
+        return None
+    try:
+        spec = importlib.util.find_spec(top)  # a top-level name: imports nothing
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin)
+    for part in rest:  # a submodule's file, found without importing its package
+        folder = path.parent / part
+        path = folder / "__init__.py" if folder.is_dir() else path.parent / f"{part}.py"
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    origin = None
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module and \
+                stmt.module.split(".")[0] in STDLIB:
+            for alias in stmt.names:
+                if (alias.asname or alias.name) == name:
+                    origin = stmt.module if alias.name == name else None
+        elif name in _bound_by(stmt):
+            origin = None
+    return origin
+
+
+def _bound_by(stmt: ast.stmt) -> set[str]:
+    """The module-level names a statement binds (imports, definitions, assignments)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    return {n.id for node in ast.walk(stmt) for n in [node]
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

@@ -154,6 +154,12 @@ class _Eval(ast.NodeVisitor):
             index = self.visit(node.slice)
             if isinstance(base, PurePosixPath) and isinstance(index, int):
                 return base.parents[index]
+        # `ICONS["bulb"]` of a known literal dict (see `entry`)
+        dotted = _dotted(node.value)
+        if dotted is not None:
+            key = entry(dotted, self.visit(node.slice))
+            if key in self.names:
+                return self.names[key]
         raise _Unknown("subscript")
 
     def visit_Call(self, node: ast.Call) -> Value:
@@ -174,6 +180,12 @@ class _Eval(ast.NodeVisitor):
             fn = _OS_PATH.get(dotted.rsplit(".", 1)[1])
             if fn is not None:
                 return fn(*args)
+        if isinstance(func, ast.Attribute) and func.attr == "get" and 1 <= len(args) <= 2:
+            mapping = _dotted(func.value)  # `ICONS.get(name, "x.svg")` of a known dict
+            if mapping is not None and entry(mapping, None) in self.names:
+                found = self.names.get(entry(mapping, args[0]))
+                if found is not None or len(args) == 2:
+                    return found if found is not None else args[1]
         if isinstance(func, ast.Attribute):
             target = self.visit(func.value)
             if isinstance(target, PurePosixPath) and func.attr in _PATH_METHODS:
@@ -195,6 +207,12 @@ class _Eval(ast.NodeVisitor):
                 kwargs = {k.arg: self.visit(k.value) for k in node.keywords if k.arg}
                 return _str_format(target, args, kwargs)
         raise _Unknown("call with keywords")
+
+
+def entry(mapping: str, key: Value | None) -> str:
+    """The name under which `names` holds one value of a literal dict: `ICONS['bulb']`;
+    `ICONS[]` (key None) marks the dict as known, so `.get` may fall back to its default."""
+    return f"{mapping}[{'' if key is None else repr(key)}]"
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -15,10 +15,11 @@ words of the expression).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
@@ -26,6 +27,7 @@ from ..analyses.chains import code, dotted, names_in
 from ..analyses.config_files import applied_cfg, cfg_folder, cfg_value
 from ..analyses.constants import (
     MAX_LOOP_VALUES,
+    Caller,
     CallSites,
     call_sites,
     calls_of,
@@ -33,6 +35,7 @@ from ..analyses.constants import (
     function_constants,
     loop_lists,
     module_constants,
+    params,
 )
 from ..analyses.paths import Value, evaluate
 from ..ir import Flat, Piece
@@ -47,8 +50,9 @@ from .calls import (
 )
 from .locate import RASTER_EXT, SVG_EXT, locate
 from .mentions import MENTION_WORDS, definition_mentions, mentions_asset_call
-from .refs import Ref, Target
+from .refs import Ref, Site, Target
 
+_FILE_BASES = ("SVGMobject", "ImageMobject", "OpenGLImageMobject", "Code")
 _PATH_NAME = re.compile(r"(?i)(path|file|name|fname|svg|png|jpe?g|img|image_dir|asset)")
 
 
@@ -62,7 +66,7 @@ class Env:
     lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level literal lists
     assets_dirs: list[Path] = field(default_factory=list)
     # callee name -> its calls in the pieces (see `calls_of`), computed once per name
-    calls: dict[str, list[tuple[cst.Call, str]] | None] = field(default_factory=dict)
+    calls: dict[str, list[Caller] | None] = field(default_factory=dict)
 
 
 def build_env(flat: Flat) -> Env:
@@ -166,7 +170,7 @@ class _Finder(cst.CSTVisitor):
             return True
         mentions, nested = self._defs[self._next_def]
         self._next_def += 1
-        if mentions or self._asset_class(outer=True) is not None:
+        if mentions or self._asset_class(outer=True, bases=_FILE_BASES) is not None:
             return True  # an asset subclass's `__init__` loads its file without the words
         self._next_def += nested
         return False
@@ -213,14 +217,16 @@ class _Finder(cst.CSTVisitor):
             loops.update(frame.loops())
         return loops
 
-    def _asset_class(self, outer: bool = False) -> str | None:
+    def _asset_class(self, outer: bool = False,
+                     bases: tuple[str, ...] = ("SVGMobject", "ImageMobject", "OpenGLImageMobject")
+                     ) -> str | None:
         """`SVGMobject` when the innermost class (`outer`: around the newest frame) derives
-        from it (or from ImageMobject)."""
+        from it (or from another of `bases`)."""
         for frame in reversed(self.frames[:-1] if outer else self.frames):
             if isinstance(frame.node, cst.ClassDef):
                 for base in frame.node.bases:
                     name = (dotted(base.value) or "").rsplit(".", 1)[-1]
-                    if name in ("SVGMobject", "ImageMobject", "OpenGLImageMobject"):
+                    if name in bases:
                         return name
                 return None
         return None
@@ -239,6 +245,12 @@ class _Finder(cst.CSTVisitor):
                     ref.base = base
                     ref.owner = next(f.node for f in reversed(self.frames)
                                      if isinstance(f.node, cst.ClassDef))
+                return
+            if self._asset_class(bases=("Code",)) is not None:  # `class Listing(Code)`
+                args = node.args[1:] if func.endswith("Code.__init__") else node.args
+                arg, slot = path_arg(node.with_changes(args=args), 0, ("code_file", "file_name"))
+                if arg is not None and not is_code_string_call(node):
+                    self._add(node, "code", arg, slot)
                 return
         api = call_api(node)
         if api is not None:
@@ -300,72 +312,135 @@ class _Finder(cst.CSTVisitor):
                 ref.targets.append(self._resolve(api, text, {**names, used[0]: value}, value))
         else:
             target = self._resolve(api, text, names, None)
-            values, passed = self._param_values(arg) if target.value is None else (None, [])
+            sites: list[tuple[Caller, int, Value]] = []
+            param = self._parameter(arg, names) if target.value is None else None
+            values, passed = self._param_values(param, sites) if param else (None, [])
             ref.passed = passed
-            if values is not None:  # a parameter: one target per value its callers give
-                ref.loop_var, ref.param = code(arg), True
+            if values is not None and param:  # one target per value its callers give
+                ref.loop_var, ref.param = param, True
+                keys = _site_keys(values, [value for _, _, value in sites], str(self.env.root))
                 for value in values:
-                    ref.targets.append(self._resolve(api, text, {**names, ref.loop_var: value},
-                                                     value))
+                    ref.targets.append(self._resolve(api, text, {**names, param: value},
+                                                     keys.get(value, value)))
+                ref.sites = [Site(c.text, _callee(c.call), c.index, i, keys[value],
+                                  frozenset(names_in(c.call.args[i].value)))
+                             for c, i, value in sites]
             else:
                 ref.targets.append(target)
         self.refs.append(ref)
         return ref
 
-    def _param_values(self, arg: cst.BaseExpression) -> tuple[list[Value] | None, list[Value]]:
+    def _parameter(self, arg: cst.BaseExpression, names: dict[str, Value]) -> str | None:
+        """The one parameter of the innermost function the path expression reads, when it
+        reads no other unknown name: `name` in `f"img/{name}.png"` or `FILES.get(name)`."""
+        function = self.frames[-1].node if self.frames else None
+        if not isinstance(function, cst.FunctionDef):
+            return None
+        unknown = {n for n in names_in(arg) if n not in names and n not in ("Path", "str", "os")}
+        if len(unknown) == 1 and unknown <= params(function):
+            return unknown.pop()
+        return None
+
+    def _param_values(self, arg: str, sites: list[tuple[Caller, int, Value]]
+                      ) -> tuple[list[Value] | None, list[Value]]:
         """The values a parameter of the innermost function takes: its default and what
         each call of the function passes, when every one is static (else None), and the
-        static values among them in any case."""
+        static values among them in any case. `sites` gets the callers' arguments that
+        must become the dispatch key (see `Site`)."""
         values: list[Value] = []
-        complete = self._param_collect(arg, values)
+        complete = self._param_collect(arg, values, sites)
         unique = list(dict.fromkeys(values))
+        if sites and self._read_elsewhere(arg):
+            complete = False  # the function also uses the path itself: keep what callers give
         return (unique if complete and 0 < len(unique) <= MAX_LOOP_VALUES else None), unique
 
-    def _param_collect(self, arg: cst.BaseExpression, values: list[Value]) -> bool:
+    def _read_elsewhere(self, arg: str) -> bool:
+        """Whether the innermost function reads parameter `arg` more than once."""
+        count = 0
+
+        class _V(cst.CSTVisitor):
+            def visit_Arg(self, node: cst.Arg) -> bool:
+                node.value.visit(self)  # not its keyword: `code_file=code_file` reads it once
+                return False
+
+            def visit_Name(self, node: cst.Name) -> None:
+                nonlocal count
+                count += node.value == arg
+
+        self.frames[-1].node.body.visit(_V())
+        return count > 1
+
+    def _scope_names(self, caller: Caller) -> dict[str, Value]:
+        """The static names at a call site: module constants, then the constants of each
+        class and function around the call (`path = ASSETS / "a.cpp"` before `Listing(path)`)."""
+        names = dict(self.env.names)
+
+        def evaluate_in(text: str, known: dict[str, Value]) -> Value | None:
+            return evaluate(f"({text})", file=caller.file, cwd=str(self.env.root), names=known)
+
+        for node in caller.frames:
+            if isinstance(node, cst.ClassDef):
+                names.update(class_constants(node, names, evaluate_in))
+            else:
+                names.update(function_constants(node, names, loop_lists(node, self.env.lists),
+                                                evaluate_in)[0])
+        return names
+
+    def _param_collect(self, arg: str, values: list[Value],
+                       sites: list[tuple[Caller, int, Value]]) -> bool:
         function = self.frames[-1].node if self.frames else None
-        if not isinstance(arg, cst.Name) or not isinstance(function, cst.FunctionDef):
+        if not isinstance(function, cst.FunctionDef):
             return False
         owner = self.frames[-2].node if len(self.frames) > 1 else None
         if isinstance(owner, cst.FunctionDef):
             return False  # a nested function: its callers are not found by name
         callee = function.name.value
-        if callee == "__init__":
+        if callee in ("__init__", "__new__"):  # called as the class
             if owner is None:
                 return False
             callee = owner.name.value
         params = [*function.params.posonly_params, *function.params.params]
         skip = 1 if owner is not None and not any(
             (dotted(d.decorator) or "") == "staticmethod" for d in function.decorators) else 0
-        index = next((i for i, p in enumerate(params) if p.name.value == arg.value), None)
+        index = next((i for i, p in enumerate(params) if p.name.value == arg), None)
         param = params[index] if index is not None else next(
-            (p for p in function.params.kwonly_params if p.name.value == arg.value), None)
+            (p for p in function.params.kwonly_params if p.name.value == arg), None)
         if param is None:
             return False
         complete = True
-        if param.default is not None:
+        # `code_file=None`: a placeholder every caller overrides, not a value
+        placeholder = isinstance(param.default, cst.Name) and param.default.value == "None"
+        if param.default is not None and not placeholder:
             default = self.evaluate(code(param.default), self.env.names)
             complete = default is not None
             values += [default] if default is not None else []
         calls = _calls_of(self.flat, callee, self.env.calls)
         complete = complete and calls is not None and bool(calls or values)
-        for call, file in calls or []:
+        for caller in calls or []:
+            call = caller.call
             if any(a.star for a in call.args):
                 complete = False
                 continue
             given = next((a.value for a in call.args
-                          if a.keyword is not None and a.keyword.value == arg.value), None)
+                          if a.keyword is not None and a.keyword.value == arg), None)
             positional = [a.value for a in call.args if a.keyword is None]
             if given is None and index is not None and 0 <= index - skip < len(positional):
                 given = positional[index - skip]
             if given is None:
-                complete = complete and param.default is not None
+                complete = complete and param.default is not None and not placeholder
                 continue
-            value = evaluate(f"({code(given)})", file=file, cwd=str(self.env.root),
+            value = evaluate(f"({code(given)})", file=caller.file, cwd=str(self.env.root),
                              names=self.env.names)
+            if value is None and caller.frames:  # the caller's own constants
+                value = evaluate(f"({code(given)})", file=caller.file, cwd=str(self.env.root),
+                                 names=self._scope_names(caller))
             if value is None:
                 complete = False
-            else:
-                values.append(value)
+                continue
+            values.append(value)
+            if not isinstance(value, str) or Path(value).is_absolute():  # where the code is
+                sites.append((caller, next(i for i, a in enumerate(call.args)
+                                           if a.value is given), value))
         return complete
 
     def _resolve(self, api: str, text: str, names: dict[str, Value], key: Value | None
@@ -380,8 +455,28 @@ class _Finder(cst.CSTVisitor):
                       assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
 
 
-def _calls_of(flat: Flat, callee: str, cache: dict[str, list[tuple[cst.Call, str]] | None]
-              ) -> list[tuple[cst.Call, str]] | None:
+def _callee(call: cst.Call) -> str:
+    return (dotted(call.func) or "").rsplit(".", 1)[-1]
+
+
+def _site_keys(values: list[Value], rewritten: list[Value], root: str) -> dict[Value, str]:
+    """The dispatch key of each value a rewritten call site passes: the file's name without
+    folder and suffix (its folder too where two share a name), so no key names a file."""
+    rels = {v: os.path.relpath(str(v), root) if Path(str(v)).is_absolute() else str(v)
+            for v in dict.fromkeys(rewritten)}
+    stems = [PurePosixPath(r).stem for r in rels.values()]
+    taken = {v for v in values if v not in rels}
+    keys: dict[Value, str] = {}
+    for (value, rel), stem in zip(rels.items(), stems):
+        key = stem if stems.count(stem) == 1 else str(PurePosixPath(rel).with_suffix(""))
+        while key in taken or key in keys.values():
+            key += "_"
+        keys[value] = key
+    return keys
+
+
+def _calls_of(flat: Flat, callee: str, cache: dict[str, list[Caller] | None]
+              ) -> list[Caller] | None:
     """`calls_of` over the pieces, once per callee name; the call sites of a piece's code
     are read once per run, however many scenes and callees ask."""
     if callee not in cache:

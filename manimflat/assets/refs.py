@@ -23,6 +23,20 @@ class Target:
     how: str = ""  # how the file was found: "as given", "assets_dir", "by name"
 
 
+@dataclass(frozen=True)
+class Site:
+    """A caller's argument for a path parameter whose run-time value depends on where the
+    code is (a path built from `__file__`, a `Path`): the rewrite gives the call the
+    dispatch key instead, so the caller names no folder."""
+
+    text: str  # source text of the caller's piece
+    callee: str
+    index: int  # rank among that piece's calls of `callee` (`analyses.constants.Caller`)
+    arg: int  # position of the argument in the call's `args`
+    key: str
+    names: frozenset[str]  # the names the argument read
+
+
 @dataclass
 class Ref:
     call: cst.Call  # the node inside its piece (identity is used to replace it)
@@ -43,6 +57,7 @@ class Ref:
     param: bool = False  # `loop_var` is a parameter: targets come from its callers
     passed: list[Value] = field(default_factory=list)  # static values some callers pass
     shape: str = ""  # the path expression with a local name replaced by what it is assigned
+    sites: list[Site] = field(default_factory=list)  # callers' arguments to rewrite (`param`)
 
     @property
     def target(self) -> Target:

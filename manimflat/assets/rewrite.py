@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from ..analyses.chains import code, dotted, names_in
+from ..analyses.constants import call_sites
 from ..analyses.occurrences import Occurrences
 from ..diagnostics import Severity
 from ..ir import AssetRecord, Flat, Piece
@@ -47,6 +49,7 @@ class Plan:
     reads_pixels: bool = False  # some piece reads `.pixel_array`: image replacements get one
     builder_names: dict[str, str] = field(default_factory=dict)  # builder -> its output name
     pieces: set[int] = field(default_factory=set)  # indices of the pieces holding planned edits
+    site_args: dict[int, dict[int, str]] = field(default_factory=dict)  # id(call) -> arg -> key
 
     def builder(self, name: str) -> str:
         """Use builder `name`; returns its name in the output (`car_icon_asset` when the
@@ -171,8 +174,27 @@ def _with_arg(ref: Ref, new_arg: cst.BaseExpression) -> cst.Call:
 
 # --------------------------------------------------------------------------- applying
 
-def apply(flat: Flat, plan: Plan) -> None:
+def _plan_sites(flat: Flat, plan: Plan, refs: Sequence[Ref]) -> None:
+    """The callers of a rewritten parameter dispatch (`Ref.sites`) pass its key: found again
+    in this scene's copy of their piece by their rank among its calls of the callee."""
+    sites = [site for ref in refs if ref.sites and (id(ref.call) in plan.replace or (
+        ref.owner is not None and id(ref.owner) in plan.rebase)) for site in ref.sites]
+    for index, piece in enumerate(flat.pieces):
+        mine = [site for site in sites if site.text == flat.source_of(piece)[0]]
+        if not mine:
+            continue
+        calls = call_sites(piece.node).calls
+        for site in mine:
+            found = calls.get(site.callee, [])
+            if site.index < len(found):
+                plan.site_args.setdefault(id(found[site.index]), {})[site.arg] = site.key
+                plan.pieces.add(index)
+                plan.path_names |= site.names
+
+
+def apply(flat: Flat, plan: Plan, refs: Sequence[Ref] = ()) -> None:
     """Rewrite the pieces with the plan, add the builders it uses and its header lines."""
+    _plan_sites(flat, plan, refs)
     touched: list[Piece] = []
     for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
@@ -266,7 +288,8 @@ def _terminal(stmt: cst.BaseStatement) -> bool:
 _PATH_CALLS = frozenset({
     "Path", "PurePath", "PurePosixPath", "join", "dirname", "abspath", "realpath",
     "normpath", "basename", "expanduser", "resolve", "absolute", "joinpath", "with_suffix",
-    "with_name", "str", "getcwd", "fspath", "format"})
+    "with_name", "str", "getcwd", "fspath", "format",
+    "get"})  # `ASSETS / FILES.get(key, "a.svg")`: a file name looked up in a mapping
 
 
 def pure_path(node: cst.CSTNode) -> bool:
@@ -616,6 +639,12 @@ class _Apply(cst.CSTTransformer):
         if key in self.plan.replace:
             self.changed = True
             return self.plan.replace[key]
+        if key in self.plan.site_args:  # a caller passes the dispatch key, not its path
+            self.changed = True
+            keys = self.plan.site_args[key]
+            updated_node = updated_node.with_changes(args=[
+                a.with_changes(value=cst.SimpleString(string_literal(keys[i]))) if i in keys
+                else a for i, a in enumerate(updated_node.args)])
         if key in self.plan.drop_kwargs:
             self.changed = True
             drop = self.plan.drop_kwargs[key]

@@ -98,7 +98,7 @@ class InlineDataFiles(Pass):
             _plan_inline(flat, plan, ref, checks)
         if checks and self.check_mobjects:
             _check_code_mobjects(flat, checks)
-        apply(flat, plan)
+        apply(flat, plan, refs)
         shake_file_values(flat)  # `__file__` paths only the inlined reads used go too
         return NONE
 

@@ -34,7 +34,7 @@ class NormalizeImports(Pass):
         used = {key for p in flat.pieces for key in [*p.links.values(), *p.chains.values()]}
         lines: set[str] = {line for line in flat.header if line != MANIM_STAR}
         for key in sorted(used):
-            line = import_line(key, naming.names.get(key, key.rsplit(":", 1)[-1]))
+            line = import_line(_from_stdlib(key), naming.names.get(key, key.rsplit(":", 1)[-1]))
             if line:
                 lines.add(line)
         for module in sorted(flat.submodule_imports):
@@ -72,6 +72,15 @@ def import_line(key: str, name: str) -> str | None:
     if kind == "builtin" and rest != name:  # a builtin renamed around a repo definition
         return f"from builtins import {rest} as {name}"
     return None
+
+
+def _from_stdlib(key: str) -> str:
+    """`from cycler import cycle` is `from itertools import cycle` when the package only
+    re-exports the standard library's name: the output then needs no package."""
+    kind, _, rest = key.partition(":")
+    module, _, attr = rest.rpartition(":")
+    origin = externals.stdlib_origin(module, attr) if kind == "from" else None
+    return f"from:{origin}:{attr}" if origin else key
 
 
 def _top_module(line: str) -> str:

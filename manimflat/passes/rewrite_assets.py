@@ -96,7 +96,7 @@ class RewriteAssets(Pass):
                 _plan_pil(flat, plan, ref)
             else:
                 _plan_visual(flat, plan, ref)
-        apply(flat, plan)
+        apply(flat, plan, refs)
         shake_file_values(flat, report=False)  # inline-data-files reports what is left
         return NONE
 

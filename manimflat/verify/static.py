@@ -217,6 +217,8 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
     scene_bases: frozenset[str] = frozenset()
     optional = guarded_imports(tree)
     reported: set[int] = set()  # nodes of file arguments already reported
+    # `load("a")` of the file's own `def load`: a helper, not numpy's or json's reader
+    own = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     for node in walk_output(tree):
         if id(node) in optional and isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
@@ -249,7 +251,8 @@ def check(code: str, tree: ast.Module, scene: str, allowed: tuple[str, ...]
             findings.append(Finding("MF405", "uses `sys.path`", node.lineno, node.col_offset))
         elif isinstance(node, ast.Name) and node.id == "__file__":
             findings.append(Finding("MF405", "uses `__file__`", node.lineno, node.col_offset))
-        elif isinstance(node, ast.Call) and _call_name(node) in _FILE_READERS:
+        elif isinstance(node, ast.Call) and _call_name(node) in _FILE_READERS and not (
+                isinstance(node.func, ast.Name) and node.func.id in own):
             arg = node.args[0] if node.args else next(
                 (k.value for k in node.keywords if k.arg in ("file_name", "filename")), None)
             if arg is not None and _file_literal(arg):

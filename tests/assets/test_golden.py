@@ -24,9 +24,11 @@ CASES = [("gallery", s) for s in (
     "FactoryIcon", "PersonCharacter", "LeqSymbol", "FlowDiagram", "BlobUnknown", "AcmeLogo",
     "DogPhoto", "Backdrop", "MissingHouse", "Beep", "LoopIcons", "ServerFromFile",
     "GlobeHelper")] + [("data", s) for s in (
-    "HelloCode", "OldCodeApi", "Poem", "PoemPath", "Points", "Table", "WritesLog")] + [
+    "HelloCode", "OldCodeApi", "Poem", "PoemPath", "Points", "Table", "WritesLog",
+    "ListingCallers")] + [
     ("patterns", s) for s in (
-        "CharacterSubclass", "SvgSubclass", "LogoDefault", "StickerCallers", "BallFallback")]
+        "CharacterSubclass", "SvgSubclass", "LogoDefault", "StickerCallers", "BallFallback",
+        "HelperCallers", "DictPictures", "NewWrapper")]
 # scene -> (kind, action) of each asset record, in order
 REPORT = {
     "FactoryIcon": [("icon", "replaced")], "PersonCharacter": [("character", "replaced")],
@@ -44,6 +46,10 @@ REPORT = {
     "LogoDefault": [("logo", "replaced")],
     "StickerCallers": [("unknown", "replaced"), ("unknown", "replaced")],
     "BallFallback": [("unknown", "replaced")],
+    "ListingCallers": [("code", "inlined"), ("code", "inlined")],
+    "HelperCallers": [("unknown", "replaced"), ("unknown", "replaced")],
+    "DictPictures": [("unknown", "replaced"), ("unknown", "replaced")],
+    "NewWrapper": [("icon", "replaced")],
 }
 
 
