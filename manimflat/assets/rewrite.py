@@ -584,7 +584,7 @@ class _Apply(cst.CSTTransformer):
         plan = self.plan
         return any(not facts.ids.isdisjoint(planned) for planned in (
             plan.replace, plan.drop_kwargs, plan.drop_statements, plan.unwrap_with,
-            plan.folds, plan.images, plan.rebase)) \
+            plan.folds, plan.images, plan.rebase, plan.site_args)) \
             or not facts.strings.isdisjoint(plan.neutral) \
             or (facts.image_words and bool(plan.images)) \
             or not facts.heads.isdisjoint(self.image_names)
