@@ -24,7 +24,6 @@ from .ir import AssetRecord, Flat
 from .pass_manager import PassFailure, PassManager, default_pipeline, parse_pipeline
 from .program import Program, find_root
 from .settings import DEFAULT_ALLOWED_IMPORTS, Settings, resolve_settings
-from .verify.static import parse_output
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class FlatResult:
         Computed when the scene is flattened, while the static level's tree is at hand."""
         if self.code is None:
             return []
+        from .verify.static import parse_output  # lazy: the verify package imports passes
         try:
             tree = parse_output(self.code)
         except SyntaxError:
