@@ -170,8 +170,10 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
     # What manimflat's entry point does (sigterm_exits), then a write that is interrupted.
-    code = ("import sys, time\nfrom pathlib import Path\n"
+    # SIGINT's default handler is restored: a shell's background job inherits it ignored.
+    code = ("import signal, sys, time\nfrom pathlib import Path\n"
             "from manimflat.outputs import atomic_path, sigterm_exits\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "with sigterm_exits(), atomic_path(Path(sys.argv[1])) as tmp:\n"
             "    tmp.write_text('half')\n    print('writing', flush=True)\n    time.sleep(60)\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "A.py")],
