@@ -4,10 +4,13 @@ Before: `Flat.modules` (from resolve-imports). After: `Flat.pieces` holds the tr
 closure of top-level statements the scene needs: its class, every repository function, class,
 constant it reaches (through plain names, imported names and `module.attr` chains, at
 definition time or call time), and the module-level side effects of every executed module
-(`config.* = ...`, seeds, registrations; effects on an object are kept when the object is).
+(`config.* = ...`, seeds, registrations; effects on an object are kept when the object is,
+also those of a statement that binds names too, such as a loop filling a list).
 Each piece records what its names link to (`Piece.links`, `Piece.chains`) so later passes
 can rename and rewrite imports. Pieces are ordered by Python's execution order of the
-original program, then stably re-sorted so that definition-time dependencies come first.
+original program, then stably re-sorted so that definition-time dependencies come first
+(a name bound more than once depends on the binding before its reader, so notebook-style
+cells that rebind `n` keep their order).
 
 Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks (MF208),
 sys.path edits, `__all__`, module docstrings and other bare string statements, and imports (re-created by normalize-imports).
@@ -110,11 +113,13 @@ class _Linker:
             for unit in info.units if info else []:
                 if unit.kind in DROPPED:
                     self._note_dropped(module, unit)
-                if unit.kind != "effect":
+                if unit.kind != "effect" and not (unit.kind == "assign" and unit.mutates):
                     continue
                 roots = [self.resolver.resolve(module, r) for r in unit.mutates]
                 local_roots = [t.key for t in roots if isinstance(t, Local)]
-                if local_roots and len(local_roots) == len(roots):
+                if local_roots and len(local_roots) == len(roots) or unit.kind == "assign":
+                    # (a statement that also binds names, such as a loop filling a list, is
+                    # kept when what it changes or what it binds is needed)
                     for key in local_roots:
                         self.effects_on.setdefault(key, []).append((module, unit.index))
                 else:
@@ -230,18 +235,14 @@ class _Linker:
                 binders.setdefault(f"{p.module}:{name}", []).append(p)
         index_of = {id(p): index for (_, index), p in self.pieces.items()}
         deps: dict[int, set[int]] = {id(p): set() for p in pieces}
+        rank = {id(p): k for k, p in enumerate(pieces)}
         for p in pieces:
             unit = self.unit(p.module or "", index_of[id(p)])
-            names = set(unit.refs_def)
-            for name in names:
-                for q in binders.get(p.links.get(name, ""), []):
-                    if q is not p:
-                        deps[id(p)].add(id(q))
+            for name in unit.refs_def:
+                deps[id(p)] |= _reaching(p, binders.get(p.links.get(name, ""), []), rank)
             for chain, key in p.chains.items():
-                for q in binders.get(key, []):
-                    if q is not p and self._chain_at_def_time(unit, chain):
-                        deps[id(p)].add(id(q))
-        rank = {id(p): k for k, p in enumerate(pieces)}
+                if self._chain_at_def_time(unit, chain):
+                    deps[id(p)] |= _reaching(p, binders.get(key, []), rank)
         if all(rank[j] < rank[i] for i, d in deps.items() for j in d):
             return pieces  # the usual case: execution order already defines before use
         by_id = {id(p): p for p in pieces}
@@ -276,3 +277,13 @@ class _Linker:
     def _chain_at_def_time(unit: Unit, chain: tuple[str, ...]) -> bool:
         return chain[0] in unit.refs_def
 
+
+def _reaching(reader: Piece, binders: list[Piece], rank: dict[int, int]) -> set[int]:
+    """The binders of a name `reader` reads when it runs: the last one before it in execution
+    order (a name bound again later, as notebook cells rebind `n` and `P`, is not read yet),
+    else none when it binds the name itself (a loop reading its own variable), else every one
+    (a binder ordered after its reader, e.g. across an import cycle)."""
+    before = [q for q in binders if q is not reader and rank[id(q)] < rank[id(reader)]]
+    if before:
+        return {id(max(before, key=lambda q: rank[id(q)]))}
+    return set() if any(q is reader for q in binders) else {id(q) for q in binders}
