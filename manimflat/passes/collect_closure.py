@@ -25,6 +25,7 @@ run time (`globals()[...] = ...`) are not seen (MF103).
 
 from __future__ import annotations
 
+import ast
 import heapq
 from collections import deque
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ class _Linker:
         self.need(Local(self.flat.scene.path, self.flat.scene.name))
         while self.queue:
             self._process(*self.queue.popleft())
-        self.flat.pieces = self._config_file_pieces() + self._ordered()
+        self.flat.pieces = (self._config_file_pieces() + self._renderer_pieces()
+                            + self._ordered())
         scene_module = self.flat.scene.path
         self.flat.inlined = sorted(k for k in self.needed if not k.startswith(scene_module + ":"))
 
@@ -104,6 +106,22 @@ class _Linker:
             self.flat.report("MF112", f"`{shown} carried over from {rel}",
                              severity=Severity.FIXED, path=rel)
         return pieces
+
+    def _renderer_pieces(self) -> list[Piece]:
+        """`config.renderer = "opengl"` when the scene draws an OpenGL-only mobject (manim's
+        `OpenGL*` classes): the Cairo renderer cannot draw it, so its author ran the scene
+        with `--renderer=opengl`. A module-level renderer setting of the author's stays."""
+        opengl = sorted({name for p in self.pieces.values() for name in _opengl_mobjects(p)})
+        if not opengl or any(_sets_renderer(self.unit(p.module, i)) for (_, i), p
+                             in self.pieces.items() if p.module and p.kind in ("effect",
+                                                                               "assign")):
+            return []
+        self.flat.report("MF138", f"{opengl[0]} draws only with the OpenGL renderer: "
+                         '`config.renderer = "opengl"` set in the output (its author ran it '
+                         "with the OpenGL renderer)", severity=Severity.FIXED,
+                         path=self.flat.scene.path)
+        return [Piece(None, 0, origin="[renderer]", links={"config": "star:manim:config"},
+                      position=-1, tree=cst.parse_statement('config.renderer = "opengl"\n'))]
 
     # -- what is included ------------------------------------------------------------------
     def _seed_effects(self) -> None:
@@ -287,3 +305,24 @@ def _reaching(reader: Piece, binders: list[Piece], rank: dict[int, int]) -> set[
     if before:
         return {id(max(before, key=lambda q: rank[id(q)]))}
     return set() if any(q is reader for q in binders) else {id(q) for q in binders}
+
+
+def _opengl_mobjects(piece: Piece) -> list[str]:
+    """The `OpenGL*` classes of manim's OpenGL modules the piece uses (not the
+    `ConvertToOpenGL` metaclass, which makes a mobject draw with either renderer)."""
+    out = []
+    for target in piece.links.values():
+        module, _, name = target.partition(":")[2].rpartition(":")
+        if name.startswith("OpenGL") and (module == "manim.opengl"
+                                          or module.startswith("manim.mobject.opengl.")):
+            out.append(name)
+    return out
+
+
+def _sets_renderer(unit: Unit) -> bool:
+    """A module-level `config.renderer = ...` (or `config["renderer"]`)."""
+    return any(isinstance(t, ast.Attribute) and t.attr == "renderer"
+               or isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)
+               and t.slice.value == "renderer"
+               for stmt in unit.stmts for node in ast.walk(stmt)
+               if isinstance(node, ast.Assign) for t in node.targets)
