@@ -12,7 +12,8 @@ is rendered twice with the real manim at `-ql -s`, both in the validation sandbo
 
 - the original inside its repository, as its author ran it: from the folder of the
   `manim.cfg` it reads (the flattener's `manim_cfg`), else from the scene's folder, else from
-  the repository root (the next one only when an import or a file is not found);
+  each folder above it up to the repository root (the next one only when an import or a file
+  is not found);
 - the flattened file alone in an empty folder.
 
 The original renders first; the flattened file (and a second render of the original) start
@@ -181,9 +182,12 @@ def redo(folder: Path, verdicts: list[dict[str, Any]], pictures: Path, timeout: 
 
 
 def where_the_author_ran(repo: Path, row: dict[str, Any]) -> list[Path]:
+    """The folder of the manim.cfg the scene reads, then the scene's folder and each folder
+    above it up to the root (a project folder holding the `config.py` its scenes import)."""
     scene_dir = (repo / row["path"]).parent
     first = [repo / cfg_folder(row["manim_cfg"])] if row["manim_cfg"] else []
-    return list(dict.fromkeys([*first, scene_dir, repo]))
+    above = [scene_dir, *scene_dir.relative_to(repo).parents]
+    return list(dict.fromkeys([*first, *(repo / d for d in above)]))
 
 
 def render_original(repo: Path, row: dict[str, Any], out: Path, timeout: float,
