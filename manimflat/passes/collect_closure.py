@@ -10,7 +10,9 @@ Each piece records what its names link to (`Piece.links`, `Piece.chains`) so lat
 can rename and rewrite imports. Pieces are ordered by Python's execution order of the
 original program, then stably re-sorted so that definition-time dependencies come first
 (a name bound more than once depends on the binding before its reader, so notebook-style
-cells that rebind `n` keep their order).
+cells that rebind `n` keep their order). The manim.cfg settings that change the picture
+come first, then `config.renderer = "opengl"` when the scene draws one of manim's OpenGL-only
+mobjects (MF138: Cairo cannot draw them).
 
 Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks (MF208),
 sys.path edits, `__all__`, module docstrings and other bare string statements, and imports (re-created by normalize-imports).
