@@ -88,6 +88,8 @@ CODES: dict[str, Code] = _catalog(
     Code("MF137", "manim.cfg names a tex_template_file that cannot be carried into the output",
          "put the template file in the repository (beside the manim.cfg that names it) or "
          "set `config.tex_template` in the scene's code"),
+    Code("MF138", "the scene draws a mobject only the OpenGL renderer draws: the output sets "
+         "`config.renderer = \"opengl\"`", "nothing to do"),
     Code("MF130", "a substring MathTex isolates ends in `^` or `_`: today's MathTex puts a group "
          "marker between the script sign and its argument, which LaTeX rejects (the Manim CE "
          "the scene was written for compiled it)", "isolate the letter without the sign (`F` "

@@ -66,6 +66,9 @@ EXAMPLES: dict[str, str] = {
     "MF136": "shorts/manim.cfg: warning MF136 shorts/manim.cfg and the root's manim.cfg draw "
              "differently (config.frame_width = 4.5); the output follows shorts/manim.cfg, as "
              "when manim is run from shorts/ [collect-closure]",
+    "MF138": 'scene.py: fixed MF138 OpenGLSurface draws only with the OpenGL renderer: '
+             '`config.renderer = "opengl"` set in the output (its author ran it with the '
+             'OpenGL renderer) [collect-closure]',
     "MF137": "manim.cfg:3: warning MF137 manim.cfg: tex_template_file tex/ctex.tex not found; "
              "manim uses its default template, and so does the output",
     "MF130": "FibRWalkE.py:259:18: error MF130 `MathTex` isolates 'F_' (tex_to_color_map "

@@ -12,7 +12,8 @@ is rendered twice with the real manim at `-ql -s`, both in the validation sandbo
 
 - the original inside its repository, as its author ran it: from the folder of the
   `manim.cfg` it reads (the flattener's `manim_cfg`), else from the scene's folder, else from
-  the repository root (the next one only when an import or a file is not found);
+  each folder above it up to the repository root (the next one only when an import or a file
+  is not found);
 - the flattened file alone in an empty folder.
 
 The original renders first; the flattened file (and a second render of the original) start
@@ -54,6 +55,10 @@ from manimflat.verify.render import (
 )
 
 BEGIN, END = "<!-- render-survey -->", "<!-- /render-survey -->"
+_NOTEBOOK = ("the module fails when imported as a file, as the original does: exported from "
+             "a notebook, a cell runs `P = copy.deepcopy(P_sc2_copy)` and indexes `P`, None "
+             "unless `scene_two_pascal`'s construct ran first (the cells in order): "
+             "TypeError: 'NoneType' object is not subscriptable")
 # Causes found by reading a differing or failing scene: "repo/path:Scene" -> the cause.
 NOTES: dict[str, str] = {
     "iqp-manim-videos__AdamField118/video_1/scene_3.py:VectorFormula":
@@ -61,17 +66,30 @@ NOTES: dict[str, str] = {
         "replaced by a placeholder of the same place and size: the difference the contract "
         "allows (tests/assets/test_asset_render.py)",
     "manim__mcnica89/copy_of_pascals.py:pascal_printout_c":
-        "the scene's own code fails (IndexError in its construct's loops over the triangle); "
-        "the original cannot run here to compare (manim_voiceover is not installed)",
-    "manim__mcnica89/copy_of_pascals.py:scene_three_pascal":
-        "the scene's own code fails alone: exported from a notebook, it reads `P_sc2_copy`, a "
-        "global that `scene_two_pascal`'s construct sets when the cells run in order (None "
-        "otherwise); the original fails the same way when run alone",
+        _NOTEBOOK + "; the original cannot run here to compare (manim_voiceover is not "
+        "installed)",
+    "manim__mcnica89/copy_of_pascals.py:scene_three_pascal": _NOTEBOOK,
+    "manim__mcnica89/copy_of_pascals.py:intro_pascal":
+        "heavy: the notebook's cells build a 75-row triangle of `MathTex`-labelled triangles "
+        "(about 70 formulas for LaTeX) at import; after them the module fails as the "
+        "original would: " + _NOTEBOOK,
+    "Reducible2022/TSPProblem/tsp_jesus_scenes.py:TransitionOtherApproaches":
+        "heavy: a 160-node graph with all of its 12,720 edges, and a tour per permutation "
+        "(the original stops at once on its missing background image, bg-75.png)",
+    "manimations__Roy3838/2022/computational integration/marchingsquaresreductible.py:"
+    "FocusOnContour":
+        "heavy: 20,000 sample dots grown with `LaggedStartMap` (the author times the scene); "
+        "the original stops at once on the folder's manim.cfg (MF425)",
+    "AoC2024_Videos__Dan4Life/Day_12/scene.py:Day12":
+        "heavy: a flood fill over the puzzle grid, one `play` per visited cell; the original "
+        "times out too",
+    "AoC2024_Videos__Dan4Life/Day_20/scene.py:Day20":
+        "heavy: a search over a 30 x 30 grid, one `play` per step; the original times out too",
     "manim-Chemistry__UnMolDeQuimica/examples/examples.py:DrawPOrbital":
-        "the plugin's `Orbital` is an `OpenGLSurface`: it draws only with `--renderer=opengl` "
-        "(the Cairo renderer the survey uses finds no `z_index` on it); scipy's removed "
-        "`sph_harm`, which failed it before, is now upgraded; the original cannot run here to "
-        "compare (manim_chemistry is the repository's own package, not installed)",
+        "the plugin's `Orbital` is an `OpenGLSurface`, which only the OpenGL renderer draws "
+        "(the author sets `config.renderer` inside `construct`, too late): the output sets "
+        "`config.renderer = \"opengl\"` (MF138); the original cannot run here to compare "
+        "(manim_chemistry is the repository's own package, not installed)",
     "manim-fractals-presentation__huncut2016/mandelbrot.py:Mandelbrot":
         "Manim CE drift not repaired: `Variable(-0.2 + 0.4j, Tex('c'), "
         "tracker=ComplexValueTracker)`: today's ValueTracker takes `float(value)` (TypeError "
@@ -79,10 +97,11 @@ NOTES: dict[str, str] = {
         "original fails before, on `\\justifying` (ragged2e, which upgrade-api adds to the "
         "output's template)",
     "youtube-manim__sjchem/trigonometry/manim_scenes/scene_04_ratios.py:Scene04Ratios":
-        "the scene's own pacing check fails (`end_scene` in trigonometry/manim_scenes/"
-        "common.py raises when the authored timing and `SCENE_PACE` disagree; `-s` keeps "
-        "`scene.time`); the original cannot run here to compare (its `config` module needs "
-        "the author's import root)",
+        "the scene's own pacing check fails under `-s` (`end_scene` in trigonometry/"
+        "manim_scenes/common.py raises when the clock and `SCENE_PACE` disagree by over a "
+        "second: its durations are calibrated to whole frames, and `-s` skips frames, so the "
+        "clock runs 1.2 s short); the original, run from trigonometry/ as its README says, "
+        "fails the same way under `-s`",
 }
 # Causes named by the error a render ends with (read in the failing scenes; the first match).
 CAUSES: list[tuple[re.Pattern[str], str]] = [
@@ -181,9 +200,12 @@ def redo(folder: Path, verdicts: list[dict[str, Any]], pictures: Path, timeout: 
 
 
 def where_the_author_ran(repo: Path, row: dict[str, Any]) -> list[Path]:
+    """The folder of the manim.cfg the scene reads, then the scene's folder and each folder
+    above it up to the root (a project folder holding the `config.py` its scenes import)."""
     scene_dir = (repo / row["path"]).parent
     first = [repo / cfg_folder(row["manim_cfg"])] if row["manim_cfg"] else []
-    return list(dict.fromkeys([*first, scene_dir, repo]))
+    above = [scene_dir, *scene_dir.relative_to(repo).parents]
+    return list(dict.fromkeys([*first, *(repo / d for d in above)]))
 
 
 def render_original(repo: Path, row: dict[str, Any], out: Path, timeout: float,
@@ -359,7 +381,8 @@ def report(verdicts: list[dict[str, Any]], per_repo: int, verify: str = "static"
                 + (" (the original fails too)" if not v["original_ok"] else "") for v in failed]
     if slow:
         out += ["", "Timed out, and the original did not render either (not compared):"]
-        out += [f"- `{v['scene']}`: the original {_cause(v.get('original_error') or '?')}"
+        out += [f"- `{v['scene']}`: " + (v["note"] or "the original "
+                                         + _cause(v.get("original_error") or "?"))
                 for v in slow]
     broken = [v for v in broken if not _both_timed_out(v)]
     if broken:

@@ -91,6 +91,8 @@ CASES: list[tuple[str, str, str]] = [
     ("data_loaders", "scene.py", "DataLoaders"),
     ("loop_carried", "scene.py", "LoopCarried"),
     ("data_path_local", "scene.py", "DataPathLocal"),
+    ("notebook_cells", "scene.py", "NotebookCells"),
+    ("opengl_mobject", "scene.py", "TwoLobes"),
 ]
 # Cases whose original cannot run on today's manim, so there is no frame to compare with:
 # the reason, and where their output is rendered instead.

@@ -51,3 +51,13 @@ def test_the_shares_leave_out_nondeterministic_originals_and_timeouts() -> None:
     assert "- `r/slow.py:S`" in text.split("Timed out")[1]
     assert "- `r/broken.py:S`: TypeError: x" in text
     assert "cause not yet known" in text  # the differing scene has no note yet
+
+
+def test_the_original_is_tried_from_its_cfg_folder_then_each_folder_up_to_the_root() -> None:
+    # a project folder above the scene's holds the `config.py` its scenes import
+    repo = Path("/r")
+    assert survey.where_the_author_ran(repo, {"path": "p/scenes/s.py", "manim_cfg": None}) == [
+        repo / "p/scenes", repo / "p", repo]
+    assert survey.where_the_author_ran(repo, {"path": "p/scenes/s.py",
+                                              "manim_cfg": "p/manim.cfg"}) == [
+        repo / "p", repo / "p/scenes", repo]

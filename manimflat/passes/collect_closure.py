@@ -4,10 +4,15 @@ Before: `Flat.modules` (from resolve-imports). After: `Flat.pieces` holds the tr
 closure of top-level statements the scene needs: its class, every repository function, class,
 constant it reaches (through plain names, imported names and `module.attr` chains, at
 definition time or call time), and the module-level side effects of every executed module
-(`config.* = ...`, seeds, registrations; effects on an object are kept when the object is).
+(`config.* = ...`, seeds, registrations; effects on an object are kept when the object is,
+also those of a statement that binds names too, such as a loop filling a list).
 Each piece records what its names link to (`Piece.links`, `Piece.chains`) so later passes
 can rename and rewrite imports. Pieces are ordered by Python's execution order of the
-original program, then stably re-sorted so that definition-time dependencies come first.
+original program, then stably re-sorted so that definition-time dependencies come first
+(a name bound more than once depends on the binding before its reader, so notebook-style
+cells that rebind `n` keep their order). The manim.cfg settings that change the picture
+come first, then `config.renderer = "opengl"` when the scene draws one of manim's OpenGL-only
+mobjects (MF138: Cairo cannot draw them).
 
 Dropped: `if __name__ == "__main__":` blocks (MF203), `if TYPE_CHECKING:` blocks (MF208),
 sys.path edits, `__all__`, module docstrings and other bare string statements, and imports (re-created by normalize-imports).
@@ -22,6 +27,7 @@ run time (`globals()[...] = ...`) are not seen (MF103).
 
 from __future__ import annotations
 
+import ast
 import heapq
 from collections import deque
 from dataclasses import dataclass
@@ -80,7 +86,8 @@ class _Linker:
         self.need(Local(self.flat.scene.path, self.flat.scene.name))
         while self.queue:
             self._process(*self.queue.popleft())
-        self.flat.pieces = self._config_file_pieces() + self._ordered()
+        self.flat.pieces = (self._config_file_pieces() + self._renderer_pieces()
+                            + self._ordered())
         scene_module = self.flat.scene.path
         self.flat.inlined = sorted(k for k in self.needed if not k.startswith(scene_module + ":"))
 
@@ -102,6 +109,22 @@ class _Linker:
                              severity=Severity.FIXED, path=rel)
         return pieces
 
+    def _renderer_pieces(self) -> list[Piece]:
+        """`config.renderer = "opengl"` when the scene draws an OpenGL-only mobject (manim's
+        `OpenGL*` classes): the Cairo renderer cannot draw it, so its author ran the scene
+        with `--renderer=opengl`. A module-level renderer setting of the author's stays."""
+        opengl = sorted({name for p in self.pieces.values() for name in _opengl_mobjects(p)})
+        if not opengl or any(_sets_renderer(self.unit(p.module, i)) for (_, i), p
+                             in self.pieces.items() if p.module and p.kind in ("effect",
+                                                                               "assign")):
+            return []
+        self.flat.report("MF138", f"{opengl[0]} draws only with the OpenGL renderer: "
+                         '`config.renderer = "opengl"` set in the output (its author ran it '
+                         "with the OpenGL renderer)", severity=Severity.FIXED,
+                         path=self.flat.scene.path)
+        return [Piece(None, 0, origin="[renderer]", links={"config": "star:manim:config"},
+                      position=-1, tree=cst.parse_statement('config.renderer = "opengl"\n'))]
+
     # -- what is included ------------------------------------------------------------------
     def _seed_effects(self) -> None:
         """Side effects of executed modules: unconditional ones now, the rest on demand."""
@@ -110,11 +133,13 @@ class _Linker:
             for unit in info.units if info else []:
                 if unit.kind in DROPPED:
                     self._note_dropped(module, unit)
-                if unit.kind != "effect":
+                if unit.kind != "effect" and not (unit.kind == "assign" and unit.mutates):
                     continue
                 roots = [self.resolver.resolve(module, r) for r in unit.mutates]
                 local_roots = [t.key for t in roots if isinstance(t, Local)]
-                if local_roots and len(local_roots) == len(roots):
+                if local_roots and len(local_roots) == len(roots) or unit.kind == "assign":
+                    # (a statement that also binds names, such as a loop filling a list, is
+                    # kept when what it changes or what it binds is needed)
                     for key in local_roots:
                         self.effects_on.setdefault(key, []).append((module, unit.index))
                 else:
@@ -230,18 +255,14 @@ class _Linker:
                 binders.setdefault(f"{p.module}:{name}", []).append(p)
         index_of = {id(p): index for (_, index), p in self.pieces.items()}
         deps: dict[int, set[int]] = {id(p): set() for p in pieces}
+        rank = {id(p): k for k, p in enumerate(pieces)}
         for p in pieces:
             unit = self.unit(p.module or "", index_of[id(p)])
-            names = set(unit.refs_def)
-            for name in names:
-                for q in binders.get(p.links.get(name, ""), []):
-                    if q is not p:
-                        deps[id(p)].add(id(q))
+            for name in unit.refs_def:
+                deps[id(p)] |= _reaching(p, binders.get(p.links.get(name, ""), []), rank)
             for chain, key in p.chains.items():
-                for q in binders.get(key, []):
-                    if q is not p and self._chain_at_def_time(unit, chain):
-                        deps[id(p)].add(id(q))
-        rank = {id(p): k for k, p in enumerate(pieces)}
+                if self._chain_at_def_time(unit, chain):
+                    deps[id(p)] |= _reaching(p, binders.get(key, []), rank)
         if all(rank[j] < rank[i] for i, d in deps.items() for j in d):
             return pieces  # the usual case: execution order already defines before use
         by_id = {id(p): p for p in pieces}
@@ -276,3 +297,34 @@ class _Linker:
     def _chain_at_def_time(unit: Unit, chain: tuple[str, ...]) -> bool:
         return chain[0] in unit.refs_def
 
+
+def _reaching(reader: Piece, binders: list[Piece], rank: dict[int, int]) -> set[int]:
+    """The binders of a name `reader` reads when it runs: the last one before it in execution
+    order (a name bound again later, as notebook cells rebind `n` and `P`, is not read yet),
+    else none when it binds the name itself (a loop reading its own variable), else every one
+    (a binder ordered after its reader, e.g. across an import cycle)."""
+    before = [q for q in binders if q is not reader and rank[id(q)] < rank[id(reader)]]
+    if before:
+        return {id(max(before, key=lambda q: rank[id(q)]))}
+    return set() if any(q is reader for q in binders) else {id(q) for q in binders}
+
+
+def _opengl_mobjects(piece: Piece) -> list[str]:
+    """The `OpenGL*` classes of manim's OpenGL modules the piece uses (not the
+    `ConvertToOpenGL` metaclass, which makes a mobject draw with either renderer)."""
+    out = []
+    for target in piece.links.values():
+        module, _, name = target.partition(":")[2].rpartition(":")
+        if name.startswith("OpenGL") and (module == "manim.opengl"
+                                          or module.startswith("manim.mobject.opengl.")):
+            out.append(name)
+    return out
+
+
+def _sets_renderer(unit: Unit) -> bool:
+    """A module-level `config.renderer = ...` (or `config["renderer"]`)."""
+    return any(isinstance(t, ast.Attribute) and t.attr == "renderer"
+               or isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)
+               and t.slice.value == "renderer"
+               for stmt in unit.stmts for node in ast.walk(stmt)
+               if isinstance(node, ast.Assign) for t in node.targets)

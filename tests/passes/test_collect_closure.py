@@ -331,3 +331,37 @@ def test_dead_code_is_read_from_the_ast_as_libcst_would_drop_it() -> None:
             assert _dead_code(unit) == (drop_unreachable(node) is not node), (rel, unit.start)
             checked += 1
     assert checked > 100
+
+
+def test_the_opengl_renderer_is_set_only_for_opengl_mobjects(make_repo) -> None:
+    # The `ConvertToOpenGL` metaclass draws with either renderer; an author's own module-level
+    # renderer setting is kept as written (fixtures/repos/opengl_mobject renders the rest).
+    repo = make_repo({
+        "either.py": """
+            from manim import *
+            from manim.mobject.opengl.opengl_compatibility import ConvertToOpenGL
+
+
+            class Pair(VGroup, metaclass=ConvertToOpenGL):
+                pass
+
+
+            class Either(Scene):
+                def construct(self):
+                    self.add(Pair(Dot()))
+        """,
+        "own.py": """
+            from manim import *
+            from manim.opengl import *
+
+            config.renderer = "opengl"
+
+
+            class Own(Scene):
+                def construct(self):
+                    self.add(OpenGLVMobject())
+        """,
+    })
+    assert "renderer" not in flat(repo, "either.py:Either").code
+    own = flat(repo, "own.py:Own")
+    assert own.code.count("config.renderer") == 1 and "MF138" not in codes(own)
