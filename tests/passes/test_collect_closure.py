@@ -331,3 +331,15 @@ def test_dead_code_is_read_from_the_ast_as_libcst_would_drop_it() -> None:
             assert _dead_code(unit) == (drop_unreachable(node) is not node), (rel, unit.start)
             checked += 1
     assert checked > 100
+
+
+def test_a_scene_class_defined_again_is_its_last_definition(make_repo) -> None:
+    """manim renders the class the module ends with: an earlier draft of the same name goes."""
+    repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n        self.add(Square())\n\n\n"
+                                  "class S(Scene):\n"
+                                  "    def construct(self):\n        self.add(Circle())\n"})
+    result = flat(repo, "S", verify="static")
+    assert result.ok and result.code is not None
+    assert result.code.count("class S(Scene):") == 1 and "Circle()" in result.code
+    assert "Square" not in result.code
