@@ -470,6 +470,8 @@ class _Rewriter(cst.CSTTransformer):
 
     # -- calls -----------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.table.dialect == "manimlib-old":
+            updated = self._positive_durations(updated)
         func = updated.func
         if isinstance(original.func, cst.Name):
             name = original.func.value
@@ -564,6 +566,23 @@ class _Rewriter(cst.CSTTransformer):
                               f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
+
+    def _positive_durations(self, call: cst.Call) -> cst.Call:
+        """Old manimlib played a `run_time` or waited a duration of zero or less as an instant
+        (an empty time progression); Manim CE raises a ValueError. A duration that can be
+        one (a difference, a negation, a literal <= 0) becomes at least one frame."""
+        is_wait = code_of(call.func) == "self.wait"
+        args = []
+        for i, a in enumerate(call.args):
+            key = a.keyword.value if a.keyword is not None else None
+            if not a.star and (key == "run_time" or is_wait and (
+                    key == "duration" or key is None and i == 0)) and _may_be_nonpositive(a.value):
+                self.done.append("a duration <= 0 -> one frame")
+                self.introduced.add("config")
+                a = a.with_changes(value=cst.parse_expression(
+                    f"max({code_of(a.value)}, 1 / config.frame_rate)"))
+            args.append(a)
+        return call.with_changes(args=args) if args != list(call.args) else call
 
     def _template(self, receiver: str, method: str, args: Sequence[cst.Arg]
                   ) -> cst.BaseExpression | None:
@@ -821,6 +840,24 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(f"self.{original.attr.value} -> self.{new}")
             return cst.parse_expression(f"self.{new}")
         return updated
+
+
+def _may_be_nonpositive(node: cst.BaseExpression) -> bool:
+    """A difference, a negation or a number literal <= 0 (in any part of the expression)."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.value) <= 0
+    for sub in _walk(node):
+        if isinstance(sub, cst.BinaryOperation) and isinstance(sub.operator, cst.Subtract) or \
+                isinstance(sub, cst.UnaryOperation) and isinstance(sub.operator, cst.Minus):
+            return True
+    return False
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out = [node]
+    for child in node.children:
+        out += _walk(child)
+    return out
 
 
 def _dict_as_keywords(args: list[cst.Arg]) -> list[cst.Arg]:
