@@ -110,11 +110,12 @@ class _Linker:
             for unit in info.units if info else []:
                 if unit.kind in DROPPED:
                     self._note_dropped(module, unit)
-                if unit.kind != "effect":
+                if unit.kind not in ("effect", "assign"):
                     continue
                 roots = [self.resolver.resolve(module, r) for r in unit.mutates]
                 local_roots = [t.key for t in roots if isinstance(t, Local)]
-                if local_roots and len(local_roots) == len(roots):
+                # a statement that also binds names (a loop's `i`) comes with what it mutates
+                if unit.kind == "assign" or local_roots and len(local_roots) == len(roots):
                     for key in local_roots:
                         self.effects_on.setdefault(key, []).append((module, unit.index))
                 else:
@@ -238,9 +239,12 @@ class _Linker:
             unit = self.unit(p.module or "", index_of[id(p)])
             names = set(unit.refs_def)
             for name in names:
-                for q in binders.get(p.links.get(name, ""), []):
-                    if q is not p:
-                        deps[id(p)].add(id(q))
+                found = [q for q in binders.get(p.links.get(name, ""), []) if q is not p]
+                # a name bound again later (a second loop's `i`) is read from an earlier binding,
+                # or from its own (the loop's)
+                earlier = [q for q in found if q.position < p.position]
+                for q in earlier if earlier or name in p.binds else found:
+                    deps[id(p)].add(id(q))
             for chain, key in p.chains.items():
                 for q in binders.get(key, []):
                     if q is not p and self._chain_at_def_time(unit, chain):
