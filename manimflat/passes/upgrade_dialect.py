@@ -512,6 +512,25 @@ class _Rewriter(cst.CSTTransformer):
             elif self.table.star_keywords and ce in ce_keywords():
                 updated = updated.with_changes(args=[
                     self._star_keywords(a, ce) if a.star == "**" else a for a in updated.args])
+            if name == "VGroup" and self._is_manimlib(name) and [code_of(a.value) for a in
+                                                                  updated.args] == ["self.mobjects"]:
+                # Manim CE's scene holds plain Mobjects too (the rest of a group a subpart of it
+                # left): a VGroup refuses them
+                self.done.append("VGroup(*self.mobjects) -> Group(*self.mobjects)")
+                self.introduced.add("Group")
+                return updated.with_changes(func=cst.Name("Group"))
+            if self.table.dialect == "manimlib-old" and rename is not None and \
+                    name in _SPLIT_TEXTS:
+                updated = self._no_brace_split(updated)
+            if self.table.dialect == "manimlib-old" and rename is not None and \
+                    name in _SPLIT_TEXTS and any(a.star == "**" or a.keyword is not None and
+                                                 a.keyword.value in _SPLIT_KEYWORDS
+                                                 for a in updated.args):
+                # old TexMobject split its strings at the substrings it isolated: old_tex()
+                self.shims.add("old_tex")
+                self.done.append(f"{name}(tex_to_color_map=) -> old_tex({rename.new}, ...)")
+                return updated.with_changes(func=cst.Name("old_tex"), args=plain_args(
+                    [cst.Arg(cst.Name(rename.new)), *updated.args]))
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
@@ -566,6 +585,23 @@ class _Rewriter(cst.CSTTransformer):
                               f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
+
+    def _no_brace_split(self, call: cst.Call) -> cst.Call:
+        """Manim CE splits a MathTex string at `{{ ... }}` into parts; old manimlib's TeX
+        strings meant plain nested groups there (`{{1} \\over {p}}`): spaced, as CE's docs
+        advise, they stay groups."""
+        args = []
+        for a in call.args:
+            value = a.value
+            if a.keyword is None and not a.star and isinstance(value, cst.SimpleString) and (
+                    "{{" in value.value or "}}" in value.value):
+                self.done.append("TeX `{{`/`}}` -> `{ {`/`} }` (no CE part split)")
+                spaced = value.value
+                while "{{" in spaced or "}}" in spaced:
+                    spaced = spaced.replace("{{", "{ {").replace("}}", "} }")
+                a = a.with_changes(value=value.with_changes(value=spaced))
+            args.append(a)
+        return call.with_changes(args=args)
 
     def _positive_durations(self, call: cst.Call) -> cst.Call:
         """Old manimlib played a `run_time` or waited a duration of zero or less as an instant
