@@ -24,7 +24,10 @@ Rewrites besides the table:
   keyword as an attribute) is dropped with an MF240 warning, and a `**dict` given to one goes
   through the emitted `old_keywords`, which upgrades old keywords at run time; CONFIG keys
   a Manim CE scene base takes as constructor keywords (ZoomedScene's `zoom_factor`) reach it
-  from an added `__init__`; consecutive methods of one mobject in `play` build one target.
+  from an added `__init__`; consecutive methods of one mobject in `play` build one target;
+  a TexMobject isolating substrings goes through the emitted `old_tex` (old manimlib's parts:
+  each string split at the substrings), its `{{`/`}}` are spaced (no CE part split), and a
+  run_time or wait that can be <= 0 (old manimlib's instant) is at least one frame.
 """
 
 from __future__ import annotations
