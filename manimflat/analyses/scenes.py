@@ -229,8 +229,8 @@ class SceneIndex(Analysis):
         path, _, name = spec.rpartition(":") if ".py:" in spec else ("", "", spec)
         matches = [s for s in (self.scenes() if among is None else among) if s.name == name
                    and (not path or s.path == path or s.path.endswith("/" + path))]
-        if len(matches) == 1:
-            return matches[0]
+        if len({s.spec for s in matches}) == 1:  # one file defining it again: manim runs the last
+            return matches[-1]
         if not matches:
             skipped = sorted({f"{d.path} ({d.code})" for d in self.program.diagnostics
                               if d.path and d.path.endswith(".py")})

@@ -278,6 +278,44 @@ def glyphs(tex):
     group them by part: the glyphs, in order, as one VGroup."""
     return VGroup(*(g for part in tex.submobjects for g in (part.submobjects or [part])))
 '''
+SHIMS["old_tex"] = '''
+def old_tex(cls, *tex_strings, **kwargs):
+    """Old manimlib's TexMobject and TextMobject split their strings at each substring to
+    isolate (and each tex_to_color_map key): every piece was a part of its own, counted by
+    `tex[i]`. Manim CE's keep one part per string and group the substrings inside it: here
+    the parts are split the old way, from CE's groups. A substring right after `_` or `^`
+    is braced: CE's grouping of it would otherwise be the sub- or superscript."""
+    keys = [*(kwargs.get("substrings_to_isolate") or ()),
+            *(kwargs.get("tex_to_color_map") or {})]
+    if not keys:
+        return cls(*tex_strings, **kwargs)
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    scripted = re.compile(rf"([_^])\\s*({alternatives})")
+    tex = cls(*(scripted.sub(r"\\1{\\2}", s) for s in tex_strings), **kwargs)
+    parts, text, glyphs, cursor = [], "", [], 0
+
+    def part(string, members):
+        if string.strip():  # old manimlib dropped blank pieces; a glyphless one is a point
+            mob = VGroup(*members) if members else VectorizedPoint(
+                glyphs[min(cursor, len(glyphs) - 1)].get_right() if glyphs else tex.get_center())
+            mob.tex_string = string.strip()
+            parts.append(mob)
+
+    for string, key in tex.matched_strings_and_ids:
+        members = list(tex.id_to_vgroup_dict[key].submobjects)
+        if not key.endswith("substring"):  # the next string: the rest of this one first
+            part(text, glyphs[cursor:])
+            text, glyphs, cursor = string, members, 0
+            continue
+        at = [glyphs.index(g) for g in members if g in glyphs]
+        before, _, text = text.partition(string)
+        part(before, glyphs[cursor:min(at)] if at and min(at) >= cursor else [])
+        part(string, members)
+        cursor = max([cursor, *(i + 1 for i in at)])
+    part(text, glyphs[cursor:])
+    tex.submobjects = parts
+    return tex
+'''
 GL_SHIMS = ("SurfaceMesh", "DotCloud", "FlashUnder", "Checkmark", "Exmark")
 
 SHIMS["PiCreatureScene"] = '''

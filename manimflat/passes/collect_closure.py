@@ -159,6 +159,10 @@ class _Linker:
         info = self.program.module(target.module)
         bindings = info.bindings if info else {}
         indices = bindings.get(target.name) or bindings.get("*", [])
+        if key == f"{self.flat.scene.path}:{self.flat.scene.name}" and len(indices) > 1 and all(
+                self.unit(target.module, i).kind == "class" for i in indices):
+            # a scene class defined again further down: manim renders the last definition
+            indices = indices[-1:]
         for index in indices:
             self.include(target.module, index)
         if not indices:  # a name other files assign on the module (`settings.R = 1`)

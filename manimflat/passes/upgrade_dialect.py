@@ -24,7 +24,10 @@ Rewrites besides the table:
   keyword as an attribute) is dropped with an MF240 warning, and a `**dict` given to one goes
   through the emitted `old_keywords`, which upgrades old keywords at run time; CONFIG keys
   a Manim CE scene base takes as constructor keywords (ZoomedScene's `zoom_factor`) reach it
-  from an added `__init__`; consecutive methods of one mobject in `play` build one target.
+  from an added `__init__`; consecutive methods of one mobject in `play` build one target;
+  a TexMobject isolating substrings goes through the emitted `old_tex` (old manimlib's parts:
+  each string split at the substrings), its `{{`/`}}` are spaced (no CE part split), and a
+  run_time or wait that can be <= 0 (old manimlib's instant) is at least one frame.
 """
 
 from __future__ import annotations
@@ -470,6 +473,8 @@ class _Rewriter(cst.CSTTransformer):
 
     # -- calls -----------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self.table.dialect == "manimlib-old":
+            updated = self._positive_durations(updated)
         func = updated.func
         if isinstance(original.func, cst.Name):
             name = original.func.value
@@ -510,6 +515,25 @@ class _Rewriter(cst.CSTTransformer):
             elif self.table.star_keywords and ce in ce_keywords():
                 updated = updated.with_changes(args=[
                     self._star_keywords(a, ce) if a.star == "**" else a for a in updated.args])
+            if name == "VGroup" and self._is_manimlib(name) and [code_of(a.value) for a in
+                                                                  updated.args] == ["self.mobjects"]:
+                # Manim CE's scene holds plain Mobjects too (the rest of a group a subpart of it
+                # left): a VGroup refuses them
+                self.done.append("VGroup(*self.mobjects) -> Group(*self.mobjects)")
+                self.introduced.add("Group")
+                return updated.with_changes(func=cst.Name("Group"))
+            if self.table.dialect == "manimlib-old" and rename is not None and \
+                    name in _SPLIT_TEXTS:
+                updated = self._no_brace_split(updated)
+            if self.table.dialect == "manimlib-old" and rename is not None and \
+                    name in _SPLIT_TEXTS and any(a.star == "**" or a.keyword is not None and
+                                                 a.keyword.value in _SPLIT_KEYWORDS
+                                                 for a in updated.args):
+                # old TexMobject split its strings at the substrings it isolated: old_tex()
+                self.shims.add("old_tex")
+                self.done.append(f"{name}(tex_to_color_map=) -> old_tex({rename.new}, ...)")
+                return updated.with_changes(func=cst.Name("old_tex"), args=plain_args(
+                    [cst.Arg(cst.Name(rename.new)), *updated.args]))
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
@@ -564,6 +588,40 @@ class _Rewriter(cst.CSTTransformer):
                               f"{self.table.dialect}; dropped", original)
                 return func.value
         return updated
+
+    def _no_brace_split(self, call: cst.Call) -> cst.Call:
+        """Manim CE splits a MathTex string at `{{ ... }}` into parts; old manimlib's TeX
+        strings meant plain nested groups there (`{{1} \\over {p}}`): spaced, as CE's docs
+        advise, they stay groups."""
+        args = []
+        for a in call.args:
+            value = a.value
+            if a.keyword is None and not a.star and isinstance(value, cst.SimpleString) and (
+                    "{{" in value.value or "}}" in value.value):
+                self.done.append("TeX `{{`/`}}` -> `{ {`/`} }` (no CE part split)")
+                spaced = value.value
+                while "{{" in spaced or "}}" in spaced:
+                    spaced = spaced.replace("{{", "{ {").replace("}}", "} }")
+                a = a.with_changes(value=value.with_changes(value=spaced))
+            args.append(a)
+        return call.with_changes(args=args)
+
+    def _positive_durations(self, call: cst.Call) -> cst.Call:
+        """Old manimlib played a `run_time` or waited a duration of zero or less as an instant
+        (an empty time progression); Manim CE raises a ValueError. A duration that can be
+        one (a difference, a negation, a literal <= 0) becomes at least one frame."""
+        is_wait = code_of(call.func) == "self.wait"
+        args = []
+        for i, a in enumerate(call.args):
+            key = a.keyword.value if a.keyword is not None else None
+            if not a.star and (key == "run_time" or is_wait and (
+                    key == "duration" or key is None and i == 0)) and _may_be_nonpositive(a.value):
+                self.done.append("a duration <= 0 -> one frame")
+                self.introduced.add("config")
+                a = a.with_changes(value=cst.parse_expression(
+                    f"max({code_of(a.value)}, 1 / config.frame_rate)"))
+            args.append(a)
+        return call.with_changes(args=args) if args != list(call.args) else call
 
     def _template(self, receiver: str, method: str, args: Sequence[cst.Arg]
                   ) -> cst.BaseExpression | None:
@@ -821,6 +879,24 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(f"self.{original.attr.value} -> self.{new}")
             return cst.parse_expression(f"self.{new}")
         return updated
+
+
+def _may_be_nonpositive(node: cst.BaseExpression) -> bool:
+    """A difference, a negation or a number literal <= 0 (in any part of the expression)."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.value) <= 0
+    for sub in _walk(node):
+        if isinstance(sub, cst.BinaryOperation) and isinstance(sub.operator, cst.Subtract) or \
+                isinstance(sub, cst.UnaryOperation) and isinstance(sub.operator, cst.Minus):
+            return True
+    return False
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out = [node]
+    for child in node.children:
+        out += _walk(child)
+    return out
 
 
 def _dict_as_keywords(args: list[cst.Arg]) -> list[cst.Arg]:

@@ -365,3 +365,39 @@ def test_the_opengl_renderer_is_set_only_for_opengl_mobjects(make_repo) -> None:
     assert "renderer" not in flat(repo, "either.py:Either").code
     own = flat(repo, "own.py:Own")
     assert own.code.count("config.renderer") == 1 and "MF138" not in codes(own)
+
+
+def test_a_scene_class_defined_again_is_its_last_definition(make_repo) -> None:
+    """manim renders the class the module ends with: an earlier draft of the same name goes."""
+    repo = make_repo({"scene.py": "from manim import *\n\nclass S(Scene):\n"
+                                  "    def construct(self):\n        self.add(Square())\n\n\n"
+                                  "class S(Scene):\n"
+                                  "    def construct(self):\n        self.add(Circle())\n"})
+    result = flat(repo, "S", verify="static")
+    assert result.ok and result.code is not None
+    assert result.code.count("class S(Scene):") == 1 and "Circle()" in result.code
+    assert "Square" not in result.code
+
+
+def test_a_loop_filling_a_list_comes_with_the_list(make_repo) -> None:
+    """A module-level loop binds `i` and fills `dots`: the scene needs `dots`, so the loop that
+    fills it is kept (in order, after the list; a second loop rebinding `i` is no cycle)."""
+    repo = make_repo({"scene.py": """
+        from manim import *
+
+        dots = []
+        for i in range(3):
+            dots.append(Dot(RIGHT * i))
+        for i in range(2):
+            dots[i].set_color(RED)
+
+
+        class S(Scene):
+            def construct(self):
+                self.add(*dots)
+        """})
+    result = flat(repo, "S", verify="static")
+    assert result.ok and result.code is not None
+    assert "dots = []\nfor i in range(3):\n    dots.append(Dot(RIGHT * i))\n" \
+        "for i in range(2):\n" in result.code
+    assert "MF206" not in codes(result)

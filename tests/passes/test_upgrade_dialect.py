@@ -128,6 +128,14 @@ DROPPED = {m for d in ("manimgl", "manimlib-old") for m, new in table_for(d).met
            if not new}
 # Rewrites besides the tables: (dialect, old, upgraded)
 REWRITES: dict[str, tuple[str, str, str]] = {
+    "TexMobject {{": ("manimlib-old", "t = TexMobject(r'x = {{1} \\over {2}}', 'y')",
+                      "t = MathTex(r'x = { {1} \\over {2} }', 'y')"),
+    "VGroup(*self.mobjects)": ("manimlib-old", "self.add(Dot())\nself.play(FadeOut(VGroup("
+                               "*self.mobjects)))", "self.play(FadeOut(Group(*self.mobjects)))"),
+    "duration <= 0": ("manimlib-old", "for i in range(3):\n    self.play(FadeIn(Dot()), "
+                      "run_time=1 - i * 0.5)\n    self.wait(-i)\nself.wait(0.5)",
+                      "run_time=max(1 - i * 0.5, 1 / config.frame_rate))\n            "
+                      "self.wait(max(-i, 1 / config.frame_rate))\n        self.wait(0.5)"),
     "play(mob.method, args)": ("manimlib-old", "s = Square()\nself.play(s.shift, LEFT, "
                                "s.set_color, RED, run_time=2)",
                                "self.play(s.animate.shift(LEFT).set_color(RED), "
@@ -328,7 +336,8 @@ GOLDEN = [("manimgl_repo", "Intro"), ("manimgl_repo", "Framed"), ("manimgl_repo"
           ("manimgl_repo", "Solids"), ("manimgl_repo", "Ask"), ("manimgl_repo", "Graph"),
           ("manimgl_repo", "Sel"), ("manimgl_repo", "Glyphs"),
           ("manimlib_old_repo", "Shapes"),
-          ("manimlib_old_repo", "Parabola")]
+          ("manimlib_old_repo", "Parabola"), ("manimlib_old_repo", "Countdown"),
+          ("manimlib_old_repo", "Law")]
 
 
 @pytest.mark.parametrize(("repo", "scene"), GOLDEN)

@@ -257,3 +257,25 @@ def test_checkerboard_colors_none_is_false(tmp_path: Path) -> None:
                 self.add(Sphere(fill_color=BLUE, checkerboard_colors=None))
         """)
     assert "Sphere(fill_color=BLUE, checkerboard_colors=False)" in result.code
+
+
+@pytest.mark.render
+def test_tex_split_at_isolated_substrings_keeps_the_old_parts(tmp_path: Path) -> None:
+    """Old TexMobject split each string at the tex_to_color_map keys, each piece a part of
+    its own (blank pieces dropped); Manim CE keeps one part per string. A key after `_`
+    compiles too (braced: CE's grouping of it is no subscript)."""
+    result = _flatten(tmp_path, """
+        class S(Scene):
+            def construct(self):
+                law = TexMobject("c^2=", "a^2+b^2", tex_to_color_map={"a": RED, "b": BLUE})
+                sub = TexMobject("p_i = ", "1", substrings_to_isolate=["p", "i"])
+                words = TextMobject("sum of x", tex_to_color_map={"x": RED})
+                assert [p.tex_string for p in law] == ["c^2=", "a", "^2+", "b", "^2"]
+                assert [p.tex_string for p in sub] == ["p", "_{", "i", "} =", "1"]
+                assert [len(p) for p in law] == [3, 1, 2, 1, 1] and law[1][0].get_color() == RED
+                assert len(words) == 2 and words[1][0].get_color() == RED
+                self.add(law, sub, words)
+        """)
+    assert 'law = old_tex(MathTex, "c^2=", "a^2+b^2", tex_to_color_map=' in result.code
+    assert 'words = old_tex(Tex, "sum of x", tex_to_color_map=' in result.code
+    _construct(tmp_path, result.code)
