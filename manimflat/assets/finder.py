@@ -4,7 +4,7 @@ A reference is a call of the catalogue in `assets/calls.py`; `assets/mentions.py
 the code that cannot hold one before it is visited. Paths are evaluated with the static
 values of `analyses/constants.py` over: module constants of every piece (in order), class
 constants (`self.X`), names assigned once in the enclosing function, `config.assets_dir`
-(from `manim.cfg` or a module-level assignment), loop variables over literal lists (one value
+(from `manim.cfg` or a module-level assignment), loop variables over lists of static values (one value
 per iteration, so a loop over three icons gives three targets) and the static values callers
 pass for a parameter. Each value is then looked up by `assets/locate.py`.
 
@@ -29,10 +29,13 @@ from ..analyses.constants import (
     MAX_LOOP_VALUES,
     Caller,
     CallSites,
+    Comprehension,
     call_sites,
     calls_of,
     class_constants,
+    comprehension_loops,
     function_constants,
+    local_lists,
     loop_lists,
     module_constants,
     params,
@@ -63,7 +66,7 @@ class Env:
     root: Path
     scene_dir: Path
     names: dict[str, Value] = field(default_factory=dict)
-    lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level literal lists
+    lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level lists of static values
     assets_dirs: list[Path] = field(default_factory=list)
     # callee name -> its calls in the pieces (see `calls_of`), computed once per name
     calls: dict[str, list[Caller] | None] = field(default_factory=dict)
@@ -126,6 +129,7 @@ class _Frame:
         self.name = node.name.value
         self._consts: dict[str, Value] | None = None
         self._loops: dict[str, list[Value]] | None = None
+        self._lists: dict[str, list[Value]] | None = None
         self.sources: dict[str, str] = {}  # single local assignments: name -> value's code
 
     def names(self) -> dict[str, Value]:
@@ -134,10 +138,18 @@ class _Frame:
             names.update(frame.consts())
         return names
 
+    def lists(self) -> dict[str, list[Value]]:
+        """The lists of static values its loops can walk: module-level and its own."""
+        if self._lists is None:
+            self._lists = dict(self.finder.env.lists)
+            if isinstance(self.node, cst.FunctionDef):
+                self._lists.update(local_lists(self.node, self.names(), self.finder.evaluate))
+        return self._lists
+
     def loops(self) -> dict[str, list[Value]]:
         if self._loops is None:
             self._loops = {} if isinstance(self.node, cst.ClassDef) else loop_lists(
-                self.node, self.finder.env.lists)
+                self.node, self.lists())
         return self._loops
 
     def consts(self) -> dict[str, Value]:
@@ -158,6 +170,7 @@ class _Finder(cst.CSTVisitor):
         self.file = _file_of(flat, self.piece.module)
         self.refs: list[Ref] = []
         self.frames: list[_Frame] = []  # enclosing classes and functions, outermost first
+        self.comprehensions: list[dict[str, list[Value] | None]] = []  # their variables
         self._source: str | None = None
         self._cursor = 0
         self._defs = definition_mentions(flat, self.piece)
@@ -215,7 +228,24 @@ class _Finder(cst.CSTVisitor):
         loops: dict[str, list[Value]] = {}
         for frame in self.frames:
             loops.update(frame.loops())
+        for variables in self.comprehensions:  # innermost last: it hides the others
+            for name, values in variables.items():
+                if values:
+                    loops[name] = values
+                else:
+                    loops.pop(name, None)
         return loops
+
+    def _enter_comprehension(self, node: Comprehension) -> bool:
+        lists = self.frames[-1].lists() if self.frames else self.env.lists
+        self.comprehensions.append(comprehension_loops(node, lists))
+        return True
+
+    def _leave_comprehension(self, original_node: Comprehension) -> None:
+        self.comprehensions.pop()
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _enter_comprehension
+    leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _leave_comprehension
 
     def _asset_class(self, outer: bool = False,
                      bases: tuple[str, ...] = ("SVGMobject", "ImageMobject", "OpenGLImageMobject")
