@@ -15,6 +15,7 @@ words of the expression).
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections.abc import Callable
@@ -70,6 +71,9 @@ class Env:
     assets_dirs: list[Path] = field(default_factory=list)
     # callee name -> its calls in the pieces (see `calls_of`), computed once per name
     calls: dict[str, list[Caller] | None] = field(default_factory=dict)
+    # module-level functions that return a path built from their parameters
+    # (`def local_path(p): return os.path.join(DIR, p)`): name -> (parameters, expr, file)
+    helpers: dict[str, tuple[list[str], str, str]] = field(default_factory=dict)
 
 
 def build_env(flat: Flat) -> Env:
@@ -84,12 +88,34 @@ def build_env(flat: Flat) -> Env:
     for piece in flat.pieces:
         module_constants(piece.node, env.names, env.lists, file=_file_of(flat, piece.module),
                          root=str(env.root))
+        helper = _path_helper(piece.node)
+        if helper is not None:
+            env.helpers[helper[0]] = (helper[1], helper[2], _file_of(flat, piece.module))
     for piece in flat.pieces:  # `cfg.X` where `import config as cfg` was inlined: X's value
         for chain, key in piece.chains.items():
             name = key.rsplit(":", 1)[-1]
             if name in env.names:
                 env.names.setdefault(".".join(chain), env.names[name])
     return env
+
+
+def _path_helper(node: cst.CSTNode) -> tuple[str, list[str], str] | None:
+    """`def f(a, b): return EXPR` (a docstring aside; plain positional parameters, no
+    decorator): its name, parameters and returned expression's code."""
+    if not isinstance(node, cst.FunctionDef) or node.decorators \
+            or isinstance(node.params.star_arg, cst.Param) or node.params.kwonly_params \
+            or node.params.posonly_params or node.params.star_kwarg is not None \
+            or not isinstance(node.body, cst.IndentedBlock):
+        return None
+    body = list(node.body.body)
+    if body and node.get_docstring() is not None:
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+        return None
+    stmt = body[0].body[0] if len(body[0].body) == 1 else None
+    if not isinstance(stmt, cst.Return) or stmt.value is None:
+        return None
+    return node.name.value, [p.name.value for p in node.params.params], code(stmt.value)
 
 
 def _file_of(flat: Flat, module: str | None) -> str:
@@ -317,7 +343,8 @@ class _Finder(cst.CSTVisitor):
         if isinstance(arg, cst.Call):  # only calls that build paths; np.asarray(...) is not
             name = dotted(arg.func) or ""
             return name in ("Path", "pathlib.Path", "str") or name.startswith("os.path.") \
-                or name.rsplit(".", 1)[-1] in ("format", "joinpath", "with_suffix")
+                or name.rsplit(".", 1)[-1] in ("format", "joinpath", "with_suffix") \
+                or _names_image_file(arg)  # `local_path("images/a.png")`
         if isinstance(arg, (cst.Name, cst.Attribute)):
             return bool(_PATH_NAME.search(code(arg)))
         return False
@@ -475,7 +502,9 @@ class _Finder(cst.CSTVisitor):
 
     def _resolve(self, api: str, text: str, names: dict[str, Value], key: Value | None
                  ) -> Target:
-        value = evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
+        value = self._helper_value(text, names)
+        if value is None:
+            value = evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
         if value is None or isinstance(value, (int, float)):
             return Target(key, None, text)
         ext = SVG_EXT if api == "svg" else RASTER_EXT if api in (
@@ -483,6 +512,47 @@ class _Finder(cst.CSTVisitor):
         bases = [self.env.scene_dir, Path(self.file).parent, self.env.root]
         return locate(str(value), root=self.env.root, bases=bases,
                       assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
+
+
+    def _helper_value(self, text: str, names: dict[str, Value]) -> Value | None:
+        """The value of `helper(args)` when `helper` is a path helper of the pieces
+        (`Env.helpers`) and its arguments are static: its expression, evaluated in its file
+        with its parameters bound."""
+        try:
+            call = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or \
+                call.func.id not in self.env.helpers or call.keywords:
+            return None
+        params, expr, file = self.env.helpers[call.func.id]
+        if len(call.args) != len(params):
+            return None
+        bound = dict(self.env.names)
+        for param, arg in zip(params, call.args):
+            value = evaluate(arg, file=self.file, cwd=str(self.env.root), names=names)
+            if value is None:
+                return None
+            bound[param] = value
+        return evaluate(f"({expr})", file=file, cwd=str(self.env.root), names=bound)
+
+
+def _names_image_file(node: cst.CSTNode) -> bool:
+    """Whether a string literal in `node` names an image or SVG file."""
+    return any(isinstance(value := n.evaluated_value, str) and
+               PurePosixPath(value.strip()).suffix.lower() in RASTER_EXT + SVG_EXT
+               for n in _strings_in(node))
+
+
+def _strings_in(node: cst.CSTNode) -> list[cst.SimpleString]:
+    found: list[cst.SimpleString] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_SimpleString(self, n: cst.SimpleString) -> None:
+            found.append(n)
+
+    node.visit(_V())
+    return found
 
 
 def _callee(call: cst.Call) -> str:

@@ -221,13 +221,15 @@ def apply(flat: Flat, plan: Plan, refs: Sequence[Ref] = ()) -> None:
 
 
 def _drop_dead_constants(flat: Flat, candidates: set[str], *, pure: bool = False) -> None:
-    """Module constants that only built asset paths (`ICONS = os.path.join(...)`) are dead
-    once the paths are gone; drop them, and what only they used, until nothing changes.
+    """Module constants and functions that only built asset paths (`ICONS = os.path.join(...)`,
+    `def local_path(p): ...`) are dead once the paths are gone; drop them, and what only they
+    used, until nothing changes.
     With `pure`, only those whose value is a path expression (no call with effects)."""
     while candidates:
         used: dict[int, frozenset[str]] = {id(p): piece_names(flat, p) for p in flat.pieces}
         dead = [p for p in flat.pieces if p.binds and p.binds <= candidates
-                and isinstance(p.node, cst.SimpleStatementLine)
+                and (isinstance(p.node, cst.SimpleStatementLine) or not pure and isinstance(
+                    p.node, cst.FunctionDef) and not p.node.decorators)
                 and (not pure or _pure_assign(p) is not None)
                 and not any(_reads(q, p, name) for q in flat.pieces if q is not p
                             for name in p.binds & used[id(q)])]

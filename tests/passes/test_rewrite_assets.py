@@ -545,3 +545,22 @@ def test_media_fstring_of_unknown_value_keeps_only_the_file_name(tmp_path: Path)
                 self.add(SVGMobject(names[0]))
         """)
     assert 'names = ["car", f"die{n}", f"{n}"]' in out
+
+
+def test_path_helper_call_is_resolved_and_the_helper_goes(tmp_path: Path) -> None:
+    """`ImageMobject(in_assets("dog.png"))`: the helper's returned path, evaluated with its
+    parameter bound, names the file; once the call is replaced the helper and its folder
+    constant are dead. A helper of unknown value still makes its argument a path."""
+    out, flat = rewrite(tmp_path, """
+        ASSETS = "assets"
+        def in_assets(name):
+            return f"{ASSETS}/{name}"
+        def lookup(name):
+            return TABLE[name]
+        class S(Scene):
+            def construct(self):
+                self.add(ImageMobject(in_assets("dog.png")), ImageMobject(lookup("cat.png")))
+        """, files={"assets/dog.png": png(40, 20)})
+    assert "in_assets" not in out and "ASSETS" not in out
+    assert [(a.path, a.action) for a in flat.assets] == [  # type: ignore[attr-defined]
+        ("assets/dog.png", "replaced"), ('lookup("cat.png")', "missing")]
