@@ -537,22 +537,13 @@ class _Finder(cst.CSTVisitor):
         return evaluate(f"({expr})", file=file, cwd=str(self.env.root), names=bound)
 
 
-def _names_image_file(node: cst.CSTNode) -> bool:
-    """Whether a string literal in `node` names an image or SVG file."""
-    return any(isinstance(value := n.evaluated_value, str) and
+def _names_image_file(call: cst.Call) -> bool:
+    """Whether an argument of `call` is a literal naming an image or SVG file (not one
+    nested deeper: `np.asarray(Image.open("a.png"))` reads the file itself)."""
+    return any(isinstance(a.value, cst.SimpleString) and
+               isinstance(value := a.value.evaluated_value, str) and
                PurePosixPath(value.strip()).suffix.lower() in RASTER_EXT + SVG_EXT
-               for n in _strings_in(node))
-
-
-def _strings_in(node: cst.CSTNode) -> list[cst.SimpleString]:
-    found: list[cst.SimpleString] = []
-
-    class _V(cst.CSTVisitor):
-        def visit_SimpleString(self, n: cst.SimpleString) -> None:
-            found.append(n)
-
-    node.visit(_V())
-    return found
+               for a in call.args)
 
 
 def _callee(call: cst.Call) -> str:
