@@ -67,7 +67,8 @@ class GraphScene(Scene):
     def __init__(self, **kwargs):
         for cls in reversed(type(self).__mro__):  # CONFIG, as the old digest_config read it
             for key, value in vars(cls).get("CONFIG", {}).items():
-                setattr(self, key, value)
+                if not isinstance(getattr(type(self), key, None), property):
+                    setattr(self, key, value)
         for key in [k for k in kwargs if k in vars(GraphScene)]:
             setattr(self, key, kwargs.pop(key))
         super().__init__(**kwargs)
