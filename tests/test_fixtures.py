@@ -81,6 +81,7 @@ CASES: list[tuple[str, str, str]] = [
     ("invalid_escapes", "scene.py", "InvalidEscapes"),
     ("removed_api", "scene.py", "Drift"),
     ("removed_api", "keywords.py", "OldKeywords"),
+    ("removed_api", "graph.py", "OldGraph"),
     ("plugin_slides", "deck.py", "Deck"),
     ("plugin_voiceover", "narrated.py", "Narrated"),
     ("plugin_themes", "scene.py", "Themed"),  # manim_themes lowered; renders with the real one

@@ -1,10 +1,10 @@
 """Static values of the names a piece of libcst code reads, without running it.
 
 Values come from `analyses.paths.evaluate` (the one evaluator) applied to: module constants
-(in order; a reassignment to something unknown forgets the name), module-level literal
-lists, class constants (`self.X`, `cls.X`, `Class.X`), names assigned once in a function
-(flow-insensitive, so only single assignments count), loop variables over literal lists or
-`range` with literal bounds (one value per iteration), and the values a parameter takes at
+(in order; a reassignment to something unknown forgets the name), lists whose elements are
+static (module-level, or assigned once in a function), class constants (`self.X`, `cls.X`,
+`Class.X`), names assigned once in a function (flow-insensitive, so only single assignments
+count), loop variables over such lists or `range` with literal bounds (one value per iteration), and the values a parameter takes at
 the call sites of its function by name.
 """
 
@@ -41,7 +41,8 @@ def module_constants(node: cst.BaseStatement, names: dict[str, Value],
         name = dotted(target)
         if name is None:
             continue
-        literal = literal_list(value)
+        literal = static_list(value, lambda text, known: evaluate(
+            f"({text})", file=file, cwd=root, names=known), names)
         if literal is not None and isinstance(target, cst.Name):
             lists[name] = literal
             continue
@@ -89,6 +90,40 @@ def literal_list(node: cst.BaseExpression) -> list[Value] | None:
     if all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
         return list(value)
     return None
+
+
+def static_list(node: cst.BaseExpression, evaluate_in: Evaluate, names: dict[str, Value]
+                ) -> list[Value] | None:
+    """A list or tuple display whose every element has a static value (`["a.svg", "b.svg"]`,
+    `[f"{DIR}/a.svg", f"{DIR}/b.svg"]`); None otherwise."""
+    literal = literal_list(node)
+    if literal is not None or not isinstance(node, (cst.List, cst.Tuple)) or \
+            not 0 < len(node.elements) <= MAX_LOOP_VALUES:
+        return literal
+    values: list[Value] = []
+    for element in node.elements:
+        if not isinstance(element, cst.Element):
+            return None  # a starred element
+        value = evaluate_in(code(element.value), names)
+        if value is None or isinstance(value, bool):
+            return None
+        values.append(value)
+    return values
+
+
+def local_lists(node: cst.FunctionDef, names: dict[str, Value], evaluate_in: Evaluate
+                ) -> dict[str, list[Value]]:
+    """The lists a function assigns exactly once (not a parameter) whose elements are static,
+    for the loops over them."""
+    counts = Counter(name for name, _ in simple_assigns(node.body.body, shallow=False))
+    parameters = params(node)
+    found: dict[str, list[Value]] = {}
+    for name, value in simple_assigns(node.body.body, shallow=False):
+        if counts[name] == 1 and name not in parameters:
+            values = static_list(value, evaluate_in, names)
+            if values is not None:
+                found[name] = values
+    return found
 
 
 def class_constants(node: cst.ClassDef, names: dict[str, Value], evaluate_in: Evaluate
@@ -192,9 +227,6 @@ class _LoopCollector(cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         self._record(node.target, node.iter)
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._record(node.target, node.iter)
-
 
 def _iter_values(node: cst.BaseExpression, lists: dict[str, list[Value]]) -> list[Value] | None:
     if isinstance(node, cst.Name) and node.value in lists:
@@ -210,10 +242,26 @@ def _iter_values(node: cst.BaseExpression, lists: dict[str, list[Value]]) -> lis
 
 
 def loop_lists(node: cst.FunctionDef, lists: dict[str, list[Value]]) -> dict[str, list[Value]]:
-    """The loop variables of a function body with the literal values they iterate over."""
+    """The `for` variables of a function body with the static values they iterate over (a
+    comprehension's variables are its own: `comprehension_loops`)."""
     collector = _LoopCollector(lists)
     node.body.visit(collector)
     return {k: v for k, v in collector.found.items() if v}
+
+
+Comprehension = cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp
+
+
+def comprehension_loops(node: Comprehension, lists: dict[str, list[Value]]
+                        ) -> dict[str, list[Value] | None]:
+    """The variables of one comprehension with the static values they iterate over (None:
+    unknown, which hides a variable of the same name outside it)."""
+    collector = _LoopCollector(lists)
+    comp: cst.CompFor | None = node.for_in
+    while comp is not None:
+        collector._record(comp.target, comp.iter)
+        comp = comp.inner_for_in
+    return collector.found
 
 
 @dataclass

@@ -40,6 +40,11 @@ DRIFTED_STAR_NAMES = {"Path": "from:pathlib:Path", "os": "mod:os", "sys": "mod:s
                       "Iterable": "from:typing:Iterable", "Callable": "from:typing:Callable",
                       "Sequence": "from:typing:Sequence", "Any": "from:typing:Any"}
 
+# Scene types Manim CE removed: a class a file that runs `from manim import *` derives from
+# one of them is a CE scene its author ran on an older manim (upgrade-api upgrades or reports
+# it), not an unknown class.
+REMOVED_SCENE_TYPES = frozenset({"GraphScene", "SampleSpaceScene", "ReconfigurableScene"})
+
 
 def is_allowed(module: str, allowed: tuple[str, ...]) -> bool:
     """May an output import `module`: the standard library, `__future__`, or an allowed

@@ -27,6 +27,7 @@ from ..diagnostics import Severity
 from . import externals
 from .bindings import Builtin, External, Local, ModuleRef, Resolver, Target, Unresolved
 from .resolution import Resolvers, scene_folder
+from .scenes import star_imports_manim
 from .symbols import global_refs
 from .units import Unit
 
@@ -169,7 +170,7 @@ class LinkTable:
                                  Severity.FIXED)
             else:
                 found.reports.append(Undefined(name, target.reason,
-                                               self._star_imports_manim(module)))
+                                               star_imports_manim(self.program, module)))
 
     def _live(self, module: str,
               unit: Unit) -> tuple[cst.BaseStatement | None, frozenset[str] | None]:
@@ -258,11 +259,6 @@ class LinkTable:
     def _module_level(self, module: str) -> set[str]:
         info = self.program.module(module)
         return set(info.import_bindings) | set(info.bindings) if info else set()
-
-    def _star_imports_manim(self, module: str) -> bool:
-        info = self.program.module(module)
-        return any(r.module == "manim" and r.level == 0 for r in info.star_imports) \
-            if info else False
 
 
 def _resolve_from(resolver: Resolver, base: ModuleRef,

@@ -19,8 +19,9 @@ from typing import Any
 from ..analysis import Analysis, AnalysisManager
 from ..diagnostics import Diagnostic, diag
 from ..program import Program
-from .bindings import External, Local, Resolver
+from .bindings import External, Local, Resolver, Unresolved
 from .chains import ast_chain
+from .externals import REMOVED_SCENE_TYPES
 from .resolution import Resolvers
 
 SCENE_SUFFIXES = ("Scene",)
@@ -86,6 +87,13 @@ def file_dialect(text: bytes) -> str | None:
     return dialects.pop() if len(dialects) == 1 else None
 
 
+def star_imports_manim(program: Program, module: str) -> bool:
+    """Whether the module runs `from manim import *`."""
+    info = program.module(module)
+    return info is not None and any(r.module == "manim" and r.level == 0
+                                    for r in info.star_imports)
+
+
 def is_scene_type(target: External) -> bool:
     last = (target.attr or "").rsplit(".", 1)[-1]
     return target.module.split(".")[0].startswith(("manim", "big_ol_pile")) and (
@@ -139,6 +147,9 @@ class Hierarchy(Analysis):
             target = _resolve_expr(resolver, cls.module, base)
             if isinstance(target, External) and is_scene_type(target):
                 result = dialect_of(target.module)
+            elif isinstance(target, Unresolved) and isinstance(base, ast.Name) and \
+                    base.id in REMOVED_SCENE_TYPES and star_imports_manim(self.program, cls.module):
+                result = "manim-ce"
             elif isinstance(target, Local):
                 parent = self.class_def(target.module, target.name)
                 if parent is not None:

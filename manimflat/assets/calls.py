@@ -2,7 +2,7 @@
 
 `SVGMobject(path)`, `ImageMobject(path)`, `OpenGLImageMobject(path)`, `add_sound(path)`,
 `Code(path)` / `Code(file_name=...)` / `Code(code_file=...)`, `open(path)`,
-`Path(...).read_text()` / `.read_bytes()`, `np.loadtxt` / `np.genfromtxt` / `np.load`,
+`Path(...).read_text()` / `.read_bytes()`, `np.loadtxt` / `np.genfromtxt` / `np.load` / `np.fromfile`,
 `pd.read_csv`, `register_font`, `Image.open`; and the existence checks of a path
 (`p.exists()`, `os.path.isfile(p)`).
 """
@@ -28,6 +28,8 @@ CALLS: dict[str, tuple[str, int, tuple[str, ...]]] = {
     "numpy.genfromtxt": ("loadtxt", 0, ("fname",)),
     "np.load": ("npload", 0, ("file",)),
     "numpy.load": ("npload", 0, ("file",)),
+    "np.fromfile": ("npload", 0, ("file",)),
+    "numpy.fromfile": ("npload", 0, ("file",)),
     "pd.read_csv": ("read_csv", 0, ("filepath_or_buffer",)),
     "pandas.read_csv": ("read_csv", 0, ("filepath_or_buffer",)),
     "register_font": ("font", 0, ("font_file",)),

@@ -4,7 +4,7 @@ A reference is a call of the catalogue in `assets/calls.py`; `assets/mentions.py
 the code that cannot hold one before it is visited. Paths are evaluated with the static
 values of `analyses/constants.py` over: module constants of every piece (in order), class
 constants (`self.X`), names assigned once in the enclosing function, `config.assets_dir`
-(from `manim.cfg` or a module-level assignment), loop variables over literal lists (one value
+(from `manim.cfg` or a module-level assignment), loop variables over lists of static values (one value
 per iteration, so a loop over three icons gives three targets) and the static values callers
 pass for a parameter. Each value is then looked up by `assets/locate.py`.
 
@@ -15,6 +15,7 @@ words of the expression).
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections.abc import Callable
@@ -29,10 +30,13 @@ from ..analyses.constants import (
     MAX_LOOP_VALUES,
     Caller,
     CallSites,
+    Comprehension,
     call_sites,
     calls_of,
     class_constants,
+    comprehension_loops,
     function_constants,
+    local_lists,
     loop_lists,
     module_constants,
     params,
@@ -63,10 +67,13 @@ class Env:
     root: Path
     scene_dir: Path
     names: dict[str, Value] = field(default_factory=dict)
-    lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level literal lists
+    lists: dict[str, list[Value]] = field(default_factory=dict)  # module-level lists of static values
     assets_dirs: list[Path] = field(default_factory=list)
     # callee name -> its calls in the pieces (see `calls_of`), computed once per name
     calls: dict[str, list[Caller] | None] = field(default_factory=dict)
+    # module-level functions that return a path built from their parameters
+    # (`def local_path(p): return os.path.join(DIR, p)`): name -> (parameters, expr, file)
+    helpers: dict[str, tuple[list[str], str, str]] = field(default_factory=dict)
 
 
 def build_env(flat: Flat) -> Env:
@@ -81,12 +88,34 @@ def build_env(flat: Flat) -> Env:
     for piece in flat.pieces:
         module_constants(piece.node, env.names, env.lists, file=_file_of(flat, piece.module),
                          root=str(env.root))
+        helper = _path_helper(piece.node)
+        if helper is not None:
+            env.helpers[helper[0]] = (helper[1], helper[2], _file_of(flat, piece.module))
     for piece in flat.pieces:  # `cfg.X` where `import config as cfg` was inlined: X's value
         for chain, key in piece.chains.items():
             name = key.rsplit(":", 1)[-1]
             if name in env.names:
                 env.names.setdefault(".".join(chain), env.names[name])
     return env
+
+
+def _path_helper(node: cst.CSTNode) -> tuple[str, list[str], str] | None:
+    """`def f(a, b): return EXPR` (a docstring aside; plain positional parameters, no
+    decorator): its name, parameters and returned expression's code."""
+    if not isinstance(node, cst.FunctionDef) or node.decorators \
+            or isinstance(node.params.star_arg, cst.Param) or node.params.kwonly_params \
+            or node.params.posonly_params or node.params.star_kwarg is not None \
+            or not isinstance(node.body, cst.IndentedBlock):
+        return None
+    body = list(node.body.body)
+    if body and node.get_docstring() is not None:
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+        return None
+    stmt = body[0].body[0] if len(body[0].body) == 1 else None
+    if not isinstance(stmt, cst.Return) or stmt.value is None:
+        return None
+    return node.name.value, [p.name.value for p in node.params.params], code(stmt.value)
 
 
 def _file_of(flat: Flat, module: str | None) -> str:
@@ -126,6 +155,7 @@ class _Frame:
         self.name = node.name.value
         self._consts: dict[str, Value] | None = None
         self._loops: dict[str, list[Value]] | None = None
+        self._lists: dict[str, list[Value]] | None = None
         self.sources: dict[str, str] = {}  # single local assignments: name -> value's code
 
     def names(self) -> dict[str, Value]:
@@ -134,10 +164,18 @@ class _Frame:
             names.update(frame.consts())
         return names
 
+    def lists(self) -> dict[str, list[Value]]:
+        """The lists of static values its loops can walk: module-level and its own."""
+        if self._lists is None:
+            self._lists = dict(self.finder.env.lists)
+            if isinstance(self.node, cst.FunctionDef):
+                self._lists.update(local_lists(self.node, self.names(), self.finder.evaluate))
+        return self._lists
+
     def loops(self) -> dict[str, list[Value]]:
         if self._loops is None:
             self._loops = {} if isinstance(self.node, cst.ClassDef) else loop_lists(
-                self.node, self.finder.env.lists)
+                self.node, self.lists())
         return self._loops
 
     def consts(self) -> dict[str, Value]:
@@ -158,6 +196,7 @@ class _Finder(cst.CSTVisitor):
         self.file = _file_of(flat, self.piece.module)
         self.refs: list[Ref] = []
         self.frames: list[_Frame] = []  # enclosing classes and functions, outermost first
+        self.comprehensions: list[dict[str, list[Value] | None]] = []  # their variables
         self._source: str | None = None
         self._cursor = 0
         self._defs = definition_mentions(flat, self.piece)
@@ -215,7 +254,24 @@ class _Finder(cst.CSTVisitor):
         loops: dict[str, list[Value]] = {}
         for frame in self.frames:
             loops.update(frame.loops())
+        for variables in self.comprehensions:  # innermost last: it hides the others
+            for name, values in variables.items():
+                if values:
+                    loops[name] = values
+                else:
+                    loops.pop(name, None)
         return loops
+
+    def _enter_comprehension(self, node: Comprehension) -> bool:
+        lists = self.frames[-1].lists() if self.frames else self.env.lists
+        self.comprehensions.append(comprehension_loops(node, lists))
+        return True
+
+    def _leave_comprehension(self, original_node: Comprehension) -> None:
+        self.comprehensions.pop()
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _enter_comprehension
+    leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _leave_comprehension
 
     def _asset_class(self, outer: bool = False,
                      bases: tuple[str, ...] = ("SVGMobject", "ImageMobject", "OpenGLImageMobject")
@@ -287,7 +343,8 @@ class _Finder(cst.CSTVisitor):
         if isinstance(arg, cst.Call):  # only calls that build paths; np.asarray(...) is not
             name = dotted(arg.func) or ""
             return name in ("Path", "pathlib.Path", "str") or name.startswith("os.path.") \
-                or name.rsplit(".", 1)[-1] in ("format", "joinpath", "with_suffix")
+                or name.rsplit(".", 1)[-1] in ("format", "joinpath", "with_suffix") \
+                or _names_image_file(arg)  # `local_path("images/a.png")`
         if isinstance(arg, (cst.Name, cst.Attribute)):
             return bool(_PATH_NAME.search(code(arg)))
         return False
@@ -445,7 +502,9 @@ class _Finder(cst.CSTVisitor):
 
     def _resolve(self, api: str, text: str, names: dict[str, Value], key: Value | None
                  ) -> Target:
-        value = evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
+        value = self._helper_value(text, names)
+        if value is None:
+            value = evaluate(f"({text})", file=self.file, cwd=str(self.env.root), names=names)
         if value is None or isinstance(value, (int, float)):
             return Target(key, None, text)
         ext = SVG_EXT if api == "svg" else RASTER_EXT if api in (
@@ -453,6 +512,38 @@ class _Finder(cst.CSTVisitor):
         bases = [self.env.scene_dir, Path(self.file).parent, self.env.root]
         return locate(str(value), root=self.env.root, bases=bases,
                       assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
+
+
+    def _helper_value(self, text: str, names: dict[str, Value]) -> Value | None:
+        """The value of `helper(args)` when `helper` is a path helper of the pieces
+        (`Env.helpers`) and its arguments are static: its expression, evaluated in its file
+        with its parameters bound."""
+        try:
+            call = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or \
+                call.func.id not in self.env.helpers or call.keywords:
+            return None
+        params, expr, file = self.env.helpers[call.func.id]
+        if len(call.args) != len(params):
+            return None
+        bound = dict(self.env.names)
+        for param, arg in zip(params, call.args):
+            value = evaluate(arg, file=self.file, cwd=str(self.env.root), names=names)
+            if value is None:
+                return None
+            bound[param] = value
+        return evaluate(f"({expr})", file=file, cwd=str(self.env.root), names=bound)
+
+
+def _names_image_file(call: cst.Call) -> bool:
+    """Whether an argument of `call` is a literal naming an image or SVG file (not one
+    nested deeper: `np.asarray(Image.open("a.png"))` reads the file itself)."""
+    return any(isinstance(a.value, cst.SimpleString) and
+               isinstance(value := a.value.evaluated_value, str) and
+               PurePosixPath(value.strip()).suffix.lower() in RASTER_EXT + SVG_EXT
+               for a in call.args)
 
 
 def _callee(call: cst.Call) -> str:

@@ -39,6 +39,8 @@ class Plan:
     images: dict[int, tuple[int, int]] = field(default_factory=dict)
     rebase: dict[int, str] = field(default_factory=dict)  # id(class) -> asset base to VGroup
     neutral: dict[str, str] = field(default_factory=dict)  # replaced asset path -> its name
+    # f-strings naming a media file: id(node) -> the name (or shorter f-string) replacing it
+    neutral_fstrings: dict[int, cst.BaseExpression] = field(default_factory=dict)
     folds: set[int] = field(default_factory=set)  # id(call) of existence checks made constant
     dead_locals: bool = False  # drop path locals nothing reads any more (rewrite-assets)
     builders: set[str] = field(default_factory=set)
@@ -219,13 +221,15 @@ def apply(flat: Flat, plan: Plan, refs: Sequence[Ref] = ()) -> None:
 
 
 def _drop_dead_constants(flat: Flat, candidates: set[str], *, pure: bool = False) -> None:
-    """Module constants that only built asset paths (`ICONS = os.path.join(...)`) are dead
-    once the paths are gone; drop them, and what only they used, until nothing changes.
+    """Module constants and functions that only built asset paths (`ICONS = os.path.join(...)`,
+    `def local_path(p): ...`) are dead once the paths are gone; drop them, and what only they
+    used, until nothing changes.
     With `pure`, only those whose value is a path expression (no call with effects)."""
     while candidates:
         used: dict[int, frozenset[str]] = {id(p): piece_names(flat, p) for p in flat.pieces}
         dead = [p for p in flat.pieces if p.binds and p.binds <= candidates
-                and isinstance(p.node, cst.SimpleStatementLine)
+                and (isinstance(p.node, cst.SimpleStatementLine) or not pure and isinstance(
+                    p.node, cst.FunctionDef) and not p.node.decorators)
                 and (not pure or _pure_assign(p) is not None)
                 and not any(_reads(q, p, name) for q in flat.pieces if q is not p
                             for name in p.binds & used[id(q)])]
@@ -486,8 +490,8 @@ def source_facts(flat: Flat, piece: Piece) -> Occurrences:
 
 @dataclass
 class _EditFacts:
-    """What `_Apply` could edit in a function or class: ids of it and its calls, its string
-    values, whether it uses an image-only method or attribute, and the names its assignments
+    """What `_Apply` could edit in a function or class: ids of it, its calls and its
+    f-strings, its string values, whether it uses an image-only method or attribute, and the names its assignments
     copy (`_Apply._image_size`'s walk)."""
 
     ids: set[int] = field(default_factory=set)
@@ -539,6 +543,10 @@ def _edit_facts(flat: Flat, node: cst.FunctionDef | cst.ClassDef) -> _EditFacts:
                     for facts in open_:
                         facts.strings.add(value)
 
+            def visit_FormattedString(self, n: cst.FormattedString) -> None:
+                for facts in open_:
+                    facts.ids.add(id(n))
+
             def visit_Assign(self, n: cst.Assign) -> None:
                 head = _value_head(n.value)
                 if head:
@@ -584,7 +592,7 @@ class _Apply(cst.CSTTransformer):
         plan = self.plan
         return any(not facts.ids.isdisjoint(planned) for planned in (
             plan.replace, plan.drop_kwargs, plan.drop_statements, plan.unwrap_with,
-            plan.folds, plan.images, plan.rebase, plan.site_args)) \
+            plan.folds, plan.images, plan.rebase, plan.site_args, plan.neutral_fstrings)) \
             or not facts.strings.isdisjoint(plan.neutral) \
             or (facts.image_words and bool(plan.images)) \
             or not facts.heads.isdisjoint(self.image_names)
@@ -732,6 +740,14 @@ class _Apply(cst.CSTTransformer):
             return updated_node
         self.changed = True
         return cst.SimpleString(string_literal(name))
+
+    def leave_FormattedString(self, original_node: cst.FormattedString,
+                              updated_node: cst.FormattedString) -> cst.BaseExpression:
+        name = self.plan.neutral_fstrings.get(id(original_node))
+        if name is None:
+            return updated_node
+        self.changed = True
+        return name
 
     def _folded(self, original: cst.BaseExpression, updated: cst.BaseExpression
                 ) -> bool | None:

@@ -7,7 +7,13 @@ the other shims one needs."""
 
 from __future__ import annotations
 
+import ast
+
+import libcst as cst
+
+from ..analyses import externals
 from ..assets.builders import STICK_FIGURE
+from ..ir import Flat, Piece
 
 SHIMS: dict[str, str] = {
     "digest_config": '''
@@ -39,7 +45,8 @@ def digest_config(obj, kwargs, caller_locals=None):
 ''',
     "GraphScene": '''
 class GraphScene(Scene):
-    """Old manimlib's GraphScene on Manim CE's Axes: its settings are class attributes."""
+    """The GraphScene of old manimlib and of Manim CE before v0.12 on today's Axes: its
+    settings are class attributes, a `CONFIG` dict or keywords of `__init__`."""
 
     x_min, x_max, x_axis_width, x_tick_frequency = -1, 10, 9, 1
     y_min, y_max, y_axis_height, y_tick_frequency = -1, 10, 6, 1
@@ -51,6 +58,20 @@ class GraphScene(Scene):
     default_derivative_color, default_input_color = GREEN, YELLOW
     area_opacity, num_rects, include_tip = 0.8, 50, False
     x_axis_config = y_axis_config = {}
+    # settings the old GraphScene took that these axes do not use
+    x_leftmost_tick = y_bottom_tick = x_label_position = y_label_position = None
+    x_axis_visibility = y_axis_visibility = True
+    exclude_zero_label = True
+    default_riemann_start_color, default_riemann_end_color = BLUE, GREEN
+
+    def __init__(self, **kwargs):
+        for cls in reversed(type(self).__mro__):  # CONFIG, as the old digest_config read it
+            for key, value in vars(cls).get("CONFIG", {}).items():
+                if not isinstance(getattr(type(self), key, None), property):
+                    setattr(self, key, value)
+        for key in [k for k in kwargs if k in vars(GraphScene)]:
+            setattr(self, key, kwargs.pop(key))
+        super().__init__(**kwargs)
 
     def setup(self):
         super().setup()
@@ -58,8 +79,10 @@ class GraphScene(Scene):
         self.setup_axes(animate=False, add=False)
 
     def setup_axes(self, animate=False, add=True):
-        x_nums = [n for n in (self.x_labeled_nums or []) if n != 0]
-        y_nums = [n for n in (self.y_labeled_nums or []) if n != 0]
+        x_nums = [n for n in ([] if self.x_labeled_nums is None else self.x_labeled_nums)
+                  if n != 0]
+        y_nums = [n for n in ([] if self.y_labeled_nums is None else self.y_labeled_nums)
+                  if n != 0]
         self.axes = Axes(
             x_range=[self.x_min, self.x_max,
                      self.x_axis_config.get("tick_frequency", self.x_tick_frequency)],
@@ -97,7 +120,10 @@ class GraphScene(Scene):
         color = color or next(self.default_graph_colors_cycle)
         if inspect.ismethod(func):  # the graph keeps it, and copying it would copy the scene
             func = (lambda method: lambda x: method(x))(func)
-        return self.axes.plot(func, x_range=[low, high], color=color, **kwargs)
+        kwargs.pop("y_min", None)  # the old graph took and ignored them
+        kwargs.pop("y_max", None)
+        step = list(kwargs.pop("t_range", []))[2:]  # a sampling step, for x_min..x_max
+        return self.axes.plot(func, x_range=[low, high, *step], color=color, **kwargs)
 
     get_graph = plot
 
@@ -513,3 +539,37 @@ def old_keywords(cls, kwargs):
     return kwargs
 '''
 NEEDS["GraphScene"] = ("old_keywords",)
+
+
+def add_shims(flat: Flat, shims: set[str], replaced: frozenset[str] | set[str] = frozenset()
+              ) -> None:
+    """The definitions of `shims` (and those they need), before the first repository piece;
+    pieces that linked them (`shim:<name>`, or a name in `replaced`) now read the output's
+    own definition."""
+    if not shims:
+        return
+    order: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in order:
+            for need in NEEDS.get(name, ()):
+                add(need)
+            order.append(name)
+    for name in sorted(shims):
+        add(name)
+    new = []
+    for name in order:
+        source = SHIMS[name].strip() + "\n"
+        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+        links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
+        for alias, module in (("it", "itertools"), ("inspect", "inspect"), ("re", "re")):
+            if alias in used:
+                links[alias] = f"mod:{module}"
+        new.append(Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",
+                         links=links, tree=cst.parse_statement(source)))
+    for piece in flat.pieces:  # a name the output defines itself needs no link
+        if any(k.startswith("shim:") or k in replaced for k in piece.links.values()):
+            piece.links = {n: k for n, k in piece.links.items()
+                           if not (k.startswith("shim:") or k in replaced)}
+    first = next((i for i, p in enumerate(flat.pieces) if p.module is not None), 0)
+    flat.pieces[first:first] = new

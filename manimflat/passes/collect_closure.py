@@ -43,7 +43,7 @@ from ..analyses.units import Unit
 from ..diagnostics import Severity
 from ..ir import Flat, Piece
 from ..pass_manager import NONE, Pass
-from .upgrade_api import NOT_UPGRADABLE, REMOVED, REMOVED_NAMES
+from .upgrade_api import NOT_UPGRADABLE, REMOVED, REMOVED_NAMES, SHIMMED
 
 DROPPED = {"main": "MF203", "type_checking": "MF208"}
 NOT_EMITTED = frozenset({"import", "future", "docstring", "syspath", "all", *DROPPED})
@@ -230,6 +230,10 @@ class _Linker:
         module = piece.module or ""
         if name.name in REMOVED_NAMES and name.star_manim:
             piece.links = {**piece.links, name.name: REMOVED + name.name}
+        elif name.name in SHIMMED and name.star_manim:
+            piece.links = {**piece.links, name.name: f"shim:{name.name}"}
+            self._report_once(module, unit, "MF413", f"`{name.name}` is gone: "
+                              f"{SHIMMED[name.name]}", Severity.FIXED)
         elif name.name in NOT_UPGRADABLE and name.star_manim:
             self._report_once(module, unit, "MF212", f"{name.name!r} is a Manim CE name that "
                               f"is gone: {NOT_UPGRADABLE[name.name]}")

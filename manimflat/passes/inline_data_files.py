@@ -2,7 +2,7 @@
 
 Before: the pieces may read repository files at run time: `Code(file_name=...)` /
 `Code("x.py")` / `Code(code_file=...)`, `open(path)` (read modes), `Path(...).read_text()` /
-`.read_bytes()`, `np.loadtxt` / `np.genfromtxt` / `np.load`, `pd.read_csv`.
+`.read_bytes()`, `np.loadtxt` / `np.genfromtxt` / `np.load` / `np.fromfile`, `pd.read_csv`.
 
 After, with `--assets replace`: each becomes the same content as a literal, so no file is
 read: `Code(code_string=..., language=<the lexer manim would have guessed from the file
@@ -20,8 +20,8 @@ Data read through a library becomes a literal of the value it loads (MF313), par
 with safe loaders (no repository code runs): `json.load(open(p))`, `json.loads(Path(p).
 read_text())`, `yaml.safe_load` / `yaml.load`, `tomllib.load`, `csv.reader` / `csv.DictReader`
 (an iterator over the rows' list), also as `with open(p) as f: x = json.load(f)` when `f`
-is used for nothing else (the `with` goes); `np.loadtxt` / `np.genfromtxt` / `np.load`
-become `np.array([...])` literals with the same dtype and shape (`.npz` a dict of them).
+is used for nothing else (the `with` goes); `np.loadtxt` / `np.genfromtxt` / `np.load` /
+`np.fromfile` become `np.array([...])` literals with the same dtype and shape (`.npz` a dict of them).
 Every literal is evaluated back and compared with the loaded value. The loader's import
 goes when nothing else uses it. Arguments that are not literals, values with no literal
 form (dates, objects), parse errors and more than `MAX_LITERAL_VALUES` values leave the text
@@ -428,7 +428,8 @@ def _find_use(flat: Flat, ref: Ref, parents: dict[int, cst.CSTNode]) -> _Use | N
     node: cst.CSTNode = ref.call
     if ref.api in ("loadtxt", "npload"):
         last = (dotted(ref.call.func) or "").rsplit(".", 1)[-1]
-        return _Use([ref.call], "npload" if ref.api == "npload" else last, code(ref.call.func))
+        fmt = last if ref.api != "npload" else "fromfile" if last == "fromfile" else "npload"
+        return _Use([ref.call], fmt, code(ref.call.func))
     use: _Use | None = None
     if ref.api == "open":
         parent = parents.get(id(node))
@@ -534,6 +535,8 @@ def _load(use: _Use, call: cst.Call, target: Target) -> object:
     fmt = use.fmt
     if fmt == "npload":
         return _npload(call, target)
+    if fmt == "fromfile":
+        return _npfromfile(call, target)
     content = _read(target, False)
     if not isinstance(content, str):
         raise _NoLiteral("the file is not UTF-8 text")
@@ -583,6 +586,19 @@ def _npload(call: cst.Call, target: Target) -> object:
         return loaded
     with loaded:  # an .npz archive: a dict of its arrays
         return {key: loaded[key] for key in loaded.files}
+
+
+def _npfromfile(call: cst.Call, target: Target) -> object:
+    """`np.fromfile(p, dtype=..., count=..., sep=..., offset=...)`: the file's raw values, as
+    numpy reads them (an `.npy` header included, as the original read it)."""
+    import numpy as np
+
+    kwargs = _keywords(call, {"dtype", "count", "sep", "offset"})
+    assert target.path is not None
+    try:
+        return np.fromfile(target.path, **kwargs)  # type: ignore[call-overload]
+    except Exception as exc:  # noqa: BLE001 - a size that is no multiple of the dtype's
+        raise _NoLiteral(f"numpy cannot read it ({type(exc).__name__})") from None
 
 
 def _literal(value: object) -> str:

@@ -32,9 +32,10 @@ from pathlib import Path, PurePosixPath
 import libcst as cst
 
 from ..analyses.chains import code, dotted, names_in
+from ..analyses.paths import Value, evaluate
 from ..assets.calls import VISUAL_APIS
 from ..assets.classify import Content, classify, inspect
-from ..assets.finder import find_refs
+from ..assets.finder import Env, build_env, find_refs
 from ..assets.locate import font_matches, repo_fonts
 from ..assets.refs import Ref, Target
 from ..assets.replace import builder_call, size_of, style_suffix
@@ -46,6 +47,7 @@ from ..assets.rewrite import (
     reject,
     shake_file_values,
     source_facts,
+    string_literal,
     taken_names,
     where,
 )
@@ -182,18 +184,25 @@ def _replacement(flat: Flat, plan: Plan, ref: Ref) -> str:
 
 def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
     """The paths of replaced files, wherever else they are written (a parameter default,
-    a caller's argument, a constant also printed), become the file's name without its
-    folder and suffix: the output names no file it does not ship. Loop and parameter
-    dispatch keys follow, so `Sticker("./a/010.png")` calls `{"010": ...}[img]()`."""
+    a caller's argument, a constant also printed, an f-string over a folder constant),
+    become the file's name without its folder and suffix: the output names no file it does
+    not ship. Loop and parameter dispatch keys follow, so `Sticker("./a/010.png")` calls
+    `{"010": ...}[img]()`."""
     found = [t.value for ref in refs for t in ref.targets] + [v for r in refs for v in r.passed]
-    found += _media_literals(flat, plan)
+    fstrings: list[tuple[cst.FormattedString, Value | None]] = []
+    found += _media_literals(flat, plan, fstrings)
+    found += [value for _, value in fstrings if value is not None]
     values = sorted({v for v in found if isinstance(v, str) and _is_file_name(v)})
-    if not values:
-        return
     stems = [PurePosixPath(v).stem for v in values]
     for value, stem in zip(values, stems):
         unique = stems.count(stem) == 1 and stem
         plan.neutral[value] = stem if unique else str(PurePosixPath(value).with_suffix(""))
+    for node, known in fstrings:
+        name = plan.neutral.get(known) if isinstance(known, str) else None
+        short = cst.SimpleString(string_literal(name)) if name else _file_name_part(node)
+        if short is not None:
+            plan.neutral_fstrings[id(node)] = short
+            plan.path_names |= names_in(node)  # a folder constant nothing else reads goes
     for ref in refs:
         for target in ref.targets:
             if isinstance(target.key, str) and target.key in plan.neutral:
@@ -202,6 +211,28 @@ def _plan_neutral_names(flat: Flat, plan: Plan, refs: list[Ref]) -> None:
         text = flat.source_of(piece)[0]
         if any(value in text for value in values):
             plan.pieces.add(index)
+
+
+def _file_name_part(node: cst.FormattedString) -> cst.BaseExpression | None:
+    """An f-string naming a media file, its value unknown, reduced to the file's name:
+    `f"{folder}/tv.svg"` is "tv", `f"assets/die{i}.png"` is `f"die{i}"` (None when nothing
+    of a name is left)."""
+    parts = list(node.parts)
+    last = parts[-1]
+    assert isinstance(last, cst.FormattedStringText)
+    parts[-1] = last.with_changes(value=re.sub(r"\.[A-Za-z0-9]{1,5}$", "", last.value))
+    for i in range(len(parts) - 1, -1, -1):  # the folder: everything up to the last slash
+        part = parts[i]
+        if isinstance(part, cst.FormattedStringText) and "/" in part.value:
+            parts = [part.with_changes(value=part.value.rsplit("/", 1)[1]), *parts[i + 1:]]
+            break
+    parts = [p for p in parts if not (isinstance(p, cst.FormattedStringText) and not p.value)]
+    if not parts:
+        return None
+    if all(isinstance(p, cst.FormattedStringText) for p in parts):
+        text = "".join(p.value for p in parts if isinstance(p, cst.FormattedStringText))
+        return cst.SimpleString(node.start.replace("f", "").replace("F", "") + text + node.end)
+    return node.with_changes(parts=parts)
 
 
 _MEDIA = re.compile(r"""\.(?:svg|png|jpe?g|gif|ico|bmp|webp|avif|tiff?|wav|mp3|ogg|flac|m4a|"""
@@ -215,19 +246,28 @@ _KEEP_CALLS = frozenset({"Text", "Tex", "MathTex", "MarkupText", "Paragraph", "T
                          "BulletedList", "open", "print"})
 
 
-def _media_literals(flat: Flat, plan: Plan) -> list[str]:
+def _media_literals(flat: Flat, plan: Plan,
+                    fstrings: list[tuple[cst.FormattedString, Value | None]]) -> list[str]:
     """Literals naming a media file (image, SVG, sound, video, font) anywhere in the pieces:
     every call that reads one is replaced or dropped by this pass, so what is left is only a
     name (a list of files a loop walks, a default, a caller's argument). A literal given
     straight to another reader (`plt.imread`, `wave.open`) is an MF317 error instead; one
-    shown by `Text` or handed to `open` (inlined by `inline-data-files`) is left alone."""
+    shown by `Text` or handed to `open` (inlined by `inline-data-files`) is left alone.
+    f-strings whose text ends with a media file's suffix go to `fstrings`, with their value
+    when module constants give it."""
     found: list[str] = []
+    env: list[Env] = []  # built once, for the first f-string
     for index, piece in enumerate(flat.pieces):
         if not _MEDIA.search(flat.source_of(piece)[0]):
             continue
         visitor = _MediaLiterals(flat, piece)
         piece.node.visit(visitor)
         found += visitor.found
+        for node in visitor.fstrings:
+            env = env or [build_env(flat)]
+            value = evaluate(f"({code(node)})", file=str(Path(flat.program.root) / (
+                piece.module or flat.scene.path)), cwd=str(env[0].root), names=env[0].names)
+            fstrings.append((node, value))
         plan.pieces.add(index)
     return found
 
@@ -238,6 +278,7 @@ class _MediaLiterals(cst.CSTVisitor):
         self.flat, self.piece = flat, piece
         self.direct: dict[int, str] = {}  # id(literal) -> the call it is given to
         self.found: list[str] = []
+        self.fstrings: list[cst.FormattedString] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func) or (
@@ -258,6 +299,15 @@ class _MediaLiterals(cst.CSTVisitor):
                              path=self.piece.module, line=_line_of(self.piece, node))
         elif last not in _KEEP_CALLS:
             self.found.append(value.strip())
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        last = node.parts[-1] if node.parts else None
+        if not isinstance(last, cst.FormattedStringText) or \
+                not _MEDIA.search(last.value + '"') or "\n" in code(node):
+            return
+        caller = self.direct.get(id(node), "")
+        if caller not in _READERS and caller.rsplit(".", 1)[-1] not in _READERS | _KEEP_CALLS:
+            self.fstrings.append(node)
 
 
 def _line_of(piece: Piece, node: cst.CSTNode) -> int | None:

@@ -70,9 +70,12 @@ The table (old -> new; the version whose changelog removed the old name):
 | `MathTex("\\Delta^", "2")`: a part ending in `^` or `_` whose argument is the next part | `MathTex("\\Delta", "^2")` (the same picture and parts) | #4515 (Dec 2025: the parts compile as one string) |
 | TeX commands of packages the old default template loaded (`\\justifying`: ragged2e; `\\abs`, `\\qty`: physics; `\\mathds`, `\\mathscr`, `\\color`, ...) | `config.tex_template.add_to_preamble(r"\\usepackage{ragged2e}")`, ... first (unless the program sets a template) | the 3b1b preamble stopped being the default |
 
-Names removed with no one-to-one replacement (`GraphScene`, `NumberLineOld`, `SampleSpaceScene`,
-`ReconfigurableScene`: `NOT_UPGRADABLE`) are an MF212 error from collect-closure saying what to
-write instead.
+`GraphScene` (deprecated by #1598, removed in v0.12.0 with #2245) becomes a definition in the
+output (`SHIMMED`, `dialects/shims.py`): a `Scene` with the old settings (class attributes,
+`CONFIG`, keywords of `__init__`) and methods (`setup_axes`, `get_graph`, `coords_to_point`,
+...) on today's `Axes`. Names removed with no one-to-one replacement (`NumberLineOld`,
+`SampleSpaceScene`, `ReconfigurableScene`: `NOT_UPGRADABLE`) are an MF212 error from
+collect-closure saying what to write instead.
 
 A method is renamed only where no repository code in the output defines a method of that
 name; colour's attributes only where the program uses colour: `.hex`, `.hex_l`, `.rgb`,
@@ -93,6 +96,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..diagnostics import Severity
+from ..dialects.shims import add_shims
 from ..ir import Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
 from ..transforms import code_of, keyword_arg, plain_args
@@ -456,13 +460,15 @@ REMOVED_NAMES = frozenset(NAMES)
 # rewritten by hand, so their use is an MF212 error saying what replaces them (not the bare
 # "not defined", which reads as a typo).
 NOT_UPGRADABLE: dict[str, str] = {
-    "GraphScene": "deprecated in favour of `Axes` (#1598) and removed: derive from `Scene`, "
-                  "build `axes = Axes(x_range=[...], y_range=[...])` and use `axes.plot(f)`, "
-                  "`axes.c2p(x, y)` where the scene called `self.get_graph(f)`, "
-                  "`self.coords_to_point(x, y)`",
     "NumberLineOld": "removed with the old axes (v0.12.0, #2245): use `NumberLine(x_range=[...])`",
     "SampleSpaceScene": "removed: build the sample space from `Rectangle`s in a `Scene`",
     "ReconfigurableScene": "removed: use a `Scene` and `Transform` the mobjects",
+}
+# Names Manim CE removed whose old behaviour a definition emitted into the output restores
+# (`dialects/shims.py`): collect-closure links them to `shim:<name>`, upgrade-api adds it.
+SHIMMED: dict[str, str] = {
+    "GraphScene": "deprecated in favour of `Axes` (#1598) and removed (v0.12.0, #2245); the "
+                  "output defines a GraphScene on today's `Axes`",
 }
 _NUMPY = "mod:numpy"
 
@@ -1249,6 +1255,11 @@ class UpgradeApi(Pass):
             self._isolated_scripts(flat, piece)
             self._old_bar_chart(flat, piece)
         changed |= self._old_template(flat)
+        shims = {key[len("shim:"):] for p in flat.pieces for key in p.links.values()
+                 if key.startswith("shim:")}
+        if shims:
+            add_shims(flat, shims)
+            changed = True
         return NONE if changed else ALL
 
     def _split_tex(self, flat: Flat, piece: Piece) -> bool:

@@ -32,7 +32,6 @@ Rewrites besides the table:
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -46,7 +45,7 @@ from ..diagnostics import Severity
 from ..dialects import Rename, Table, table_for
 from ..dialects._common import LINKS
 from ..dialects.ce_keywords import ce_keywords
-from ..dialects.shims import CHARACTERS, NEEDS, SHIMS
+from ..dialects.shims import CHARACTERS, SHIMS, add_shims
 from ..ir import AssetRecord, Flat, Piece
 from ..pass_manager import ALL, NONE, Pass
 from ..transforms import code_of, keyword_arg, plain_args
@@ -97,7 +96,7 @@ class UpgradeDialect(Pass):
         replaced = _replace_characters(flat, shims, done)
         for piece in flat.pieces:
             _upgrade_piece(flat, piece, table, done, frame, dict_keys, scenes, shims, frame3d)
-        _add_shims(flat, shims, replaced)
+        add_shims(flat, shims, replaced)
         if done:
             summary = ", ".join(f"{k} ({n})" if n > 1 else k for k, n in done.most_common())
             flat.report("MF230", f"{flat.scene.name} upgraded from {flat.scene.dialect} to "
@@ -998,36 +997,6 @@ def _replace_characters(flat: Flat, shims: set[str], done: Counter[str]) -> set[
         kept.append(piece)
     flat.pieces = kept
     return keys
-
-
-def _add_shims(flat: Flat, shims: set[str], replaced: set[str]) -> None:
-    if not shims:
-        return
-    order: list[str] = []
-
-    def add(name: str) -> None:
-        if name not in order:
-            for need in NEEDS.get(name, ()):
-                add(need)
-            order.append(name)
-    for name in sorted(shims):
-        add(name)
-    new = []
-    for name in order:
-        source = SHIMS[name].strip() + "\n"
-        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
-        links = {n: f"star:manim:{n}" for n in used & externals.manim_exports()}
-        for alias, module in (("it", "itertools"), ("inspect", "inspect"), ("re", "re")):
-            if alias in used:
-                links[alias] = f"mod:{module}"
-        new.append(Piece(None, 0, frozenset({name}), origin=f"manimflat:{name}",
-                         links=links, tree=cst.parse_statement(source)))
-    for piece in flat.pieces:  # a name the output defines itself needs no link
-        if any(k.startswith("shim:") or k in replaced for k in piece.links.values()):
-            piece.links = {n: k for n, k in piece.links.items()
-                           if not (k.startswith("shim:") or k in replaced)}
-    first = next((i for i, p in enumerate(flat.pieces) if p.module is not None), 0)
-    flat.pieces[first:first] = new
 
 
 # -- ManimGL's 3D camera frame -> ThreeDScene's camera calls ------------------------------------

@@ -87,7 +87,8 @@ PATTERNS = ROOT / "fixtures" / "assets" / "patterns"
 
 @pytest.mark.render
 @pytest.mark.parametrize("scene", ["CharacterSubclass", "SvgSubclass", "LogoDefault",
-                                   "StickerCallers", "BallFallback"])
+                                   "StickerCallers", "BallFallback", "FolderList",
+                                   "PathHelper"])
 def test_hidden_references_keep_box_and_rest_of_frame(scene: str, tmp_path: Path) -> None:
     """Subclasses, parameters and existence checks: the replacement is where the original
     drew its file, at its size, and nothing else in the frame changes."""

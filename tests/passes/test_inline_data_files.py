@@ -362,3 +362,16 @@ def test_module_level_with_keeps_its_block(make_repo) -> None:
     result = manimflat.flatten(repo, "Top")
     assert result.ok and result.code is not None
     assert "with io.StringIO(" in result.code and "cfg.json" not in result.code
+
+
+def test_fromfile_reads_raw_values_under_a_windows_path(make_repo) -> None:
+    """`np.fromfile(r"data\\sizes.bin", dtype="float32")`: the raw values numpy reads, with the
+    author's backslash path found in the repository."""
+    sizes = np.array([0.5, 1.25, 2.0], dtype=np.float32)
+    result, out = flatten_loader(make_repo, """
+        sizes = np.fromfile(r"data\\sizes.bin", dtype="float32")
+        """, {"data/sizes.bin": sizes.tobytes()})
+    got = value_of(out, "sizes")
+    assert isinstance(got, np.ndarray) and got.dtype == np.float32
+    assert got.tolist() == [0.5, 1.25, 2.0]
+    assert codes(result) == ["MF313"] and "fromfile" not in out

@@ -515,3 +515,52 @@ def test_an_unresolved_path_name_keeps_its_letters_in_the_label(tmp_path: Path) 
         """)
     assert 'label="filename or buffer"' in out
     assert 'label="name zorb"' in out
+
+
+def test_local_list_of_folder_fstrings_dispatches_per_file(tmp_path: Path) -> None:
+    """`files = [f"{FOLDER}/a.svg", ...]` walked by two comprehensions over one variable name:
+    each comprehension has its own variable, the list's elements are static, and the list
+    keeps only the names the dispatch looks up."""
+    out, flat = rewrite(tmp_path, """
+        FOLDER = "icons"
+        class S(Scene):
+            def construct(self):
+                files = [f"{FOLDER}/car.svg", f"{FOLDER}/cloud.svg"]
+                more = [f"{FOLDER}/cloud.svg"]
+                self.add(VGroup(*[SVGMobject(file, height=1) for file in files]))
+                self.add(VGroup(*[SVGMobject(file, height=2) for file in more]))
+        """, files={"icons/car.svg": svg(100, 50), "icons/cloud.svg": svg(100, 100)})
+    assert 'files = ["car", "cloud"]' in out and 'more = ["cloud"]' in out
+    assert ('{"car": lambda: car_icon(width=2, height=1), '
+            '"cloud": lambda: cloud_icon(width=1, height=1)}[file]()') in out
+    assert "cloud_icon(width=2, height=2) for file in more" in out
+    assert "MF303" not in codes(flat)
+
+
+def test_media_fstring_of_unknown_value_keeps_only_the_file_name(tmp_path: Path) -> None:
+    out, _ = rewrite(tmp_path, """
+        class S(Scene):
+            def construct(self, folder, n):
+                names = [f"{folder}/car.svg", f"assets/die{n}.png", f"{folder}/{n}.svg"]
+                self.add(SVGMobject(names[0]))
+        """)
+    assert 'names = ["car", f"die{n}", f"{n}"]' in out
+
+
+def test_path_helper_call_is_resolved_and_the_helper_goes(tmp_path: Path) -> None:
+    """`ImageMobject(in_assets("dog.png"))`: the helper's returned path, evaluated with its
+    parameter bound, names the file; once the call is replaced the helper and its folder
+    constant are dead. A helper of unknown value still makes its argument a path."""
+    out, flat = rewrite(tmp_path, """
+        ASSETS = "assets"
+        def in_assets(name):
+            return f"{ASSETS}/{name}"
+        def lookup(name):
+            return TABLE[name]
+        class S(Scene):
+            def construct(self):
+                self.add(ImageMobject(in_assets("dog.png")), ImageMobject(lookup("cat.png")))
+        """, files={"assets/dog.png": png(40, 20)})
+    assert "in_assets" not in out and "ASSETS" not in out
+    assert [(a.path, a.action) for a in flat.assets] == [  # type: ignore[attr-defined]
+        ("assets/dog.png", "replaced"), ('lookup("cat.png")', "missing")]

@@ -468,3 +468,49 @@ def test_the_pre_v015_bar_chart_fails_on_todays_manim(tmp_path: Path) -> None:
     frame = render_last_frame(tmp_path / "scene.py", "Bars", cwd=tmp_path,
                               out_dir=tmp_path / "media", timeout=240)
     assert not frame.ok and "unexpected keyword argument 'height'" in (frame.error or "")
+
+
+# -- Manim CE's GraphScene, removed in v0.12.0 ------------------------------------------------
+
+# What the old GraphScene drew for fixtures/repos/removed_api/graph.py, in today's API: axes of
+# x in [0, 4] over 6 units and y in [0, 2] over 3, grey, no tips, their origin at 2 DOWN +
+# 3 LEFT, the graph sampled every 0.1.
+TODAY_GRAPH = '''
+    from manim import *
+
+    class OldGraph(Scene):
+        def construct(self):
+            axes = Axes(x_range=[0, 4, 1], y_range=[0, 2, 1], x_length=6, y_length=3,
+                        axis_config={"color": GREY, "include_tip": False})
+            axes.shift(2 * DOWN + 3 * LEFT - axes.c2p(0, 0))
+            graph = axes.plot(lambda x: x / 2, x_range=[0, 4, 0.1], color=RED)
+            self.add(axes, graph, Dot(axes.c2p(2, 1)))
+'''
+
+
+def test_graph_scene_becomes_a_definition_of_the_output() -> None:
+    result = manimflat.flatten(FIXTURE / "repos" / "removed_api", "graph.py:OldGraph",
+                               root=str(FIXTURE / "repos" / "removed_api"))
+    assert result.status == "fixed" and result.code is not None
+    assert result.code.count("class GraphScene(Scene):") == 1
+    assert [d.code for d in result.diagnostics] == ["MF413", "MF413"]
+
+
+@pytest.mark.render
+def test_graph_scene_renders_what_the_old_one_drew(tmp_path: Path) -> None:
+    from manimflat.verify.render import compare_frames, render_last_frame
+
+    result = manimflat.flatten(FIXTURE / "repos" / "removed_api", "graph.py:OldGraph",
+                               root=str(FIXTURE / "repos" / "removed_api"))
+    assert result.code is not None
+    pngs = []
+    for name, code in (("flat", result.code), ("today", dedent(TODAY_GRAPH))):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "scene.py").write_text(code, encoding="utf-8")
+        frame = render_last_frame(folder / "scene.py", "OldGraph", cwd=folder,
+                                  out_dir=folder / "media", timeout=240)
+        assert frame.ok and frame.png, frame.error
+        pngs.append(frame.png)
+    diff = compare_frames(*pngs)
+    assert diff.identical, diff
