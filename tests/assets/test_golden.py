@@ -28,7 +28,7 @@ CASES = [("gallery", s) for s in (
     "ListingCallers")] + [
     ("patterns", s) for s in (
         "CharacterSubclass", "SvgSubclass", "LogoDefault", "StickerCallers", "BallFallback",
-        "HelperCallers", "DictPictures", "NewWrapper")]
+        "HelperCallers", "DictPictures", "NewWrapper", "ResourceHelper")]
 # scene -> (kind, action) of each asset record, in order
 REPORT = {
     "FactoryIcon": [("icon", "replaced")], "PersonCharacter": [("character", "replaced")],
@@ -50,6 +50,7 @@ REPORT = {
     "HelperCallers": [("unknown", "replaced"), ("unknown", "replaced")],
     "DictPictures": [("unknown", "replaced"), ("unknown", "replaced")],
     "NewWrapper": [("icon", "replaced")],
+    "ResourceHelper": [("unknown", "missing")],
 }
 
 
