@@ -362,7 +362,7 @@ def _computes_path(function: cst.FunctionDef, helpers: frozenset[str]) -> bool:
     return True
 
 
-def _is_docstring(line: cst.BaseStatement) -> bool:
+def _is_docstring(line: cst.CSTNode) -> bool:
     return (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
             and isinstance(line.body[0], cst.Expr)
             and isinstance(line.body[0].value, cst.BaseString))
