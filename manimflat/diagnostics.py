@@ -148,6 +148,8 @@ CODES: dict[str, Code] = _catalog(
          "a flattening bug: report it with the scene"),
     Code("MF215", "name undefined in the original as in the output",
          "define or import the name in the repository"),
+    Code("MF227", "method nothing calls removed with the disallowed import only it used",
+         "nothing to do"),
     Code("MF226", "value a loop carries from its previous pass bound to None before the loop",
          "nothing to do; bind the name before the loop in the repository to silence checkers"),
     # MF3xx: custom assets

@@ -141,6 +141,8 @@ EXAMPLES: dict[str, str] = {
     "MF226": "fourier.py:98:31: fixed MF226 `last_v` is read before the loop binds it"
              " (a value of its previous pass): `last_v = None` added before the loop "
              "[repair-warnings]",
+    "MF227": "scenes.py:30: fixed MF227 method `ImageUtils.to_yuv` that nothing calls removed: "
+             "it needed an import the output may not have [normalize-imports]",
     "MF213": "effects.py:4: error MF213 undefined name `Animation_manim` at line 5 of the "
              "output, though the original defines it where it uses it (effects.py:4 as "
              "`Animation`): a flattening bug [emit]",

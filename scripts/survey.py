@@ -69,6 +69,20 @@ def manim_exports() -> tuple[str, ...]:
     return tuple(n for n in dir(manim) if not n.startswith("_"))
 
 
+@cache
+def stdlib_star_names(module: str) -> frozenset[str]:
+    """What `from module import *` binds for a standard-library module (importing the
+    standard library runs no repository code)."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except Exception:  # noqa: BLE001 - a platform-specific module: nothing listed
+        return frozenset()
+    names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
+    return frozenset(names)
+
+
 def repo_names(repo: Path) -> frozenset[str]:
     """Every module stem and folder name on the way to a `.py` file of the repo."""
     names: set[str] = set()
@@ -178,6 +192,10 @@ class Original:
         for star in stars:
             if star.split(".")[0] == "manim":
                 if name in manim_exports():
+                    return True
+                continue
+            if star.split(".")[0] in STDLIB and not star.startswith("."):
+                if name in stdlib_star_names(star):  # `from math import *`: listable
                     return True
                 continue
             target = self.module_file(star, path)

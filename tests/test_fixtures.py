@@ -52,6 +52,8 @@ CASES: list[tuple[str, str, str]] = [
     ("alias_attribute", "scene.py", "AliasAttribute"),
     ("base_two_files_away", "scenes/main.py", "BaseTwoAway"),
     ("circular_imports", "scene.py", "CircularImports"),
+    ("circular_star_imports", "scene.py", "CircularStarImports"),
+    ("dead_method_import", "scene.py", "DeadMethodImport"),
     ("config_side_effect", "scene.py", "ConfigSideEffect"),
     ("decorator_other_file", "scene.py", "DecoratorOtherFile"),
     ("import_in_function", "scene.py", "ImportInFunction"),

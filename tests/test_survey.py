@@ -236,3 +236,13 @@ def test_a_name_of_an_older_manim_is_the_tools_upgrade_work_not_broken(tmp_path:
                                        path="s.py")
     assert survey.broken(["undefined-name: GraphScene"], result,
                          survey.Original(tmp_path)) == ["GraphScene"]
+
+
+def test_a_star_import_of_the_standard_library_is_listed(tmp_path: Path) -> None:
+    """`from math import *` binds what math exports and nothing else: a name it lacks, used
+    and never bound, is the original's own bug."""
+    (tmp_path / "s.py").write_text("from math import *\nfrom manim import *\n\n"
+                                   "x = sin(1) + pdf(2)\n", encoding="utf-8")
+    original = survey.Original(tmp_path)
+    assert original.binds(tmp_path / "s.py", "sin") is True
+    assert original.binds(tmp_path / "s.py", "pdf") is False

@@ -111,6 +111,7 @@ class Resolver:
         self._broken_imports: dict[str, list[tuple[ImportRec, Unresolved]]] = {}
         self._indexing_stores = False  # while `attribute_stores` is being computed
         self._stack: set[tuple[str, str]] = set()
+        self._cuts = 0  # how many lookups an import cycle cut so far
         self.allowed = program.allowed_imports
 
     # -- modules ---------------------------------------------------------------------------
@@ -338,13 +339,20 @@ class Resolver:
         if key in self._names:
             return self._names[key]
         if key in self._stack:
+            self._cuts += 1
             return Unresolved(f"import cycle while resolving {name!r}")
         self._stack.add(key)
+        cuts = self._cuts
         try:
             result = self._resolve(module, name)
         finally:
             self._stack.discard(key)
-        self._names[key] = result
+        # "Not found" because a cycle cut a lookup still open above is no answer: the module
+        # star-imported in the cycle may bind the name once it is resolved from the top
+        # (core/__init__ star-imports utils, then PrefixSum, whose `from core import *`
+        # gets utils' names). Only the outermost lookup's verdict is final.
+        if not (isinstance(result, Unresolved) and self._cuts != cuts and self._stack):
+            self._names[key] = result
         return result
 
     def _resolve(self, module: str, name: str) -> Target:

@@ -134,6 +134,26 @@ def manim_exports() -> frozenset[str]:
     return star_exports("manim", ("manim",)) or frozenset()
 
 
+_ATTRIBUTES_SCRIPT = """
+import json, manim
+names = set()
+for value in vars(manim).values():
+    if isinstance(value, type):
+        for klass in value.__mro__:
+            names.update(vars(klass))
+print(json.dumps(sorted(names)))
+"""
+
+
+@cache
+def manim_attributes() -> frozenset[str] | None:
+    """Every attribute of every class manim exports (and of their bases): the methods
+    manim may call on a subclass (`construct`, `interpolate_mobject`, ...). None when the
+    probe fails."""
+    data = cached_probe(f"manim-attributes-{_version('manim')}.json", _ATTRIBUTES_SCRIPT)
+    return frozenset(data) if isinstance(data, list) else None
+
+
 @cache
 def stdlib_origin(module: str, name: str) -> str | None:
     """The standard-library module a third-party `module` takes `name` from, when its source

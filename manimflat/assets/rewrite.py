@@ -198,12 +198,13 @@ def apply(flat: Flat, plan: Plan, refs: Sequence[Ref] = ()) -> None:
     """Rewrite the pieces with the plan, add the builders it uses and its header lines."""
     _plan_sites(flat, plan, refs)
     touched: list[Piece] = []
+    helpers = path_helpers(flat) if plan.dead_locals else frozenset()
     for piece in (flat.pieces[i] for i in sorted(plan.pieces)):  # the others stay untouched
         transformer = _Apply(plan, flat, piece)
         new = piece.node.visit(transformer)
         if transformer.changed:
             if plan.dead_locals and isinstance(new, cst.BaseStatement):
-                dead = _DeadLocals()
+                dead = _DeadLocals(helpers)
                 new = new.visit(dead)
                 plan.path_names |= dead.names
             touched.append(piece)
@@ -222,8 +223,8 @@ def apply(flat: Flat, plan: Plan, refs: Sequence[Ref] = ()) -> None:
 
 def _drop_dead_constants(flat: Flat, candidates: set[str], *, pure: bool = False) -> None:
     """Module constants and functions that only built asset paths (`ICONS = os.path.join(...)`,
-    `def local_path(p): ...`) are dead once the paths are gone; drop them, and what only they
-    used, until nothing changes.
+    `def local_path(p): ...`, `resource_path`) are dead once the paths are gone; drop them, and
+    what only they used, until nothing changes.
     With `pure`, only those whose value is a path expression (no call with effects)."""
     while candidates:
         used: dict[int, frozenset[str]] = {id(p): piece_names(flat, p) for p in flat.pieces}
@@ -293,34 +294,83 @@ _PATH_CALLS = frozenset({
     "Path", "PurePath", "PurePosixPath", "join", "dirname", "abspath", "realpath",
     "normpath", "basename", "expanduser", "resolve", "absolute", "joinpath", "with_suffix",
     "with_name", "str", "getcwd", "fspath", "format",
-    "get"})  # `ASSETS / FILES.get(key, "a.svg")`: a file name looked up in a mapping
+    "get",  # `ASSETS / FILES.get(key, "a.svg")`: a file name looked up in a mapping
+    "getattr"})  # `getattr(sys, "_MEIPASS", here)`: where a frozen app keeps its files
 
 
-def pure_path(node: cst.CSTNode) -> bool:
-    """An expression that only computes a value from names, literals and path functions:
-    dropping it when nothing reads the result changes nothing else."""
+def pure_path(node: cst.CSTNode, helpers: frozenset[str] = frozenset()) -> bool:
+    """An expression that only computes a value from names, literals and path functions
+    (and calls of `helpers`, repository functions that only compute a path): dropping it
+    when nothing reads the result changes nothing else."""
     if isinstance(node, (cst.Name, cst.BaseString, cst.Integer, cst.Float)):
         return True
     if isinstance(node, cst.FormattedString):
-        return all(pure_path(p.expression) for p in node.parts
+        return all(pure_path(p.expression, helpers) for p in node.parts
                    if isinstance(p, cst.FormattedStringExpression))
     if isinstance(node, cst.Attribute):
-        return pure_path(node.value)
+        return pure_path(node.value, helpers)
     if isinstance(node, cst.Subscript):
-        return pure_path(node.value) and all(
-            isinstance(e.slice, cst.Index) and pure_path(e.slice.value) for e in node.slice)
+        return pure_path(node.value, helpers) and all(
+            isinstance(e.slice, cst.Index) and pure_path(e.slice.value, helpers)
+            for e in node.slice)
     if isinstance(node, cst.BinaryOperation):
-        return pure_path(node.left) and pure_path(node.right)
+        return pure_path(node.left, helpers) and pure_path(node.right, helpers)
     if isinstance(node, cst.Call):
         name = (dotted(node.func) or "").rsplit(".", 1)[-1] or (
             node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
-        return name in _PATH_CALLS and (receiver is None or pure_path(receiver)) and all(
-            pure_path(a.value) and not a.star for a in node.args)
+        known = name in _PATH_CALLS or receiver is None and name in helpers
+        return known and (receiver is None or pure_path(receiver, helpers)) and all(
+            pure_path(a.value, helpers) and not a.star for a in node.args)
     return False
 
 
-def _path_locals(block: cst.BaseSuite) -> tuple[bool, bool]:
+def path_helpers(flat: Flat) -> frozenset[str]:
+    """Top-level functions of the output that only compute a path from their arguments
+    (`def resource(rel): base = os.path.dirname(__file__); return os.path.join(base, rel)`):
+    a docstring, locals assigned path expressions, one final `return` of one. A call of one
+    is as pure as the path functions it uses (helpers calling helpers count too). A name
+    two modules define (not yet deconflicted) is no helper: a call could be either."""
+    found: set[str] = set()
+    functions = [p.node for p in flat.pieces if isinstance(p.node, cst.FunctionDef)]
+    names = [f.name.value for f in functions]
+    candidates = [f for f in functions if not f.decorators and names.count(f.name.value) == 1
+                  and isinstance(f.body, cst.IndentedBlock)]
+    while True:
+        known = frozenset(found)
+        found |= {f.name.value for f in candidates if _computes_path(f, known)}
+        if found == known:
+            return known
+
+
+def _computes_path(function: cst.FunctionDef, helpers: frozenset[str]) -> bool:
+    body = list(function.body.body)
+    if body and _is_docstring(body[0]):
+        body = body[1:]
+    if not body:
+        return False
+    for index, line in enumerate(body):
+        if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
+            return False
+        stmt, last = line.body[0], index == len(body) - 1
+        if last and not (isinstance(stmt, cst.Return) and stmt.value is not None
+                         and pure_path(stmt.value, helpers)):
+            return False
+        if not last and not (isinstance(stmt, cst.Assign) and len(stmt.targets) == 1
+                             and isinstance(stmt.targets[0].target, cst.Name)
+                             and pure_path(stmt.value, helpers)):
+            return False
+    return True
+
+
+def _is_docstring(line: cst.CSTNode) -> bool:
+    return (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+            and isinstance(line.body[0], cst.Expr)
+            and isinstance(line.body[0].value, cst.BaseString))
+
+
+def _path_locals(block: cst.BaseSuite, helpers: frozenset[str] = frozenset()
+                 ) -> tuple[bool, bool]:
     """Whether a function body assigns a path expression to a local name (what `_DeadLocals`
     may drop): outside its nested functions, and anywhere in it. Found from the statements
     alone, without visiting every expression."""
@@ -331,7 +381,7 @@ def _path_locals(block: cst.BaseSuite) -> tuple[bool, bool]:
         if isinstance(node, cst.SimpleStatementLine):
             stmt = node.body[0] if len(node.body) == 1 else None
             if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1 and isinstance(
-                    stmt.targets[0].target, cst.Name) and pure_path(stmt.value):
+                    stmt.targets[0].target, cst.Name) and pure_path(stmt.value, helpers):
                 own, anywhere = own or outer, True
         elif isinstance(node, _BLOCKS):
             inner = outer and not isinstance(node, cst.FunctionDef)
@@ -348,15 +398,16 @@ class _DeadLocals(cst.CSTTransformer):
     """Drops `name = <path expression>` in functions where nothing reads `name` any more
     (the asset call it fed was replaced); `names` collects what the dropped values used."""
 
-    def __init__(self) -> None:
+    def __init__(self, helpers: frozenset[str] = frozenset()) -> None:
         super().__init__()
+        self.helpers = helpers  # repository functions that only compute a path
         self.names: set[str] = set()
         self.counts: list[dict[str, int]] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         counts: dict[str, int] = {}
         blocked = False
-        own, anywhere = _path_locals(node.body)
+        own, anywhere = _path_locals(node.body, self.helpers)
         if not own:
             self.counts.append({})  # nothing to drop here: no need to count every name
             return anywhere  # nor to visit a body with nothing to drop in it at all
@@ -392,7 +443,7 @@ class _DeadLocals(cst.CSTTransformer):
                 and isinstance(stmt.targets[0].target, cst.Name)):
             return updated_node
         name = stmt.targets[0].target.value
-        if self.counts[-1].get(name) != 1 or not pure_path(stmt.value):
+        if self.counts[-1].get(name) != 1 or not pure_path(stmt.value, self.helpers):
             return updated_node
         self.names |= names_in(stmt.value)
         return cst.RemoveFromParent()

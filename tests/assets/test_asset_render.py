@@ -108,6 +108,20 @@ def test_hidden_references_keep_box_and_rest_of_frame(scene: str, tmp_path: Path
 
 
 @pytest.mark.render
+def test_path_helper_goes_with_the_path_it_built(tmp_path: Path) -> None:
+    """`resource_path(...)` (a repository function that only joins `__file__`'s folder and
+    its argument) fed an SVG that was replaced: the call and the helper go, the output
+    renders alone, and the rest of the frame is the original's."""
+    original, flat = rendered("ResourceHelper", tmp_path, PATTERNS)
+    with Image.open(original) as ia, Image.open(flat) as ib:
+        width, height = ia.size
+        assert content_box(flat, (0, 0, width // 2, height)) is not None
+        ia.crop((width // 2, 0, width, height)).save(tmp_path / "ra.png")
+        ib.crop((width // 2, 0, width, height)).save(tmp_path / "rb.png")
+    assert compare_frames(tmp_path / "ra.png", tmp_path / "rb.png").identical
+
+
+@pytest.mark.render
 def test_missing_asset_scene_renders_alone(tmp_path: Path) -> None:
     result = manimflat.flatten(GALLERY, "scenes.py:MissingHouse", root=str(GALLERY))
     assert result.code is not None

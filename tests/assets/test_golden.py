@@ -28,7 +28,8 @@ CASES = [("gallery", s) for s in (
     "ListingCallers")] + [
     ("patterns", s) for s in (
         "CharacterSubclass", "SvgSubclass", "LogoDefault", "StickerCallers", "BallFallback",
-        "HelperCallers", "DictPictures", "NewWrapper", "FolderList", "PathHelper")]
+        "HelperCallers", "DictPictures", "NewWrapper", "FolderList", "PathHelper",
+        "ResourceHelper")]
 # scene -> (kind, action) of each asset record, in order
 REPORT = {
     "FactoryIcon": [("icon", "replaced")], "PersonCharacter": [("character", "replaced")],
@@ -52,6 +53,7 @@ REPORT = {
     "NewWrapper": [("icon", "replaced")],
     "FolderList": [("icon", "replaced"), ("logo", "replaced"), ("logo", "replaced")],
     "PathHelper": [("unknown", "replaced")],
+    "ResourceHelper": [("unknown", "missing")],
 }
 
 

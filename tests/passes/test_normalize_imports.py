@@ -80,3 +80,31 @@ def test_a_builtin_the_scene_class_shadows_is_imported_from_builtins(make_repo) 
     assert "from builtins import Warning as Warning_builtin" in result.code.splitlines()
     assert "issubclass(UserWarning, Warning_builtin)" in result.code
     assert result.ok, [d.to_json() for d in result.diagnostics]
+
+
+DEAD_METHOD_SCENE = """
+    from manim import *
+    import yaml
+
+
+    class S(Scene):
+        def load(self, path):
+            return yaml.safe_load(open(path))
+
+        def construct(self):
+            self.add(Dot()){call}
+"""
+
+
+def test_uncalled_method_that_needs_a_disallowed_import_goes(make_repo) -> None:
+    result = flat(make_repo({"scene.py": DEAD_METHOD_SCENE.format(call="")}), "S")
+    assert "yaml" not in result.code and "def load" not in result.code
+    assert "MF227" in codes(result) and "MF106" not in codes(result)
+
+
+def test_method_called_or_looked_up_by_computed_name_stays(make_repo) -> None:
+    for call in ("\n            self.load('a.yaml')",
+                 "\n            getattr(self, 'lo' + 'ad')"):
+        result = flat(make_repo({"scene.py": DEAD_METHOD_SCENE.format(call=call)}), "S")
+        assert "def load" in result.code and "MF227" not in codes(result)
+        assert "MF106" in codes(result)
