@@ -81,8 +81,9 @@ NOTES: dict[str, str] = {
         "heavy: 20,000 sample dots grown with `LaggedStartMap` (the author times the scene); "
         "the original stops at once on the folder's manim.cfg (MF425)",
     "AoC2024_Videos__Dan4Life/Day_12/scene.py:Day12":
-        "heavy: a flood fill over the puzzle grid, one `play` per visited cell; the original "
-        "times out too",
+        "the scene's own code fails, its original the same way (ValueError: zip() argument 2 "
+        "is longer than argument 1) after a flood fill over the puzzle grid, one `play` per "
+        "visited cell (heavy: on a busy machine both time out)",
     "AoC2024_Videos__Dan4Life/Day_20/scene.py:Day20":
         "heavy: a search over a 30 x 30 grid, one `play` per step; the original times out too",
     "manim-Chemistry__UnMolDeQuimica/examples/examples.py:DrawPOrbital":
