@@ -8,6 +8,7 @@
 # Every step runs; the exit status is non-zero if any failed. Usage: scripts/check_package.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
+unset PYTHONPATH  # the checks are of the installed copy, which a caller's PYTHONPATH would shadow
 PYTHON="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
