@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..analyses import externals
+from ..analyses.chains import names_in
 from ..analyses.naming import Naming
 from ..assets.rewrite import piece_names
 from ..diagnostics import Severity
@@ -206,10 +207,10 @@ def _drop_methods(flat: Flat, piece: Piece, bad: set[str], text: str,
             or any((d.decorator.value if isinstance(d.decorator, cst.Name) else "")
                    not in _KEPT_DECORATORS for d in stmt.decorators)
             or _mentions(text, name) != len(re.findall(rf"\bdef {re.escape(name)}\b", text))
-        ) and bool(_names_in(stmt) & bad)
+        ) and bool(names_in(stmt) & bad)
         if dead:
             dropped.append(name)
-            used |= _names_in(stmt)
+            used |= names_in(stmt)
         else:
             keep.append(stmt)
     if not dropped:
@@ -226,13 +227,3 @@ def _drop_methods(flat: Flat, piece: Piece, bad: set[str], text: str,
                     "it needed an import the output may not have", severity=Severity.FIXED,
                     path=piece.module, line=piece.line or None)
     return used
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-
-    class _V(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            found.add(n.value)
-    node.visit(_V())
-    return found
