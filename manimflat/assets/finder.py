@@ -513,11 +513,12 @@ class _Finder(cst.CSTVisitor):
         return locate(str(value), root=self.env.root, bases=bases,
                       assets_dirs=self.env.assets_dirs, extensions=ext, key=key)
 
-
     def _helper_value(self, text: str, names: dict[str, Value]) -> Value | None:
         """The value of `helper(args)` when `helper` is a path helper of the pieces
         (`Env.helpers`) and its arguments are static: its expression, evaluated in its file
         with its parameters bound."""
+        if not self.env.helpers:
+            return None
         try:
             call = ast.parse(text.strip(), mode="eval").body
         except SyntaxError:

@@ -345,7 +345,7 @@ def path_helpers(flat: Flat) -> frozenset[str]:
 
 def _computes_path(function: cst.FunctionDef, helpers: frozenset[str]) -> bool:
     body = list(function.body.body)
-    if body and _is_docstring(body[0]):
+    if body and function.get_docstring() is not None:
         body = body[1:]
     if not body:
         return False
@@ -361,12 +361,6 @@ def _computes_path(function: cst.FunctionDef, helpers: frozenset[str]) -> bool:
                              and pure_path(stmt.value, helpers)):
             return False
     return True
-
-
-def _is_docstring(line: cst.CSTNode) -> bool:
-    return (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
-            and isinstance(line.body[0], cst.Expr)
-            and isinstance(line.body[0].value, cst.BaseString))
 
 
 def _path_locals(block: cst.BaseSuite, helpers: frozenset[str] = frozenset()
