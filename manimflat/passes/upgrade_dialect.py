@@ -206,7 +206,7 @@ _METHOD_WORDS = sorted({m for dialect in ("manimgl", "manimlib-old")
                         for t in [table_for(dialect) or Table("", {})]
                         for m in (*t.methods, *t.method_keywords, *t.method_templates)})
 _NEEDS_CST = re.compile(r"\bCONFIG\b|\b(?:manimlib|big_ol_pile_of_manim_imports|"
-                        r"manim_imports_ext)\b|\.play\(|ApplyMethod|self\.frame|camera\.frame|"
+                        r"manim_imports_ext)\b|\.play\(|\.wait\(|ApplyMethod|self\.frame|camera\.frame|"
                         r"digest_config|\.f_always\.|stretch\s*=|\.replicate\(|\.get_grid\(|\[\s*[rRuU]?[\"']|\.(?:"
                         + "|".join(_METHOD_WORDS) + r")\(")
 _KEYWORD_ARG = re.compile(r"[(,]\s*(?:\w+\s*=[^=]|\*\*)")
@@ -524,15 +524,13 @@ class _Rewriter(cst.CSTTransformer):
             if self.table.dialect == "manimlib-old" and rename is not None and \
                     name in _SPLIT_TEXTS:
                 updated = self._no_brace_split(updated)
-            if self.table.dialect == "manimlib-old" and rename is not None and \
-                    name in _SPLIT_TEXTS and any(a.star == "**" or a.keyword is not None and
-                                                 a.keyword.value in _SPLIT_KEYWORDS
-                                                 for a in updated.args):
-                # old TexMobject split its strings at the substrings it isolated: old_tex()
-                self.shims.add("old_tex")
-                self.done.append(f"{name}(tex_to_color_map=) -> old_tex({rename.new}, ...)")
-                return updated.with_changes(func=cst.Name("old_tex"), args=plain_args(
-                    [cst.Arg(cst.Name(rename.new)), *updated.args]))
+                if any(a.star == "**" or a.keyword is not None and
+                       a.keyword.value in _SPLIT_KEYWORDS for a in updated.args):
+                    # old TexMobject split its strings at the substrings it isolated: old_tex()
+                    self.shims.add("old_tex")
+                    self.done.append(f"{name}(tex_to_color_map=) -> old_tex({rename.new}, ...)")
+                    return updated.with_changes(func=cst.Name("old_tex"), args=plain_args(
+                        [cst.Arg(cst.Name(rename.new)), *updated.args]))
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = code_of(func.value)
@@ -881,21 +879,16 @@ class _Rewriter(cst.CSTTransformer):
 
 
 def _may_be_nonpositive(node: cst.BaseExpression) -> bool:
-    """A difference, a negation or a number literal <= 0 (in any part of the expression)."""
+    """A number literal <= 0, or an expression with a difference or a negation in it."""
     if isinstance(node, (cst.Integer, cst.Float)):
-        return float(node.value) <= 0
-    for sub in _walk(node):
-        if isinstance(sub, cst.BinaryOperation) and isinstance(sub.operator, cst.Subtract) or \
-                isinstance(sub, cst.UnaryOperation) and isinstance(sub.operator, cst.Minus):
-            return True
-    return False
+        return node.evaluated_value <= 0  # (`0x10`, `1_000`: not `float(node.value)`)
+    return _has_minus(node)
 
 
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    out = [node]
-    for child in node.children:
-        out += _walk(child)
-    return out
+def _has_minus(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract) \
+        or isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+        or any(_has_minus(child) for child in node.children)
 
 
 def _dict_as_keywords(args: list[cst.Arg]) -> list[cst.Arg]:

@@ -136,6 +136,11 @@ REWRITES: dict[str, tuple[str, str, str]] = {
                       "run_time=1 - i * 0.5)\n    self.wait(-i)\nself.wait(0.5)",
                       "run_time=max(1 - i * 0.5, 1 / config.frame_rate))\n            "
                       "self.wait(max(-i, 1 / config.frame_rate))\n        self.wait(0.5)"),
+    "duration literal in any base": ("manimlib-old", "self.play(FadeIn(Dot()))\n"
+                                     "self.wait(0x0)\nself.wait(0x10)",
+                                     "self.wait(max(0x0, 1 / config.frame_rate))\n"
+                                     "        self.wait(0x10)"),
+    "wait <= 0 alone": ("manimlib-old", "self.wait(-1)", "self.wait(max(-1, 1 / config.frame_rate))"),
     "play(mob.method, args)": ("manimlib-old", "s = Square()\nself.play(s.shift, LEFT, "
                                "s.set_color, RED, run_time=2)",
                                "self.play(s.animate.shift(LEFT).set_color(RED), "
